@@ -1,0 +1,82 @@
+# juragan: `make run` serves the app with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+# The PostgreSQL server the second test run uses (each run makes its own database).
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run serve test test-sqlite test-postgres lint translations extract-messages \
+        browser-deps install install-test bench clean
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Compiled catalogues are build output (.mo files are not committed).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d juragan/translations
+
+# After changing strings: refresh the template and both catalogues, then translate.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+	  --sort-output --project juragan -o juragan/translations/messages.pot .
+	$(BIN)/pybabel update -i juragan/translations/messages.pot -d juragan/translations \
+	  --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python -m juragan.i18n_tools fill-english juragan/translations/en/LC_MESSAGES/messages.po
+
+run: install translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask juragan seed-demo --if-empty
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# Production-style serving with gunicorn (set SECRET_KEY, DATABASE_URL, JURAGAN_ENV).
+serve: install translations
+	$(BIN)/flask db upgrade
+	$(BIN)/gunicorn --workers $${WORKERS:-2} --bind $(HOST):$${SERVE_PORT:-8000} \
+	  --access-logfile - wsgi:app
+
+browser-deps:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+lint: install-test
+	$(BIN)/ruff check juragan tests migrations bench wsgi.py
+	$(BIN)/ruff format --check juragan tests migrations bench wsgi.py
+
+test: install-test translations browser-deps lint test-sqlite test-postgres
+
+test-sqlite: install-test translations
+	@echo "== test suite on SQLite =="
+	$(BIN)/python -m pytest
+
+# Runs when PostgreSQL answers; under CI (CI=true) an unreachable server is a failure.
+test-postgres: install-test translations
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== test suite on PostgreSQL =="; \
+	  TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "PostgreSQL at $(PG_TEST_URL) is not reachable, and CI requires the PostgreSQL run." >&2; exit 1; \
+	else \
+	  echo "PostgreSQL not reachable at $(PG_TEST_URL): PostgreSQL run skipped."; \
+	fi
+
+bench: install-test
+	$(BIN)/python bench/seed_speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache artefacts
+	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,200 @@
+"""juragan: pergi migran, pulang juragan."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, g, request
+from sqlalchemy import event
+
+from juragan import audit
+from juragan.config import load_config, validate_config
+from juragan.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+#: Content-Security-Policy: nothing inline, nothing from another origin.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the juragan application.
+
+    :param config: overrides applied after the environment (tests pass a mapping).
+    :raises juragan.config.ConfigError: when the configuration is unsafe.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(load_config(os.environ, app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    validate_config(app.config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Foreign keys are off by default in SQLite; and let SQLAlchemy, not pysqlite,
+    # decide when transactions begin so SAVEPOINTs work (SQLAlchemy's documented
+    # pysqlite workaround).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def register_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from juragan.i18n import select_locale
+    from juragan.services.accounts import configure_hashing
+
+    db.init_app(app)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.abspath(os.path.join(app.root_path, "..", "migrations")),
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    # Render the lazy message in the reader's language before it is flashed.
+    login_manager.localize_callback = str
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
+    configure_hashing(
+        app.config["ARGON2_TIME_COST"],
+        app.config["ARGON2_MEMORY_COST"],
+        app.config["ARGON2_PARALLELISM"],
+    )
+    audit.install()
+    audit.actor_resolver = _web_actor
+
+
+def _load_user(session_id: str) -> Any:
+    """Flask-Login loader: an old session version (logged out everywhere) is refused."""
+    from juragan.models import User
+
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
+
+
+def _web_actor() -> audit.Actor | None:
+    """The signed-in account, if the request has already loaded it.
+
+    Reads Flask-Login's cache on ``g`` instead of ``current_user`` so that a flush
+    never triggers a query of its own.
+    """
+    from flask import has_request_context
+
+    if not has_request_context():
+        return None
+    user = g.get("_login_user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return audit.Actor(user.id, user.username)
+
+
+def register_blueprints(app: Flask) -> None:
+    from juragan.blueprints.admin import bp as admin_bp
+    from juragan.blueprints.auth import bp as auth_bp
+    from juragan.blueprints.errors import register_error_handlers
+    from juragan.blueprints.main import bp as main_bp
+    from juragan.blueprints.reference import bp as reference_bp
+    from juragan.blueprints.returnees import bp as returnees_bp
+
+    for blueprint in (auth_bp, main_bp, returnees_bp, admin_bp, reference_bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=()")
+        if request.endpoint != "static":
+            # Pages can hold personal data: no shared or back-button caches.
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime, format_number, get_locale
+
+    from juragan.access import user_can
+    from juragan.i18n import rupiah_filter
+    from juragan.identifiers import format_phone, mask_nik, mask_phone
+    from juragan.labels import (
+        AUDIT_ACTION_LABELS,
+        IMPORT_OUTCOME_LABELS,
+        RECORD_TYPE_LABELS,
+        ROLE_LABELS,
+        SEX_LABELS,
+        code_label,
+    )
+    from juragan.models import Role
+    from juragan.policy import Action
+    from juragan.reference import country_name
+
+    app.jinja_env.filters["rupiah"] = rupiah_filter
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["date"] = lambda d, fmt="medium": (
+        format_date(d, fmt) if d else "–"
+    )
+    app.jinja_env.filters["datetime"] = lambda d, fmt="medium": (
+        format_datetime(d, fmt) if d else "–"
+    )
+    app.jinja_env.globals.update(
+        can=user_can,
+        Action=Action,
+        Role=Role,
+        get_locale=get_locale,
+        role_label=lambda role: ROLE_LABELS[Role(role)],
+        sex_label=lambda sex: SEX_LABELS.get(sex, sex),
+        audit_action_label=lambda action: AUDIT_ACTION_LABELS.get(action, action),
+        record_type_label=lambda table: RECORD_TYPE_LABELS.get(table, table),
+        code_label=code_label,
+        outcome_label=lambda outcome: IMPORT_OUTCOME_LABELS.get(outcome, outcome),
+        country=lambda code: country_name(code, str(get_locale() or "id")),
+        mask_nik=mask_nik,
+        mask_phone=mask_phone,
+        format_phone=format_phone,
+    )
+
+
+def register_commands(app: Flask) -> None:
+    from juragan.cli import juragan_cli
+
+    app.cli.add_command(juragan_cli)

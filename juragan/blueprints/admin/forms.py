@@ -1,0 +1,129 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from juragan.forms import (
+    BLANK_PROVINCE,
+    BLANK_REGENCY,
+    BaseForm,
+    RegionSelectField,
+    choices,
+    province_choices,
+    regency_choices,
+)
+from juragan.labels import AUDIT_ACTION_LABELS, RECORD_TYPE_LABELS, ROLE_LABELS
+from juragan.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
+
+class AccountForm(BaseForm):
+    username = StringField(
+        _l("Username"),
+        validators=[
+            DataRequired(message=_l("Enter a username.")),
+            Length(min=3, max=64, message=_l("Use 3 to 64 characters.")),
+            Regexp(
+                r"^[A-Za-z0-9._-]+$",
+                message=_l("Use letters, digits, dots, dashes or underscores only."),
+            ),
+        ],
+        render_kw={"autocapitalize": "none"},
+    )
+    full_name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(message=_l("Enter the full name.")), Length(max=120)],
+    )
+    email = EmailField(
+        _l("E-mail (optional)"),
+        validators=[
+            Optional(),
+            Email(
+                message=_l("Enter a valid e-mail address."), check_deliverability=False
+            ),
+            Length(max=254),
+        ],
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=choices((r.value, label) for r, label in ROLE_LABELS.items()),
+    )
+    scope_province_code = RegionSelectField(
+        _l("Province scope"), validators=[Optional()]
+    )
+    scope_regency_code = RegionSelectField(
+        _l("Regency or city scope (optional)"),
+        validators=[Optional()],
+        render_kw={"data-follows": "scope_province_code"},
+    )
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[
+            DataRequired(message=_l("Enter an initial password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=_l(
+                    "Use %(min)d to %(max)d characters.",
+                    min=MIN_PASSWORD_LENGTH,
+                    max=MAX_PASSWORD_LENGTH,
+                ),
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope_province_code.choices = province_choices(BLANK_PROVINCE)
+        self.scope_regency_code.choices = regency_choices(BLANK_REGENCY)
+        if editing:
+            # The username is the sign-in name: fixed once created.
+            del self.username
+            del self.password
+
+
+class AccountFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or username"), validators=[Optional(), Length(max=64)])
+    role = SelectField(
+        _l("Role"),
+        choices=choices(
+            ((r.value, label) for r, label in ROLE_LABELS.items()), _l("All roles")
+        ),
+        validators=[Optional()],
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=choices(
+            [("active", _l("Active")), ("inactive", _l("Deactivated"))], _l("All")
+        ),
+        validators=[Optional()],
+    )
+
+
+class AuditFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    table = SelectField(
+        _l("Record type"),
+        choices=choices(RECORD_TYPE_LABELS.items(), _l("All record types")),
+        validators=[Optional()],
+    )
+    action = SelectField(
+        _l("Change"),
+        choices=choices(AUDIT_ACTION_LABELS.items(), _l("All changes")),
+        validators=[Optional()],
+    )
+    actor = StringField(_l("By (username)"), validators=[Optional(), Length(max=64)])
+    object_id = IntegerField(_l("Record number"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("Until"), validators=[Optional()])

@@ -1,0 +1,171 @@
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from juragan.access import load_or_404, requires
+from juragan.blueprints.admin import bp
+from juragan.blueprints.admin.forms import (
+    AccountFilterForm,
+    AccountForm,
+    AuditFilterForm,
+)
+from juragan.blueprints.auth.forms import EmptyForm
+from juragan.errors import DomainError
+from juragan.extensions import db
+from juragan.forms import attach_error
+from juragan.models import AuditEntry, User
+from juragan.pagination import keyset_page
+from juragan.policy import Action, scoped
+from juragan.reports.audit_trail import AuditFilter, audit_query
+from juragan.services import accounts
+
+
+def _page_args() -> dict[str, str]:
+    return {k: v for k, v in request.args.items() if k != "after" and v}
+
+
+@bp.route("/accounts")
+@requires(Action.MANAGE_ACCOUNTS)
+def list_accounts():
+    form = AccountFilterForm(request.args)
+    stmt = scoped(select(User), current_user, User).options(
+        selectinload(User.scope_province), selectinload(User.scope_regency)
+    )
+    if form.validate():
+        if form.q.data:
+            needle = form.q.data.strip()
+            stmt = stmt.where(
+                or_(
+                    User.full_name.icontains(needle, autoescape=True),
+                    User.username.icontains(needle, autoescape=True),
+                )
+            )
+        if form.role.data:
+            stmt = stmt.where(User.role == form.role.data)
+        if form.status.data:
+            stmt = stmt.where(User.is_active_account.is_(form.status.data == "active"))
+    page = keyset_page(
+        db.session,
+        stmt,
+        User.id,
+        request.args.get("after", type=int),
+        current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "admin/accounts.html",
+        form=form,
+        page=page,
+        args=_page_args(),
+        button=EmptyForm(),
+    )
+
+
+def _account_data(form: AccountForm, username: str) -> accounts.AccountData:
+    return accounts.AccountData(
+        username=username,
+        full_name=form.full_name.data,
+        email=form.email.data or None,
+        role=form.role.data,
+        scope_province_code=form.scope_province_code.data,
+        scope_regency_code=form.scope_regency_code.data,
+    )
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@requires(Action.MANAGE_ACCOUNTS)
+def create_account():
+    form = AccountForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_account(
+                db.session, _account_data(form, form.username.data), form.password.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Account %(username)s created.", username=user.username), "success")
+            return redirect(url_for("admin.list_accounts"))
+    return render_template("admin/account_form.html", form=form, account=None)
+
+
+@bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
+@requires(Action.MANAGE_ACCOUNTS)
+def edit_account(user_id: int):
+    user = load_or_404(User, user_id, Action.MANAGE_ACCOUNTS)
+    form = AccountForm(obj=user, editing=True)
+    if request.method == "GET":
+        form.role.data = user.role.value
+    if form.validate_on_submit():
+        try:
+            accounts.update_account(
+                db.session, user, _account_data(form, user.username)
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Account %(username)s saved.", username=user.username), "success")
+            return redirect(url_for("admin.list_accounts"))
+    return render_template(
+        "admin/account_form.html", form=form, account=user, button=EmptyForm()
+    )
+
+
+@bp.route("/accounts/<int:user_id>/active", methods=["POST"])
+@requires(Action.MANAGE_ACCOUNTS)
+def set_account_active(user_id: int):
+    user = load_or_404(User, user_id, Action.MANAGE_ACCOUNTS)
+    if not EmptyForm().validate_on_submit():
+        flash(
+            _("The form expired or was sent twice. Please submit it again."), "danger"
+        )
+        return redirect(url_for("admin.edit_account", user_id=user.id))
+    activate = request.form.get("active") == "1"
+    try:
+        accounts.set_active(db.session, current_user, user, activate)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+    else:
+        db.session.commit()
+        if activate:
+            flash(
+                _("Account %(username)s reactivated.", username=user.username),
+                "success",
+            )
+        else:
+            flash(
+                _("Account %(username)s deactivated.", username=user.username),
+                "success",
+            )
+    return redirect(url_for("admin.edit_account", user_id=user.id))
+
+
+@bp.route("/audit")
+@requires(Action.VIEW_AUDIT)
+def audit_log():
+    form = AuditFilterForm(request.args)
+    filters = AuditFilter()
+    if form.validate():
+        filters = AuditFilter(
+            table=form.table.data or None,
+            action=form.action.data or None,
+            actor_username=form.actor.data or None,
+            object_id=form.object_id.data,
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+        )
+    page = keyset_page(
+        db.session,
+        audit_query(filters),
+        AuditEntry.id,
+        request.args.get("after", type=int),
+        current_app.config["PAGE_SIZE"],
+        newest_first=True,
+    )
+    return render_template("admin/audit.html", form=form, page=page, args=_page_args())

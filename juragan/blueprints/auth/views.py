@@ -1,0 +1,207 @@
+from urllib.parse import urlsplit
+
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from juragan.blueprints.auth import bp
+from juragan.blueprints.auth.forms import (
+    EmptyForm,
+    LanguageForm,
+    LoginForm,
+    PasswordChangeForm,
+)
+from juragan.blueprints.returnees.forms import (
+    AcceptInvitationForm,
+    SelfRegistrationForm,
+)
+from juragan.blueprints.returnees.views import duplicate_feedback, profile_data
+from juragan.errors import DomainError
+from juragan.extensions import db, limiter
+from juragan.forms import attach_error
+from juragan.models import utcnow
+from juragan.services import accounts, registry
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths are followed after sign-in (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+    ):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def _account_key() -> str:
+    return "login-account:" + accounts.normalise_username(
+        request.form.get("username", "")
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.username.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Wrong username or password."))
+        else:
+            # A language picked on the sign-in page becomes the account's language.
+            chosen_locale = session.get("locale")
+            if chosen_locale and chosen_locale != user.locale:
+                accounts.set_locale(db.session, user, chosen_locale)
+            db.session.commit()
+            # A fresh session on sign-in: nothing carried over from before (fixation).
+            session.clear()
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("main.home"))
+    locale = current_user.locale
+    logout_user()
+    session.clear()
+    # The sign-in page that follows stays in the language the person reads.
+    session["locale"] = locale
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    target = safe_next(form.next.data) or url_for("main.home")
+    if not form.validate_on_submit():
+        flash(_("Unknown language."), "danger")
+        return redirect(target)
+    locale = form.locale.data
+    session["locale"] = locale
+    if current_user.is_authenticated:
+        try:
+            accounts.set_locale(db.session, current_user, locale)
+        except DomainError as error:
+            flash(str(error.message), "danger")
+            return redirect(target)
+        db.session.commit()
+    return redirect(target)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            accounts.change_own_password(
+                db.session, user, form.current_password.data, form.new_password.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            # Other devices are signed out (new session version); this one stays.
+            login_user(user)
+            flash(
+                _("Your password has been changed. Other devices are signed out."),
+                "success",
+            )
+            return redirect(url_for("main.home"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+def register():
+    """Self-registration: a returnee creates their account and profile together."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SelfRegistrationForm()
+    similar = []
+    if form.validate_on_submit():
+        try:
+            user, _returnee = registry.self_register(
+                db.session,
+                form.username.data,
+                form.password.data,
+                profile_data(form),
+                consent=form.consent.data,
+                consent_text=str(registry.CONSENT_PURPOSE),
+                now=utcnow(),
+                confirmed_not_duplicate=form.confirm_not_duplicate.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            similar = duplicate_feedback(form, error)
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            flash(_("Welcome to juragan, %(name)s.", name=user.full_name), "success")
+            return redirect(url_for("main.home"))
+    return render_template(
+        "returnees/register.html",
+        form=form,
+        similar=[],
+        hidden_matches=len(similar),
+        consent_text=registry.CONSENT_PURPOSE,
+        self_registration=True,
+    )
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    if current_user.is_authenticated:
+        logout_user()
+        session.clear()
+    invitation = registry.find_invitation(db.session, token, utcnow())
+    if invitation is None:
+        return render_template("auth/invitation_invalid.html"), 404
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = registry.accept_invitation(
+                db.session, invitation, form.username.data, form.password.data, utcnow()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome to juragan, %(name)s.", name=user.full_name), "success")
+            return redirect(url_for("main.home"))
+    return render_template(
+        "auth/invitation.html", form=form, returnee=invitation.returnee
+    )

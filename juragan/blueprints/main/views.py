@@ -1,0 +1,45 @@
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+
+from juragan.blueprints.main import bp
+from juragan.extensions import db
+from juragan.models import Role
+from juragan.reports import overview
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    session = db.session
+    role = current_user.role
+    if role == Role.RETURNEE:
+        return render_template(
+            "main/home_returnee.html",
+            profile=overview.own_profile(session, current_user),
+        )
+    if role == Role.MENTOR:
+        return render_template(
+            "main/home_mentor.html",
+            caseload=overview.caseload(session, current_user),
+            total=overview.count_returnees(session, current_user),
+        )
+    if role == Role.ADMIN:
+        return render_template(
+            "main/home_admin.html",
+            role_counts=overview.account_counts(session),
+            recent=overview.recent_audit(session),
+        )
+    # Officials and bank officers: their region at a glance.
+    return render_template(
+        "main/home_region.html",
+        total=overview.count_returnees(session, current_user),
+        by_regency=overview.returnees_by_regency(session, current_user),
+        mentors=overview.mentors_in_scope(session, current_user),
+    )
+
+
+@bp.route("/healthz")
+def healthz():
+    db.session.execute(db.select(1))
+    return {"status": "ok"}

@@ -1,0 +1,162 @@
+"""Import and export views of the registry (CSV and XLSX)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import date
+from pathlib import Path
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from juragan.access import requires
+from juragan.blueprints.returnees import bp
+from juragan.blueprints.returnees.forms import (
+    ConfirmImportForm,
+    ImportForm,
+    ReturneeFilterForm,
+)
+from juragan.blueprints.returnees.views import search_from
+from juragan.errors import DomainError
+from juragan.extensions import db
+from juragan.forms import attach_error
+from juragan.models import utcnow
+from juragan.policy import Action
+from juragan.reports.registry import search_statement
+from juragan.services import registry_files
+
+MIME = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+#: Uploads wait here between the dry run and the import; older ones are removed.
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+SHOWN_ROWS = 200
+
+
+def _upload_dir() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for old in folder.glob("*.upload"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    return folder
+
+
+def _kind() -> str:
+    kind = request.args.get("format", "csv")
+    if kind not in MIME:
+        abort(404)
+    return kind
+
+
+def _download(content: bytes, name: str, kind: str) -> Response:
+    return Response(
+        content,
+        mimetype=MIME[kind],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'},
+    )
+
+
+@bp.route("/import/template")
+@requires(Action.IMPORT_RETURNEES)
+def import_template():
+    kind = _kind()
+    return _download(registry_files.template_file(kind), "juragan-template", kind)
+
+
+def _plan(content: bytes, filename: str):
+    frame = registry_files.read_table(filename, content)
+    return registry_files.plan_import(db.session, current_user, frame, date.today())
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires(Action.IMPORT_RETURNEES)
+def import_returnees():
+    form = ImportForm()
+    plan = token = None
+    if form.validate_on_submit():
+        if not form.consent_on_paper.data:
+            form.consent_on_paper.errors = [
+                *form.consent_on_paper.errors,
+                _("Only people who have given written consent may be imported."),
+            ]
+        else:
+            upload = form.file.data
+            content = upload.read()
+            try:
+                plan = _plan(content, upload.filename or "")
+            except DomainError as error:
+                attach_error(form, error)
+            else:
+                if plan.can_apply:
+                    token = secrets.token_hex(16)
+                    (_upload_dir() / f"{token}.upload").write_bytes(content)
+                    (_upload_dir() / f"{token}.name").write_text(upload.filename or "")
+    return render_template(
+        "returnees/import.html",
+        form=form,
+        plan=plan,
+        confirm=ConfirmImportForm(token=token) if token else None,
+        shown_rows=SHOWN_ROWS,
+    )
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@requires(Action.IMPORT_RETURNEES)
+def confirm_import():
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    folder = _upload_dir()
+    path = folder / f"{form.token.data}.upload"
+    if not path.exists():
+        flash(_("That upload has expired. Please upload the file again."), "warning")
+        return redirect(url_for("returnees.import_returnees"))
+    filename = (folder / f"{form.token.data}.name").read_text()
+    try:
+        # Checked again: the registry may have changed since the dry run.
+        plan = _plan(path.read_bytes(), filename)
+        counts = registry_files.apply_import(
+            db.session, current_user, plan, utcnow(), filename
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return redirect(url_for("returnees.import_returnees"))
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    (folder / f"{form.token.data}.name").unlink(missing_ok=True)
+    flash(
+        _(
+            "Imported: %(created)d new, %(updated)d changed, %(placements)d placements.",
+            **counts,
+        ),
+        "success",
+    )
+    return redirect(url_for("returnees.list_returnees"))
+
+
+@bp.route("/export")
+@requires(Action.EXPORT_RETURNEES)
+def export_returnees():
+    kind = _kind()
+    form = ReturneeFilterForm(request.args)
+    stmt = search_statement(current_user, search_from(form))
+    frame = registry_files.export_frame(db.session, current_user, stmt)
+    stamp = utcnow().strftime("%Y%m%d")
+    return _download(
+        registry_files.export_file(frame, kind), f"purna-pmi-{stamp}", kind
+    )

@@ -1,0 +1,341 @@
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from juragan import audit
+from juragan.access import load_or_404, requires
+from juragan.blueprints.auth.forms import EmptyForm
+from juragan.blueprints.returnees import bp
+from juragan.blueprints.returnees.forms import (
+    PlacementForm,
+    ProfileForm,
+    RegistrationForm,
+    ReturneeFilterForm,
+    TrainingForm,
+)
+from juragan.errors import DomainError
+from juragan.extensions import db
+from juragan.forms import attach_error
+from juragan.models import Placement, Returnee, Training, utcnow
+from juragan.pagination import keyset_page
+from juragan.policy import Action, can
+from juragan.reports.registry import RegistrySearch, search_statement
+from juragan.services import registry
+from juragan.services.registry import (
+    CONSENT_PURPOSE,
+    DuplicateNik,
+    PlacementData,
+    PossibleDuplicates,
+    ProfileData,
+    TrainingData,
+)
+
+PROFILE_FIELDS = (
+    "nik", "full_name", "sex", "birth_date", "province_code", "regency_code",
+    "education", "marital_status", "dependants", "phone", "email", "district",
+    "village",
+)  # fmt: skip
+
+
+def profile_data(form: ProfileForm) -> ProfileData:
+    values = {name: getattr(form, name).data for name in PROFILE_FIELDS}
+    values["dependants"] = values["dependants"] or 0
+    return ProfileData(**values)
+
+
+def search_from(form: ReturneeFilterForm) -> RegistrySearch:
+    if not form.validate():
+        return RegistrySearch()
+    return RegistrySearch(
+        name=form.q.data or None,
+        nik=form.nik.data or None,
+        phone=form.phone.data or None,
+        province_code=form.province.data,
+        regency_code=form.regency.data,
+        country_code=form.country.data,
+        return_year=form.return_year.data,
+        status=form.status.data,
+    )
+
+
+def duplicate_feedback(form, error: DomainError) -> list[Returnee]:
+    """Attach a duplicate error to the form; return the similar people to list."""
+    if isinstance(error, DuplicateNik):
+        existing = db.session.get(Returnee, error.existing_id)
+        if existing is not None and can(current_user, Action.VIEW_RETURNEE, existing):
+            link = url_for("returnees.view_returnee", returnee_id=existing.id)
+            form.nik.errors = [
+                *form.nik.errors,
+                _("This NIK is already registered: %(name)s.", name=existing.full_name),
+            ]
+            form.duplicate_link = link
+        else:
+            form.nik.errors = [
+                *form.nik.errors,
+                _(
+                    "This NIK is already registered. If it is yours, ask the BP3MI "
+                    "office or your mentor for help."
+                ),
+            ]
+        return []
+    if isinstance(error, PossibleDuplicates):
+        form.form_errors.append(str(error.message))
+        return error.candidates
+    attach_error(form, error)
+    return []
+
+
+@bp.route("/")
+@requires(Action.LIST_RETURNEES)
+def list_returnees():
+    form = ReturneeFilterForm(request.args)
+    page = keyset_page(
+        db.session,
+        search_statement(current_user, search_from(form)),
+        Returnee.id,
+        request.args.get("after", type=int),
+        current_app.config["PAGE_SIZE"],
+    )
+    args = {k: v for k, v in request.args.items() if k != "after" and v}
+    return render_template("returnees/list.html", form=form, page=page, args=args)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Action.REGISTER_RETURNEE)
+def register_returnee():
+    form = RegistrationForm()
+    similar: list[Returnee] = []
+    if request.method == "GET" and current_user.scope_province_code:
+        form.province_code.data = current_user.scope_province_code
+        form.regency_code.data = current_user.scope_regency_code
+    if form.validate_on_submit():
+        try:
+            returnee = registry.register_returnee(
+                db.session,
+                current_user,
+                profile_data(form),
+                consent=form.consent.data,
+                consent_text=str(CONSENT_PURPOSE),
+                now=utcnow(),
+                confirmed_not_duplicate=form.confirm_not_duplicate.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            similar = duplicate_feedback(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is registered.", name=returnee.full_name), "success")
+            return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
+    return render_template(
+        "returnees/register.html",
+        form=form,
+        similar=similar,
+        consent_text=CONSENT_PURPOSE,
+        self_registration=False,
+    )
+
+
+def _render_profile(returnee: Returnee, *, nik_revealed: bool = False, token=None):
+    return render_template(
+        "returnees/view.html",
+        returnee=returnee,
+        nik_revealed=nik_revealed or returnee.user_id == current_user.id,
+        invitation_token=token,
+        button=EmptyForm(),
+    )
+
+
+@bp.route("/<int:returnee_id>")
+@login_required
+def view_returnee(returnee_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.VIEW_RETURNEE)
+    return _render_profile(returnee)
+
+
+@bp.route("/<int:returnee_id>/nik", methods=["POST"])
+@login_required
+def reveal_nik(returnee_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.REVEAL_NIK)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if returnee.user_id != current_user.id:
+        audit.record_view(db.session, returnee, ["nik"])
+        db.session.commit()
+    return _render_profile(returnee, nik_revealed=True)
+
+
+@bp.route("/<int:returnee_id>/verify", methods=["POST"])
+@login_required
+def verify_nik(returnee_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.VERIFY_NIK)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    registry.verify_nik(db.session, current_user, returnee, utcnow())
+    db.session.commit()
+    flash(_("NIK marked as checked against the KTP."), "success")
+    return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
+
+
+@bp.route("/<int:returnee_id>/invite", methods=["POST"])
+@login_required
+def invite_returnee(returnee_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.INVITE_RETURNEE)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        token = registry.create_invitation(db.session, current_user, returnee, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "warning")
+        return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
+    db.session.commit()
+    return _render_profile(returnee, token=token)
+
+
+@bp.route("/<int:returnee_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_returnee(returnee_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.EDIT_RETURNEE)
+    may_change_nik = can(current_user, Action.EDIT_NIK, returnee)
+    form = ProfileForm(obj=returnee)
+    if not may_change_nik:
+        form.nik.render_kw = {**(form.nik.render_kw or {}), "readonly": True}
+    if form.validate_on_submit():
+        try:
+            registry.update_profile(
+                db.session,
+                returnee,
+                profile_data(form),
+                today=date.today(),
+                may_change_nik=may_change_nik,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            duplicate_feedback(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
+    return render_template("returnees/edit.html", form=form, returnee=returnee)
+
+
+# Placements and trainings belong to the returnee: loaded through the returnee,
+# so one scope check covers them.
+
+
+def _child_or_404(model, returnee: Returnee, child_id: int):
+    child = db.session.get(model, child_id)
+    if child is None or child.returnee_id != returnee.id:
+        abort(404)
+    return child
+
+
+def _placement_data(form: PlacementForm) -> PlacementData:
+    return PlacementData(
+        **{
+            name: getattr(form, name).data
+            for name in PlacementData.__dataclass_fields__
+        }
+    )
+
+
+def _training_data(form: TrainingForm) -> TrainingData:
+    return TrainingData(
+        **{name: getattr(form, name).data for name in TrainingData.__dataclass_fields__}
+    )
+
+
+@bp.route("/<int:returnee_id>/placements/new", methods=["GET", "POST"])
+@bp.route("/<int:returnee_id>/placements/<int:placement_id>", methods=["GET", "POST"])
+@login_required
+def edit_placement(returnee_id: int, placement_id: int | None = None):
+    returnee = load_or_404(Returnee, returnee_id, Action.EDIT_RETURNEE)
+    placement = (
+        _child_or_404(Placement, returnee, placement_id) if placement_id else None
+    )
+    form = PlacementForm(obj=placement)
+    if form.validate_on_submit():
+        try:
+            if placement is None:
+                registry.add_placement(
+                    db.session, returnee, _placement_data(form), date.today()
+                )
+            else:
+                registry.update_placement(
+                    db.session, placement, _placement_data(form), date.today()
+                )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Placement saved."), "success")
+            return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
+    return render_template(
+        "returnees/placement_form.html",
+        form=form,
+        returnee=returnee,
+        placement=placement,
+        button=EmptyForm(),
+    )
+
+
+@bp.route("/<int:returnee_id>/placements/<int:placement_id>/delete", methods=["POST"])
+@login_required
+def delete_placement(returnee_id: int, placement_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.EDIT_RETURNEE)
+    placement = _child_or_404(Placement, returnee, placement_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    registry.delete_placement(db.session, placement)
+    db.session.commit()
+    flash(_("Placement deleted."), "success")
+    return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
+
+
+@bp.route("/<int:returnee_id>/trainings/new", methods=["GET", "POST"])
+@bp.route("/<int:returnee_id>/trainings/<int:training_id>", methods=["GET", "POST"])
+@login_required
+def edit_training(returnee_id: int, training_id: int | None = None):
+    returnee = load_or_404(Returnee, returnee_id, Action.EDIT_RETURNEE)
+    training = _child_or_404(Training, returnee, training_id) if training_id else None
+    form = TrainingForm(obj=training)
+    if form.validate_on_submit():
+        try:
+            if training is None:
+                registry.add_training(
+                    db.session, returnee, _training_data(form), date.today()
+                )
+            else:
+                registry.update_training(
+                    db.session, training, _training_data(form), date.today()
+                )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Training saved."), "success")
+            return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
+    return render_template(
+        "returnees/training_form.html",
+        form=form,
+        returnee=returnee,
+        training=training,
+        button=EmptyForm(),
+    )
+
+
+@bp.route("/<int:returnee_id>/trainings/<int:training_id>/delete", methods=["POST"])
+@login_required
+def delete_training(returnee_id: int, training_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.EDIT_RETURNEE)
+    training = _child_or_404(Training, returnee, training_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    registry.delete_training(db.session, training)
+    db.session.commit()
+    flash(_("Training deleted."), "success")
+    return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))

@@ -1,0 +1,95 @@
+"""``flask juragan ...``: each command calls the same services as the web app."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import AppGroup
+
+from juragan.audit import Actor, acting_as
+from juragan.errors import DomainError
+from juragan.extensions import db
+from juragan.models import Role
+
+juragan_cli = AppGroup("juragan", help="juragan administration commands.")
+
+
+@juragan_cli.command("create-admin")
+@click.option("--username", required=True, help="Sign-in name of the new admin.")
+@click.option("--full-name", required=True, help="The admin's name as shown to others.")
+@click.option("--email", default=None, help="Optional e-mail address.")
+@click.password_option(help="Prompted for when not given.")
+def create_admin(
+    username: str, full_name: str, email: str | None, password: str
+) -> None:
+    """Create an administrator account (the first one, typically)."""
+    from juragan.services.accounts import AccountData, create_account
+
+    with acting_as(Actor(None, "cli")):
+        try:
+            user = create_account(
+                db.session,
+                AccountData(
+                    username=username, full_name=full_name, email=email, role=Role.ADMIN
+                ),
+                password,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(
+                f"{error.field or 'error'}: {error.message}"
+            ) from error
+        db.session.commit()
+    click.echo(f"Created admin account {user.username}.")
+
+
+@juragan_cli.command("load-reference")
+def load_reference() -> None:
+    """Add new Kemendagri regions and apply renames from the shipped data file."""
+    from juragan.reference import load_regions
+
+    with acting_as(Actor(None, "cli")):
+        added, renamed = load_regions(db.session)
+        db.session.commit()
+    click.echo(f"Regions: {added} added, {renamed} renamed.")
+
+
+@juragan_cli.command("seed-demo")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Do nothing when the database already has accounts.",
+)
+def seed_demo_command(if_empty: bool) -> None:
+    """Create one demo account per role and a small realistic data set."""
+    from juragan.seeding import (
+        DEMO_ACCOUNTS,
+        DEMO_PASSWORD,
+        database_is_empty,
+        seed_demo,
+    )
+
+    if not database_is_empty(db.session):
+        if if_empty:
+            click.echo("The database already has accounts; demo data not loaded.")
+            return
+        raise click.ClickException("The database already has accounts.")
+    seed_demo(db.session)
+    db.session.commit()
+    click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account.username:16} {account.role.value}")
+
+
+@juragan_cli.command("seed")
+@click.option("--returnees", "count", type=click.IntRange(min=1), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def seed_command(count: int, seed: int) -> None:
+    """Bulk-generate COUNT synthetic returnees, the same ones for the same seed."""
+    from juragan.seeding import generate_returnees
+
+    started = time.perf_counter()
+    done = generate_returnees(db.session, count, seed)
+    db.session.commit()
+    click.echo(f"Generated {done} returnees in {time.perf_counter() - started:.1f} s.")

@@ -1,0 +1,96 @@
+"""Configuration built once, from the environment, inside the app factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+#: The value a developer's `.env` or the README might show; never valid in production.
+DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a safe configuration."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain ``postgres://`` and ``postgresql://`` URLs at psycopg 3.
+
+    Hosting platforms hand out ``postgres://`` URLs; SQLAlchemy would pick psycopg2
+    for ``postgresql://``, which juragan does not install.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+    """Build the Flask configuration from ``environ``.
+
+    :param environ: usually ``os.environ``; tests pass a mapping.
+    :param instance_path: where the embedded SQLite database lives by default.
+    """
+    env = environ.get("JURAGAN_ENV", "development")
+    production = env == "production"
+    secret_key = environ.get("SECRET_KEY", "")
+    database_url = environ.get("DATABASE_URL") or "sqlite:///" + os.path.join(
+        instance_path, "juragan.sqlite"
+    )
+    redis_url = environ.get("REDIS_URL", "")
+    return {
+        "ENV_NAME": env,
+        # Left empty when unset: validate_config refuses that in production.
+        "SECRET_KEY": secret_key or (DEFAULT_SECRET_KEY if not production else ""),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        # Login throttling: memory by default, shared through Redis when available.
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_IP": environ.get("LOGIN_LIMIT_PER_IP", "20 per minute"),
+        "LOGIN_LIMIT_PER_ACCOUNT": environ.get(
+            "LOGIN_LIMIT_PER_ACCOUNT", "5 per minute"
+        ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production or _bool(environ.get("COOKIE_SECURE")),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production or _bool(environ.get("COOKIE_SECURE")),
+        "PERMANENT_SESSION_LIFETIME": int(
+            environ.get("SESSION_LIFETIME_SECONDS", str(12 * 3600))
+        ),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": environ.get("JURAGAN_TIMEZONE", "Asia/Jakarta"),
+        "LANGUAGES": ("id", "en"),
+        # argon2 parameters; the test configuration lowers them to keep the suite fast.
+        "ARGON2_TIME_COST": int(environ.get("ARGON2_TIME_COST", "3")),
+        "ARGON2_MEMORY_COST": int(environ.get("ARGON2_MEMORY_COST", "65536")),
+        "ARGON2_PARALLELISM": int(environ.get("ARGON2_PARALLELISM", "4")),
+        "PAGE_SIZE": int(environ.get("PAGE_SIZE", "50")),
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    }
+
+
+def validate_config(config: Mapping[str, Any]) -> None:
+    """Refuse configurations that are unsafe to serve.
+
+    :raises ConfigError: in production with a missing or default ``SECRET_KEY``.
+    """
+    if config.get("ENV_NAME") != "production":
+        return
+    secret_key = config.get("SECRET_KEY") or ""
+    if secret_key == DEFAULT_SECRET_KEY or len(secret_key) < 32:
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in "
+            'production (python -c "import secrets; print(secrets.token_urlsafe(48))").'
+        )

@@ -1,0 +1,127 @@
+"""Form pieces shared by several blueprints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import flask_babel
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import Form, IntegerField, SelectChoice, SelectField
+from wtforms.widgets import TextInput
+
+from juragan.errors import DomainError, FieldErrors
+from juragan.extensions import db
+from juragan.models import Province, Regency
+
+
+class _BabelTranslations:
+    """WTForms' own messages, translated from juragan's catalogues.
+
+    WTForms ships no Indonesian catalogue; its messages are listed in
+    :mod:`juragan.wtforms_messages` so that extraction picks them up.
+    """
+
+    def gettext(self, string: str) -> str:
+        return flask_babel.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return flask_babel.ngettext(singular, plural, n)
+
+
+class BaseForm(FlaskForm):
+    """Every juragan form: CSRF from Flask-WTF, messages in the reader's language."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> _BabelTranslations:
+            return _BabelTranslations()
+
+
+def choices(pairs: Iterable[tuple[str, Any]], blank: Any = None) -> list[SelectChoice]:
+    """``SelectChoice`` options from (value, label) pairs, after an optional blank."""
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [SelectChoice(value, label) for value, label in pairs]
+
+
+def province_choices(blank: Any = None) -> list[SelectChoice]:
+    provinces = db.session.scalars(select(Province).order_by(Province.name))
+    return choices(((p.code, p.name) for p in provinces), blank)
+
+
+def regency_choices(blank: Any = None) -> list[SelectChoice]:
+    """All regencies; each option carries its province so the page can filter them."""
+    rows = db.session.scalars(
+        select(Regency).order_by(Regency.province_code, Regency.name)
+    )
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [
+        SelectChoice(r.code, r.name, {"data-province": r.province_code}) for r in rows
+    ]
+
+
+class RegionSelectField(SelectField):
+    """A select whose empty choice means "none" (stored as ``None``)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        super().process_formdata(valuelist)
+        if self.data == "":
+            self.data = None
+
+    def pre_validate(self, form: Form) -> None:
+        if self.data is None:
+            return
+        super().pre_validate(form)
+
+
+def attach_error(form: Any, error: DomainError) -> None:
+    """Show a service's error(s) beside their fields (or above the form)."""
+    errors = (
+        error.errors
+        if isinstance(error, FieldErrors)
+        else [(error.field, error.message)]
+    )
+    for name, message in errors:
+        field = getattr(form, name, None) if name else None
+        if field is not None:
+            field.errors = [*field.errors, str(message)]
+        else:
+            form.form_errors.append(str(message))
+
+
+BLANK_PROVINCE = _l("— choose a province —")
+BLANK_REGENCY = _l("— choose a regency or city —")
+
+
+class RupiahField(IntegerField):
+    """Whole rupiah, typed the way people write it: ``1.500.000`` or ``Rp 1.500.000``."""
+
+    # A text box: a number input would refuse the thousands dots people type.
+    widget = TextInput()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:,}".replace(",", ".") if self.data is not None else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip().removeprefix("Rp").removeprefix("rp").strip()
+        text = text.replace(".", "").replace(" ", "")
+        if text.endswith(",00"):
+            text = text[:-3]
+        try:
+            self.data = int(text)
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                flask_babel.gettext("Write an amount in rupiah, like 1.500.000.")
+            ) from None
+
+
+def labelled(labels: dict[str, Any], blank: Any = None) -> list[SelectChoice]:
+    """Options from a code → label mapping (``juragan.labels``)."""
+    return choices(labels.items(), blank)

@@ -1,0 +1,23 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+
+from juragan.models.account import REGIONAL_ROLES, Role, User
+from juragan.models.audit import AuditEntry
+from juragan.models.base import Audited, Base, utcnow
+from juragan.models.region import Province, Regency
+from juragan.models.returnee import Invitation, Placement, Returnee, Training
+
+__all__ = [
+    "REGIONAL_ROLES",
+    "AuditEntry",
+    "Audited",
+    "Base",
+    "Province",
+    "Regency",
+    "Invitation",
+    "Placement",
+    "Returnee",
+    "Training",
+    "Role",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,133 @@
+"""Accounts, roles and each account's region scope."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from juragan.models.base import Audited, Base, Timestamped
+from juragan.models.region import Province, Regency
+
+
+class Role(enum.StrEnum):
+    RETURNEE = "returnee"
+    MENTOR = "mentor"
+    OFFICIAL = "official"
+    BANK_OFFICER = "bank_officer"
+    ADMIN = "admin"
+
+
+#: Roles whose work is bounded by a region.
+REGIONAL_ROLES = frozenset({Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER})
+#: Regional roles that must name a province; an official without one is national
+#: (a ministry desk), everyone else works in one province.
+PROVINCE_REQUIRED_ROLES = frozenset({Role.MENTOR, Role.BANK_OFFICER})
+
+LOCALES = ("id", "en")
+
+
+def _enum_values(enum_class: type[enum.Enum]) -> list[str]:
+    return [member.value for member in enum_class]
+
+
+class User(Audited, Timestamped, UserMixin, Base):
+    __tablename__ = "users"
+    __audit_redacted__ = ("password_hash",)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Lower-case sign-in name; unique.
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(
+            Role,
+            name="role",
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            values_callable=_enum_values,
+            validate_strings=True,
+        ),
+        index=True,
+    )
+    locale: Mapped[str] = mapped_column(String(5), default="id")
+    is_active_account: Mapped[bool] = mapped_column(
+        "is_active", Boolean, default=True, server_default="1"
+    )
+    #: Bumped to invalidate every session of the account (deactivation, new password).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    scope_province_code: Mapped[str | None] = mapped_column(String(2), index=True)
+    scope_regency_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    scope_province: Mapped[Province | None] = relationship(
+        foreign_keys=[scope_province_code], viewonly=True
+    )
+    scope_regency: Mapped[Regency | None] = relationship(
+        foreign_keys=[scope_regency_code], viewonly=True
+    )
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["scope_province_code"], ["provinces.code"], ondelete="RESTRICT"
+        ),
+        # Composite key: the regency must lie inside the scope province.
+        ForeignKeyConstraint(
+            ["scope_province_code", "scope_regency_code"],
+            ["regencies.province_code", "regencies.code"],
+            ondelete="RESTRICT",
+            name="fk_users_scope_regency_in_province",
+        ),
+        CheckConstraint("locale IN ('id', 'en')", name="locale_known"),
+        CheckConstraint("username = lower(username)", name="username_lowercase"),
+        CheckConstraint(
+            "role IN ('mentor', 'official', 'bank_officer') "
+            "OR (scope_province_code IS NULL AND scope_regency_code IS NULL)",
+            name="scope_only_for_regional_roles",
+        ),
+        CheckConstraint(
+            "role NOT IN ('mentor', 'bank_officer') OR scope_province_code IS NOT NULL",
+            name="scope_province_required",
+        ),
+        CheckConstraint(
+            "scope_regency_code IS NULL OR scope_province_code IS NOT NULL",
+            name="scope_regency_needs_province",
+        ),
+    )
+
+    # Flask-Login reads ``is_active``; the column keeps the conventional name.
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        """Session identifier: a new session version logs every old cookie out."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_regional(self) -> bool:
+        return self.role in REGIONAL_ROLES
+
+    @property
+    def is_national(self) -> bool:
+        """Admins and officials without a province see the whole country."""
+        return self.role == Role.ADMIN or (
+            self.role == Role.OFFICIAL and self.scope_province_code is None
+        )
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"

@@ -1,0 +1,47 @@
+"""Declarative base, naming convention and shared column helpers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: BIGINT on PostgreSQL; SQLite only auto-increments a column declared INTEGER.
+BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC (used as a column default)."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Audited:
+    """Marker mixin: every insert, update and delete of the model is audited.
+
+    ``__audit_redacted__`` names columns whose values must never be copied into the
+    audit log (the fact that they changed is still recorded).
+    """
+
+    __audit_redacted__: tuple[str, ...] = ()
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

@@ -1,0 +1,250 @@
+"""The returnee (Purna PMI) and their journey: placements abroad and trainings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from juragan.models.account import User
+from juragan.models.base import Audited, Base, Timestamped
+from juragan.models.region import Province, Regency
+from juragan.models.registry_codes import (
+    EDUCATION_LEVELS,
+    MARITAL_STATUSES,
+    RETURN_REASONS,
+    SECTORS,
+    TRAINING_KINDS,
+    TRAINING_STAGES,
+    in_list,
+)
+
+
+class Returnee(Audited, Timestamped, Base):
+    __tablename__ = "returnees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The returnee's own account, if they have signed up; one account, one person.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+    #: Nomor Induk Kependudukan, 16 digits, checked by ``juragan.identifiers``.
+    nik: Mapped[str] = mapped_column(String(16), unique=True)
+    #: Set when an official has checked the NIK against the KTP/KK; then the
+    #: returnee can no longer change it themselves.
+    nik_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    nik_verified_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    full_name: Mapped[str] = mapped_column(String(120))
+    #: ``F`` or ``M``, as on the KTP (a NIK encodes it too).
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date] = mapped_column(Date)
+    #: E.164, e.g. ``+6281234567890``.
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    #: Home address, as Kemendagri codes, then free text below the regency.
+    province_code: Mapped[str] = mapped_column(String(2))
+    regency_code: Mapped[str] = mapped_column(String(5))
+    district: Mapped[str | None] = mapped_column(String(80))
+    village: Mapped[str | None] = mapped_column(String(80))
+    education: Mapped[str] = mapped_column(String(10))
+    marital_status: Mapped[str] = mapped_column(String(10))
+    dependants: Mapped[int] = mapped_column(SmallInteger, default=0)
+    #: UU PDP consent: when, to which version of the stated purpose, in words.
+    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consent_version: Mapped[str] = mapped_column(String(10))
+    consent_purpose: Mapped[str] = mapped_column(Text)
+    #: The mentor (pendamping) whose caseload holds this returnee.
+    mentor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: Who entered the record (the returnee themselves, a mentor or an official).
+    registered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    mentor: Mapped[User | None] = relationship(foreign_keys=[mentor_id])
+    nik_verified_by: Mapped[User | None] = relationship(
+        foreign_keys=[nik_verified_by_id], viewonly=True
+    )
+    province: Mapped[Province] = relationship(viewonly=True)
+    regency: Mapped[Regency] = relationship(
+        viewonly=True,
+        foreign_keys=[regency_code],
+        primaryjoin="Regency.code == Returnee.regency_code",
+    )
+    placements: Mapped[list[Placement]] = relationship(
+        back_populates="returnee",
+        order_by="Placement.departure_date",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    trainings: Mapped[list[Training]] = relationship(
+        back_populates="returnee",
+        order_by="Training.start_date",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["province_code"], ["provinces.code"], ondelete="RESTRICT"
+        ),
+        ForeignKeyConstraint(
+            ["province_code", "regency_code"],
+            ["regencies.province_code", "regencies.code"],
+            ondelete="RESTRICT",
+            name="fk_returnees_regency_in_province",
+        ),
+        CheckConstraint("sex IN ('F', 'M')", name="sex_known"),
+        CheckConstraint("length(nik) = 16", name="nik_length"),
+        CheckConstraint(in_list("education", EDUCATION_LEVELS), name="education_known"),
+        CheckConstraint(
+            in_list("marital_status", MARITAL_STATUSES), name="marital_status_known"
+        ),
+        CheckConstraint("dependants BETWEEN 0 AND 30", name="dependants_range"),
+        # Lists scoped to a province or a regency, paged by id (keyset).
+        Index("ix_returnees_province_id", "province_code", "id"),
+        Index("ix_returnees_region", "province_code", "regency_code", "id"),
+        # Duplicate warnings look people up by birth date and regency.
+        Index("ix_returnees_birth_regency", "birth_date", "regency_code"),
+    )
+
+    @property
+    def is_nik_verified(self) -> bool:
+        return self.nik_verified_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Returnee {self.id} {self.full_name}>"
+
+
+class Placement(Audited, Timestamped, Base):
+    """One period of work abroad (an episode of the migration history)."""
+
+    __tablename__ = "placements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    returnee_id: Mapped[int] = mapped_column(
+        ForeignKey("returnees.id", ondelete="CASCADE")
+    )
+    #: ISO 3166-1 alpha-2 destination.
+    country_code: Mapped[str] = mapped_column(String(2), index=True)
+    sector: Mapped[str] = mapped_column(String(20))
+    occupation: Mapped[str | None] = mapped_column(String(120))
+    #: The placement agency (P3MI); empty when the worker went independently.
+    agency_name: Mapped[str | None] = mapped_column(String(160))
+    is_independent: Mapped[bool] = mapped_column(Boolean, default=False)
+    departure_date: Mapped[date] = mapped_column(Date)
+    contract_months: Mapped[int] = mapped_column(SmallInteger)
+    #: Empty while the person is still abroad.
+    return_date: Mapped[date | None] = mapped_column(Date, index=True)
+    return_reason: Mapped[str | None] = mapped_column(String(20))
+    #: Monthly salary in the destination's currency (ISO 4217) and in rupiah.
+    salary_foreign: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    salary_currency: Mapped[str | None] = mapped_column(String(3))
+    salary_idr: Mapped[int | None] = mapped_column(BigInteger)
+    remittances_idr: Mapped[int | None] = mapped_column(BigInteger)
+    savings_idr: Mapped[int | None] = mapped_column(BigInteger)
+    skills: Mapped[str | None] = mapped_column(Text)
+
+    returnee: Mapped[Returnee] = relationship(back_populates="placements")
+
+    __table_args__ = (
+        CheckConstraint(in_list("sector", SECTORS), name="sector_known"),
+        CheckConstraint(
+            "return_reason IS NULL OR " + in_list("return_reason", RETURN_REASONS),
+            name="return_reason_known",
+        ),
+        CheckConstraint(
+            "return_date IS NULL OR return_date >= departure_date",
+            name="return_after_departure",
+        ),
+        CheckConstraint(
+            "(return_date IS NULL) = (return_reason IS NULL)",
+            name="return_reason_with_return",
+        ),
+        CheckConstraint(
+            "is_independent OR agency_name IS NOT NULL", name="agency_or_independent"
+        ),
+        CheckConstraint("contract_months BETWEEN 1 AND 120", name="contract_range"),
+        CheckConstraint(
+            "(salary_foreign IS NULL OR salary_foreign >= 0)"
+            " AND (salary_idr IS NULL OR salary_idr >= 0)"
+            " AND (remittances_idr IS NULL OR remittances_idr >= 0)"
+            " AND (savings_idr IS NULL OR savings_idr >= 0)",
+            name="amounts_not_negative",
+        ),
+        CheckConstraint(
+            "(salary_foreign IS NULL) = (salary_currency IS NULL)",
+            name="salary_has_currency",
+        ),
+        Index("ix_placements_returnee_departure", "returnee_id", "departure_date"),
+    )
+
+
+class Training(Audited, Timestamped, Base):
+    """A course taken before departure, abroad or after return."""
+
+    __tablename__ = "trainings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    returnee_id: Mapped[int] = mapped_column(
+        ForeignKey("returnees.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(20))
+    stage: Mapped[str] = mapped_column(String(20))
+    organiser: Mapped[str] = mapped_column(String(160))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    #: Certificate name or number, if one was given.
+    certificate: Mapped[str | None] = mapped_column(String(160))
+
+    returnee: Mapped[Returnee] = relationship(back_populates="trainings")
+
+    __table_args__ = (
+        CheckConstraint(in_list("kind", TRAINING_KINDS), name="kind_known"),
+        CheckConstraint(in_list("stage", TRAINING_STAGES), name="stage_known"),
+        CheckConstraint(
+            "end_date IS NULL OR end_date >= start_date", name="end_after_start"
+        ),
+    )
+
+
+class Invitation(Base):
+    """A one-time link that lets a registered returnee create their account."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    returnee_id: Mapped[int] = mapped_column(
+        ForeignKey("returnees.id", ondelete="CASCADE"), index=True
+    )
+    #: SHA-256 of the token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    returnee: Mapped[Returnee] = relationship()

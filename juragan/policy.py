@@ -1,0 +1,192 @@
+"""Who may do what: the one place access rules are written.
+
+``can`` answers "may this user do this action (on this object)"; ``scoped`` filters a
+query down to the objects the user may see at all. Views never compare roles or regions
+themselves: they go through :mod:`juragan.web.access`, which calls these two.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, false, true
+
+from juragan.models import Returnee, Role, User
+
+
+class Action(enum.StrEnum):
+    LIST_RETURNEES = "returnee.list"
+    VIEW_RETURNEE = "returnee.view"
+    EDIT_RETURNEE = "returnee.edit"
+    REGISTER_RETURNEE = "returnee.register"
+    IMPORT_RETURNEES = "returnee.import"
+    EXPORT_RETURNEES = "returnee.export"
+    REVEAL_NIK = "returnee.reveal_nik"
+    EDIT_NIK = "returnee.edit_nik"
+    VERIFY_NIK = "returnee.verify_nik"
+    VIEW_CONTACT = "returnee.view_contact"
+    INVITE_RETURNEE = "returnee.invite"
+    MANAGE_ACCOUNTS = "account.manage"
+    VIEW_AUDIT = "audit.view"
+    VIEW_REFERENCE = "reference.view"
+
+
+class Relation(enum.StrEnum):
+    """How a user stands to an object; the rule table grants actions per relation."""
+
+    OWN = "own"  # the returnee's own record
+    CASELOAD = "caseload"  # the mentor's assigned returnee
+    REGION = "region"  # inside an official's or bank officer's region
+    NATIONAL = "national"  # admins and national officials: everything
+    NONE = "none"
+
+
+_EVERYONE = frozenset(Role)
+
+#: Actions that need no object: the roles allowed.
+OBJECTLESS_RULES: Mapping[Action, frozenset[Role]] = {
+    Action.LIST_RETURNEES: frozenset(
+        {Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER, Role.ADMIN}
+    ),
+    Action.REGISTER_RETURNEE: frozenset({Role.MENTOR, Role.OFFICIAL}),
+    Action.IMPORT_RETURNEES: frozenset({Role.OFFICIAL}),
+    Action.EXPORT_RETURNEES: frozenset({Role.OFFICIAL}),
+    Action.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
+    Action.VIEW_AUDIT: frozenset({Role.ADMIN}),
+    Action.VIEW_REFERENCE: _EVERYONE,
+}
+
+_RETURNEE_VIEWERS = {
+    Role.RETURNEE: {Relation.OWN},
+    Role.MENTOR: {Relation.CASELOAD},
+    Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL},
+    Role.BANK_OFFICER: {Relation.REGION},
+    Role.ADMIN: {Relation.NATIONAL},
+}
+
+#: Who can see that an object exists at all, per model; outside this it is a 404.
+VISIBILITY_RULES: Mapping[type, Mapping[Role, set[Relation]]] = {
+    Returnee: _RETURNEE_VIEWERS,
+    User: {Role.ADMIN: {Relation.NATIONAL}},
+}
+
+#: The people who look after a returnee's record: the person, the mentor, officials.
+_CARERS = {
+    Role.RETURNEE: {Relation.OWN},
+    Role.MENTOR: {Relation.CASELOAD},
+    Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL},
+}
+_OFFICIALS = {Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL}}
+
+#: Actions on an object: for each role, the relations under which it is allowed.
+#: Bank officers and administrators see records (masked) but never change them.
+OBJECT_RULES: Mapping[Action, Mapping[Role, set[Relation]]] = {
+    Action.VIEW_RETURNEE: _RETURNEE_VIEWERS,
+    Action.EDIT_RETURNEE: _CARERS,
+    # Full NIK and phone: only those who work with the person (UU PDP: need to know).
+    Action.REVEAL_NIK: _CARERS,
+    Action.VIEW_CONTACT: _CARERS,
+    Action.EDIT_NIK: _CARERS,
+    Action.VERIFY_NIK: _OFFICIALS,
+    Action.INVITE_RETURNEE: {
+        Role.MENTOR: {Relation.CASELOAD},
+        Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL},
+    },
+}
+
+
+def _is_signed_in(user: Any) -> bool:
+    return isinstance(user, User) and user.is_active
+
+
+def in_region(user: User, province_code: str | None, regency_code: str | None) -> bool:
+    """Whether a place lies inside the user's region scope."""
+    if user.is_national:
+        return True
+    if user.scope_province_code is None or province_code != user.scope_province_code:
+        return False
+    return user.scope_regency_code is None or regency_code == user.scope_regency_code
+
+
+def relation(user: User, obj: Any) -> Relation:
+    """How ``user`` stands to ``obj``."""
+    if user.is_national:
+        return Relation.NATIONAL
+    if isinstance(obj, Returnee):
+        if user.role == Role.RETURNEE:
+            return Relation.OWN if obj.user_id == user.id else Relation.NONE
+        if user.role == Role.MENTOR:
+            return Relation.CASELOAD if obj.mentor_id == user.id else Relation.NONE
+        if user.is_regional and in_region(user, obj.province_code, obj.regency_code):
+            return Relation.REGION
+    return Relation.NONE
+
+
+def can(user: Any, action: Action, obj: Any = None) -> bool:
+    """Whether ``user`` may do ``action``, on ``obj`` when the action takes one.
+
+    Anonymous and deactivated users may do nothing.
+    """
+    if not _is_signed_in(user):
+        return False
+    if action in OBJECTLESS_RULES:
+        return user.role in OBJECTLESS_RULES[action]
+    if obj is None:
+        raise ValueError(f"{action} needs an object")
+    allowed = OBJECT_RULES[action].get(user.role, set())
+    standing = relation(user, obj)
+    if standing not in allowed:
+        return False
+    if action == Action.EDIT_NIK and obj.is_nik_verified:
+        # Once an official has checked it against the KTP, only officials change it.
+        return standing in _OFFICIALS.get(user.role, set())
+    return True
+
+
+def can_see(user: Any, obj: Any) -> bool:
+    """Whether ``obj`` exists for ``user`` at all (outside this, it is a 404)."""
+    if not _is_signed_in(user):
+        return False
+    rules = VISIBILITY_RULES[type(obj)]
+    return relation(user, obj) in rules.get(user.role, set())
+
+
+def region_clause(
+    user: User, province_column: Any, regency_column: Any
+) -> ColumnElement[bool]:
+    """SQL twin of :func:`in_region`, for the columns of any regional table."""
+    if user.is_national:
+        return true()
+    if user.scope_province_code is None:
+        return false()
+    clause = province_column == user.scope_province_code
+    if user.scope_regency_code is not None:
+        clause = and_(clause, regency_column == user.scope_regency_code)
+    return clause
+
+
+def visibility_clause(user: Any, model: type) -> ColumnElement[bool]:
+    """The WHERE clause that keeps ``model`` rows to those ``user`` may see."""
+    if not _is_signed_in(user):
+        return false()
+    if model is User:
+        # Accounts are administered centrally; nobody else looks them up.
+        return true() if user.role == Role.ADMIN else false()
+    if user.is_national:
+        return true()
+    if model is Returnee:
+        if user.role == Role.RETURNEE:
+            return Returnee.user_id == user.id
+        if user.role == Role.MENTOR:
+            return Returnee.mentor_id == user.id
+        if user.role in (Role.OFFICIAL, Role.BANK_OFFICER):
+            return region_clause(user, Returnee.province_code, Returnee.regency_code)
+        return false()
+    raise LookupError(f"no visibility rule for {model.__name__}")
+
+
+def scoped(stmt: Select[Any], user: Any, model: type) -> Select[Any]:
+    """Filter ``stmt`` to the ``model`` rows ``user`` may see."""
+    return stmt.where(visibility_clause(user, model))

@@ -1,0 +1,1 @@
+"""Read-only figures for pages and dashboards, always through policy scoping."""

@@ -1,0 +1,110 @@
+"""What each role's home page shows, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from juragan.models import AuditEntry, Regency, Returnee, Role, User
+from juragan.policy import region_clause, scoped
+
+
+def own_profile(session: Session, user: User) -> Returnee | None:
+    return session.scalar(
+        select(Returnee)
+        .options(selectinload(Returnee.mentor), selectinload(Returnee.regency))
+        .where(Returnee.user_id == user.id)
+    )
+
+
+def caseload(session: Session, mentor: User, limit: int = 50) -> list[Returnee]:
+    stmt = scoped(select(Returnee), mentor, Returnee)
+    return list(
+        session.scalars(
+            stmt.options(selectinload(Returnee.regency))
+            .order_by(Returnee.full_name, Returnee.id)
+            .limit(limit)
+        )
+    )
+
+
+def count_returnees(session: Session, user: User) -> int:
+    stmt = scoped(select(func.count()).select_from(Returnee), user, Returnee)
+    return session.scalar(stmt) or 0
+
+
+@dataclass(frozen=True)
+class RegionCount:
+    regency_code: str
+    regency_name: str
+    returnees: int
+    women: int
+
+
+def returnees_by_regency(
+    session: Session, user: User, limit: int = 15
+) -> list[RegionCount]:
+    """Returnees per regency inside the user's scope, largest first."""
+    stmt = (
+        select(
+            Returnee.regency_code,
+            Regency.name,
+            func.count(),
+            func.sum(case((Returnee.sex == "F", 1), else_=0)),
+        )
+        .join(Regency, Regency.code == Returnee.regency_code)
+        .group_by(Returnee.regency_code, Regency.name)
+        .order_by(func.count().desc(), Returnee.regency_code)
+        .limit(limit)
+    )
+    stmt = scoped(stmt, user, Returnee)
+    return [
+        RegionCount(code, name, n, int(women or 0))
+        for code, name, n, women in session.execute(stmt)
+    ]
+
+
+def mentors_in_scope(session: Session, user: User) -> int:
+    """Active mentors whose own scope lies inside ``user``'s region."""
+    stmt = (
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.role == Role.MENTOR,
+            User.is_active_account.is_(True),
+            region_clause(user, User.scope_province_code, User.scope_regency_code),
+        )
+    )
+    return session.scalar(stmt) or 0
+
+
+@dataclass(frozen=True)
+class RoleCount:
+    role: Role
+    active: int
+    inactive: int
+
+
+def account_counts(session: Session) -> list[RoleCount]:
+    rows = session.execute(
+        select(User.role, User.is_active_account, func.count()).group_by(
+            User.role, User.is_active_account
+        )
+    ).all()
+    counts = {role: [0, 0] for role in Role}
+    for role, active, n in rows:
+        counts[Role(role)][0 if active else 1] += n
+    return [RoleCount(role, a, i) for role, (a, i) in counts.items()]
+
+
+def recent_audit(session: Session, limit: int = 10) -> list[AuditEntry]:
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .options(selectinload(AuditEntry.actor))
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,102 @@
+"""Searching the registry: the filters of the returnee list and its exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import selectinload
+
+from juragan.identifiers import InvalidIdentifier, compact_nik, normalise_phone
+from juragan.models import Placement, Returnee
+from juragan.policy import scoped
+
+#: Journey status filters.
+STATUS_ABROAD = "abroad"  # a placement without a return date
+STATUS_RETURNED = "returned"  # has placements, all with a return date
+STATUS_NO_PLACEMENT = "no_placement"
+STATUS_VERIFIED = "verified"  # NIK checked by an official
+STATUS_UNVERIFIED = "unverified"
+STATUSES = (
+    STATUS_ABROAD,
+    STATUS_RETURNED,
+    STATUS_NO_PLACEMENT,
+    STATUS_VERIFIED,
+    STATUS_UNVERIFIED,
+)
+
+
+@dataclass
+class RegistrySearch:
+    name: str | None = None
+    nik: str | None = None  # exact
+    phone: str | None = None  # exact, any common writing
+    province_code: str | None = None
+    regency_code: str | None = None
+    country_code: str | None = None  # any placement in this country
+    return_year: int | None = None  # any placement that ended in this year
+    status: str | None = None
+
+
+def _open_placement() -> Any:
+    return exists().where(
+        Placement.returnee_id == Returnee.id, Placement.return_date.is_(None)
+    )
+
+
+def _any_placement() -> Any:
+    return exists().where(Placement.returnee_id == Returnee.id)
+
+
+def search_statement(user: Any, search: RegistrySearch) -> Select[tuple[Returnee]]:
+    """Returnees ``user`` may see that match ``search`` (unordered, unpaged)."""
+    stmt = scoped(select(Returnee), user, Returnee).options(
+        selectinload(Returnee.regency), selectinload(Returnee.mentor)
+    )
+    if search.name:
+        stmt = stmt.where(
+            Returnee.full_name.icontains(search.name.strip(), autoescape=True)
+        )
+    if search.nik:
+        stmt = stmt.where(Returnee.nik == compact_nik(search.nik))
+    if search.phone:
+        try:
+            phone = normalise_phone(search.phone)
+        except InvalidIdentifier:
+            phone = search.phone.strip()
+        stmt = stmt.where(Returnee.phone == phone)
+    if search.province_code:
+        stmt = stmt.where(Returnee.province_code == search.province_code)
+    if search.regency_code:
+        stmt = stmt.where(Returnee.regency_code == search.regency_code)
+    if search.country_code:
+        stmt = stmt.where(
+            exists().where(
+                Placement.returnee_id == Returnee.id,
+                Placement.country_code == search.country_code.upper(),
+            )
+        )
+    if search.return_year:
+        stmt = stmt.where(
+            exists().where(
+                Placement.returnee_id == Returnee.id,
+                Placement.return_date >= date(search.return_year, 1, 1),
+                Placement.return_date <= date(search.return_year, 12, 31),
+            )
+        )
+    if search.status == STATUS_ABROAD:
+        stmt = stmt.where(_open_placement())
+    elif search.status == STATUS_RETURNED:
+        stmt = stmt.where(_any_placement(), ~_open_placement())
+    elif search.status == STATUS_NO_PLACEMENT:
+        stmt = stmt.where(~_any_placement())
+    elif search.status == STATUS_VERIFIED:
+        stmt = stmt.where(Returnee.nik_verified_at.is_not(None))
+    elif search.status == STATUS_UNVERIFIED:
+        stmt = stmt.where(Returnee.nik_verified_at.is_(None))
+    return stmt
+
+
+__all__ = ["STATUSES", "RegistrySearch", "search_statement"]

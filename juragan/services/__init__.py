@@ -1,0 +1,1 @@
+"""Plain-Python operations: they take an actor and values, flush, and never commit."""

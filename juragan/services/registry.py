@@ -1,0 +1,597 @@
+"""The returnee registry: registration, profile changes, NIK checks, duplicates,
+placements abroad, trainings and account invitations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from difflib import SequenceMatcher
+
+import pycountry
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from juragan.audit import Actor, acting_as
+from juragan.errors import DomainError, FieldErrors
+from juragan.identifiers import (
+    InvalidIdentifier,
+    check_nik_agrees,
+    normalise_phone,
+    parse_nik,
+)
+from juragan.models import (
+    Invitation,
+    Placement,
+    Regency,
+    Returnee,
+    Role,
+    Training,
+    User,
+)
+from juragan.models.registry_codes import (
+    EDUCATION_LEVELS,
+    MARITAL_STATUSES,
+    RETURN_REASONS,
+    SECTORS,
+    TRAINING_KINDS,
+    TRAINING_STAGES,
+)
+from juragan.policy import in_region
+from juragan.services.accounts import AccountData, create_account
+
+#: The version of the consent text below; bump it when the wording changes.
+CONSENT_VERSION = "2026-11"
+CONSENT_PURPOSE = _l(
+    "I agree that juragan and the BP3MI office process my identity, contact, "
+    "migration history and business data to support my reintegration: mentoring, "
+    "business planning, KUR loan applications and programme statistics. My data is "
+    "kept while I take part and for five years after, I can see, correct or ask to "
+    "erase it at any time, and it is shown only to the people who work with me."
+)
+INVITATION_DAYS = 14
+#: Name similarity (0-1) above which a person with the same birth date and
+#: regency is flagged as a possible duplicate.
+SIMILAR_NAME_RATIO = 0.85
+EARLIEST_BIRTH_YEAR = 1920
+
+
+@dataclass
+class ProfileData:
+    nik: str
+    full_name: str
+    sex: str
+    birth_date: date
+    province_code: str
+    regency_code: str
+    education: str
+    marital_status: str
+    dependants: int = 0
+    phone: str | None = None
+    email: str | None = None
+    district: str | None = None
+    village: str | None = None
+
+
+class DuplicateNik(DomainError):
+    """The NIK is registered already; ``existing_id`` points at that record."""
+
+    def __init__(self, existing_id: int) -> None:
+        super().__init__("nik", _l("This NIK is already registered."))
+        self.existing_id = existing_id
+
+
+class PossibleDuplicates(DomainError):
+    """People with the same birth date and regency and a similar name exist."""
+
+    def __init__(self, candidates: list[Returnee]) -> None:
+        super().__init__(
+            None,
+            _l(
+                "A person with a similar name, the same birth date and the same "
+                "regency is already registered. Check that this is someone else."
+            ),
+        )
+        self.candidates = candidates
+
+
+def _clean(text: str | None) -> str | None:
+    text = " ".join((text or "").split())
+    return text or None
+
+
+def _normalise_name(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return " ".join(folded.casefold().replace(".", " ").replace(",", " ").split())
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0-1 similarity of two names, ignoring case, accents, punctuation and order."""
+    left, right = _normalise_name(a), _normalise_name(b)
+    ordered = SequenceMatcher(None, left, right).ratio()
+    unordered = SequenceMatcher(
+        None, " ".join(sorted(left.split())), " ".join(sorted(right.split()))
+    ).ratio()
+    return max(ordered, unordered)
+
+
+def check_profile(session: Session, data: ProfileData, today: date) -> None:
+    """Normalise ``data`` in place and check every rule.
+
+    :raises FieldErrors: listing every field that is wrong.
+    """
+    errors: list[tuple[str | None, str]] = []
+    data.full_name = _clean(data.full_name) or ""
+    data.district = _clean(data.district)
+    data.village = _clean(data.village)
+    data.email = (_clean(data.email) or "").lower() or None
+    if not data.full_name:
+        errors.append(("full_name", _l("Enter the full name.")))
+    if data.sex not in ("F", "M"):
+        errors.append(("sex", _l("Choose female or male.")))
+    if data.birth_date > today:
+        errors.append(("birth_date", _l("The birth date cannot be in the future.")))
+    elif data.birth_date.year < EARLIEST_BIRTH_YEAR:
+        errors.append(("birth_date", _l("Check the birth year.")))
+    try:
+        info = parse_nik(data.nik, today)
+    except InvalidIdentifier as error:
+        errors.append(("nik", error.message))
+    else:
+        data.nik = info.nik
+        if data.sex in ("F", "M"):
+            errors.extend(check_nik_agrees(info, data.birth_date, data.sex))
+    if data.phone:
+        try:
+            data.phone = normalise_phone(data.phone)
+        except InvalidIdentifier as error:
+            errors.append(("phone", error.message))
+    else:
+        data.phone = None
+    regency = session.get(Regency, data.regency_code or "")
+    if regency is None or regency.province_code != data.province_code:
+        errors.append(
+            ("regency_code", _l("This regency or city is not in the chosen province."))
+        )
+    if data.education not in EDUCATION_LEVELS:
+        errors.append(("education", _l("Choose the highest schooling completed.")))
+    if data.marital_status not in MARITAL_STATUSES:
+        errors.append(("marital_status", _l("Choose a marital status.")))
+    if not 0 <= (data.dependants or 0) <= 30:
+        errors.append(("dependants", _l("Enter a number from 0 to 30.")))
+    if errors:
+        raise FieldErrors(errors)
+
+
+def find_by_nik(session: Session, nik: str) -> Returnee | None:
+    return session.scalar(select(Returnee).where(Returnee.nik == nik))
+
+
+def find_similar(
+    session: Session, data: ProfileData, exclude_id: int | None = None
+) -> list[Returnee]:
+    """People with the same birth date and regency whose names are alike."""
+    stmt = select(Returnee).where(
+        Returnee.birth_date == data.birth_date,
+        Returnee.regency_code == data.regency_code,
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Returnee.id != exclude_id)
+    return [
+        person
+        for person in session.scalars(stmt)
+        if name_similarity(person.full_name, data.full_name) >= SIMILAR_NAME_RATIO
+    ]
+
+
+def _check_registrar_scope(actor: User | None, data: ProfileData) -> None:
+    if actor is None or actor.role == Role.RETURNEE:
+        return
+    if not in_region(actor, data.province_code, data.regency_code):
+        raise DomainError("regency_code", _l("This address is outside your region."))
+
+
+def register_returnee(
+    session: Session,
+    actor: User | None,
+    data: ProfileData,
+    *,
+    consent: bool,
+    consent_text: str,
+    now: datetime,
+    user: User | None = None,
+    confirmed_not_duplicate: bool = False,
+) -> Returnee:
+    """Register a returnee, by themselves (``user``) or by a mentor or official.
+
+    Nothing is saved without consent. A mentor who registers someone takes them
+    into their caseload.
+
+    :raises FieldErrors: for invalid fields; :raises DuplicateNik: when the NIK is
+        taken; :raises PossibleDuplicates: when a similar person exists and
+        ``confirmed_not_duplicate`` is false.
+    """
+    if not consent:
+        raise DomainError(
+            "consent", _l("Your consent is needed before anything is saved.")
+        )
+    check_profile(session, data, now.date())
+    _check_registrar_scope(actor, data)
+    existing = find_by_nik(session, data.nik)
+    if existing is not None:
+        raise DuplicateNik(existing.id)
+    if not confirmed_not_duplicate:
+        similar = find_similar(session, data)
+        if similar:
+            raise PossibleDuplicates(similar)
+    returnee = Returnee(
+        **vars(data),
+        user_id=user.id if user else None,
+        consent_at=now,
+        consent_version=CONSENT_VERSION,
+        consent_purpose=consent_text,
+        mentor_id=actor.id if actor is not None and actor.role == Role.MENTOR else None,
+        registered_by_id=actor.id if actor else (user.id if user else None),
+    )
+    session.add(returnee)
+    session.flush()
+    return returnee
+
+
+def self_register(
+    session: Session,
+    username: str,
+    password: str,
+    data: ProfileData,
+    *,
+    consent: bool,
+    consent_text: str,
+    now: datetime,
+    confirmed_not_duplicate: bool = False,
+) -> tuple[User, Returnee]:
+    """Create a returnee's account and profile together (one transaction)."""
+    account = AccountData(
+        username=username, full_name=data.full_name, role=Role.RETURNEE
+    )
+    # Profile rules first: the account is only created for a valid profile.
+    if not consent:
+        raise DomainError(
+            "consent", _l("Your consent is needed before anything is saved.")
+        )
+    check_profile(session, data, now.date())
+    user = create_account(session, account, password)
+    with acting_as(Actor(user.id, user.username)):
+        returnee = register_returnee(
+            session,
+            None,
+            data,
+            consent=consent,
+            consent_text=consent_text,
+            now=now,
+            user=user,
+            confirmed_not_duplicate=confirmed_not_duplicate,
+        )
+    return user, returnee
+
+
+def update_profile(
+    session: Session,
+    returnee: Returnee,
+    data: ProfileData,
+    *,
+    today: date,
+    may_change_nik: bool,
+) -> Returnee:
+    """Change a returnee's profile; a new NIK clears an earlier verification.
+
+    :raises FieldErrors: for invalid fields; :raises DomainError: on ``nik`` when
+        the NIK may not change or belongs to someone else.
+    """
+    check_profile(session, data, today)
+    if data.nik != returnee.nik:
+        if not may_change_nik:
+            raise DomainError(
+                "nik",
+                _l("An official has verified this NIK; ask them to correct it."),
+            )
+        other = find_by_nik(session, data.nik)
+        if other is not None and other.id != returnee.id:
+            raise DuplicateNik(other.id)
+        returnee.nik_verified_at = None
+        returnee.nik_verified_by_id = None
+    for key, value in vars(data).items():
+        setattr(returnee, key, value)
+    session.flush()
+    return returnee
+
+
+def verify_nik(
+    session: Session, actor: User, returnee: Returnee, now: datetime
+) -> None:
+    """Record that ``actor`` checked the NIK against the KTP or KK."""
+    returnee.nik_verified_at = now
+    returnee.nik_verified_by_id = actor.id
+    session.flush()
+
+
+def assign_mentor(session: Session, returnee: Returnee, mentor: User | None) -> None:
+    returnee.mentor_id = mentor.id if mentor else None
+    session.flush()
+
+
+# Invitations ---------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_invitation(
+    session: Session, actor: User, returnee: Returnee, now: datetime
+) -> str:
+    """Return a one-time token that lets the returnee create their account.
+
+    :raises DomainError: when the returnee already has an account.
+    """
+    if returnee.user_id is not None:
+        raise DomainError(None, _l("This person already has an account."))
+    token = secrets.token_urlsafe(24)
+    session.add(
+        Invitation(
+            returnee_id=returnee.id,
+            token_hash=_token_hash(token),
+            created_by_id=actor.id,
+            created_at=now,
+            expires_at=now + timedelta(days=INVITATION_DAYS),
+        )
+    )
+    session.flush()
+    return token
+
+
+def find_invitation(session: Session, token: str, now: datetime) -> Invitation | None:
+    """The open invitation for ``token``; ``None`` if unknown, used or expired."""
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.token_hash == _token_hash(token))
+    )
+    if invitation is None or invitation.used_at is not None:
+        return None
+    expires_at = invitation.expires_at
+    if expires_at.tzinfo is None:  # SQLite returns naive UTC
+        expires_at = expires_at.replace(tzinfo=now.tzinfo)
+    if expires_at < now or invitation.returnee.user_id is not None:
+        return None
+    return invitation
+
+
+def accept_invitation(
+    session: Session,
+    invitation: Invitation,
+    username: str,
+    password: str,
+    now: datetime,
+) -> User:
+    """Create the returnee's account from an invitation and link it."""
+    returnee = invitation.returnee
+    user = create_account(
+        session,
+        AccountData(
+            username=username, full_name=returnee.full_name, role=Role.RETURNEE
+        ),
+        password,
+    )
+    with acting_as(Actor(user.id, user.username)):
+        returnee.user_id = user.id
+        invitation.used_at = now
+        session.flush()
+    return user
+
+
+# Placements abroad ---------------------------------------------------------
+
+
+@dataclass
+class PlacementData:
+    country_code: str
+    sector: str
+    departure_date: date
+    contract_months: int
+    occupation: str | None = None
+    agency_name: str | None = None
+    is_independent: bool = False
+    return_date: date | None = None
+    return_reason: str | None = None
+    salary_foreign: Decimal | None = None
+    salary_currency: str | None = None
+    salary_idr: int | None = None
+    remittances_idr: int | None = None
+    savings_idr: int | None = None
+    skills: str | None = None
+
+
+def _overlaps(
+    start: date,
+    end: date | None,
+    other_start: date,
+    other_end: date | None,
+    today: date,
+) -> bool:
+    return start <= (other_end or today) and other_start <= (end or today)
+
+
+def check_placement(
+    returnee: Returnee,
+    data: PlacementData,
+    today: date,
+    placement_id: int | None = None,
+) -> None:
+    """Normalise ``data`` in place and check every rule.
+
+    :raises FieldErrors: listing every field that is wrong.
+    """
+    errors: list[tuple[str | None, str]] = []
+    data.occupation = _clean(data.occupation)
+    data.agency_name = _clean(data.agency_name)
+    data.skills = (data.skills or "").strip() or None
+    data.country_code = (data.country_code or "").upper()
+    if pycountry.countries.get(alpha_2=data.country_code) is None:
+        errors.append(("country_code", _l("Choose the destination country.")))
+    elif data.country_code == "ID":
+        errors.append(("country_code", _l("The destination is a country abroad.")))
+    if data.sector not in SECTORS:
+        errors.append(("sector", _l("Choose the sector of work.")))
+    if data.is_independent:
+        data.agency_name = None
+    elif not data.agency_name:
+        errors.append(
+            (
+                "agency_name",
+                _l("Enter the placement agency (P3MI), or tick independent."),
+            )
+        )
+    if data.departure_date > today:
+        errors.append(
+            ("departure_date", _l("The departure date cannot be in the future."))
+        )
+    if not 1 <= (data.contract_months or 0) <= 120:
+        errors.append(
+            ("contract_months", _l("Enter a contract length of 1 to 120 months."))
+        )
+    if data.return_date is not None:
+        if data.return_date > today:
+            errors.append(
+                ("return_date", _l("The return date cannot be in the future."))
+            )
+        elif data.return_date < data.departure_date:
+            errors.append(
+                ("return_date", _l("The return cannot be before the departure."))
+            )
+        if data.return_reason not in RETURN_REASONS:
+            errors.append(("return_reason", _l("Choose why the person came home.")))
+    else:
+        data.return_reason = None
+    for name in ("salary_foreign", "salary_idr", "remittances_idr", "savings_idr"):
+        value = getattr(data, name)
+        if value is not None and value < 0:
+            errors.append((name, _l("An amount cannot be negative.")))
+    if data.salary_foreign is None:
+        data.salary_currency = None
+    else:
+        data.salary_currency = (data.salary_currency or "").upper()
+        if pycountry.currencies.get(alpha_3=data.salary_currency) is None:
+            errors.append(("salary_currency", _l("Choose the currency of the salary.")))
+    if not errors:
+        for other in returnee.placements:
+            if other.id == placement_id or other.id is None:
+                continue
+            if _overlaps(
+                data.departure_date,
+                data.return_date,
+                other.departure_date,
+                other.return_date,
+                today,
+            ):
+                errors.append(
+                    (
+                        "departure_date",
+                        _l(
+                            "This period overlaps the placement in %(country)s from "
+                            "%(start)s.",
+                            country=other.country_code,
+                            start=other.departure_date.strftime("%d-%m-%Y"),
+                        ),
+                    )
+                )
+                break
+    if errors:
+        raise FieldErrors(errors)
+
+
+def add_placement(
+    session: Session, returnee: Returnee, data: PlacementData, today: date
+) -> Placement:
+    check_placement(returnee, data, today)
+    placement = Placement(returnee_id=returnee.id, **vars(data))
+    session.add(placement)
+    session.flush()
+    session.refresh(returnee, ["placements"])
+    return placement
+
+
+def update_placement(
+    session: Session, placement: Placement, data: PlacementData, today: date
+) -> Placement:
+    check_placement(placement.returnee, data, today, placement_id=placement.id)
+    for key, value in vars(data).items():
+        setattr(placement, key, value)
+    session.flush()
+    return placement
+
+
+def delete_placement(session: Session, placement: Placement) -> None:
+    session.delete(placement)
+    session.flush()
+
+
+# Trainings -----------------------------------------------------------------
+
+
+@dataclass
+class TrainingData:
+    title: str
+    kind: str
+    stage: str
+    organiser: str
+    start_date: date
+    end_date: date | None = None
+    certificate: str | None = None
+
+
+def check_training(data: TrainingData, today: date) -> None:
+    errors: list[tuple[str | None, str]] = []
+    data.title = _clean(data.title) or ""
+    data.organiser = _clean(data.organiser) or ""
+    data.certificate = _clean(data.certificate)
+    if not data.title:
+        errors.append(("title", _l("Enter the name of the course.")))
+    if not data.organiser:
+        errors.append(("organiser", _l("Enter who organised it.")))
+    if data.kind not in TRAINING_KINDS:
+        errors.append(("kind", _l("Choose the kind of training.")))
+    if data.stage not in TRAINING_STAGES:
+        errors.append(("stage", _l("Choose when it was taken.")))
+    if data.start_date > today:
+        errors.append(("start_date", _l("Record courses once they have started.")))
+    if data.end_date is not None and data.end_date < data.start_date:
+        errors.append(("end_date", _l("The end cannot be before the start.")))
+    if errors:
+        raise FieldErrors(errors)
+
+
+def add_training(
+    session: Session, returnee: Returnee, data: TrainingData, today: date
+) -> Training:
+    check_training(data, today)
+    training = Training(returnee_id=returnee.id, **vars(data))
+    session.add(training)
+    session.flush()
+    return training
+
+
+def update_training(
+    session: Session, training: Training, data: TrainingData, today: date
+) -> Training:
+    check_training(data, today)
+    for key, value in vars(data).items():
+        setattr(training, key, value)
+    session.flush()
+    return training
+
+
+def delete_training(session: Session, training: Training) -> None:
+    session.delete(training)
+    session.flush()

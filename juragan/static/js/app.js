@@ -1,0 +1,36 @@
+// juragan: progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Language switch: submit as soon as a language is picked.
+  document.querySelectorAll(".js-autosubmit").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // Regency selects follow their province select: <select data-follows="id-of-province">.
+  document.querySelectorAll("select[data-follows]").forEach(function (regency) {
+    var province = document.getElementById(regency.dataset.follows);
+    if (!province) { return; }
+    function filter() {
+      var chosen = province.value;
+      Array.prototype.forEach.call(regency.options, function (option) {
+        var owner = option.dataset.province;
+        var visible = !owner || !chosen || owner === chosen;
+        option.hidden = !visible;
+        option.disabled = !visible;
+      });
+      var selected = regency.options[regency.selectedIndex];
+      if (selected && selected.disabled) { regency.value = ""; }
+    }
+    province.addEventListener("change", filter);
+    filter();
+  });
+
+  // Buttons that need a second thought: <button data-confirm="question">.
+  document.querySelectorAll("[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
+})();

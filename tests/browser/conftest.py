@@ -1,0 +1,63 @@
+"""A live server on a throwaway database, and Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from werkzeug.serving import make_server
+
+from juragan import create_app
+from juragan.extensions import db
+from juragan.seeding import seed_demo
+from tests.conftest import TEST_CONFIG
+from tests.databases import throwaway_database
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[2] / "artefacts" / "screenshots"
+WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with throwaway_database(tmp_path_factory.mktemp("browser")) as url:
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            flask_migrate.upgrade()
+            seed_demo(db.session)
+            db.session.commit()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            thread.join(5)
+            with app.app_context():
+                db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()

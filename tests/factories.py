@@ -1,0 +1,173 @@
+"""Factory fixtures: callables that build accounts and returnees through services."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from faker import Faker
+from flask.testing import FlaskClient
+
+from juragan.models import Returnee, Role, User, utcnow
+from juragan.services.accounts import AccountData, create_account
+
+PASSWORD = "correct-horse-battery"  # noqa: S105
+_numbers = itertools.count(1)
+fake = Faker("id_ID")
+Faker.seed(7)
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def make(
+        role: Role = Role.RETURNEE,
+        province: str | None = None,
+        regency: str | None = None,
+        username: str | None = None,
+        password: str = PASSWORD,
+        locale: str = "id",
+    ) -> User:
+        n = next(_numbers)
+        user = create_account(
+            db.session,
+            AccountData(
+                username=username or f"{role.value}{n}",
+                full_name=fake.name(),
+                role=role,
+                scope_province_code=province,
+                scope_regency_code=regency,
+                locale=locale,
+            ),
+            password,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+def make_nik(regency: str, birth_date: date, sex: str, serial: int) -> str:
+    """A NIK that passes every check, for a person born in ``regency``."""
+    day = birth_date.day + (40 if sex == "F" else 0)
+    return (
+        f"{regency.replace('.', '')}01{day:02d}{birth_date:%m}{birth_date:%y}"
+        f"{serial:04d}"
+    )
+
+
+@pytest.fixture
+def make_returnee(db: Any) -> Callable[..., Returnee]:
+    def make(
+        regency: str = "35.07",
+        mentor: User | None = None,
+        user: User | None = None,
+        full_name: str | None = None,
+        sex: str = "F",
+        birth_date: date = date(1990, 5, 17),
+        phone: str | None = "+6281234567890",
+        verified: bool = False,
+    ) -> Returnee:
+        n = next(_numbers)
+        returnee = Returnee(
+            nik=make_nik(regency, birth_date, sex, n),
+            full_name=full_name or fake.name_female(),
+            sex=sex,
+            birth_date=birth_date,
+            phone=phone,
+            province_code=regency[:2],
+            regency_code=regency,
+            district="Kepanjen",
+            village="Talangagung",
+            education="smp",
+            marital_status="married",
+            dependants=2,
+            consent_at=utcnow(),
+            consent_version="2026-11",
+            consent_purpose="Saya setuju.",
+            mentor_id=mentor.id if mentor else None,
+            user_id=user.id if user else None,
+            nik_verified_at=utcnow() if verified else None,
+        )
+        db.session.add(returnee)
+        db.session.commit()
+        return returnee
+
+    return make
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD):
+    return client.post(
+        "/login",
+        data={"username": username, "password": password},
+        follow_redirects=False,
+    )
+
+
+@dataclass
+class Cast:
+    """One person per role and relation, in East Java (35) and Central Java (33)."""
+
+    admin: User
+    official_province: User  # East Java
+    official_regency: User  # Kab. Malang (35.07)
+    official_national: User
+    official_other: User  # Central Java
+    bank_officer: User  # East Java
+    mentor: User  # Kab. Malang
+    other_mentor: User  # East Java, another caseload
+    returnee_user: User
+    returnee: (
+        Returnee  # own profile of returnee_user, Kab. Malang, in mentor's caseload
+    )
+    neighbour: Returnee  # Kota Surabaya (35.78), nobody's caseload
+    far_away: Returnee  # Kab. Cilacap (33.01), Central Java
+
+    def user(self, name: str) -> User:
+        return getattr(self, name)
+
+
+@pytest.fixture
+def cast(
+    make_user: Callable[..., User], make_returnee: Callable[..., Returnee]
+) -> Cast:
+    mentor = make_user(Role.MENTOR, "35", "35.07")
+    returnee_user = make_user(Role.RETURNEE)
+    return Cast(
+        admin=make_user(Role.ADMIN),
+        official_province=make_user(Role.OFFICIAL, "35"),
+        official_regency=make_user(Role.OFFICIAL, "35", "35.07"),
+        official_national=make_user(Role.OFFICIAL),
+        official_other=make_user(Role.OFFICIAL, "33"),
+        bank_officer=make_user(Role.BANK_OFFICER, "35"),
+        mentor=mentor,
+        other_mentor=make_user(Role.MENTOR, "35"),
+        returnee_user=returnee_user,
+        returnee=make_returnee("35.07", mentor=mentor, user=returnee_user),
+        neighbour=make_returnee("35.78"),
+        far_away=make_returnee("33.01"),
+    )
+
+
+def profile_form(returnee: Returnee, **overrides: Any) -> dict[str, Any]:
+    """The profile form as a person would submit it for ``returnee``."""
+    form = {
+        "nik": returnee.nik,
+        "full_name": returnee.full_name,
+        "sex": returnee.sex,
+        "birth_date": returnee.birth_date.isoformat(),
+        "phone": returnee.phone or "",
+        "email": returnee.email or "",
+        "province_code": returnee.province_code,
+        "regency_code": returnee.regency_code,
+        "district": returnee.district or "",
+        "village": returnee.village or "",
+        "education": returnee.education,
+        "marital_status": returnee.marital_status,
+        "dependants": str(returnee.dependants),
+    }
+    form.update(overrides)
+    return form

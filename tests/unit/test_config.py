@@ -1,0 +1,74 @@
+import pytest
+
+from juragan import create_app
+from juragan.config import (
+    DEFAULT_SECRET_KEY,
+    ConfigError,
+    load_config,
+    normalise_database_url,
+    validate_config,
+)
+
+
+def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
+    config = load_config({}, str(tmp_path))
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/juragan.sqlite"
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["SESSION_COOKIE_SECURE"] is False
+    assert config["BABEL_DEFAULT_LOCALE"] == "id"
+
+
+def test_environment_is_read(tmp_path):
+    config = load_config(
+        {
+            "DATABASE_URL": "postgres://u:p@db:5432/juragan",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "SECRET_KEY": "s" * 40,
+            "JURAGAN_ENV": "production",
+        },
+        str(tmp_path),
+    )
+    assert (
+        config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db:5432/juragan"
+    )
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    assert config["SESSION_COOKIE_SECURE"] is True
+    validate_config(config)
+
+
+@pytest.mark.parametrize("secret", [None, "", DEFAULT_SECRET_KEY, "short"])
+def test_production_refuses_missing_or_default_secret(tmp_path, secret):
+    environ = {"JURAGAN_ENV": "production"}
+    if secret is not None:
+        environ["SECRET_KEY"] = secret
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        validate_config(load_config(environ, str(tmp_path)))
+
+
+def test_factory_refuses_default_secret_in_production():
+    with pytest.raises(ConfigError):
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "SECRET_KEY": DEFAULT_SECRET_KEY,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            }
+        )
+
+
+def test_development_may_use_the_default_secret(tmp_path):
+    validate_config(load_config({}, str(tmp_path)))
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://a@h/d", "postgresql+psycopg://a@h/d"),
+        ("postgresql+psycopg://a@h/d", "postgresql+psycopg://a@h/d"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_url_normalised_to_psycopg3(given, expected):
+    assert normalise_database_url(given) == expected

@@ -1,0 +1,277 @@
+from collections import Counter
+from dataclasses import fields
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased, selectinload
+
+from juragan.identifiers import check_nik_agrees, normalise_phone, parse_nik
+from juragan.models import AuditEntry, Placement, Returnee, Role, Training, User, utcnow
+from juragan.seeding import (
+    DATA_AS_OF,
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    generate_returnees,
+    seed_demo,
+)
+from juragan.services import registry
+from juragan.services.accounts import authenticate
+from juragan.services.registry import (
+    CONSENT_PURPOSE,
+    CONSENT_VERSION,
+    PlacementData,
+    ProfileData,
+    TrainingData,
+)
+from tests.factories import make_nik
+
+
+def people(db):
+    return db.session.execute(
+        select(
+            Returnee.nik, Returnee.full_name, Returnee.sex, Returnee.birth_date,
+            Returnee.regency_code, Returnee.phone, Returnee.education,
+            Returnee.marital_status, Returnee.dependants,
+        )
+        .where(Returnee.user_id.is_(None), Returnee.mentor_id.is_(None))
+        .order_by(Returnee.id)
+    ).all()  # fmt: skip
+
+
+def journeys(db):
+    return db.session.execute(
+        select(
+            Returnee.nik, Placement.country_code, Placement.sector,
+            Placement.departure_date, Placement.return_date, Placement.return_reason,
+            Placement.salary_foreign, Placement.salary_idr, Placement.remittances_idr,
+            Placement.savings_idr, Placement.agency_name,
+        )
+        .join(Placement)
+        .order_by(Placement.id)
+    ).all()  # fmt: skip
+
+
+def clear(db):
+    for model in (Training, Placement, Returnee):
+        db.session.execute(model.__table__.delete())
+
+
+def _data(cls, obj):
+    return cls(**{f.name: getattr(obj, f.name) for f in fields(cls)})
+
+
+def assert_registry_rules_hold(db, today):
+    """Every returnee, placement and training passes the registry's own checks."""
+    returnees = db.session.scalars(
+        select(Returnee).options(
+            selectinload(Returnee.placements), selectinload(Returnee.trainings)
+        )
+    ).all()
+    for returnee in returnees:
+        registry.check_profile(db.session, _data(ProfileData, returnee), today)
+        info = parse_nik(returnee.nik, today)
+        assert check_nik_agrees(info, returnee.birth_date, returnee.sex) == []
+        assert info.regency_code == returnee.regency_code
+        assert normalise_phone(returnee.phone) == returnee.phone
+        assert 10 <= len(returnee.phone) - 2 <= 13  # written 08..., 10 to 13 digits
+        assert returnee.placements
+        for placement in returnee.placements:
+            registry.check_placement(
+                returnee, _data(PlacementData, placement), today, placement.id
+            )
+            assert isinstance(placement.salary_foreign, Decimal)
+            assert placement.salary_idr == int(
+                placement.salary_foreign * _RATES[placement.salary_currency]
+            )
+        for training in returnee.trainings:
+            registry.check_training(_data(TrainingData, training), today)
+            assert training.end_date <= today
+    return returnees
+
+
+_RATES = {
+    "HKD": Decimal(2100), "TWD": Decimal(510), "MYR": Decimal(3700),
+    "SGD": Decimal(12500), "KRW": Decimal("11.5"), "JPY": Decimal(108),
+    "SAR": Decimal(4350), "AED": Decimal(4450), "BND": Decimal(12500),
+}  # fmt: skip
+
+
+def overlapping_placements(db, today):
+    a, b = aliased(Placement), aliased(Placement)
+    return db.session.scalar(
+        select(func.count())
+        .select_from(a)
+        .join(b, and_(a.returnee_id == b.returnee_id, a.id < b.id))
+        .where(
+            a.departure_date <= func.coalesce(b.return_date, today),
+            b.departure_date <= func.coalesce(a.return_date, today),
+        )
+    )
+
+
+def open_before_a_later_placement(db):
+    a, b = aliased(Placement), aliased(Placement)
+    return db.session.scalar(
+        select(func.count())
+        .select_from(a)
+        .join(
+            b, and_(a.returnee_id == b.returnee_id, b.departure_date > a.departure_date)
+        )
+        .where(a.return_date.is_(None))
+    )
+
+
+def test_generator_is_deterministic_and_plausible(db):
+    generate_returnees(db.session, 400, seed=42, batch_size=150)
+    first, first_journeys = people(db), journeys(db)
+    clear(db)
+    generate_returnees(db.session, 400, seed=42, batch_size=150)
+    assert people(db) == first
+    assert journeys(db) == first_journeys
+    assert len(first) == 400
+    women = sum(1 for row in first if row.sex == "F") / 400
+    assert 0.55 < women < 0.70
+    east_java = sum(1 for row in first if row.regency_code.startswith("35")) / 400
+    assert 0.15 < east_java < 0.35  # about a quarter of placements
+    educations = Counter(row.education for row in first)
+    assert educations["smp"] > educations["diploma"] + educations["bachelor"]
+    per_person = Counter(Counter(row.nik for row in first_journeys).values())
+    assert 0.6 < per_person[1] / 400 < 0.8
+    assert per_person[2] > per_person[3] > 0
+    assert set(per_person) <= {1, 2, 3}
+
+
+def test_another_seed_gives_other_people(db):
+    generate_returnees(db.session, 50, seed=1)
+    first = people(db)
+    clear(db)
+    generate_returnees(db.session, 50, seed=2)
+    assert {row.full_name for row in people(db)} != {row.full_name for row in first}
+
+
+def test_generated_people_pass_every_registry_rule(db):
+    generate_returnees(db.session, 300, seed=5)
+    generate_returnees(db.session, 300, seed=6)  # another seed: no NIK collisions
+    generate_returnees(db.session, 100, seed=5)  # the same seed again: none either
+    today = date.today()
+    returnees = assert_registry_rules_hold(db, today)
+    assert len({r.nik for r in returnees}) == len(returnees) == 700
+    assert overlapping_placements(db, today) == 0
+    assert open_before_a_later_placement(db) == 0
+    placements = [p for r in returnees for p in r.placements]
+    assert all(p.departure_date <= DATA_AS_OF for p in placements)
+    still_abroad = sum(1 for r in returnees if r.placements[-1].return_date is None)
+    assert 0.04 < still_abroad / len(returnees) < 0.18
+    for placement in placements:
+        assert placement.is_independent == (placement.agency_name is None)
+        assert (placement.savings_idr is None) == (placement.return_date is None)
+    reasons = Counter(p.return_reason for p in placements if p.return_reason)
+    assert 0.65 < reasons["contract_completed"] / sum(reasons.values()) < 0.85
+    countries = Counter(p.country_code for p in placements)
+    total = sum(countries.values())
+    assert 0.2 < countries["TW"] / total < 0.4
+    assert 0.17 < countries["MY"] / total < 0.35
+    assert 0.15 < countries["HK"] / total < 0.33
+    assert countries["HK"] > countries["KR"] + countries["JP"]
+    for small in ("KR", "JP", "SG"):
+        assert countries[small] / total < 0.1
+    sex = {r.id: r.sex for r in returnees}
+    hong_kong = [sex[p.returnee_id] for p in placements if p.country_code == "HK"]
+    assert hong_kong.count("F") / len(hong_kong) > 0.9
+    korea = [sex[p.returnee_id] for p in placements if p.country_code == "KR"]
+    assert korea.count("M") > korea.count("F")
+    women = sum(1 for s in sex.values() if s == "F") / len(sex)
+    assert 0.55 < women < 0.70
+    trained = db.session.scalar(select(func.count(func.distinct(Training.returnee_id))))
+    assert 0.2 < trained / len(returnees) < 0.8
+
+
+def test_generation_moves_the_id_sequences_on(db):
+    generate_returnees(db.session, 20, seed=3)
+    last = db.session.scalar(select(func.max(Returnee.id)))
+    last_training = db.session.scalar(select(func.max(Training.id))) or 0
+    person = Returnee(
+        nik=make_nik("35.07", date(1990, 5, 17), "F", 9999),
+        full_name="Tutik Handayani", sex="F", birth_date=date(1990, 5, 17),
+        province_code="35", regency_code="35.07", education="smp",
+        marital_status="married", consent_at=utcnow(), consent_version=CONSENT_VERSION,
+        consent_purpose="Saya setuju.",
+    )  # fmt: skip
+    person.trainings = [
+        Training(title="Kelas", kind="other", stage="after_return", organiser="Desa",
+                 start_date=date(2024, 1, 8))
+    ]  # fmt: skip
+    db.session.add(person)
+    db.session.flush()
+    assert person.id == last + 1
+    assert person.trainings[0].id == last_training + 1
+
+
+def test_bulk_rows_do_not_flood_the_audit_log(db):
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    generate_returnees(db.session, 50, seed=1)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before
+
+
+def test_seed_demo_makes_one_account_per_role(db):
+    users = seed_demo(db.session)
+    assert {u.role for u in users.values()} == set(Role)
+    assert len(users) == len(DEMO_ACCOUNTS)
+    assert users["pejabat.malang"].scope_regency_code == "35.07"
+    assert authenticate(db.session, "purna", DEMO_PASSWORD) == users["purna"]
+    mentor = users["pendamping"]
+    caseload = db.session.scalar(
+        select(func.count())
+        .select_from(Returnee)
+        .where(Returnee.mentor_id == mentor.id)
+    )
+    assert caseload == 13
+    by_province = Counter(db.session.scalars(select(Returnee.province_code)))
+    assert by_province["35"] == 33
+    assert by_province["33"] + by_province["52"] == 8
+    assert db.session.scalar(select(func.count()).select_from(User)) >= 6
+
+
+def test_seed_demo_gives_sri_a_full_profile(db):
+    users = seed_demo(db.session)
+    today = date.today()
+    own = db.session.scalar(
+        select(Returnee).where(Returnee.user_id == users["purna"].id)
+    )
+    assert own.full_name == "Sri Wahyuni"
+    assert own.mentor_id == users["pendamping"].id
+    assert own.is_nik_verified
+    assert own.nik_verified_by_id == users["pejabat.malang"].id
+    assert check_nik_agrees(parse_nik(own.nik, today), own.birth_date, "F") == []
+    assert own.consent_version == CONSENT_VERSION
+    assert own.consent_purpose == str(CONSENT_PURPOSE)
+    assert [p.country_code for p in own.placements] == ["HK", "TW"]
+    assert [p.salary_currency for p in own.placements] == ["HKD", "TWD"]
+    assert all(p.return_reason == "contract_completed" for p in own.placements)
+    assert "desmigratif" in {t.kind for t in own.trainings}
+    assert_registry_rules_hold(db, today)
+    assert overlapping_placements(db, today) == 0
+
+
+def test_seed_demo_is_audited(db):
+    seed_demo(db.session)
+    audited = Counter(
+        db.session.scalars(
+            select(AuditEntry.table_name).where(AuditEntry.actor_label == "seed-demo")
+        )
+    )
+    assert audited["returnees"] >= 41
+    assert audited["placements"] >= 41
+    assert audited["trainings"] >= 2
+
+
+def test_seed_demo_is_deterministic(db):
+    seed_demo(db.session)
+    first, first_journeys = people(db), journeys(db)
+    clear(db)
+    db.session.execute(AuditEntry.__table__.delete())
+    db.session.execute(User.__table__.delete())
+    seed_demo(db.session)
+    assert people(db) == first
+    assert journeys(db) == first_journeys

@@ -1,0 +1,118 @@
+import io
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from juragan.models import Returnee
+from juragan.services.registry_files import EXAMPLE_ROW
+from tests.factories import login
+
+
+def upload(client, rows, consent=True, name="people.csv"):
+    data = {"file": (io.BytesIO(pd.DataFrame(rows).to_csv(index=False).encode()), name)}
+    if consent:
+        data["consent_on_paper"] = "y"
+    return client.post(
+        "/returnees/import", data=data, content_type="multipart/form-data"
+    )
+
+
+@pytest.mark.parametrize("who", ["mentor", "bank_officer", "returnee_user", "admin"])
+def test_only_officials_import_and_export(client, cast, who):
+    login(client, cast.user(who).username)
+    assert client.get("/returnees/import").status_code == 403
+    assert client.get("/returnees/export?format=csv").status_code == 403
+    assert client.get("/returnees/import/template?format=csv").status_code == 403
+
+
+def test_dry_run_then_import_then_rerun(client, db, cast):
+    login(client, cast.official_province.username)
+    page = upload(client, [EXAMPLE_ROW])
+    assert page.status_code == 200
+    assert "Impor 1 baris sekarang" in page.text
+    token = page.text.split('name="token" type="hidden" value="')[1].split('"')[0]
+    before = db.session.scalar(select(func.count()).select_from(Returnee))
+    assert (
+        client.post("/returnees/import/confirm", data={"token": token}).status_code
+        == 302
+    )
+    assert db.session.scalar(select(func.count()).select_from(Returnee)) == before + 1
+    # The stored upload is gone; a replay is refused without a 500.
+    assert (
+        client.post("/returnees/import/confirm", data={"token": token}).status_code
+        == 302
+    )
+    rerun = upload(client, [EXAMPLE_ROW])
+    assert "Impor 1 baris sekarang" in rerun.text
+    token = rerun.text.split('name="token" type="hidden" value="')[1].split('"')[0]
+    client.post("/returnees/import/confirm", data={"token": token})
+    assert db.session.scalar(select(func.count()).select_from(Returnee)) == before + 1
+
+
+def test_rejected_rows_are_explained_and_block_the_import(client, cast):
+    login(client, cast.official_province.username)
+    page = upload(
+        client, [EXAMPLE_ROW, {**EXAMPLE_ROW, "nik": "12", "full_name": "Salah"}]
+    )
+    assert page.status_code == 200
+    assert "table-danger" in page.text
+    assert "16 digit" in page.text
+    assert 'name="token"' not in page.text
+
+
+def test_upload_needs_consent_and_a_real_file(client, cast):
+    login(client, cast.official_province.username)
+    assert "persetujuan tertulis" in upload(client, [EXAMPLE_ROW], consent=False).text
+    page = client.post(
+        "/returnees/import",
+        data={
+            "file": (io.BytesIO(b"\x00\x01binary"), "x.csv"),
+            "consent_on_paper": "y",
+        },
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 200
+    assert "bukan file CSV atau XLSX" in page.text
+    page = client.post(
+        "/returnees/import",
+        data={"file": (io.BytesIO(b"x"), "x.exe"), "consent_on_paper": "y"},
+        content_type="multipart/form-data",
+    )
+    assert "is-invalid" in page.text
+    assert (
+        client.post(
+            "/returnees/import/confirm", data={"token": "../../etc"}
+        ).status_code
+        == 400
+    )
+
+
+def test_exports_are_scoped_masked_and_both_formats(client, cast):
+    login(client, cast.official_regency.username)
+    response = client.get("/returnees/export", query_string={"format": "csv"})
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    text = response.data.decode("utf-8-sig")
+    assert cast.returnee.full_name in text
+    assert cast.neighbour.full_name not in text  # another regency
+    assert cast.returnee.nik not in text
+    response = client.get(
+        "/returnees/export", query_string={"format": "xlsx", "q": "zzz"}
+    )
+    frame = pd.read_excel(io.BytesIO(response.data))
+    assert frame.empty
+    assert (
+        client.get("/returnees/export", query_string={"format": "pdf"}).status_code
+        == 404
+    )
+
+
+def test_template_downloads(client, cast):
+    login(client, cast.official_province.username)
+    for kind in ("csv", "xlsx"):
+        response = client.get(
+            "/returnees/import/template", query_string={"format": kind}
+        )
+        assert response.status_code == 200
+        assert "attachment" in response.headers["Content-Disposition"]

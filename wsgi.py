@@ -1,0 +1,3 @@
+from juragan import create_app
+
+app = create_app()
