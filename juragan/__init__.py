@@ -19,6 +19,9 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+#: Pages with Plotly charts: plotly.js sets style attributes as it draws, so these
+#: pages allow inline *styles* (never inline scripts).
+CSP_WITH_CHARTS = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -127,10 +130,11 @@ def register_blueprints(app: Flask) -> None:
     from juragan.blueprints.auth import bp as auth_bp
     from juragan.blueprints.errors import register_error_handlers
     from juragan.blueprints.main import bp as main_bp
+    from juragan.blueprints.plans import bp as plans_bp
     from juragan.blueprints.reference import bp as reference_bp
     from juragan.blueprints.returnees import bp as returnees_bp
 
-    for blueprint in (auth_bp, main_bp, returnees_bp, admin_bp, reference_bp):
+    for blueprint in (auth_bp, main_bp, returnees_bp, plans_bp, admin_bp, reference_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -139,7 +143,9 @@ def register_request_hooks(app: Flask) -> None:
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault(
+            "Content-Security-Policy", CSP_WITH_CHARTS if g.get("has_charts") else CSP
+        )
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -151,7 +157,13 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime, format_number, get_locale
+    from flask_babel import (
+        format_date,
+        format_datetime,
+        format_number,
+        format_percent,
+        get_locale,
+    )
 
     from juragan.access import user_can
     from juragan.i18n import rupiah_filter
@@ -167,9 +179,11 @@ def register_template_helpers(app: Flask) -> None:
     from juragan.models import Role
     from juragan.policy import Action
     from juragan.reference import country_name
+    from juragan.reports.plans import section_url
 
     app.jinja_env.filters["rupiah"] = rupiah_filter
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["percent"] = lambda v: format_percent(v, "#,##0.0%")
     app.jinja_env.filters["date"] = lambda d, fmt="medium": (
         format_date(d, fmt) if d else "–"
     )
@@ -191,6 +205,7 @@ def register_template_helpers(app: Flask) -> None:
         mask_nik=mask_nik,
         mask_phone=mask_phone,
         format_phone=format_phone,
+        section_url=section_url,
     )
 
 

@@ -83,11 +83,31 @@ def attach_error(form: Any, error: DomainError) -> None:
         else [(error.field, error.message)]
     )
     for name, message in errors:
-        field = getattr(form, name, None) if name else None
+        field = _field_at(form, name) if name else None
         if field is not None:
             field.errors = [*field.errors, str(message)]
         else:
             form.form_errors.append(str(message))
+
+
+def _field_at(form: Any, name: str) -> Any:
+    """The field a service names: ``nik``, or ``items-2-amount_idr`` in a FieldList."""
+    field = getattr(form, name, None)
+    if field is not None or "-" not in name:
+        return field
+    list_name, index, sub_name = name.split("-", 2)
+    entries = getattr(getattr(form, list_name, None), "entries", None)
+    if entries is None or not index.isdigit() or int(index) >= len(entries):
+        return None
+    return getattr(entries[int(index)].form, sub_name, None)
+
+
+class SubForm(Form):
+    """A row inside a ``FieldList`` (no CSRF of its own), in the reader's language."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> _BabelTranslations:
+            return _BabelTranslations()
 
 
 BLANK_PROVINCE = _l("— choose a province —")

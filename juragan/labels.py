@@ -31,6 +31,13 @@ RECORD_TYPE_LABELS = {
     "returnees": _l("Returnee"),
     "placements": _l("Placement abroad"),
     "trainings": _l("Training"),
+    "business_plans": _l("Business plan"),
+    "plan_capital_items": _l("Plan: capital need"),
+    "plan_funding_sources": _l("Plan: funding source"),
+    "plan_projection_months": _l("Plan: monthly projection"),
+    "plan_comments": _l("Plan: review comment"),
+    "businesses": _l("Business"),
+    "business_status_changes": _l("Business: change of state"),
 }
 
 SECTOR_LABELS = {
@@ -92,6 +99,136 @@ REGISTRY_STATUS_LABELS = {
 }
 
 
+BUSINESS_LINE_LABELS = {
+    "culinary": _l("Food stall or catering"),
+    "warung": _l("Retail shop (warung)"),
+    "farming": _l("Farming"),
+    "livestock": _l("Livestock"),
+    "fisheries": _l("Fisheries"),
+    "handicraft": _l("Handicraft"),
+    "tailoring": _l("Tailoring"),
+    "transport": _l("Transport"),
+    "services": _l("Services"),
+    "other": _l("Other"),
+}
+
+#: KBLI 2020 sections, as the classification names them.
+KBLI_LABELS = {
+    "A": _l("A - Agriculture, forestry and fishing"),
+    "B": _l("B - Mining and quarrying"),
+    "C": _l("C - Manufacturing"),
+    "D": _l("D - Electricity, gas, steam and air conditioning supply"),
+    "E": _l("E - Water supply, sewerage, waste management and remediation"),
+    "F": _l("F - Construction"),
+    "G": _l("G - Wholesale and retail trade; repair of cars and motorcycles"),
+    "H": _l("H - Transportation and storage"),
+    "I": _l("I - Accommodation and food service activities"),
+    "J": _l("J - Information and communication"),
+    "K": _l("K - Financial and insurance activities"),
+    "L": _l("L - Real estate activities"),
+    "M": _l("M - Professional, scientific and technical activities"),
+    "N": _l("N - Administrative and support service activities"),
+    "O": _l("O - Public administration and defence; compulsory social security"),
+    "P": _l("P - Education"),
+    "Q": _l("Q - Human health and social work activities"),
+    "R": _l("R - Arts, entertainment and recreation"),
+    "S": _l("S - Other service activities"),
+    "T": _l("T - Activities of households as employers"),
+    "U": _l("U - Activities of extraterritorial organisations"),
+}
+
+LEGAL_FORM_LABELS = {
+    "individual": _l("Individual"),
+    "group": _l("Business group"),
+    "cooperative": _l("Cooperative"),
+}
+
+PLAN_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "in_review": _l("In review"),
+    "ready": _l("Ready for the bank"),
+}
+
+CAPITAL_KIND_LABELS = {
+    "investment": _l("Investment"),
+    "working_capital": _l("Working capital"),
+}
+
+FUNDING_KIND_LABELS = {
+    "own_savings": _l("Own savings from abroad"),
+    "family": _l("Family"),
+    "grant": _l("Grant or aid"),
+    "kur": _l("KUR loan requested"),
+    "other": _l("Other"),
+}
+
+PLAN_SECTION_LABELS = {
+    "business": _l("The business"),
+    "market": _l("Market"),
+    "operations": _l("Operations"),
+    "risks": _l("Risks"),
+    "capital": _l("Capital needs"),
+    "funding": _l("Funding"),
+    "projections": _l("Monthly projection"),
+}
+
+#: Fields and figures of a plan, as the comparison of versions names them.
+PLAN_FIELD_LABELS = {
+    "business_name": _l("Business name"),
+    "legal_form": _l("Form of business"),
+    "sector": _l("Line of business"),
+    "kbli_section": _l("KBLI section"),
+    "province_code": _l("Province"),
+    "regency_code": _l("Regency or city"),
+    "district": _l("District (kecamatan)"),
+    "planned_start": _l("Planned start"),
+    "description": _l("Product or service"),
+    "target_market": _l("Customers and market"),
+    "competitors": _l("Competitors"),
+    "marketing": _l("Marketing"),
+    "operations": _l("How the business runs"),
+    "suppliers": _l("Suppliers"),
+    "equipment": _l("Equipment"),
+    "workers_planned": _l("Workers planned"),
+    "risks": _l("Risks and how to meet them"),
+    "capital": _l("Capital needs"),
+    "funding": _l("Funding sources"),
+    "kur_terms": _l("KUR tenor / rate"),
+    "projection_months": _l("Months projected"),
+    "needs_idr": _l("Total needs"),
+    "sources_idr": _l("Total funding"),
+    "kur_idr": _l("KUR requested"),
+    "total_sales_idr": _l("Total sales"),
+    "total_net_profit_idr": _l("Total net profit"),
+    "margin": _l("Net margin"),
+    "break_even_month": _l("Break-even month"),
+    "payback_month": _l("Payback month"),
+    "instalment_idr": _l("KUR instalment"),
+    "coverage": _l("Repayment capacity"),
+}
+
+CAPACITY_LABELS = {
+    "comfortable": _l("Comfortable"),
+    "tight": _l("Tight"),
+    "insufficient": _l("Insufficient"),
+}
+
+BUSINESS_STATUS_LABELS = {
+    "operating": _l("Operating"),
+    "paused": _l("Paused"),
+    "closed": _l("Closed"),
+}
+
+CLOSE_REASON_LABELS = {
+    "not_profitable": _l("Not profitable"),
+    "capital_ran_out": _l("Ran out of capital"),
+    "health_or_family": _l("Health or family reasons"),
+    "migrated_again": _l("Went abroad again"),
+    "moved_away": _l("Moved away"),
+    "other": _l("Other"),
+}
+
 IMPORT_OUTCOME_LABELS = {
     "create": _l("new"),
     "update": _l("changed"),
@@ -107,6 +244,17 @@ _CODE_LABELS = {
     "training_kind": TRAINING_KIND_LABELS,
     "training_stage": TRAINING_STAGE_LABELS,
     "registry_status": REGISTRY_STATUS_LABELS,
+    "business_line": BUSINESS_LINE_LABELS,
+    "kbli": KBLI_LABELS,
+    "legal_form": LEGAL_FORM_LABELS,
+    "plan_status": PLAN_STATUS_LABELS,
+    "capital_kind": CAPITAL_KIND_LABELS,
+    "funding_kind": FUNDING_KIND_LABELS,
+    "plan_section": PLAN_SECTION_LABELS,
+    "plan_field": PLAN_FIELD_LABELS,
+    "capacity": CAPACITY_LABELS,
+    "business_status": BUSINESS_STATUS_LABELS,
+    "close_reason": CLOSE_REASON_LABELS,
 }
 
 

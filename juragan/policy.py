@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, true
 
-from juragan.models import Returnee, Role, User
+from juragan.models import Business, BusinessPlan, Returnee, Role, User
 
 
 class Action(enum.StrEnum):
@@ -31,6 +31,18 @@ class Action(enum.StrEnum):
     MANAGE_ACCOUNTS = "account.manage"
     VIEW_AUDIT = "audit.view"
     VIEW_REFERENCE = "reference.view"
+    LIST_PLANS = "plan.list"
+    VIEW_PLAN = "plan.view"
+    CREATE_PLAN = "plan.create"  # on a returnee
+    EDIT_PLAN = "plan.edit"
+    SUBMIT_PLAN = "plan.submit"
+    REVIEW_PLAN = "plan.review"  # open the review and comment
+    MARK_PLAN_READY = "plan.ready"
+    REOPEN_PLAN = "plan.reopen"
+    RESOLVE_PLAN_COMMENT = "plan.resolve_comment"
+    OPEN_BUSINESS = "business.open"  # on a plan
+    VIEW_BUSINESS = "business.view"
+    CHANGE_BUSINESS = "business.change"
 
 
 class Relation(enum.StrEnum):
@@ -56,6 +68,7 @@ OBJECTLESS_RULES: Mapping[Action, frozenset[Role]] = {
     Action.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
     Action.VIEW_AUDIT: frozenset({Role.ADMIN}),
     Action.VIEW_REFERENCE: _EVERYONE,
+    Action.LIST_PLANS: frozenset({Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER}),
 }
 
 _RETURNEE_VIEWERS = {
@@ -66,10 +79,21 @@ _RETURNEE_VIEWERS = {
     Role.ADMIN: {Relation.NATIONAL},
 }
 
+#: Plans and businesses hold a family's finances: administrators, who keep the
+#: system running, do not see them.
+_FINANCE_VIEWERS = {
+    Role.RETURNEE: {Relation.OWN},
+    Role.MENTOR: {Relation.CASELOAD},
+    Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL},
+    Role.BANK_OFFICER: {Relation.REGION},
+}
+
 #: Who can see that an object exists at all, per model; outside this it is a 404.
 VISIBILITY_RULES: Mapping[type, Mapping[Role, set[Relation]]] = {
     Returnee: _RETURNEE_VIEWERS,
     User: {Role.ADMIN: {Relation.NATIONAL}},
+    BusinessPlan: _FINANCE_VIEWERS,
+    Business: _FINANCE_VIEWERS,
 }
 
 #: The people who look after a returnee's record: the person, the mentor, officials.
@@ -79,6 +103,11 @@ _CARERS = {
     Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL},
 }
 _OFFICIALS = {Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL}}
+_AUTHORS = {Role.RETURNEE: {Relation.OWN}, Role.MENTOR: {Relation.CASELOAD}}
+_REVIEWERS = {
+    Role.MENTOR: {Relation.CASELOAD},
+    Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL},
+}
 
 #: Actions on an object: for each role, the relations under which it is allowed.
 #: Bank officers and administrators see records (masked) but never change them.
@@ -94,6 +123,28 @@ OBJECT_RULES: Mapping[Action, Mapping[Role, set[Relation]]] = {
         Role.MENTOR: {Relation.CASELOAD},
         Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL},
     },
+    # Business plans: the returnee writes (a mentor may write for them), the mentor
+    # or an official reviews, a bank officer reads the plans declared ready.
+    Action.VIEW_PLAN: _FINANCE_VIEWERS,
+    Action.CREATE_PLAN: _AUTHORS,
+    Action.EDIT_PLAN: _AUTHORS,
+    Action.SUBMIT_PLAN: _AUTHORS,
+    Action.REOPEN_PLAN: _AUTHORS,
+    Action.REVIEW_PLAN: _REVIEWERS,
+    Action.MARK_PLAN_READY: _REVIEWERS,
+    Action.RESOLVE_PLAN_COMMENT: _CARERS,
+    Action.OPEN_BUSINESS: _CARERS,
+    Action.VIEW_BUSINESS: _FINANCE_VIEWERS,
+    Action.CHANGE_BUSINESS: _CARERS,
+}
+
+#: The plan states in which each plan action is possible at all.
+PLAN_STATES: Mapping[Action, frozenset[str]] = {
+    Action.EDIT_PLAN: frozenset({"draft", "in_review"}),
+    Action.SUBMIT_PLAN: frozenset({"draft", "in_review"}),
+    Action.REVIEW_PLAN: frozenset({"submitted", "in_review"}),
+    Action.MARK_PLAN_READY: frozenset({"submitted", "in_review"}),
+    Action.REOPEN_PLAN: frozenset({"ready"}),
 }
 
 
@@ -112,6 +163,8 @@ def in_region(user: User, province_code: str | None, regency_code: str | None) -
 
 def relation(user: User, obj: Any) -> Relation:
     """How ``user`` stands to ``obj``."""
+    if isinstance(obj, BusinessPlan | Business):
+        obj = obj.returnee
     if user.is_national:
         return Relation.NATIONAL
     if isinstance(obj, Returnee):
@@ -142,7 +195,20 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
     if action == Action.EDIT_NIK and obj.is_nik_verified:
         # Once an official has checked it against the KTP, only officials change it.
         return standing in _OFFICIALS.get(user.role, set())
+    if action in PLAN_STATES and obj.status not in PLAN_STATES[action]:
+        return False
+    if action == Action.MARK_PLAN_READY and obj.is_revised:
+        return False  # the revision must be submitted first
+    if action == Action.VIEW_PLAN:
+        return _bank_may_read(user, obj)
+    if action == Action.OPEN_BUSINESS:
+        return obj.business is None
     return True
+
+
+def _bank_may_read(user: User, plan: BusinessPlan) -> bool:
+    """Bank officers read proposals once they are ready for the bank, not drafts."""
+    return user.role != Role.BANK_OFFICER or plan.status == "ready"
 
 
 def can_see(user: Any, obj: Any) -> bool:
@@ -150,6 +216,8 @@ def can_see(user: Any, obj: Any) -> bool:
     if not _is_signed_in(user):
         return False
     rules = VISIBILITY_RULES[type(obj)]
+    if isinstance(obj, BusinessPlan) and not _bank_may_read(user, obj):
+        return False
     return relation(user, obj) in rules.get(user.role, set())
 
 
@@ -174,6 +242,13 @@ def visibility_clause(user: Any, model: type) -> ColumnElement[bool]:
     if model is User:
         # Accounts are administered centrally; nobody else looks them up.
         return true() if user.role == Role.ADMIN else false()
+    if model is BusinessPlan or model is Business:
+        if user.role not in _FINANCE_VIEWERS:
+            return false()
+        clause = model.returnee.has(visibility_clause(user, Returnee))
+        if model is BusinessPlan and user.role == Role.BANK_OFFICER:
+            clause = and_(clause, BusinessPlan.status == "ready")
+        return clause
     if user.is_national:
         return true()
     if model is Returnee:

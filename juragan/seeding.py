@@ -14,7 +14,7 @@ import random
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any, Generic, TypeVar
@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 from juragan.audit import Actor, acting_as
 from juragan.identifiers import FEMALE_DAY_OFFSET
 from juragan.models import Placement, Regency, Returnee, Role, Training, User, utcnow
-from juragan.services import registry
+from juragan.seeding_plans import synthetic_plan, write_through_services
+from juragan.services import plans, registry
 from juragan.services.accounts import AccountData, create_account
 from juragan.services.registry import (
     CONSENT_PURPOSE,
@@ -571,6 +572,115 @@ def _copy(data: T) -> T:
     return type(data)(**vars(data))
 
 
+def seed_sri_plan(
+    session: Session, sri: Returnee, author: User, mentor: User, now: datetime
+) -> None:
+    """Sri's warung plan: submitted by her, in review with her mentor's comments."""
+    today = now.date()
+    plan = plans.create_plan(session, author, sri, "Warung Makan Bu Sri", "culinary")
+    plans.save_section(
+        session,
+        plan,
+        "business",
+        {
+            "business_name": "Warung Makan Bu Sri",
+            "legal_form": "individual",
+            "sector": "culinary",
+            "kbli_section": "I",
+            "province_code": "35",
+            "regency_code": "35.07",
+            "district": "Kepanjen",
+            "planned_start": date(2027, 2, 1),
+            "description": "Nasi campur, soto ayam dan masakan Taiwan sederhana "
+            "(mi goreng, bakpao) yang saya pelajari selama bekerja di Taichung.",
+        },
+        today,
+    )
+    plans.save_section(
+        session,
+        plan,
+        "market",
+        {
+            "target_market": "Pekerja pabrik rokok dan pasar Kepanjen, sekitar 40 "
+            "pembeli per hari.",
+            "competitors": "Tiga warung nasi di jalan yang sama; belum ada yang "
+            "menjual masakan Taiwan.",
+            "marketing": "Grup WhatsApp paguyuban Purna PMI, papan nama, GoFood.",
+        },
+        today,
+    )
+    plans.save_section(
+        session,
+        plan,
+        "operations",
+        {
+            "operations": "Buka 06.00-15.00, belanja ke pasar setiap pagi, dibantu "
+            "adik saya.",
+            "suppliers": "Pasar Kepanjen; ayam dari peternak tetangga.",
+            "equipment": "Gerobak etalase, kompor dua tungku, lemari es, meja kursi.",
+            "workers_planned": 1,
+        },
+        today,
+    )
+    plans.save_section(
+        session,
+        plan,
+        "risks",
+        {
+            "risks": "Harga cabai dan ayam naik: menu harian disesuaikan. Sakit: adik "
+            "bisa menjalankan warung.",
+        },
+        today,
+    )
+    plans.save_capital(
+        session,
+        plan,
+        [
+            plans.LineItem("investment", "Gerobak etalase dan kompor", 9_000_000),
+            plans.LineItem("investment", "Lemari es dan meja kursi", 6_000_000),
+            plans.LineItem(
+                "working_capital", "Bahan baku dan sewa 6 bulan", 10_000_000
+            ),
+        ],
+    )
+    plans.save_funding(
+        session,
+        plan,
+        [
+            plans.LineItem("own_savings", "Tabungan dari Taiwan", 15_000_000),
+            plans.LineItem("kur", "KUR Mikro", 10_000_000),
+        ],
+        24,
+        plans.DEFAULT_KUR_RATE,
+    )
+    plans.save_projection(
+        session,
+        plan,
+        12,
+        plans.fill_months(
+            plans.MonthInput(6_000_000, 3_000_000, 1_200_000, 1_000_000), Decimal(5), 12
+        ),
+    )
+    plans.submit_plan(session, author, plan, now)
+    plans.add_comment(
+        session,
+        mentor,
+        plan,
+        "market",
+        "Bagus. Tambahkan harga jual per porsi dan berapa porsi per hari.",
+        now,
+    )
+    plans.add_comment(
+        session,
+        mentor,
+        plan,
+        "risks",
+        "Apa rencana Bu Sri kalau ada warung baru yang menjual menu serupa?",
+        now,
+    )
+    # fmt: skip
+
+
 def seed_demo(session: Session, seed: int = 2026) -> dict[str, User]:
     """Create the demo accounts and 41 returnees around them (flushes, audited).
 
@@ -640,6 +750,14 @@ def seed_demo(session: Session, seed: int = 2026) -> dict[str, User]:
                 registry.add_training(
                     session, returnee, TrainingData(**training), today
                 )
+            # Plans in East Java: the mentor writes with the caseload; the
+            # provincial office entered the others from paper forms.
+            drawn = synthetic_plan(rng, row, placements, today) if index < 32 else None
+            if drawn is not None:
+                write_through_services(
+                    session, registrar, registrar, returnee, drawn, now, index + 1
+                )
+        seed_sri_plan(session, sri, users["purna"], mentor, now)
         session.flush()
     return users
 

@@ -39,6 +39,14 @@ def test_round_trip(migration_app):
             "trainings",
             "invitations",
             "audit_log",
+            "business_plans",
+            "plan_capital_items",
+            "plan_funding_sources",
+            "plan_projection_months",
+            "plan_versions",
+            "plan_comments",
+            "businesses",
+            "business_status_changes",
         }
         with db.engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(Regency)) == 514

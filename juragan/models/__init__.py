@@ -3,6 +3,15 @@
 from juragan.models.account import REGIONAL_ROLES, Role, User
 from juragan.models.audit import AuditEntry
 from juragan.models.base import Audited, Base, utcnow
+from juragan.models.business import Business, BusinessStatusChange
+from juragan.models.plan import (
+    BusinessPlan,
+    CapitalItem,
+    FundingSource,
+    PlanComment,
+    PlanVersion,
+    ProjectionMonth,
+)
 from juragan.models.region import Province, Regency
 from juragan.models.returnee import Invitation, Placement, Returnee, Training
 
@@ -11,6 +20,14 @@ __all__ = [
     "AuditEntry",
     "Audited",
     "Base",
+    "Business",
+    "BusinessPlan",
+    "BusinessStatusChange",
+    "CapitalItem",
+    "FundingSource",
+    "PlanComment",
+    "PlanVersion",
+    "ProjectionMonth",
     "Province",
     "Regency",
     "Invitation",

@@ -1,4 +1,7 @@
-from flask import redirect, render_template, url_for
+from pathlib import Path
+
+import plotly
+from flask import redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from juragan.blueprints.main import bp
@@ -43,3 +46,12 @@ def home():
 def healthz():
     db.session.execute(db.select(1))
     return {"status": "ok"}
+
+
+#: plotly.js as the Python package ships it: served from here, never from a CDN.
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@bp.route("/vendor/plotly.min.js")
+def plotly_js():
+    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=7 * 24 * 3600)

@@ -33,4 +33,9 @@
       if (!window.confirm(button.dataset.confirm)) { event.preventDefault(); }
     });
   });
+
+  // Print buttons: <button data-print>.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

@@ -1,0 +1,270 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    DecimalField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from juragan.forms import (
+    BLANK_PROVINCE,
+    BLANK_REGENCY,
+    BaseForm,
+    RegionSelectField,
+    RupiahField,
+    SubForm,
+    choices,
+    labelled,
+    province_choices,
+    regency_choices,
+)
+from juragan.labels import (
+    BUSINESS_LINE_LABELS,
+    BUSINESS_STATUS_LABELS,
+    CAPITAL_KIND_LABELS,
+    CLOSE_REASON_LABELS,
+    FUNDING_KIND_LABELS,
+    KBLI_LABELS,
+    LEGAL_FORM_LABELS,
+    PLAN_FIELD_LABELS,
+    PLAN_SECTION_LABELS,
+)
+from juragan.models.business_codes import MAX_PROJECTION_MONTHS, MIN_PROJECTION_MONTHS
+
+#: Blank rows offered below the filled ones, for adding more.
+SPARE_ROWS = 3
+LONG_TEXT = 4000
+
+
+def _text(name, rows=4):
+    return TextAreaField(
+        PLAN_FIELD_LABELS[name],
+        validators=[Optional(), Length(max=LONG_TEXT)],
+        render_kw={"rows": rows},
+    )
+
+
+class NewPlanForm(BaseForm):
+    business_name = StringField(
+        PLAN_FIELD_LABELS["business_name"], validators=[DataRequired(), Length(max=120)]
+    )
+    sector = SelectField(PLAN_FIELD_LABELS["sector"], validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sector.choices = labelled(BUSINESS_LINE_LABELS, _l("— choose —"))
+
+
+class BusinessSectionForm(BaseForm):
+    business_name = StringField(
+        PLAN_FIELD_LABELS["business_name"], validators=[DataRequired(), Length(max=120)]
+    )
+    legal_form = SelectField(PLAN_FIELD_LABELS["legal_form"])
+    sector = SelectField(PLAN_FIELD_LABELS["sector"])
+    kbli_section = RegionSelectField(PLAN_FIELD_LABELS["kbli_section"])
+    province_code = RegionSelectField(PLAN_FIELD_LABELS["province_code"])
+    regency_code = RegionSelectField(
+        PLAN_FIELD_LABELS["regency_code"],
+        render_kw={"data-follows": "province_code"},
+    )
+    district = StringField(
+        PLAN_FIELD_LABELS["district"], validators=[Optional(), Length(max=80)]
+    )
+    planned_start = DateField(
+        PLAN_FIELD_LABELS["planned_start"], validators=[Optional()]
+    )
+    description = _text("description", rows=5)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.legal_form.choices = labelled(LEGAL_FORM_LABELS)
+        self.sector.choices = labelled(BUSINESS_LINE_LABELS)
+        self.kbli_section.choices = labelled(
+            KBLI_LABELS, _l("— as usual for the line of business —")
+        )
+        self.province_code.choices = province_choices(BLANK_PROVINCE)
+        self.regency_code.choices = regency_choices(BLANK_REGENCY)
+
+
+class MarketSectionForm(BaseForm):
+    target_market = _text("target_market")
+    competitors = _text("competitors")
+    marketing = _text("marketing")
+
+
+class OperationsSectionForm(BaseForm):
+    operations = _text("operations")
+    suppliers = _text("suppliers", rows=3)
+    equipment = _text("equipment", rows=3)
+    workers_planned = IntegerField(
+        PLAN_FIELD_LABELS["workers_planned"],
+        validators=[Optional(), NumberRange(min=0, max=500)],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class RisksSectionForm(BaseForm):
+    risks = _text("risks", rows=6)
+
+
+SECTION_FORMS = {
+    "business": BusinessSectionForm,
+    "market": MarketSectionForm,
+    "operations": OperationsSectionForm,
+    "risks": RisksSectionForm,
+}
+
+_AMOUNT = {"inputmode": "numeric", "autocomplete": "off"}
+
+
+class CapitalLineForm(SubForm):
+    kind = SelectField(_l("Kind"))
+    description = StringField(_l("What for"), validators=[Optional(), Length(max=160)])
+    amount_idr = RupiahField(_l("Amount (Rp)"), render_kw=_AMOUNT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = labelled(CAPITAL_KIND_LABELS)
+
+
+class FundingLineForm(SubForm):
+    kind = SelectField(_l("Source"))
+    description = StringField(_l("Note"), validators=[Optional(), Length(max=160)])
+    amount_idr = RupiahField(_l("Amount (Rp)"), render_kw=_AMOUNT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = labelled(FUNDING_KIND_LABELS)
+
+
+class CapitalForm(BaseForm):
+    items = FieldList(FormField(CapitalLineForm), min_entries=SPARE_ROWS)
+
+
+class FundingForm(BaseForm):
+    items = FieldList(FormField(FundingLineForm), min_entries=SPARE_ROWS)
+    kur_tenor_months = IntegerField(
+        _l("Repay the KUR over (months)"),
+        validators=[Optional(), NumberRange(min=1, max=84)],
+        render_kw={"inputmode": "numeric"},
+    )
+    kur_rate_percent = DecimalField(
+        _l("Expected interest rate (% a year, effective)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=30)],
+        render_kw={"inputmode": "decimal"},
+    )
+
+
+class MonthForm(SubForm):
+    sales_idr = RupiahField(_l("Sales"), render_kw=_AMOUNT)
+    cogs_idr = RupiahField(_l("Cost of goods"), render_kw=_AMOUNT)
+    operating_costs_idr = RupiahField(_l("Operating costs"), render_kw=_AMOUNT)
+    owner_draw_idr = RupiahField(_l("Owner's draw"), render_kw=_AMOUNT)
+
+
+def month_count_choices():
+    return choices(
+        (str(n), _l("%(n)s months", n=n))
+        for n in range(MIN_PROJECTION_MONTHS, MAX_PROJECTION_MONTHS + 1, 6)
+    )
+
+
+class ProjectionForm(BaseForm):
+    month_count = SelectField(_l("Months to project"), coerce=int)
+    months = FieldList(FormField(MonthForm), min_entries=MIN_PROJECTION_MONTHS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.month_count.choices = month_count_choices()
+
+
+class QuickFillForm(BaseForm):
+    """One typical month, grown month by month, to start the projection."""
+
+    sales_idr = RupiahField(_l("Sales in the first month"), render_kw=_AMOUNT)
+    cogs_idr = RupiahField(_l("Cost of goods in the first month"), render_kw=_AMOUNT)
+    operating_costs_idr = RupiahField(
+        _l("Operating costs each month"), render_kw=_AMOUNT
+    )
+    owner_draw_idr = RupiahField(_l("Owner's draw each month"), render_kw=_AMOUNT)
+    growth_percent = DecimalField(
+        _l("Sales growth per month (%)"),
+        places=1,
+        default=0,
+        validators=[Optional(), NumberRange(min=-20, max=50)],
+        render_kw={"inputmode": "decimal"},
+    )
+    month_count = SelectField(_l("Months to project"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.month_count.choices = month_count_choices()
+
+
+class CommentForm(BaseForm):
+    section = SelectField(_l("Part of the plan"))
+    body = TextAreaField(
+        _l("Comment"),
+        validators=[DataRequired(), Length(max=LONG_TEXT)],
+        render_kw={"rows": 3},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section.choices = labelled(PLAN_SECTION_LABELS)
+
+
+class CompareForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    left = SelectField(_l("Version"), coerce=int)
+    right = SelectField(_l("with version"), coerce=int)
+
+
+class BusinessForm(BaseForm):
+    opened_on = DateField(_l("Opening date"), validators=[DataRequired()])
+    nib = StringField(
+        _l("NIB from OSS (if any)"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    district = StringField(
+        PLAN_FIELD_LABELS["district"], validators=[Optional(), Length(max=80)]
+    )
+    workers_family = IntegerField(
+        _l("Family members working"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=500)],
+        render_kw={"inputmode": "numeric"},
+    )
+    workers_paid = IntegerField(
+        _l("Paid workers"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=500)],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class StatusForm(BaseForm):
+    to_status = SelectField(_l("New state"))
+    changed_on = DateField(_l("Since"), validators=[DataRequired()])
+    close_reason = RegionSelectField(_l("Reason for closing"))
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.to_status.choices = labelled(
+            {k: v for k, v in BUSINESS_STATUS_LABELS.items() if k != current}
+        )
+        self.close_reason.choices = labelled(
+            CLOSE_REASON_LABELS, _l("— only when closing —")
+        )

@@ -1,0 +1,480 @@
+from decimal import Decimal
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from juragan.access import load_or_404, requires
+from juragan.blueprints.auth.forms import EmptyForm
+from juragan.blueprints.plans import bp
+from juragan.blueprints.plans.forms import (
+    SECTION_FORMS,
+    SPARE_ROWS,
+    CapitalForm,
+    CommentForm,
+    CompareForm,
+    FundingForm,
+    NewPlanForm,
+    ProjectionForm,
+    QuickFillForm,
+)
+from juragan.errors import DomainError
+from juragan.extensions import db
+from juragan.forms import attach_error
+from juragan.models import BusinessPlan, PlanComment, Returnee, utcnow
+from juragan.pagination import keyset_page
+from juragan.policy import Action, can, scoped
+from juragan.reports import plans as plan_reports
+from juragan.services import plans
+from juragan.services.plans import MONTH_FIELDS, SECTION_FIELDS, LineItem, MonthInput
+
+
+def _plan(plan_id: int, action: Action) -> BusinessPlan:
+    return load_or_404(BusinessPlan, plan_id, action)
+
+
+def _to_plan(plan: BusinessPlan, anchor: str | None = None):
+    return redirect(url_for("plans.view_plan", plan_id=plan.id, _anchor=anchor))
+
+
+def _post_button_or_400() -> None:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route("/")
+@requires(Action.LIST_PLANS)
+def list_plans():
+    """Plans in the user's scope, by state: a mentor's review queue, a bank's inbox."""
+    status = request.args.get("status") or None
+    stmt = scoped(select(BusinessPlan), current_user, BusinessPlan)
+    if status:
+        stmt = stmt.where(BusinessPlan.status == status)
+    page = keyset_page(
+        db.session,
+        stmt,
+        BusinessPlan.id,
+        request.args.get("after", type=int),
+        current_app.config["PAGE_SIZE"],
+    )
+    args = {"status": status} if status else {}
+    return render_template("plans/list.html", page=page, status=status, args=args)
+
+
+@bp.route("/mine")
+@login_required
+def my_plans():
+    returnee = db.session.scalar(
+        select(Returnee).where(Returnee.user_id == current_user.id)
+    )
+    if returnee is None:
+        abort(404)
+    return redirect(url_for("plans.returnee_plans", returnee_id=returnee.id))
+
+
+@bp.route("/for/<int:returnee_id>", methods=["GET", "POST"])
+@login_required
+def returnee_plans(returnee_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.VIEW_RETURNEE)
+    form = NewPlanForm()
+    if form.validate_on_submit():
+        returnee = load_or_404(Returnee, returnee_id, Action.CREATE_PLAN)
+        try:
+            plan = plans.create_plan(
+                db.session, current_user, returnee, form.business_name.data,
+                form.sector.data,
+            )  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("Plan started. Fill it in part by part; each part saves."), "success"
+            )
+            return redirect(
+                url_for("plans.edit_section", plan_id=plan.id, section="business")
+            )
+    visible = [
+        plan
+        for plan in plans.plans_of(db.session, returnee)
+        if can(current_user, Action.VIEW_PLAN, plan)
+    ]
+    return render_template(
+        "plans/returnee_plans.html", returnee=returnee, plans=visible, form=form
+    )
+
+
+@bp.route("/<int:plan_id>")
+@login_required
+def view_plan(plan_id: int):
+    plan = _plan(plan_id, Action.VIEW_PLAN)
+    figures = plans.figures_of(plan)
+    versions = plan.versions
+    compare = CompareForm(request.args)
+    compare.left.choices = compare.right.choices = [
+        (v.number, _("Version %(n)s", n=v.number)) for v in versions
+    ]
+    if len(versions) >= 2 and not request.args.get("left"):
+        compare.left.data, compare.right.data = versions[-2].number, versions[-1].number
+    chart = plan_reports.projection_chart(figures)
+    g.has_charts = chart is not None
+    return render_template(
+        "plans/view.html",
+        plan=plan,
+        figures=figures,
+        balance_message=plans.balance_message(figures),
+        done=plans.completeness(plan),
+        comments=plans.open_comments(plan),
+        comment_form=CommentForm(),
+        compare=compare,
+        chart=chart,
+        button=EmptyForm(),
+    )
+
+
+@bp.route("/<int:plan_id>/edit/<section>", methods=["GET", "POST"])
+@login_required
+def edit_section(plan_id: int, section: str):
+    if section not in SECTION_FORMS:
+        abort(404)
+    plan = _plan(plan_id, Action.EDIT_PLAN)
+    form = SECTION_FORMS[section](obj=plan)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in SECTION_FIELDS[section]}
+        try:
+            plans.save_section(db.session, plan, section, values, utcnow().date())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return _next_step(plan, section)
+    return render_template(
+        "plans/section_form.html", plan=plan, form=form, section=section,
+        comments=plans.open_comments(plan)[section],
+    )  # fmt: skip
+
+
+def _next_step(plan: BusinessPlan, section: str):
+    """After saving a part, go on to the next one (or back to the plan)."""
+    if request.form.get("then") == "next":
+        order = list(plans.PLAN_SECTIONS)
+        following = order[order.index(section) + 1 :]
+        if following:
+            return redirect(plan_reports.section_url(plan, following[0]))
+    return _to_plan(plan, section)
+
+
+def _lines(form) -> list[LineItem]:
+    return [
+        LineItem(
+            entry.form.kind.data,
+            entry.form.description.data,
+            entry.form.amount_idr.data,
+        )
+        for entry in form.items.entries
+    ]
+
+
+def _offer_rows(form, stored) -> None:
+    """Fill a fresh line-item form from the stored rows, plus a few blank ones."""
+    while len(form.items.entries):
+        form.items.pop_entry()
+    for line in stored:
+        form.items.append_entry(line)
+    for _row in range(SPARE_ROWS):
+        form.items.append_entry()
+
+
+@bp.route("/<int:plan_id>/capital", methods=["GET", "POST"])
+@login_required
+def edit_capital(plan_id: int):
+    plan = _plan(plan_id, Action.EDIT_PLAN)
+    form = CapitalForm()
+    if form.validate_on_submit():
+        try:
+            plans.save_capital(db.session, plan, _lines(form))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            if request.form.get("then") == "more":
+                return redirect(url_for("plans.edit_capital", plan_id=plan.id))
+            return _next_step(plan, "capital")
+    elif request.method == "GET":
+        _offer_rows(form, plan.capital_items)
+    return render_template(
+        "plans/lines_form.html", plan=plan, form=form, section="capital",
+        figures=plans.figures_of(plan), comments=plans.open_comments(plan)["capital"],
+    )  # fmt: skip
+
+
+@bp.route("/<int:plan_id>/funding", methods=["GET", "POST"])
+@login_required
+def edit_funding(plan_id: int):
+    plan = _plan(plan_id, Action.EDIT_PLAN)
+    form = FundingForm(data={
+        "kur_tenor_months": plan.kur_tenor_months,
+        "kur_rate_percent": plan.kur_rate_percent,
+    })  # fmt: skip
+    if form.validate_on_submit():
+        try:
+            plans.save_funding(
+                db.session, plan, _lines(form), form.kur_tenor_months.data,
+                form.kur_rate_percent.data,
+            )  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            if request.form.get("then") == "more":
+                return redirect(url_for("plans.edit_funding", plan_id=plan.id))
+            return _next_step(plan, "funding")
+    elif request.method == "GET":
+        _offer_rows(form, plan.funding_sources)
+    figures = plans.figures_of(plan)
+    return render_template(
+        "plans/lines_form.html", plan=plan, form=form, section="funding",
+        figures=figures, balance_message=plans.balance_message(figures),
+        comments=plans.open_comments(plan)["funding"],
+    )  # fmt: skip
+
+
+@bp.route("/<int:plan_id>/projection", methods=["GET", "POST"])
+@login_required
+def edit_projection(plan_id: int):
+    plan = _plan(plan_id, Action.EDIT_PLAN)
+    form = ProjectionForm()
+    quick = QuickFillForm(prefix="quick")
+    if request.method == "POST" and "quick-month_count" in request.form:
+        # Start from one typical month: the rows are filled in, not yet saved.
+        if quick.validate_on_submit():
+            rows = plans.fill_months(
+                MonthInput(
+                    **{name: getattr(quick, name).data for name in MONTH_FIELDS}
+                ),
+                quick.growth_percent.data or Decimal(0),
+                quick.month_count.data,
+            )
+            form = ProjectionForm(formdata=None)
+            _offer_months(form, rows, quick.month_count.data)
+            flash(_("Months filled in. Adjust any month, then save."), "info")
+    elif form.validate_on_submit():
+        rows = [
+            MonthInput(**{name: entry.form[name].data for name in MONTH_FIELDS})
+            for entry in form.months.entries
+        ]
+        try:
+            plans.save_projection(db.session, plan, form.month_count.data, rows)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return _to_plan(plan, "figures")
+    elif request.method == "GET":
+        stored = [
+            MonthInput(m.sales_idr, m.cogs_idr, m.operating_costs_idr, m.owner_draw_idr)
+            for m in plan.months
+        ]
+        _offer_months(form, stored, plan.projection_months)
+        quick.month_count.data = plan.projection_months
+    return render_template(
+        "plans/projection_form.html", plan=plan, form=form, quick=quick,
+        comments=plans.open_comments(plan)["projections"],
+    )  # fmt: skip
+
+
+def _offer_months(form, rows, count: int) -> None:
+    while len(form.months.entries):
+        form.months.pop_entry()
+    for index in range(plans.MAX_PROJECTION_MONTHS):
+        row = rows[index] if index < len(rows) else None
+        form.months.append_entry(vars(row) if row else None)
+    form.month_count.data = count
+
+
+# The workflow ------------------------------------------------------------------
+
+
+@bp.route("/<int:plan_id>/submit", methods=["POST"])
+@login_required
+def submit_plan(plan_id: int):
+    plan = _plan(plan_id, Action.SUBMIT_PLAN)
+    _post_button_or_400()
+    try:
+        version = plans.submit_plan(db.session, current_user, plan, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        for _field, message in getattr(error, "errors", [(error.field, error.message)]):
+            flash(str(message), "danger")
+        return _to_plan(plan)
+    db.session.commit()
+    flash(_("Version %(n)s submitted for review.", n=version.number), "success")
+    return _to_plan(plan)
+
+
+def _workflow_step(plan_id: int, action: Action, step, message: str):
+    plan = _plan(plan_id, action)
+    _post_button_or_400()
+    try:
+        step(db.session, plan)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return _to_plan(plan)
+
+
+@bp.route("/<int:plan_id>/review", methods=["POST"])
+@login_required
+def start_review(plan_id: int):
+    return _workflow_step(
+        plan_id, Action.REVIEW_PLAN, plans.start_review, _("Review started.")
+    )
+
+
+@bp.route("/<int:plan_id>/ready", methods=["POST"])
+@login_required
+def mark_ready(plan_id: int):
+    return _workflow_step(
+        plan_id, Action.MARK_PLAN_READY, plans.mark_ready,
+        _("The plan is ready for the bank."),
+    )  # fmt: skip
+
+
+@bp.route("/<int:plan_id>/reopen", methods=["POST"])
+@login_required
+def reopen_plan(plan_id: int):
+    return _workflow_step(
+        plan_id, Action.REOPEN_PLAN, plans.reopen_plan,
+        _("The plan is a draft again; submit it when the changes are done."),
+    )  # fmt: skip
+
+
+@bp.route("/<int:plan_id>/activate", methods=["POST"])
+@login_required
+def activate_plan(plan_id: int):
+    plan = _plan(plan_id, Action.CREATE_PLAN)
+    _post_button_or_400()
+    plans.make_active(db.session, plan)
+    db.session.commit()
+    flash(_("This is now the active plan."), "success")
+    return _to_plan(plan)
+
+
+@bp.route("/<int:plan_id>/comments", methods=["POST"])
+@login_required
+def add_comment(plan_id: int):
+    plan = _plan(plan_id, Action.REVIEW_PLAN)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "danger")
+        return _to_plan(plan, "comments")
+    try:
+        plans.add_comment(
+            db.session, current_user, plan, form.section.data, form.body.data, utcnow()
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("Comment added."), "success")
+    return _to_plan(plan, "comments")
+
+
+@bp.route("/<int:plan_id>/comments/<int:comment_id>/resolve", methods=["POST"])
+@login_required
+def resolve_comment(plan_id: int, comment_id: int):
+    plan = _plan(plan_id, Action.RESOLVE_PLAN_COMMENT)
+    comment = db.session.get(PlanComment, comment_id)
+    if comment is None or comment.plan_id != plan.id:
+        abort(404)
+    _post_button_or_400()
+    plans.resolve_comment(db.session, comment, utcnow())
+    db.session.commit()
+    return _to_plan(plan, "comments")
+
+
+# Versions and the proposal ---------------------------------------------------------
+
+
+@bp.route("/<int:plan_id>/compare")
+@login_required
+def compare_versions(plan_id: int):
+    plan = _plan(plan_id, Action.VIEW_PLAN)
+    by_number = {v.number: v for v in plan.versions}
+    left = by_number.get(request.args.get("left", type=int))
+    right = by_number.get(request.args.get("right", type=int))
+    if left is None or right is None:
+        abort(404)
+    rows = plans.compare_versions(left.content, right.content)
+    only_changes = request.args.get("all") != "1"
+    return render_template(
+        "plans/compare.html", plan=plan, left=left, right=right,
+        rows=[r for r in rows if r.changed] if only_changes else rows,
+        only_changes=only_changes,
+    )  # fmt: skip
+
+
+def _proposal_source(plan: BusinessPlan):
+    """What the proposal shows: the version declared ready, else the current draft."""
+    if plan.status == "ready" and plan.last_version is not None:
+        return plan.last_version.content, plan.last_version
+    return plans.content_of(plan), None
+
+
+@bp.route("/<int:plan_id>/proposal")
+@login_required
+def proposal(plan_id: int):
+    plan = _plan(plan_id, Action.VIEW_PLAN)
+    content, version = _proposal_source(plan)
+    return render_template(
+        "plans/proposal.html",
+        **plan_reports.proposal_context(plan, content, version),
+        printable=True,
+    )
+
+
+@bp.route("/<int:plan_id>/proposal.pdf")
+@login_required
+def proposal_pdf(plan_id: int):
+    plan = _plan(plan_id, Action.VIEW_PLAN)
+    content, version = _proposal_source(plan)
+    html = render_template(
+        "plans/proposal.html",
+        **plan_reports.proposal_context(plan, content, version),
+        printable=False,
+    )
+    pdf = plan_reports.render_pdf(html)
+    name = plan_reports.pdf_filename(plan, version)
+    return current_app.response_class(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

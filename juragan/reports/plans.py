@@ -1,0 +1,203 @@
+"""What the plan pages show: the projection chart, the proposal and its PDF."""
+
+from __future__ import annotations
+
+import mimetypes
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from juragan.finance import PlanFigures, annuity_schedule
+from juragan.i18n import format_rupiah
+from juragan.models import BusinessPlan, PlanVersion
+from juragan.services import plans
+
+_SECTION_ENDPOINTS = {
+    "capital": "plans.edit_capital",
+    "funding": "plans.edit_funding",
+    "projections": "plans.edit_projection",
+}
+
+
+def section_url(plan: BusinessPlan, section: str) -> str:
+    endpoint = _SECTION_ENDPOINTS.get(section)
+    if endpoint:
+        return url_for(endpoint, plan_id=plan.id)
+    return url_for("plans.edit_section", plan_id=plan.id, section=section)
+
+
+def projection_chart(figures: PlanFigures) -> str | None:
+    """Plotly figure JSON: sales and net profit per month, cash left added up."""
+    if not figures.months:
+        return None
+    months = [m.month for m in figures.months]
+    figure = go.Figure()
+    figure.add_bar(x=months, y=[m.sales_idr for m in figures.months], name=_("Sales"),
+                   marker_color="#9ec5fe")  # fmt: skip
+    figure.add_bar(
+        x=months,
+        y=[m.net_profit_idr for m in figures.months],
+        name=_("Net profit"),
+        marker_color=["#198754" if m.net_profit_idr >= 0 else "#dc3545"
+                      for m in figures.months],
+    )  # fmt: skip
+    figure.add_scatter(
+        x=months,
+        y=[m.cumulative_cash_idr for m in figures.months],
+        name=_("Cash left, added up"),
+        mode="lines+markers",
+        line={"color": "#6f42c1"},
+    )
+    if figures.needs_idr:
+        figure.add_hline(
+            y=figures.needs_idr,
+            line_dash="dot",
+            line_color="#6c757d",
+            annotation_text=_("Capital needed"),
+        )
+    figure.update_layout(
+        title=_("Monthly projection"),
+        xaxis_title=_("Month"),
+        yaxis_title=_("Rupiah"),
+        barmode="group",
+        separators=",.",  # Indonesian: comma for decimals, dot for thousands
+        margin={"l": 60, "r": 10, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.2},
+        height=360,
+    )
+    figure.update_yaxes(tickformat=",d", tickprefix="Rp ")
+    # Inside <script type="application/json">: no "</" may close the element early.
+    return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
+
+
+def svg_projection_chart(
+    figures: PlanFigures, width: int = 640, height: int = 220
+) -> Markup:
+    """A still chart of net profit per month for the printed proposal (no script)."""
+    if not figures.months:
+        return Markup("")
+    values = [m.net_profit_idr for m in figures.months]
+    top = max(max(values), 0)
+    bottom = min(min(values), 0)
+    span = (top - bottom) or 1
+    left, right_pad, top_pad, bottom_pad = 70, 10, 10, 30
+    plot_w, plot_h = width - left - right_pad, height - top_pad - bottom_pad
+    bar_w = plot_w / len(values)
+
+    def y_of(value: int) -> float:
+        return top_pad + (top - value) / span * plot_h
+
+    zero = y_of(0)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_("Net profit per month"))}">',
+        f'<line x1="{left}" y1="{zero:.1f}" x2="{width - right_pad}" y2="{zero:.1f}" '
+        'stroke="#6c757d" stroke-width="1"/>',
+    ]
+    for label_value in (top, bottom):
+        if label_value:
+            parts.append(
+                f'<text x="{left - 4}" y="{y_of(label_value) + 4:.1f}" font-size="10" '
+                f'text-anchor="end">{escape(_rupiah_short(label_value))}</text>'
+            )
+    for index, value in enumerate(values):
+        x = left + index * bar_w + bar_w * 0.15
+        y = min(y_of(value), zero)
+        h = abs(y_of(value) - zero)
+        colour = "#198754" if value >= 0 else "#dc3545"
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w * 0.7:.1f}" height="{h:.1f}" '
+            f'fill="{colour}"/>'
+        )
+        if len(values) <= 12 or (index + 1) % 6 == 0 or index == 0:
+            parts.append(
+                f'<text x="{x + bar_w * 0.35:.1f}" y="{height - 12}" font-size="10" '
+                f'text-anchor="middle">{index + 1}</text>'
+            )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 1}" font-size="10" '
+        f'text-anchor="middle">{escape(_("Month"))}</text></svg>'
+    )
+    return Markup("".join(parts))  # noqa: S704 - text above is escaped, the rest numbers
+
+
+def _rupiah_short(value: int) -> str:
+    return format_rupiah(value)
+
+
+def proposal_context(
+    plan: BusinessPlan, content: dict[str, Any], version: PlanVersion | None
+) -> dict[str, Any]:
+    figures = plans.figures_from_content(content)
+    planned_start = content["text"].get("planned_start")
+    return {
+        "plan": plan,
+        "returnee": plan.returnee,
+        "content": content,
+        "text": content["text"],
+        "planned_start": date.fromisoformat(planned_start) if planned_start else None,
+        "version": version,
+        "figures": figures,
+        "svg_chart": svg_projection_chart(figures),
+        "schedule_preview": _schedule_preview(figures),
+    }
+
+
+def _schedule_preview(figures: PlanFigures):
+    repayment = figures.repayment
+    if repayment is None:
+        return []
+    return annuity_schedule(
+        repayment.principal_idr, repayment.rate_percent, repayment.tenor_months
+    )
+
+
+def pdf_filename(plan: BusinessPlan, version: PlanVersion | None) -> str:
+    suffix = f"-v{version.number}" if version else "-draft"
+    return f"proposal-{plan.id}{suffix}.pdf"
+
+
+def _static_only_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that reads the app's own static files, nothing else.
+
+    The proposal must render offline, and a PDF request must never reach the
+    network on a user's behalf.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    static = Path(current_app.static_folder).resolve()
+    prefix = current_app.static_url_path.rstrip("/") + "/"
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            path = urlparse(url).path
+            if path.startswith(prefix):
+                target = (static / path[len(prefix) :]).resolve()
+                if target.is_relative_to(static) and target.is_file():
+                    kind = mimetypes.guess_type(target.name)[0]
+                    return URLFetcherResponse(
+                        url,
+                        body=target.read_bytes(),
+                        headers={"Content-Type": kind or "application/octet-stream"},
+                    )
+            raise ValueError(f"not fetching {url}")
+
+    return StaticOnly()
+
+
+def render_pdf(html: str) -> bytes:
+    """The proposal as a PDF (WeasyPrint; it needs Pango, see ``make pdf-deps``)."""
+    from weasyprint import HTML
+
+    return HTML(
+        string=html,
+        base_url="http://juragan.local/",
+        url_fetcher=_static_only_fetcher(),
+    ).write_pdf()

@@ -1,0 +1,716 @@
+"""Business plans: writing them in parts, the money, the review workflow, versions.
+
+The workflow is draft -> submitted -> in review -> ready for the bank. A returnee
+(or their mentor, writing for them) edits a draft and submits it; each submission
+is kept as a numbered version. A mentor or official opens the review and comments
+per part; the returnee revises and submits again; the reviewer declares the plan
+ready. Who may do which step is :mod:`juragan.policy`; this module enforces the
+rules of the plan itself (complete, balanced) and records what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from juragan.errors import DomainError, FieldErrors
+from juragan.finance import Month, PlanFigures, plan_figures
+from juragan.i18n import format_rupiah
+from juragan.models import (
+    BusinessPlan,
+    CapitalItem,
+    FundingSource,
+    PlanComment,
+    PlanVersion,
+    ProjectionMonth,
+    Regency,
+    Returnee,
+    User,
+)
+from juragan.models.business_codes import (
+    BUSINESS_LINES,
+    CAPITAL_KINDS,
+    FUNDING_KINDS,
+    KBLI_SECTIONS,
+    LEGAL_FORMS,
+    MAX_PROJECTION_MONTHS,
+    MIN_PROJECTION_MONTHS,
+    PLAN_SECTIONS,
+)
+
+#: The rate a plan assumes for its KUR until the returnee changes it: the 2026
+#: guideline's single 6% effective rate for every access (see ../shared/domain.md
+#: section 1). The KUR rules module gives each loan its own rate.
+DEFAULT_KUR_RATE = Decimal("6.00")
+DEFAULT_KUR_TENOR = 24
+EARLIEST_START = date(2000, 1, 1)
+
+#: The fields of each written part of the plan.
+SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "business": (
+        "business_name", "legal_form", "sector", "kbli_section", "province_code",
+        "regency_code", "district", "planned_start", "description",
+    ),
+    "market": ("target_market", "competitors", "marketing"),
+    "operations": ("operations", "suppliers", "equipment", "workers_planned"),
+    "risks": ("risks",),
+}  # fmt: skip
+#: What a part needs before the plan can be submitted.
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "business": ("business_name", "regency_code", "planned_start", "description"),
+    "market": ("target_market", "marketing"),
+    "operations": ("operations",),
+    "risks": ("risks",),
+}
+TEXT_LIMITS = {"business_name": 120, "district": 80}
+LONG_TEXT_LIMIT = 4000
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+# Creating and choosing plans ---------------------------------------------------
+
+
+def create_plan(
+    session: Session,
+    actor: User,
+    returnee: Returnee,
+    business_name: str,
+    sector: str,
+) -> BusinessPlan:
+    """Start a draft plan and make it the returnee's active one.
+
+    The location starts as the returnee's home; the KBLI section follows the line
+    of business.
+    """
+    name = _clean(business_name)
+    errors = []
+    if not name:
+        errors.append(("business_name", _l("Give the business a name.")))
+    elif len(name) > TEXT_LIMITS["business_name"]:
+        errors.append(("business_name", _l("Keep the name under 120 characters.")))
+    if sector not in BUSINESS_LINES:
+        errors.append(("sector", _l("Choose the line of business.")))
+    if errors:
+        raise FieldErrors(errors)
+    _deactivate_others(session, returnee.id)
+    plan = BusinessPlan(
+        returnee_id=returnee.id,
+        is_active=True,
+        status="draft",
+        business_name=name,
+        legal_form="individual",
+        sector=sector,
+        kbli_section=BUSINESS_LINES[sector],
+        province_code=returnee.province_code,
+        regency_code=returnee.regency_code,
+        projection_months=MIN_PROJECTION_MONTHS,
+        kur_tenor_months=DEFAULT_KUR_TENOR,
+        kur_rate_percent=DEFAULT_KUR_RATE,
+        workers_planned=0,
+        created_by_id=actor.id,
+    )
+    session.add(plan)
+    session.flush()
+    return plan
+
+
+def _deactivate_others(session: Session, returnee_id: int) -> None:
+    session.execute(
+        update(BusinessPlan)
+        .where(BusinessPlan.returnee_id == returnee_id, BusinessPlan.is_active)
+        .values(is_active=False)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def make_active(session: Session, plan: BusinessPlan) -> None:
+    """Make ``plan`` the one its returnee is working on."""
+    if plan.is_active:
+        return
+    _deactivate_others(session, plan.returnee_id)
+    session.flush()
+    plan.is_active = True
+    session.flush()
+
+
+def plans_of(session: Session, returnee: Returnee) -> list[BusinessPlan]:
+    return list(
+        session.scalars(
+            select(BusinessPlan)
+            .where(BusinessPlan.returnee_id == returnee.id)
+            .order_by(BusinessPlan.is_active.desc(), BusinessPlan.id.desc())
+        )
+    )
+
+
+# Editing, part by part -------------------------------------------------------
+
+
+def _ensure_editable(plan: BusinessPlan) -> None:
+    if plan.status not in ("draft", "in_review"):
+        raise DomainError(
+            None,
+            _l(
+                "This plan is locked while it waits for review or is ready for the bank."
+            ),
+        )
+
+
+def _note_edit(plan: BusinessPlan) -> None:
+    # An edit during review is a revision: it has to be submitted again.
+    if plan.status == "in_review":
+        plan.is_revised = True
+
+
+def save_section(
+    session: Session,
+    plan: BusinessPlan,
+    section: str,
+    values: dict[str, Any],
+    today: date,
+) -> None:
+    """Save one written part of the plan (drafts may be incomplete).
+
+    :raises FieldErrors: for values that are wrong, not for ones that are missing.
+    """
+    _ensure_editable(plan)
+    fields = SECTION_FIELDS[section]
+    values = {name: _clean(values.get(name)) for name in fields}
+    errors: list[tuple[str | None, str]] = []
+    for name, value in values.items():
+        if isinstance(value, str):
+            limit = TEXT_LIMITS.get(name, LONG_TEXT_LIMIT)
+            if len(value) > limit:
+                errors.append(
+                    (name, _l("Keep this under %(limit)s characters.", limit=limit))
+                )
+    if section == "business":
+        if not values["business_name"]:
+            errors.append(("business_name", _l("Give the business a name.")))
+        if values["legal_form"] not in LEGAL_FORMS:
+            errors.append(("legal_form", _l("Choose the form of the business.")))
+        if values["sector"] not in BUSINESS_LINES:
+            errors.append(("sector", _l("Choose the line of business.")))
+        elif not values["kbli_section"]:
+            values["kbli_section"] = BUSINESS_LINES[values["sector"]]
+        if values["kbli_section"] and values["kbli_section"] not in KBLI_SECTIONS:
+            errors.append(("kbli_section", _l("Choose a KBLI section.")))
+        if values["regency_code"] or values["province_code"]:
+            regency = session.get(Regency, values["regency_code"] or "")
+            if regency is None or regency.province_code != values["province_code"]:
+                errors.append(
+                    (
+                        "regency_code",
+                        _l("This regency or city is not in the chosen province."),
+                    )
+                )
+        start = values["planned_start"]
+        if start is not None and start < EARLIEST_START:
+            errors.append(("planned_start", _l("Check the year.")))
+        elif start is not None and start.year > today.year + 5:
+            errors.append(
+                ("planned_start", _l("Plan a start within the next five years."))
+            )
+    if section == "operations":
+        workers = values["workers_planned"] or 0
+        if not 0 <= workers <= 500:
+            errors.append(("workers_planned", _l("Enter a number from 0 to 500.")))
+        values["workers_planned"] = workers
+    if errors:
+        raise FieldErrors(errors)
+    for name, value in values.items():
+        setattr(plan, name, value)
+    _note_edit(plan)
+    session.flush()
+
+
+@dataclass
+class LineItem:
+    """A capital need or a funding source as entered."""
+
+    kind: str
+    description: str | None
+    amount_idr: int | None
+
+
+def _check_lines(
+    lines: Sequence[LineItem], kinds: Sequence[str], needs_description: bool
+) -> list[tuple[str | None, str]]:
+    errors: list[tuple[str | None, str]] = []
+    for index, line in enumerate(lines):
+        prefix = f"items-{index}-"
+        if line.kind not in kinds:
+            errors.append((prefix + "kind", _l("Choose a kind.")))
+        if needs_description and not line.description:
+            errors.append((prefix + "description", _l("Say what it is.")))
+        if line.description and len(line.description) > 160:
+            errors.append((prefix + "description", _l("Keep it under 160 characters.")))
+        if line.amount_idr is None or line.amount_idr <= 0:
+            errors.append((prefix + "amount_idr", _l("Enter an amount above zero.")))
+        elif line.amount_idr > 100_000_000_000:
+            errors.append((prefix + "amount_idr", _l("Check the amount.")))
+    return errors
+
+
+def _filled(lines: Sequence[LineItem]) -> list[LineItem]:
+    """Drop the blank rows a form offers for adding more."""
+    kept = []
+    for line in lines:
+        line.description = _clean(line.description)
+        if line.description or line.amount_idr:
+            kept.append(line)
+    return kept
+
+
+def save_capital(
+    session: Session, plan: BusinessPlan, lines: Sequence[LineItem]
+) -> None:
+    """Replace the capital needs with ``lines`` (blank rows are ignored).
+
+    Errors name the row: ``items-<n>-<field>`` among the rows kept.
+    """
+    _ensure_editable(plan)
+    lines = _filled(lines)
+    errors = _check_lines(lines, CAPITAL_KINDS, needs_description=True)
+    if errors:
+        raise FieldErrors(errors)
+    plan.capital_items = [
+        CapitalItem(
+            position=position,
+            kind=line.kind,
+            description=line.description,
+            amount_idr=line.amount_idr,
+        )
+        for position, line in enumerate(lines, start=1)
+    ]
+    _note_edit(plan)
+    session.flush()
+
+
+def save_funding(
+    session: Session,
+    plan: BusinessPlan,
+    lines: Sequence[LineItem],
+    kur_tenor_months: int | None,
+    kur_rate_percent: Decimal | None,
+) -> None:
+    """Replace the funding sources and the terms of the KUR asked for."""
+    _ensure_editable(plan)
+    lines = _filled(lines)
+    errors = _check_lines(lines, FUNDING_KINDS, needs_description=False)
+    asks_kur = any(line.kind == "kur" for line in lines)
+    if asks_kur and not kur_tenor_months:
+        errors.append(("kur_tenor_months", _l("Say over how many months to repay.")))
+    if kur_tenor_months is not None and not 1 <= kur_tenor_months <= 84:
+        errors.append(("kur_tenor_months", _l("Enter 1 to 84 months.")))
+    if kur_rate_percent is not None and not 0 <= kur_rate_percent <= 30:
+        errors.append(("kur_rate_percent", _l("Enter a rate from 0 to 30%.")))
+    if errors:
+        raise FieldErrors(errors)
+    plan.funding_sources = [
+        FundingSource(
+            position=position,
+            kind=line.kind,
+            description=line.description,
+            amount_idr=line.amount_idr,
+        )
+        for position, line in enumerate(lines, start=1)
+    ]
+    plan.kur_tenor_months = kur_tenor_months
+    plan.kur_rate_percent = (
+        kur_rate_percent if kur_rate_percent is not None else DEFAULT_KUR_RATE
+    )
+    _note_edit(plan)
+    session.flush()
+
+
+@dataclass
+class MonthInput:
+    sales_idr: int | None
+    cogs_idr: int | None
+    operating_costs_idr: int | None
+    owner_draw_idr: int | None
+
+
+MONTH_FIELDS = ("sales_idr", "cogs_idr", "operating_costs_idr", "owner_draw_idr")
+
+
+def save_projection(
+    session: Session,
+    plan: BusinessPlan,
+    month_count: int,
+    rows: Sequence[MonthInput],
+) -> None:
+    """Replace the monthly projection with the first ``month_count`` rows.
+
+    Empty cells count as zero. Errors are named ``months-<n>-<field>``.
+    """
+    _ensure_editable(plan)
+    errors: list[tuple[str | None, str]] = []
+    if not MIN_PROJECTION_MONTHS <= (month_count or 0) <= MAX_PROJECTION_MONTHS:
+        raise FieldErrors([("month_count", _l("Project 12 to 36 months."))])
+    if len(rows) < month_count:
+        raise FieldErrors([("month_count", _l("Fill in every month."))])
+    values = []
+    for index, row in enumerate(rows[:month_count]):
+        amounts = {name: getattr(row, name) or 0 for name in MONTH_FIELDS}
+        for name, amount in amounts.items():
+            if amount < 0:
+                errors.append((f"months-{index}-{name}", _l("Cannot be negative.")))
+            elif amount > 100_000_000_000:
+                errors.append((f"months-{index}-{name}", _l("Check the amount.")))
+        values.append(amounts)
+    if errors:
+        raise FieldErrors(errors)
+    plan.months = [
+        ProjectionMonth(month=number, **amounts)
+        for number, amounts in enumerate(values, start=1)
+    ]
+    plan.projection_months = month_count
+    _note_edit(plan)
+    session.flush()
+
+
+def fill_months(
+    first: MonthInput, growth_percent: Decimal, month_count: int
+) -> list[MonthInput]:
+    """A projection from one typical month: sales and cost of goods grow by
+    ``growth_percent`` a month (compounded, whole rupiah); operating costs and the
+    owner's draw stay the same."""
+    rows = []
+    factor = Decimal(1)
+    step = 1 + Decimal(growth_percent) / 100
+    for _ in range(month_count):
+        rows.append(
+            MonthInput(
+                sales_idr=int(
+                    (Decimal(first.sales_idr or 0) * factor).to_integral_value()
+                ),
+                cogs_idr=int(
+                    (Decimal(first.cogs_idr or 0) * factor).to_integral_value()
+                ),
+                operating_costs_idr=first.operating_costs_idr or 0,
+                owner_draw_idr=first.owner_draw_idr or 0,
+            )
+        )
+        factor *= step
+    return rows
+
+
+# Figures, completeness, versions ---------------------------------------------
+
+
+def figures_of(plan: BusinessPlan) -> PlanFigures:
+    return figures_from_content(content_of(plan))
+
+
+def figures_from_content(content: dict[str, Any]) -> PlanFigures:
+    """The figures of a plan or of a stored version."""
+    kur = content["kur"]
+    rate = kur["rate_percent"]
+    return plan_figures(
+        [(line["kind"], line["amount_idr"]) for line in content["capital"]],
+        [(line["kind"], line["amount_idr"]) for line in content["funding"]],
+        [Month(*row) for row in content["months"]],
+        kur["tenor_months"],
+        Decimal(rate) if rate is not None else None,
+    )
+
+
+def content_of(plan: BusinessPlan) -> dict[str, Any]:
+    """The whole plan as plain JSON-ready values (what a version stores)."""
+    text = {}
+    for fields in SECTION_FIELDS.values():
+        for name in fields:
+            value = getattr(plan, name)
+            text[name] = value.isoformat() if isinstance(value, date) else value
+    return {
+        "text": text,
+        "capital": [
+            {"kind": i.kind, "description": i.description, "amount_idr": i.amount_idr}
+            for i in plan.capital_items
+        ],
+        "funding": [
+            {"kind": s.kind, "description": s.description, "amount_idr": s.amount_idr}
+            for s in plan.funding_sources
+        ],
+        "kur": {
+            "tenor_months": plan.kur_tenor_months,
+            "rate_percent": (
+                str(plan.kur_rate_percent)
+                if plan.kur_rate_percent is not None
+                else None
+            ),
+        },
+        "projection_months": plan.projection_months,
+        "months": [
+            [m.month, m.sales_idr, m.cogs_idr, m.operating_costs_idr, m.owner_draw_idr]
+            for m in plan.months
+        ],
+    }
+
+
+def completeness(plan: BusinessPlan) -> dict[str, bool]:
+    """For each part of the plan, whether it has what a submission needs."""
+    done = {
+        section: all(getattr(plan, name) for name in required)
+        for section, required in REQUIRED_FIELDS.items()
+    }
+    done["capital"] = bool(plan.capital_items)
+    done["funding"] = bool(plan.funding_sources)
+    done["projections"] = len(plan.months) == plan.projection_months and any(
+        m.sales_idr for m in plan.months
+    )
+    return {section: done[section] for section in PLAN_SECTIONS}
+
+
+SECTION_MISSING = {
+    "business": _l("Describe the business and where and when it starts."),
+    "market": _l("Describe the customers and how you will reach them."),
+    "operations": _l("Describe how the business will run."),
+    "risks": _l("Name the risks and how you will meet them."),
+    "capital": _l("List what the business needs money for."),
+    "funding": _l("List where the money comes from."),
+    "projections": _l("Fill in the monthly projection."),
+}
+
+
+def balance_message(figures: PlanFigures) -> str | None:
+    """Why the money does not balance, in rupiah, or ``None`` when it does."""
+    if figures.needs_idr <= 0 or figures.gap_idr == 0:
+        return None
+    if figures.gap_idr < 0:
+        return _l(
+            "Funding is %(amount)s short of what the business needs.",
+            amount=format_rupiah(-figures.gap_idr),
+        )
+    return _l(
+        "Funding is %(amount)s more than the business needs.",
+        amount=format_rupiah(figures.gap_idr),
+    )
+
+
+def submit_plan(
+    session: Session, actor: User, plan: BusinessPlan, now: datetime
+) -> PlanVersion:
+    """Submit the plan for review, keeping this version of it.
+
+    :raises FieldErrors: naming each incomplete part, and the funding part when
+        sources and needs do not balance (saying by how much).
+    """
+    if plan.status not in ("draft", "in_review"):
+        raise DomainError(None, _l("This plan has been submitted already."))
+    if plan.status == "in_review" and not plan.is_revised:
+        raise DomainError(
+            None, _l("Nothing has changed since the last version: revise it first.")
+        )
+    errors: list[tuple[str | None, str]] = [
+        (section, SECTION_MISSING[section])
+        for section, done in completeness(plan).items()
+        if not done
+    ]
+    figures = figures_of(plan)
+    message = balance_message(figures)
+    if message is not None:
+        errors.append(("funding", message))
+    if figures.kur_idr and not plan.kur_tenor_months:
+        errors.append(("funding", _l("Say over how many months to repay.")))
+    if errors:
+        raise FieldErrors(errors)
+    number = (plan.last_version.number if plan.last_version else 0) + 1
+    version = PlanVersion(
+        plan_id=plan.id,
+        number=number,
+        submitted_at=now,
+        submitted_by_id=actor.id,
+        content=content_of(plan),
+    )
+    session.add(version)
+    plan.status = "submitted"
+    plan.is_revised = False
+    session.flush()
+    session.refresh(plan, ["versions"])
+    return version
+
+
+def start_review(session: Session, plan: BusinessPlan) -> None:
+    if plan.status != "submitted":
+        raise DomainError(None, _l("Only a submitted plan can be reviewed."))
+    plan.status = "in_review"
+    session.flush()
+
+
+def add_comment(
+    session: Session,
+    actor: User,
+    plan: BusinessPlan,
+    section: str,
+    body: str,
+    now: datetime,
+) -> PlanComment:
+    """A reviewer's remark on one part; it opens the review if needed."""
+    body = (body or "").strip()
+    errors = []
+    if section not in PLAN_SECTIONS:
+        errors.append(("section", _l("Choose the part of the plan.")))
+    if not body:
+        errors.append(("body", _l("Write the comment.")))
+    elif len(body) > LONG_TEXT_LIMIT:
+        errors.append(
+            ("body", _l("Keep this under %(limit)s characters.", limit=LONG_TEXT_LIMIT))
+        )
+    if errors:
+        raise FieldErrors(errors)
+    if plan.status == "submitted":
+        start_review(session, plan)
+    if plan.status != "in_review":
+        raise DomainError(None, _l("Only a plan in review takes comments."))
+    comment = PlanComment(
+        plan_id=plan.id,
+        version_number=plan.last_version.number if plan.last_version else 1,
+        section=section,
+        author_id=actor.id,
+        body=body,
+        created_at=now,
+    )
+    session.add(comment)
+    session.flush()
+    return comment
+
+
+def resolve_comment(session: Session, comment: PlanComment, now: datetime) -> None:
+    if comment.resolved_at is None:
+        comment.resolved_at = now
+        session.flush()
+
+
+def mark_ready(session: Session, plan: BusinessPlan) -> None:
+    """Declare the last submitted version ready for the bank."""
+    if plan.status not in ("submitted", "in_review"):
+        raise DomainError(None, _l("Only a submitted plan can be declared ready."))
+    if plan.is_revised:
+        raise DomainError(
+            None,
+            _l(
+                "The plan was revised after the last version: it must be submitted again."
+            ),
+        )
+    plan.status = "ready"
+    session.flush()
+
+
+def reopen_plan(session: Session, plan: BusinessPlan) -> None:
+    """Take a ready plan back to draft (for instance when the bank asks for changes)."""
+    if plan.status != "ready":
+        raise DomainError(None, _l("Only a plan that is ready can be reopened."))
+    plan.status = "draft"
+    session.flush()
+
+
+def open_comments(plan: BusinessPlan) -> dict[str, list[PlanComment]]:
+    by_section: dict[str, list[PlanComment]] = {s: [] for s in PLAN_SECTIONS}
+    for comment in plan.comments:
+        by_section[comment.section].append(comment)
+    return by_section
+
+
+# Comparing versions ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparedRow:
+    section: str
+    #: A field name (see ``juragan.labels.PLAN_FIELD_LABELS``).
+    name: str
+    #: How to show the values: ``text``, ``money``, ``number``, ``lines``, ``percent``.
+    kind: str
+    left: Any
+    right: Any
+
+    @property
+    def changed(self) -> bool:
+        return self.left != self.right
+
+
+def _summary(content: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+    figures = figures_from_content(content)
+    repayment = figures.repayment
+    return {
+        "needs_idr": ("money", figures.needs_idr),
+        "sources_idr": ("money", figures.sources_idr),
+        "kur_idr": ("money", figures.kur_idr),
+        "total_sales_idr": ("money", figures.total_sales_idr),
+        "total_net_profit_idr": ("money", figures.total_net_profit_idr),
+        "margin": ("percent", figures.margin),
+        "break_even_month": ("number", figures.break_even_month),
+        "payback_month": ("number", figures.payback_month),
+        "instalment_idr": ("money", repayment.instalment_idr if repayment else None),
+        "coverage": ("number", repayment.coverage if repayment else None),
+    }
+
+
+def compare_versions(left: dict[str, Any], right: dict[str, Any]) -> list[ComparedRow]:
+    """Row by row, the two versions' text, line items, terms and figures."""
+    rows = []
+    for section, fields in SECTION_FIELDS.items():
+        for name in fields:
+            kind = "number" if name == "workers_planned" else "text"
+            rows.append(
+                ComparedRow(
+                    section, name, kind, left["text"].get(name), right["text"].get(name)
+                )
+            )
+    for section, key in (("capital", "capital"), ("funding", "funding")):
+        rows.append(
+            ComparedRow(
+                section,
+                key,
+                "lines",
+                [tuple(line.values()) for line in left[key]],
+                [tuple(line.values()) for line in right[key]],
+            )
+        )
+    rows.append(
+        ComparedRow(
+            "funding",
+            "kur_terms",
+            "text",
+            _terms(left),
+            _terms(right),
+        )
+    )
+    rows.append(
+        ComparedRow(
+            "projections",
+            "projection_months",
+            "number",
+            left["projection_months"],
+            right["projection_months"],
+        )
+    )
+    left_summary, right_summary = _summary(left), _summary(right)
+    for name, (kind, value) in left_summary.items():
+        rows.append(
+            ComparedRow("projections", name, kind, value, right_summary[name][1])
+        )
+    return rows
+
+
+def _terms(content: dict[str, Any]) -> str | None:
+    kur = content["kur"]
+    if not kur["tenor_months"]:
+        return None
+    return f"{kur['tenor_months']} / {kur['rate_percent']}%"

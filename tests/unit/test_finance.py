@@ -1,0 +1,130 @@
+"""Plan arithmetic against hand-worked examples (figures from ../shared/domain.md)."""
+
+from decimal import Decimal
+
+import pytest
+
+from juragan.finance import (
+    Month,
+    annuity_instalment,
+    annuity_schedule,
+    flat_instalment,
+    plan_figures,
+)
+
+
+@pytest.mark.parametrize(
+    ("principal", "rate", "months", "instalment"),
+    [
+        (50_000_000, "6", 36, 1_521_097),  # the worked example
+        (50_000_000, "7", 36, 1_543_855),  # old repeat-access tiers
+        (50_000_000, "8", 36, 1_566_818),
+        (50_000_000, "9", 36, 1_589_987),
+        (10_000_000, "7", 12, 865_267),  # BRI's published table: Rp865.300
+        (10_000_000, "7", 36, 308_771),  # ... and Rp308.800
+        (10_000_000, "3", 24, 429_812),  # Super Mikro
+        (12_000_000, "0", 12, 1_000_000),  # no interest: principal / months
+        (0, "6", 12, 0),
+    ],
+)
+def test_annuity_instalment_matches_bank_tables(principal, rate, months, instalment):
+    assert annuity_instalment(principal, Decimal(rate), months) == instalment
+
+
+def test_instalment_refuses_nonsense():
+    with pytest.raises(ValueError):
+        annuity_instalment(-1, Decimal(6), 12)
+    with pytest.raises(ValueError):
+        annuity_instalment(1_000_000, Decimal(6), 0)
+
+
+def test_schedule_repays_the_principal_exactly():
+    schedule = annuity_schedule(50_000_000, Decimal(6), 36)
+    first, last = schedule[0], schedule[-1]
+    # Month 1 of the worked example: interest 250.000, principal 1.271.097.
+    assert (first.interest_idr, first.principal_idr) == (250_000, 1_271_097)
+    assert first.balance_idr == 48_728_903
+    assert last.balance_idr == 0
+    assert sum(line.principal_idr for line in schedule) == 50_000_000
+    # 36 x 1.521.096,86 = 54.759.487; rupiah rounding each month moves it by 1.
+    assert sum(line.interest_idr for line in schedule) == 4_759_488
+    assert all(line.instalment_idr == 1_521_097 for line in schedule[:-1])
+
+
+def test_flat_misreading_is_only_a_comparison():
+    assert flat_instalment(50_000_000, Decimal(6), 36) == 1_638_889
+
+
+def worked_months(count):
+    """Two slow months (a loss of 1 juta each), then 3 juta profit a month."""
+    months = []
+    for number in range(1, count + 1):
+        if number <= 2:
+            months.append(Month(number, 3_000_000, 2_000_000, 2_000_000, 0))
+        else:
+            months.append(Month(number, 8_000_000, 4_000_000, 1_000_000, 1_000_000))
+    return months
+
+
+CAPITAL = [("investment", 20_000_000), ("working_capital", 10_000_000)]
+SOURCES = [("own_savings", 10_000_000), ("kur", 20_000_000)]
+
+
+def test_worked_plan_over_twelve_months():
+    figures = plan_figures(CAPITAL, SOURCES, worked_months(12), 24, Decimal(6))
+    assert figures.needs_idr == 30_000_000
+    assert figures.investment_idr == 20_000_000
+    assert figures.is_balanced
+    assert figures.gap_idr == 0
+    assert figures.total_sales_idr == 86_000_000  # 2 x 3 jt + 10 x 8 jt
+    assert figures.total_net_profit_idr == 28_000_000  # -2 jt + 10 x 3 jt
+    assert figures.margin == Decimal("0.3256")  # 28 / 86
+    # Cumulative profit: -1, -2, then +1 jt in month 3, a profitable month.
+    assert figures.break_even_month == 3
+    # Cash left adds up to 18 jt by month 12: the 30 jt are not yet paid back.
+    assert figures.months[-1].cumulative_cash_idr == 18_000_000
+    assert figures.payback_month is None
+    repayment = figures.repayment
+    assert repayment.instalment_idr == 886_412
+    # The loan runs past the projection: the 12 projected months count.
+    assert repayment.average_cash_idr == 1_500_000  # (-2 jt + 10 x 2 jt) / 12
+    assert repayment.coverage == Decimal("1.69")  # 1.500.000 / 886.412
+    assert repayment.short_months == (1, 2)
+    assert repayment.verdict == "comfortable"
+
+
+def test_payback_when_the_projection_is_long_enough():
+    figures = plan_figures(CAPITAL, SOURCES, worked_months(36), 24, Decimal(6))
+    # -2 jt + (k - 2) x 2 jt >= 30 jt from month k = 18.
+    assert figures.payback_month == 18
+    # Over the 24 months of the loan: (-2 jt + 22 x 2 jt) / 24 = 1.75 jt.
+    assert figures.repayment.average_cash_idr == 1_750_000
+
+
+def test_tight_and_insufficient_capacity():
+    months = [Month(n, 5_000_000, 2_000_000, 1_500_000, 500_000) for n in range(1, 13)]
+    # Cash left: 1 jt a month.
+    tight = plan_figures([], [("kur", 10_000_000)], months, 12, Decimal(6))
+    assert tight.repayment.instalment_idr == 860_664
+    assert tight.repayment.coverage == Decimal("1.16")
+    assert tight.repayment.verdict == "tight"
+    short = plan_figures([], [("kur", 20_000_000)], months, 12, Decimal(6))
+    assert short.repayment.verdict == "insufficient"
+    assert short.repayment.short_months == tuple(range(1, 13))
+
+
+def test_unbalanced_plan_reports_the_gap():
+    figures = plan_figures(CAPITAL, [("own_savings", 25_000_000)], [], None, None)
+    assert figures.gap_idr == -5_000_000
+    assert not figures.is_balanced
+    assert figures.repayment is None
+    assert figures.margin is None
+    assert figures.break_even_month is None
+
+
+def test_a_plan_that_never_breaks_even():
+    months = [Month(n, 1_000_000, 800_000, 400_000, 0) for n in range(1, 13)]
+    figures = plan_figures(CAPITAL, SOURCES, months, 24, Decimal(6))
+    assert figures.break_even_month is None
+    assert figures.payback_month is None
+    assert figures.margin == Decimal("-0.2000")
