@@ -171,3 +171,62 @@ def profile_form(returnee: Returnee, **overrides: Any) -> dict[str, Any]:
     }
     form.update(overrides)
     return form
+
+
+@pytest.fixture
+def make_plan(db: Any) -> Callable[..., Any]:
+    """A complete, balanced plan written through the services, in a given state."""
+    from decimal import Decimal
+
+    from juragan.services import plans
+    from juragan.services.plans import LineItem, MonthInput
+
+    def make(
+        returnee: Returnee,
+        author: User,
+        reviewer: User | None = None,
+        status: str = "draft",
+        kur: int = 10_000_000,
+    ) -> Any:
+        today = date(2026, 11, 1)
+        plan = plans.create_plan(
+            db.session, author, returnee, "Warung Makan Sari", "culinary"
+        )
+        plans.save_section(db.session, plan, "business", {
+            "business_name": "Warung Makan Sari", "legal_form": "individual",
+            "sector": "culinary", "kbli_section": None,
+            "province_code": returnee.province_code,
+            "regency_code": returnee.regency_code, "district": "Kepanjen",
+            "planned_start": date(2027, 1, 1), "description": "Nasi campur.",
+        }, today)  # fmt: skip
+        plans.save_section(db.session, plan, "market", {
+            "target_market": "Pekerja pabrik.", "competitors": None,
+            "marketing": "WhatsApp.",
+        }, today)  # fmt: skip
+        plans.save_section(db.session, plan, "operations", {
+            "operations": "Buka pagi.", "suppliers": None, "equipment": None,
+            "workers_planned": 1,
+        }, today)  # fmt: skip
+        plans.save_section(db.session, plan, "risks", {"risks": "Harga naik."}, today)
+        plans.save_capital(db.session, plan, [
+            LineItem("investment", "Gerobak", 15_000_000),
+            LineItem("working_capital", "Bahan baku", 10_000_000),
+        ])  # fmt: skip
+        plans.save_funding(db.session, plan, [
+            LineItem("own_savings", "Tabungan", 25_000_000 - kur),
+            LineItem("kur", None, kur),
+        ], 24, Decimal(6))  # fmt: skip
+        plans.save_projection(db.session, plan, 12, [
+            MonthInput(8_000_000, 4_000_000, 1_000_000, 1_000_000)
+        ] * 12)  # fmt: skip
+        now = utcnow()
+        if status != "draft":
+            plans.submit_plan(db.session, author, plan, now)
+        if status in ("in_review", "ready"):
+            plans.start_review(db.session, plan)
+        if status == "ready":
+            plans.mark_ready(db.session, plan)
+        db.session.commit()
+        return plan
+
+    return make

@@ -17,19 +17,28 @@ def catalogue(locale):
 
 def template_ids():
     with open(ROOT / "messages.pot", "rb") as f:
-        return {m.id for m in read_po(f) if m.id}
+        # A plural message is known by its singular form.
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
 
 
 @pytest.mark.parametrize("locale", ["id", "en"])
 def test_every_message_is_translated(locale):
-    messages = {m.id: m for m in catalogue(locale) if m.id}
+    messages = {
+        m.id if isinstance(m.id, str) else m.id[0]: m for m in catalogue(locale) if m.id
+    }
     assert template_ids() <= set(messages), "run `make extract-messages`"
     for message_id, message in messages.items():
-        assert message.string, f"{locale}: untranslated {message_id!r}"
+        # Plural messages have a tuple of ids and one string per plural form.
+        singular = message_id if isinstance(message_id, str) else message_id[0]
+        strings = (
+            [message.string] if isinstance(message.string, str) else message.string
+        )
+        assert all(strings), f"{locale}: untranslated {message_id!r}"
         assert "fuzzy" not in message.flags, f"{locale}: fuzzy {message_id!r}"
-        assert sorted(PLACEHOLDER.findall(message_id)) == sorted(
-            PLACEHOLDER.findall(message.string)
-        ), f"{locale}: placeholders differ in {message_id!r}"
+        for string in strings:
+            assert sorted(PLACEHOLDER.findall(singular)) == sorted(
+                PLACEHOLDER.findall(string)
+            ), f"{locale}: placeholders differ in {message_id!r}"
 
 
 def test_source_strings_are_all_extracted():

@@ -246,11 +246,19 @@ class LineItem:
     amount_idr: int | None
 
 
+def _is_blank(line: LineItem) -> bool:
+    return not line.description and not line.amount_idr
+
+
 def _check_lines(
     lines: Sequence[LineItem], kinds: Sequence[str], needs_description: bool
 ) -> list[tuple[str | None, str]]:
+    """Errors named after the row as the form shows it (blank rows are skipped)."""
     errors: list[tuple[str | None, str]] = []
     for index, line in enumerate(lines):
+        line.description = _clean(line.description)
+        if _is_blank(line):
+            continue
         prefix = f"items-{index}-"
         if line.kind not in kinds:
             errors.append((prefix + "kind", _l("Choose a kind.")))
@@ -267,12 +275,7 @@ def _check_lines(
 
 def _filled(lines: Sequence[LineItem]) -> list[LineItem]:
     """Drop the blank rows a form offers for adding more."""
-    kept = []
-    for line in lines:
-        line.description = _clean(line.description)
-        if line.description or line.amount_idr:
-            kept.append(line)
-    return kept
+    return [line for line in lines if not _is_blank(line)]
 
 
 def save_capital(
@@ -280,13 +283,13 @@ def save_capital(
 ) -> None:
     """Replace the capital needs with ``lines`` (blank rows are ignored).
 
-    Errors name the row: ``items-<n>-<field>`` among the rows kept.
+    Errors name the row: ``items-<n>-<field>``, counting blank rows too.
     """
     _ensure_editable(plan)
-    lines = _filled(lines)
     errors = _check_lines(lines, CAPITAL_KINDS, needs_description=True)
     if errors:
         raise FieldErrors(errors)
+    lines = _filled(lines)
     plan.capital_items = [
         CapitalItem(
             position=position,
@@ -309,8 +312,8 @@ def save_funding(
 ) -> None:
     """Replace the funding sources and the terms of the KUR asked for."""
     _ensure_editable(plan)
-    lines = _filled(lines)
     errors = _check_lines(lines, FUNDING_KINDS, needs_description=False)
+    lines = _filled(lines)
     asks_kur = any(line.kind == "kur" for line in lines)
     if asks_kur and not kur_tenor_months:
         errors.append(("kur_tenor_months", _l("Say over how many months to repay.")))
@@ -449,8 +452,9 @@ def content_of(plan: BusinessPlan) -> dict[str, Any]:
         ],
         "kur": {
             "tenor_months": plan.kur_tenor_months,
+            # As stored (two decimals), whether or not the plan was reloaded.
             "rate_percent": (
-                str(plan.kur_rate_percent)
+                str(Decimal(plan.kur_rate_percent).quantize(Decimal("0.01")))
                 if plan.kur_rate_percent is not None
                 else None
             ),

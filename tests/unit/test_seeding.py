@@ -7,7 +7,18 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from juragan.identifiers import check_nik_agrees, normalise_phone, parse_nik
-from juragan.models import AuditEntry, Placement, Returnee, Role, Training, User, utcnow
+from juragan.models import (
+    AuditEntry,
+    Business,
+    BusinessPlan,
+    BusinessStatusChange,
+    Placement,
+    Returnee,
+    Role,
+    Training,
+    User,
+    utcnow,
+)
 from juragan.seeding import (
     DATA_AS_OF,
     DEMO_ACCOUNTS,
@@ -53,8 +64,11 @@ def journeys(db):
 
 
 def clear(db):
-    for model in (Training, Placement, Returnee):
+    for model in (BusinessStatusChange, Business, BusinessPlan, Training, Placement,
+                  Returnee):  # fmt: skip
         db.session.execute(model.__table__.delete())
+    # Deleted behind the session's back: forget the objects it still holds.
+    db.session.expunge_all()
 
 
 def _data(cls, obj):
@@ -275,3 +289,27 @@ def test_seed_demo_is_deterministic(db):
     seed_demo(db.session)
     assert people(db) == first
     assert journeys(db) == first_journeys
+
+
+def test_seeded_plans_follow_the_plan_rules(db):
+    from juragan.services import plans as plan_service
+
+    seed_demo(db.session)
+    seeded = db.session.scalars(select(BusinessPlan)).all()
+    assert len(seeded) >= 5
+    statuses = Counter(plan.status for plan in seeded)
+    assert statuses["ready"] >= 2
+    assert statuses["in_review"] >= 1  # Sri's, with her mentor's comments
+    for plan in seeded:
+        figures = plan_service.figures_of(plan)
+        assert figures.is_balanced, plan.business_name
+        assert all(plan_service.completeness(plan).values())
+        assert (plan.status == "draft") == (not plan.versions)
+        if plan.status == "ready":
+            assert len(plan.versions) == 2
+    sri_plan = db.session.scalar(
+        select(BusinessPlan).where(BusinessPlan.business_name == "Warung Makan Bu Sri")
+    )
+    assert sri_plan.status == "in_review"
+    assert len(sri_plan.comments) == 2
+    assert db.session.scalar(select(func.count()).select_from(Business)) >= 1

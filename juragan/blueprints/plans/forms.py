@@ -143,11 +143,11 @@ class FundingLineForm(SubForm):
 
 
 class CapitalForm(BaseForm):
-    items = FieldList(FormField(CapitalLineForm), min_entries=SPARE_ROWS)
+    items = FieldList(FormField(CapitalLineForm))
 
 
 class FundingForm(BaseForm):
-    items = FieldList(FormField(FundingLineForm), min_entries=SPARE_ROWS)
+    items = FieldList(FormField(FundingLineForm))
     kur_tenor_months = IntegerField(
         _l("Repay the KUR over (months)"),
         validators=[Optional(), NumberRange(min=1, max=84)],
@@ -177,7 +177,7 @@ def month_count_choices():
 
 class ProjectionForm(BaseForm):
     month_count = SelectField(_l("Months to project"), coerce=int)
-    months = FieldList(FormField(MonthForm), min_entries=MIN_PROJECTION_MONTHS)
+    months = FieldList(FormField(MonthForm))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
