@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from juragan.models import AuditEntry, Regency, Returnee, Role, User
+from juragan.models import AuditEntry, BusinessPlan, Regency, Returnee, Role, User
 from juragan.policy import region_clause, scoped
 
 
@@ -108,3 +108,20 @@ def recent_audit(session: Session, limit: int = 10) -> list[AuditEntry]:
             .limit(limit)
         )
     )
+
+
+def active_plan(session: Session, returnee: Returnee) -> BusinessPlan | None:
+    """The plan the returnee is working on, if any."""
+    return session.scalar(
+        select(BusinessPlan).where(
+            BusinessPlan.returnee_id == returnee.id, BusinessPlan.is_active
+        )
+    )
+
+
+def plans_in_state(session: Session, user: User, status: str) -> int:
+    """Plans in the user's scope in one state (submitted: waiting for a reviewer)."""
+    stmt = scoped(select(func.count(BusinessPlan.id)), user, BusinessPlan).where(
+        BusinessPlan.status == status
+    )
+    return session.scalar(stmt) or 0

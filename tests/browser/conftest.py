@@ -8,6 +8,7 @@ from pathlib import Path
 
 import flask_migrate
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from juragan import create_app
@@ -22,25 +23,33 @@ WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+def live_app(tmp_path_factory) -> Iterator[Flask]:
+    """The app behind the live server, with the demo data (tests may set things up)."""
     with throwaway_database(tmp_path_factory.mktemp("browser")) as url:
         app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             flask_migrate.upgrade()
             seed_demo(db.session)
             db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
         try:
-            yield f"http://127.0.0.1:{server.server_port}"
+            yield app
         finally:
-            server.shutdown()
-            thread.join(5)
             with app.app_context():
                 db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
 
 
 @pytest.fixture(scope="session")

@@ -17,15 +17,18 @@ def home():
     session = db.session
     role = current_user.role
     if role == Role.RETURNEE:
+        profile = overview.own_profile(session, current_user)
         return render_template(
             "main/home_returnee.html",
-            profile=overview.own_profile(session, current_user),
+            profile=profile,
+            plan=overview.active_plan(session, profile) if profile else None,
         )
     if role == Role.MENTOR:
         return render_template(
             "main/home_mentor.html",
             caseload=overview.caseload(session, current_user),
             total=overview.count_returnees(session, current_user),
+            awaiting_review=overview.plans_in_state(session, current_user, "submitted"),
         )
     if role == Role.ADMIN:
         return render_template(
@@ -39,6 +42,11 @@ def home():
         total=overview.count_returnees(session, current_user),
         by_regency=overview.returnees_by_regency(session, current_user),
         mentors=overview.mentors_in_scope(session, current_user),
+        awaiting_review=overview.plans_in_state(
+            session,
+            current_user,
+            "ready" if role == Role.BANK_OFFICER else "submitted",
+        ),
     )
 
 
