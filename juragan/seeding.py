@@ -14,20 +14,41 @@ import random
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any, Generic, TypeVar
 
 from faker.providers.person.id_ID import Provider as IndonesianNames
+from psycopg.types.json import Json
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from juragan.audit import Actor, acting_as
 from juragan.identifiers import FEMALE_DAY_OFFSET
-from juragan.models import Placement, Regency, Returnee, Role, Training, User, utcnow
-from juragan.seeding_plans import synthetic_plan, write_through_services
+from juragan.models import (
+    Business,
+    BusinessPlan,
+    BusinessStatusChange,
+    CapitalItem,
+    FundingSource,
+    Placement,
+    PlanVersion,
+    ProjectionMonth,
+    Regency,
+    Returnee,
+    Role,
+    Training,
+    User,
+    utcnow,
+)
+from juragan.seeding_plans import (
+    content_of_drawn,
+    synthetic_nib,
+    synthetic_plan,
+    write_through_services,
+)
 from juragan.services import plans, registry
 from juragan.services.accounts import AccountData, create_account
 from juragan.services.registry import (
@@ -779,8 +800,40 @@ _TRAINING_COLUMNS = (
     "id", "returnee_id", "title", "kind", "stage", "organiser", "start_date",
     "end_date", "certificate", "created_at", "updated_at",
 )  # fmt: skip
-_TABLES = ((Returnee, _RETURNEE_COLUMNS), (Placement, _PLACEMENT_COLUMNS),
-           (Training, _TRAINING_COLUMNS))  # fmt: skip
+_PLAN_COLUMNS = (
+    "id", "returnee_id", "is_active", "status", "is_revised", "business_name",
+    "legal_form", "sector", "kbli_section", "province_code", "regency_code",
+    "district", "planned_start", "description", "target_market", "competitors",
+    "marketing", "operations", "suppliers", "equipment", "workers_planned", "risks",
+    "projection_months", "kur_tenor_months", "kur_rate_percent", "created_at",
+    "updated_at",
+)  # fmt: skip
+_LINE_COLUMNS = ("id", "plan_id", "position", "kind", "description", "amount_idr")
+_MONTH_COLUMNS = (
+    "plan_id", "month", "sales_idr", "cogs_idr", "operating_costs_idr",
+    "owner_draw_idr",
+)  # fmt: skip
+_VERSION_COLUMNS = ("id", "plan_id", "number", "submitted_at", "content")
+_BUSINESS_COLUMNS = (
+    "id", "returnee_id", "plan_id", "name", "legal_form", "sector", "kbli_section",
+    "province_code", "regency_code", "district", "opened_on", "nib",
+    "workers_family", "workers_paid", "status", "status_since", "created_at",
+    "updated_at",
+)  # fmt: skip
+_CHANGE_COLUMNS = (
+    "id", "business_id", "from_status", "to_status", "changed_on", "close_reason",
+    "recorded_at",
+)  # fmt: skip
+#: In insertion order: every table after the ones it points at.
+_TABLES = (
+    (Returnee, _RETURNEE_COLUMNS), (Placement, _PLACEMENT_COLUMNS),
+    (Training, _TRAINING_COLUMNS), (BusinessPlan, _PLAN_COLUMNS),
+    (CapitalItem, _LINE_COLUMNS), (FundingSource, _LINE_COLUMNS),
+    (ProjectionMonth, _MONTH_COLUMNS), (PlanVersion, _VERSION_COLUMNS),
+    (Business, _BUSINESS_COLUMNS), (BusinessStatusChange, _CHANGE_COLUMNS),
+)  # fmt: skip
+#: Tables whose rows carry their own id (the projection's key is plan and month).
+_WITH_IDS = tuple(model for model, columns in _TABLES if columns[0] == "id")
 
 
 def _write(
@@ -796,6 +849,8 @@ def _write(
         )
         return
     values = itemgetter(*columns)
+    if model is PlanVersion:  # a JSON column: psycopg needs to be told
+        rows = [{**row, "content": Json(row["content"])} for row in rows]
     raw = connection.connection.driver_connection
     statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
@@ -808,30 +863,79 @@ def _next_id(session: Session, model: Any) -> int:
 
 
 class _Batches:
-    """Draws batches of people with explicit ids for all three tables."""
+    """Draws batches of people with explicit ids for every table."""
 
     def __init__(self, session: Session, seed: int) -> None:
         self.people = SyntheticPeople(session, seed)
-        self.ids = {model: _next_id(session, model) for model, _ in _TABLES}
+        self.ids = {model: _next_id(session, model) for model in _WITH_IDS}
         self.stamp = {"created_at": self.people.now, "updated_at": self.people.now}
 
+    def _next(self, model: Any) -> int:
+        number = self.ids[model]
+        self.ids[model] += 1
+        return number
+
     def draw(self, size: int) -> dict[Any, list[dict[str, Any]]]:
-        people, ids, stamp = self.people, self.ids, self.stamp
+        people, stamp = self.people, self.stamp
         batch: dict[Any, list[dict[str, Any]]] = {model: [] for model, _ in _TABLES}
         for _ in range(size):
             person = people.person()
-            returnee_id = ids[Returnee]
-            ids[Returnee] += 1
+            returnee_id = self._next(Returnee)
             person.update(stamp, id=returnee_id)
             batch[Returnee].append(person)
             journey = people.placements(person)
             for model, rows in ((Placement, journey),
                                 (Training, people.trainings(person, journey))):  # fmt: skip
                 for row in rows:
-                    row.update(stamp, id=ids[model], returnee_id=returnee_id)
-                    ids[model] += 1
+                    row.update(stamp, id=self._next(model), returnee_id=returnee_id)
                     batch[model].append(row)
+            drawn = synthetic_plan(people.rng, person, journey, people.as_of)
+            if drawn is not None:
+                self._add_plan(batch, returnee_id, drawn)
         return batch
+
+    def _add_plan(self, batch: dict[Any, list[dict[str, Any]]], returnee_id: int,
+                  drawn: dict[str, Any]) -> None:  # fmt: skip
+        plan_id = self._next(BusinessPlan)
+        values = drawn["plan"]
+        batch[BusinessPlan].append(
+            {**values, **self.stamp, "id": plan_id, "returnee_id": returnee_id}
+        )
+        for model, lines in ((CapitalItem, drawn["capital"]),
+                             (FundingSource, drawn["funding"])):  # fmt: skip
+            for position, (kind, description, amount) in enumerate(lines, start=1):
+                batch[model].append({
+                    "id": self._next(model), "plan_id": plan_id, "position": position,
+                    "kind": kind, "description": description, "amount_idr": amount,
+                })  # fmt: skip
+        for month, sales, cogs, costs, draw in drawn["months"]:
+            batch[ProjectionMonth].append({
+                "plan_id": plan_id, "month": month, "sales_idr": sales,
+                "cogs_idr": cogs, "operating_costs_idr": costs, "owner_draw_idr": draw,
+            })  # fmt: skip
+        if values["status"] != "draft":
+            submitted = min(values["planned_start"] - timedelta(days=30),
+                            self.people.as_of)  # fmt: skip
+            batch[PlanVersion].append({
+                "id": self._next(PlanVersion), "plan_id": plan_id, "number": 1,
+                "submitted_at": datetime.combine(submitted, time(9), UTC),
+                "content": content_of_drawn(drawn),
+            })  # fmt: skip
+        business = drawn["business"]
+        if business is None:
+            return
+        business_id = self._next(Business)
+        row = {key: value for key, value in business.items() if not key.startswith("_")}
+        row.update(self.stamp, id=business_id, returnee_id=returnee_id, plan_id=plan_id,
+                   nib=synthetic_nib(business_id) if business["_has_nib"] else None)  # fmt: skip
+        batch[Business].append(row)
+        opening = {"from_status": None, "to_status": "operating",
+                   "changed_on": business["opened_on"], "close_reason": None}  # fmt: skip
+        for change in (opening, *drawn["changes"]):
+            batch[BusinessStatusChange].append({
+                **change, "id": self._next(BusinessStatusChange),
+                "business_id": business_id, "recorded_at": self.people.now,
+            })  # fmt: skip
 
 
 def _write_batch(
@@ -844,7 +948,9 @@ def _write_batch(
 def generate_returnees(
     session: Session, count: int, seed: int, batch_size: int = 20_000
 ) -> int:
-    """Bulk-insert ``count`` synthetic returnees with placements and trainings.
+    """Bulk-insert ``count`` synthetic returnees with placements and trainings, and
+    for about a third of those home for a while a business plan (and often the
+    business it became; see :mod:`juragan.seeding_plans`).
 
     Deterministic for a given ``seed`` on a given database (NIK serials start above
     those already stored). COPY on PostgreSQL, multi-row inserts elsewhere; bulk rows
@@ -859,7 +965,9 @@ def generate_returnees(
     postgres = connection.dialect.name == "postgresql"
     if postgres:
         connection.exec_driver_sql(
-            "LOCK TABLE returnees, placements, trainings IN SHARE ROW EXCLUSIVE MODE"
+            "LOCK TABLE "
+            + ", ".join(model.__tablename__ for model, _ in _TABLES)
+            + " IN SHARE ROW EXCLUSIVE MODE"
         )
     batches = _Batches(session, seed)
     sizes = [min(batch_size, count - start) for start in range(0, count, batch_size)]
@@ -880,6 +988,9 @@ def generate_returnees(
             pending.result()
     for model, _ in _TABLES:
         table = model.__tablename__
+        if model not in _WITH_IDS:
+            connection.exec_driver_sql(f"ANALYZE {table}")
+            continue
         # Explicit ids were written: the next default id follows the largest.
         connection.execute(
             text(

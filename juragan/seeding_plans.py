@@ -332,9 +332,12 @@ def synthetic_plan(
     }
 
 
-def synthetic_nib(business_number: int) -> str:
-    """A 13-digit NIB that no other synthetic business has."""
-    return f"9{business_number:012d}"
+def synthetic_nib(business_number: int, series: int = 9) -> str:
+    """A 13-digit NIB that no other synthetic business has.
+
+    Bulk data numbers by business id in series 9; the demo uses series 8.
+    """
+    return f"{series}{business_number:012d}"
 
 
 # Through the services (demo data) ------------------------------------------------
@@ -407,7 +410,11 @@ def write_through_services(
             plan,
             BusinessData(
                 opened_on=business_values["opened_on"],
-                nib=synthetic_nib(nib_number) if business_values["_has_nib"] else None,
+                nib=(
+                    synthetic_nib(nib_number, series=8)
+                    if business_values["_has_nib"]
+                    else None
+                ),
                 workers_family=business_values["workers_family"],
                 workers_paid=business_values["workers_paid"],
             ),
@@ -420,3 +427,32 @@ def write_through_services(
                 today, now, close_reason=change["close_reason"],
             )  # fmt: skip
     return plan
+
+
+# Bulk rows (the generator) ----------------------------------------------------
+
+
+def content_of_drawn(drawn: dict[str, Any]) -> dict[str, Any]:
+    """What a submitted version of a drawn plan stores (as ``plans.content_of``)."""
+    from types import SimpleNamespace
+
+    from juragan.services.plans import content_of
+
+    values = drawn["plan"]
+    plan = SimpleNamespace(
+        **values,
+        capital_items=[
+            SimpleNamespace(kind=k, description=d, amount_idr=a)
+            for k, d, a in drawn["capital"]
+        ],
+        funding_sources=[
+            SimpleNamespace(kind=k, description=d, amount_idr=a)
+            for k, d, a in drawn["funding"]
+        ],
+        months=[
+            SimpleNamespace(month=m, sales_idr=s, cogs_idr=c, operating_costs_idr=o,
+                            owner_draw_idr=w)
+            for m, s, c, o, w in drawn["months"]
+        ],
+    )  # fmt: skip
+    return content_of(plan)

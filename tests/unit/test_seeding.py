@@ -313,3 +313,37 @@ def test_seeded_plans_follow_the_plan_rules(db):
     assert sri_plan.status == "in_review"
     assert len(sri_plan.comments) == 2
     assert db.session.scalar(select(func.count()).select_from(Business)) >= 1
+
+
+def test_generated_plans_and_businesses_are_plausible(db):
+    from juragan.services import plans as plan_service
+
+    generate_returnees(db.session, 600, seed=9, batch_size=250)
+    generated = db.session.scalars(select(BusinessPlan)).all()
+    share = len(generated) / 600
+    assert 0.15 < share < 0.40  # about a third of those home for a while
+    statuses = Counter(plan.status for plan in generated)
+    assert statuses["ready"] > statuses["submitted"] > 0
+    opened = db.session.scalars(select(Business)).all()
+    assert 0.3 < len(opened) / len(generated) < 0.8
+    assert {b.status for b in opened} == {"operating", "paused", "closed"}
+    for plan in generated:
+        figures = plan_service.figures_of(plan)
+        assert figures.is_balanced
+        assert all(plan_service.completeness(plan).values())
+        assert (plan.status == "draft") == (not plan.versions)
+        if plan.versions:
+            assert (
+                plan_service.figures_from_content(plan.versions[0].content) == figures
+            )
+        sales = figures.total_sales_idr / len(figures.months)
+        assert 1_000_000 < sales < 50_000_000  # rupiah a month, a micro business
+    for business in opened:
+        history = business.status_changes
+        assert history[0].to_status == "operating"
+        assert history[-1].to_status == business.status
+        assert business.opened_on <= date.today()
+        if business.status == "closed":
+            assert history[-1].close_reason is not None
+    nibs = [b.nib for b in opened if b.nib]
+    assert len(nibs) == len(set(nibs))
