@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run serve test test-sqlite test-postgres lint translations extract-messages \
-        browser-deps install install-test bench clean
+        browser-deps pdf-deps install install-test bench clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,16 +38,22 @@ extract-messages: $(VENV)/.installed
 	  --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python -m juragan.i18n_tools fill-english juragan/translations/en/LC_MESSAGES/messages.po
 
-run: install translations
+run: install translations pdf-deps
 	$(BIN)/flask db upgrade
 	$(BIN)/flask juragan seed-demo --if-empty
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # Production-style serving with gunicorn (set SECRET_KEY, DATABASE_URL, JURAGAN_ENV).
-serve: install translations
+serve: install translations pdf-deps
 	$(BIN)/flask db upgrade
 	$(BIN)/gunicorn --workers $${WORKERS:-2} --bind $(HOST):$${SERVE_PORT:-8000} \
 	  --access-logfile - wsgi:app
+
+# WeasyPrint draws the PDF proposals with Pango and needs a font.
+pdf-deps:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -qi dejavu; } || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig >/dev/null; }
 
 browser-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
@@ -57,7 +63,7 @@ lint: install-test
 	$(BIN)/ruff check juragan tests migrations bench wsgi.py
 	$(BIN)/ruff format --check juragan tests migrations bench wsgi.py
 
-test: install-test translations browser-deps lint test-sqlite test-postgres
+test: install-test translations browser-deps pdf-deps lint test-sqlite test-postgres
 
 test-sqlite: install-test translations
 	@echo "== test suite on SQLite =="
@@ -76,6 +82,7 @@ test-postgres: install-test translations
 
 bench: install-test
 	$(BIN)/python bench/seed_speed.py
+	$(BIN)/python bench/import_speed.py --rows 20000
 
 clean:
 	rm -rf $(VENV) .pytest_cache artefacts

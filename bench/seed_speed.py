@@ -4,7 +4,8 @@
         --database postgresql://postgres@127.0.0.1:5432/postgres
 
 Creates a throwaway database (a temporary SQLite file without --database), migrates
-it, generates the people with their placements abroad and trainings, then times the
+it, generates the people with their placements abroad, trainings, business plans and
+businesses, then times the
 first and a deep page of an official's returnee list. Peak memory of this process is
 printed too.
 """
@@ -64,6 +65,9 @@ def main() -> None:
             print(f"returnees generated {done:,}")
             print(f"placements          {counts['placements']:,}")
             print(f"trainings           {counts['trainings']:,}")
+            print(f"business plans      {counts['business_plans']:,} "
+                  f"({counts['plan_projection_months']:,} projected months)")  # fmt: skip
+            print(f"businesses          {counts['businesses']:,}")
             print(f"generation time     {elapsed:.1f} s ({done / elapsed:,.0f} returnees/s, "
                   f"{rows / elapsed:,.0f} rows/s)")  # fmt: skip
 
