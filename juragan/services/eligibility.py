@@ -1,0 +1,244 @@
+"""KUR eligibility as advice: which schemes fit a request, and why the others do not.
+
+Pure functions over plain values (no database): the caller gathers the facts about
+the person, their business or plan and the request. The bank and SIKP decide; every
+result says so. Each check names the rule, whether it is a bank's acceptance rule
+rather than the Permenko, and the reason in the reader's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from juragan.finance import annuity_instalment
+from juragan.i18n import format_rupiah
+from juragan.kur_rules import RuleSet, SchemeRule, rules_on
+
+BANK_MINIMUM_AGE = 21
+#: Prospective PMI may borrow from 18 with written family consent.
+PMI_MINIMUM_AGE = 18
+
+#: Other productive credit: none, allowed alongside KUR while current (consumer,
+#: ultra-micro up to Rp20 juta, fintech, KUR at the same lender, KPR, credit card...),
+#: or other productive credit that blocks KUR.
+OTHER_CREDIT = ("none", "allowed", "blocking")
+
+
+@dataclass(frozen=True)
+class Request:
+    kind: str  # "business" or "placement"
+    amount_idr: int
+    tenor_months: int
+    purpose: str  # "working_capital" or "investment"
+    applied_on: date
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What is known about the applicant, their business and their credit."""
+
+    has_nik: bool
+    nik_verified: bool
+    age: int
+    married: bool
+    #: Months the business has run; ``None`` before it opens.
+    business_months: int | None
+    has_mentor: bool
+    has_training: bool
+    in_group: bool
+    has_offtaker: bool
+    line_of_business: str | None
+    annual_turnover_idr: int | None
+    has_npwp: bool
+    other_credit: str
+    #: KUR loans taken before (any lender): the next one is access number + 1.
+    previous_kur: int
+    #: For KUR Penempatan: the months of the work contract.
+    contract_months: int | None = None
+    family_consent: bool = False
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    passed: bool
+    message: str
+    #: A bank's acceptance rule rather than the national guideline.
+    bank_rule: bool = False
+
+
+@dataclass
+class SchemeVerdict:
+    scheme: str
+    rule: SchemeRule
+    rate_percent: Decimal
+    instalment_idr: int
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def fits(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    @property
+    def failures(self) -> list[Check]:
+        return [check for check in self.checks if not check.passed]
+
+
+@dataclass
+class Advice:
+    rule_set: RuleSet
+    verdicts: list[SchemeVerdict]
+
+    @property
+    def fitting(self) -> list[SchemeVerdict]:
+        return [v for v in self.verdicts if v.fits]
+
+
+BUSINESS_SCHEMES = ("super_mikro", "mikro", "kecil", "khusus")
+PLACEMENT_SCHEMES = ("pmi",)
+
+
+def _money(amount: int) -> str:
+    return format_rupiah(amount)
+
+
+def _checks(
+    rule: SchemeRule, rules: RuleSet, request: Request, facts: Facts
+) -> list[Check]:
+    checks: list[Check] = []
+    add = checks.append
+    # Identity.
+    if not facts.has_nik:
+        add(Check("nik", False, _l("A NIK (KTP-el) is required.")))
+    elif not facts.nik_verified:
+        add(
+            Check(
+                "nik", True, _l("NIK on record; bring the KTP-el and KK to the bank.")
+            )
+        )
+    else:
+        add(Check("nik", True, _l("NIK checked against the KTP.")))
+    # Age: a bank rule, not the guideline.
+    if rule.scheme == "pmi":
+        old_enough = (
+            facts.age >= BANK_MINIMUM_AGE
+            or facts.married
+            or (facts.age >= PMI_MINIMUM_AGE and facts.family_consent)
+        )
+        message = (
+            _l("Age %(age)s: old enough.", age=facts.age)
+            if old_enough
+            else _l("Under 21 and unmarried: from 18 only with written family consent.")
+        )
+    else:
+        old_enough = facts.age >= BANK_MINIMUM_AGE or facts.married
+        message = (
+            _l("Age %(age)s or married: accepted.", age=facts.age)
+            if old_enough
+            else _l("Banks lend from age 21, or younger when married.")
+        )
+    add(Check("age", old_enough, message, bank_rule=True))
+    # Plafond.
+    amount = request.amount_idr
+    within = rule.min_exclusive_idr < amount <= rule.max_idr
+    add(Check("plafond", within, _l(
+        "Plafond above %(low)s up to %(high)s.",
+        low=_money(rule.min_exclusive_idr), high=_money(rule.max_idr),
+    ) if rule.min_exclusive_idr else _l(
+        "Plafond up to %(high)s.", high=_money(rule.max_idr)
+    )))  # fmt: skip
+    # Tenor.
+    longest = rule.max_tenor.get(request.purpose, 0)
+    if rule.tenor_within_contract and facts.contract_months:
+        longest = min(longest, facts.contract_months)
+    add(Check(
+        "tenor", 1 <= request.tenor_months <= longest,
+        _l("At most %(n)s months for this purpose.", n=longest),
+    ))  # fmt: skip
+    # Business age, with the Super Mikro exemption.
+    if rule.min_business_months:
+        months = facts.business_months
+        old = months is not None and months >= rule.min_business_months
+        add(Check("business_age", old, _l(
+            "The business has run %(n)s months.", n=months
+        ) if old else _l(
+            "The business must have run at least %(n)s months.",
+            n=rule.min_business_months,
+        )))  # fmt: skip
+    elif rule.young_business_exemption:
+        months = facts.business_months
+        supported = facts.has_mentor or facts.has_training or facts.in_group
+        young_ok = (months is not None and months >= 6) or supported
+        add(Check("business_age", young_ok, _l(
+            "A business younger than 6 months qualifies through mentoring, training "
+            "or a business group, which is recorded here."
+        ) if young_ok else _l(
+            "A business younger than 6 months needs mentoring, training or a "
+            "business group first."
+        )))  # fmt: skip
+    if rule.scheme == "khusus":
+        add(Check("group", facts.in_group and facts.has_offtaker, _l(
+            "KUR Khusus is for members of a business group with a partner (offtaker)."
+        )))  # fmt: skip
+    if rule.scheme == "pmi":
+        add(Check("contract", bool(facts.contract_months), _l(
+            "KUR Penempatan needs a placement agreement and work contract."
+        )))  # fmt: skip
+    # Other productive credit.
+    add(Check(
+        "other_credit", facts.other_credit != "blocking",
+        _l("No other productive credit, or only kinds allowed while current.")
+        if facts.other_credit != "blocking"
+        else _l("Other productive credit must be repaid first."),
+    ))  # fmt: skip
+    # NPWP.
+    if rule.npwp_above_idr is not None and amount > rule.npwp_above_idr:
+        add(Check(
+            "npwp", facts.has_npwp,
+            _l("An NPWP is required for this plafond.") if rule.npwp_above_idr == 0
+            else _l("An NPWP is required above %(amount)s.",
+                    amount=_money(rule.npwp_above_idr)),
+        ))  # fmt: skip
+    # Turnover.
+    ceiling = rules.turnover_ceiling_idr
+    if ceiling is not None and facts.annual_turnover_idr is not None:
+        add(Check(
+            "turnover", facts.annual_turnover_idr <= ceiling,
+            _l("Turnover at most %(amount)s a year.", amount=_money(ceiling)),
+        ))  # fmt: skip
+    # Access count.
+    cap = rule.max_access(facts.line_of_business)
+    if cap is not None:
+        add(Check(
+            "access", facts.previous_kur < cap,
+            _l("At most %(n)s KUR loans of this scheme in this line of business.", n=cap),
+        ))  # fmt: skip
+    return checks
+
+
+def advise(request: Request, facts: Facts) -> Advice:
+    """Every scheme for the request's kind, with its checks, rate and instalment.
+
+    :raises LookupError: for a date before the first rule set.
+    """
+    rules = rules_on(request.applied_on)
+    names = PLACEMENT_SCHEMES if request.kind == "placement" else BUSINESS_SCHEMES
+    verdicts = []
+    for name in names:
+        rule = rules.schemes[name]
+        rate = rule.rate_for_access(facts.previous_kur + 1)
+        instalment = (
+            annuity_instalment(request.amount_idr, rate, request.tenor_months)
+            if request.amount_idr > 0 and request.tenor_months > 0
+            else 0
+        )
+        verdicts.append(
+            SchemeVerdict(
+                name, rule, rate, instalment, _checks(rule, rules, request, facts)
+            )  # fmt: skip
+        )
+    return Advice(rules, verdicts)
