@@ -308,3 +308,44 @@ def plan_figures(
             results, kur, Decimal(kur_rate_percent), kur_tenor_months
         )
     return PlanFigures(investment, working, by_kind, results, repayment)
+
+
+def loan_schedule(
+    principal: int,
+    annual_rate_percent: Decimal,
+    months: int,
+    interest_only: frozenset[int] = frozenset(),
+) -> list[ScheduleLine]:
+    """An annuity schedule where some instalments pay interest only.
+
+    ``interest_only`` holds instalment numbers (1-based): a grace period is the
+    first few, a seasonal schedule the lean-season months. The annuity runs over
+    the remaining months; each month's interest is the balance times the monthly
+    rate, in whole rupiah; the last repaying month absorbs the rounding, so the
+    principal sums exactly and the balance ends at zero.
+
+    :raises ValueError: when no month is left to repay the principal.
+    """
+    repaying = [n for n in range(1, months + 1) if n not in interest_only]
+    if principal > 0 and not repaying:
+        raise ValueError("at least one month must repay principal")
+    rate = Decimal(annual_rate_percent) / 1200
+    balance = principal
+    lines: list[ScheduleLine] = []
+    instalment = 0
+    for month in range(1, months + 1):
+        interest = _whole(balance * rate)
+        if month in interest_only:
+            lines.append(ScheduleLine(month, interest, interest, 0, balance))
+            continue
+        if not instalment:
+            # The annuity over the months still to repay, from the balance now.
+            remaining = sum(1 for n in repaying if n >= month)
+            instalment = annuity_instalment(balance, annual_rate_percent, remaining)
+        if month == repaying[-1]:
+            repaid = balance
+        else:
+            repaid = max(0, min(instalment - interest, balance))
+        balance -= repaid
+        lines.append(ScheduleLine(month, repaid + interest, interest, repaid, balance))
+    return lines

@@ -3,12 +3,15 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from juragan.finance import (
     Month,
     annuity_instalment,
     annuity_schedule,
     flat_instalment,
+    loan_schedule,
     plan_figures,
 )
 
@@ -128,3 +131,53 @@ def test_a_plan_that_never_breaks_even():
     assert figures.break_even_month is None
     assert figures.payback_month is None
     assert figures.margin == Decimal("-0.2000")
+
+
+# Loan schedules with grace and seasonal months -------------------------------------
+
+
+def test_plain_loan_schedule_is_the_annuity():
+    lines = loan_schedule(50_000_000, Decimal(6), 36)
+    assert lines == annuity_schedule(50_000_000, Decimal(6), 36)
+
+
+def test_grace_months_pay_interest_only_then_the_annuity():
+    lines = loan_schedule(12_000_000, Decimal(6), 15, frozenset({1, 2, 3}))
+    assert [line.principal_idr for line in lines[:3]] == [0, 0, 0]
+    assert [line.interest_idr for line in lines[:3]] == [60_000] * 3  # 12 jt x 0,5%
+    # Then the 12-month annuity on 12 jt at 6%.
+    assert lines[3].instalment_idr == annuity_instalment(12_000_000, Decimal(6), 12)
+    assert sum(line.principal_idr for line in lines) == 12_000_000
+    assert lines[-1].balance_idr == 0
+
+
+def test_seasonal_schedule_skips_the_lean_months():
+    lean = frozenset({4, 5, 16, 17})  # e.g. two lean months each year
+    lines = loan_schedule(20_000_000, Decimal(6), 24, lean)
+    assert all(lines[n - 1].principal_idr == 0 for n in lean)
+    assert all(lines[n - 1].principal_idr > 0 for n in range(1, 25) if n not in lean)
+    assert sum(line.principal_idr for line in lines) == 20_000_000
+    assert lines[-1].balance_idr == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    principal=st.integers(min_value=1, max_value=500_000_000),
+    rate=st.sampled_from([Decimal(r) for r in ("0", "3", "6", "7", "8", "9", "6.5")]),
+    months=st.integers(min_value=1, max_value=84),
+    data=st.data(),
+)
+def test_any_schedule_repays_exactly(principal, rate, months, data):
+    interest_only = frozenset(
+        data.draw(
+            st.sets(st.integers(min_value=1, max_value=months), max_size=months - 1)
+        )
+    )
+    lines = loan_schedule(principal, rate, months, interest_only)
+    assert len(lines) == months
+    assert sum(line.principal_idr for line in lines) == principal
+    assert all(line.balance_idr >= 0 for line in lines)
+    assert all(line.principal_idr >= 0 and line.interest_idr >= 0 for line in lines)
+    assert lines[-1].balance_idr == 0
+    for line in lines:
+        assert line.instalment_idr == line.principal_idr + line.interest_idr
