@@ -4,6 +4,13 @@ from juragan.models.account import REGIONAL_ROLES, Role, User
 from juragan.models.audit import AuditEntry
 from juragan.models.base import Audited, Base, utcnow
 from juragan.models.business import Business, BusinessStatusChange
+from juragan.models.loan import (
+    Instalment,
+    LoanApplication,
+    LoanDocument,
+    LoanTransition,
+    Payment,
+)
 from juragan.models.plan import (
     BusinessPlan,
     CapitalItem,
@@ -30,7 +37,12 @@ __all__ = [
     "ProjectionMonth",
     "Province",
     "Regency",
+    "Instalment",
     "Invitation",
+    "LoanApplication",
+    "LoanDocument",
+    "LoanTransition",
+    "Payment",
     "Placement",
     "Returnee",
     "Training",

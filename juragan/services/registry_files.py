@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -381,6 +382,16 @@ def plan_import(
 # Applying -----------------------------------------------------------------------
 
 
+#: Rows per bulk INSERT ... RETURNING: SQLAlchemy joins the returned rows of all
+#: batches of one call, which grows quadratically with very large calls.
+INSERT_CHUNK = 5_000
+
+
+def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), INSERT_CHUNK):
+        yield rows[start : start + INSERT_CHUNK]
+
+
 def apply_import(
     session: Session, actor: User, plan: ImportPlan, now: datetime, filename: str
 ) -> dict[str, int]:
@@ -407,14 +418,12 @@ def apply_import(
              "created_at": now, "updated_at": now}
             for _, values in creates
         ]  # fmt: skip
-        result = session.execute(
-            insert(Returnee).returning(
-                Returnee.id, Returnee.nik, sort_by_parameter_order=True
-            ),
-            rows,
+        statement = insert(Returnee).returning(
+            Returnee.id, Returnee.nik, sort_by_parameter_order=True
         )
-        for returnee_id, nik in result:
-            new_ids[nik] = returnee_id
+        for chunk in _chunks(rows):
+            for returnee_id, nik in session.execute(statement, chunk):
+                new_ids[nik] = returnee_id
         audit_rows += [
             _audit("insert", "returnees", new_ids[nik], {"nik": ["***", "***"],
                    "full_name": [None, values["full_name"]], "source": [None, filename]})
@@ -453,11 +462,15 @@ def apply_import(
         else:
             placement_updates.append({"id": pid, **values, "updated_at": now})
     if placement_inserts:
-        result = session.execute(
-            insert(Placement).returning(Placement.id, sort_by_parameter_order=True),
-            placement_inserts,
+        statement = insert(Placement).returning(
+            Placement.id, sort_by_parameter_order=True
         )
-        for (placement_id,), values in zip(result, placement_inserts, strict=True):
+        placement_ids = [
+            placement_id
+            for chunk in _chunks(placement_inserts)
+            for (placement_id,) in session.execute(statement, chunk)
+        ]
+        for placement_id, values in zip(placement_ids, placement_inserts, strict=True):
             audit_rows.append(
                 _audit("insert", "placements", placement_id,
                        {"country_code": [None, values["country_code"]],

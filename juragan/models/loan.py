@@ -1,0 +1,272 @@
+"""KUR loans: the application and its history, documents, schedule and payments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from juragan.models.account import User
+from juragan.models.base import Audited, Base, Timestamped
+from juragan.models.business import Business
+from juragan.models.plan import BusinessPlan
+from juragan.models.registry_codes import in_list
+from juragan.models.returnee import Placement, Returnee
+
+LOAN_KINDS = ("business", "placement")
+LOAN_STATUSES = (
+    "draft", "submitted", "verified", "approved", "rejected", "disbursed",
+    "repaying", "paid_off", "restructured", "written_off", "withdrawn",
+)  # fmt: skip
+#: States in which a loan counts as held: a returnee may hold one business KUR.
+ACTIVE_STATUSES = ("submitted", "verified", "approved", "disbursed", "repaying",
+                   "restructured")  # fmt: skip
+SCHEMES = ("super_mikro", "mikro", "kecil", "khusus", "pmi")
+PURPOSES = ("working_capital", "investment")
+OTHER_CREDIT = ("none", "allowed", "blocking")
+DOCUMENT_TYPES = (
+    "ktp", "kk", "business_proof", "plan_pdf", "npwp", "placement_agreement",
+    "work_contract", "other",
+)  # fmt: skip
+#: Banks and other appointed lenders (penyalur) the product knows.
+LENDERS = (
+    "bri", "bni", "mandiri", "bsi", "bpd_jatim", "bpd_jateng", "bjb", "sinarmas",
+    "artha_graha", "bank_jakarta",
+)  # fmt: skip
+
+
+class LoanApplication(Audited, Timestamped, Base):
+    """A KUR application, and the loan it becomes once approved and disbursed."""
+
+    __tablename__ = "loan_applications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    returnee_id: Mapped[int] = mapped_column(
+        ForeignKey("returnees.id", ondelete="CASCADE"), index=True
+    )
+    #: ``business`` KUR for a returnee's business, or ``placement`` (KUR
+    #: Penempatan PMI) taken before a departure.
+    kind: Mapped[str] = mapped_column(String(10))
+    business_id: Mapped[int | None] = mapped_column(
+        ForeignKey("businesses.id", ondelete="SET NULL"), index=True
+    )
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("business_plans.id", ondelete="SET NULL")
+    )
+    placement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("placements.id", ondelete="SET NULL"), index=True
+    )
+    lender: Mapped[str] = mapped_column(String(16), index=True)
+    scheme: Mapped[str] = mapped_column(String(12))
+    #: The rule set in force on the application date (``juragan.kur_rules``).
+    rule_set: Mapped[str] = mapped_column(String(8))
+    purpose: Mapped[str] = mapped_column(String(16))
+    amount_requested_idr: Mapped[int] = mapped_column(BigInteger)
+    tenor_months: Mapped[int] = mapped_column(SmallInteger)
+    #: Which KUR of this borrower this is (1 for the first); sets the rate pre-2026.
+    access_number: Mapped[int] = mapped_column(SmallInteger, default=1)
+    rate_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    has_npwp: Mapped[bool] = mapped_column(Boolean, default=False)
+    npwp: Mapped[str | None] = mapped_column(String(16))
+    other_credit: Mapped[str] = mapped_column(String(10), default="none")
+    #: Instalment numbers that pay interest only (grace or lean season).
+    interest_only_months: Mapped[list[int]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    applied_on: Mapped[date] = mapped_column(Date)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The bank's decision.
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    #: The loan as disbursed (may be less than requested).
+    amount_disbursed_idr: Mapped[int | None] = mapped_column(BigInteger)
+    akad_on: Mapped[date | None] = mapped_column(Date)
+    disbursed_on: Mapped[date | None] = mapped_column(Date)
+    first_due_on: Mapped[date | None] = mapped_column(Date)
+    #: Registered in SIKP by the lender (the Ministry of Finance's system).
+    is_sikp_registered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    returnee: Mapped[Returnee] = relationship()
+    business: Mapped[Business | None] = relationship()
+    plan: Mapped[BusinessPlan | None] = relationship()
+    placement: Mapped[Placement | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(viewonly=True)
+    transitions: Mapped[list[LoanTransition]] = relationship(
+        back_populates="loan", order_by="LoanTransition.id",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )  # fmt: skip
+    documents: Mapped[list[LoanDocument]] = relationship(
+        back_populates="loan", order_by="LoanDocument.id",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )  # fmt: skip
+    instalments: Mapped[list[Instalment]] = relationship(
+        back_populates="loan", order_by="Instalment.number",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )  # fmt: skip
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="loan", order_by="(Payment.paid_on, Payment.id)",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )  # fmt: skip
+
+    __table_args__ = (
+        CheckConstraint(in_list("kind", LOAN_KINDS), name="kind_known"),
+        CheckConstraint(in_list("status", LOAN_STATUSES), name="status_known"),
+        CheckConstraint(in_list("scheme", SCHEMES), name="scheme_known"),
+        CheckConstraint(in_list("purpose", PURPOSES), name="purpose_known"),
+        CheckConstraint(in_list("other_credit", OTHER_CREDIT), name="credit_known"),
+        CheckConstraint(in_list("lender", LENDERS), name="lender_known"),
+        CheckConstraint("amount_requested_idr > 0", name="amount_positive"),
+        CheckConstraint("tenor_months BETWEEN 1 AND 84", name="tenor_range"),
+        CheckConstraint("rate_percent BETWEEN 0 AND 30", name="rate_range"),
+        CheckConstraint("access_number >= 1", name="access_positive"),
+        CheckConstraint(
+            "amount_disbursed_idr IS NULL OR (amount_disbursed_idr > 0"
+            " AND amount_disbursed_idr <= amount_requested_idr)",
+            name="disbursed_within_request",
+        ),
+        CheckConstraint(
+            "status <> 'rejected' OR decision_reason IS NOT NULL",
+            name="rejection_has_reason",
+        ),
+        CheckConstraint(
+            "(kind = 'placement') = (scheme = 'pmi')", name="placement_is_pmi"
+        ),
+        CheckConstraint("npwp IS NULL OR length(npwp) = 16", name="npwp_16_digits"),
+        # One active business KUR per returnee.
+        Index(
+            "uq_loan_applications_one_active_business",
+            "returnee_id",
+            unique=True,
+            postgresql_where=text(
+                "kind = 'business' AND status IN ("
+                + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES) + ")"
+            ),
+            sqlite_where=text(
+                "kind = 'business' AND status IN ("
+                + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES) + ")"
+            ),
+        ),
+    )
+
+
+class LoanTransition(Base):
+    """One step of the application's state machine: who, when and why."""
+
+    __tablename__ = "loan_transitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(
+        ForeignKey("loan_applications.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    loan: Mapped[LoanApplication] = relationship(back_populates="transitions")
+    actor: Mapped[User | None] = relationship(viewonly=True)
+
+
+class LoanDocument(Audited, Base):
+    """A file attached to an application, kept outside the web root."""
+
+    __tablename__ = "loan_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(
+        ForeignKey("loan_applications.id", ondelete="CASCADE"), index=True
+    )
+    doc_type: Mapped[str] = mapped_column(String(20))
+    original_name: Mapped[str] = mapped_column(String(200))
+    #: Random name on disk; the original name is never used as a path.
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    loan: Mapped[LoanApplication] = relationship(back_populates="documents")
+
+    __table_args__ = (
+        CheckConstraint(in_list("doc_type", DOCUMENT_TYPES), name="type_known"),
+        CheckConstraint("size_bytes > 0", name="not_empty"),
+    )
+
+
+class Instalment(Audited, Base):
+    """One scheduled instalment and how much of it has been paid."""
+
+    __tablename__ = "loan_instalments"
+
+    loan_id: Mapped[int] = mapped_column(
+        ForeignKey("loan_applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    principal_idr: Mapped[int] = mapped_column(BigInteger)
+    interest_idr: Mapped[int] = mapped_column(BigInteger)
+    paid_principal_idr: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_interest_idr: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: The day the instalment was fully paid.
+    settled_on: Mapped[date | None] = mapped_column(Date)
+
+    loan: Mapped[LoanApplication] = relationship(back_populates="instalments")
+
+    __table_args__ = (
+        CheckConstraint(
+            "principal_idr >= 0 AND interest_idr >= 0 AND paid_principal_idr >= 0"
+            " AND paid_interest_idr >= 0 AND paid_principal_idr <= principal_idr"
+            " AND paid_interest_idr <= interest_idr",
+            name="amounts_consistent",
+        ),
+    )
+
+
+class Payment(Audited, Base):
+    """Money received for a loan, recorded by a bank officer or imported."""
+
+    __tablename__ = "loan_payments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(
+        ForeignKey("loan_applications.id", ondelete="CASCADE"), index=True
+    )
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount_idr: Mapped[int] = mapped_column(BigInteger)
+    #: The lender's own reference: a re-imported file does not pay twice.
+    reference: Mapped[str | None] = mapped_column(String(40))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    loan: Mapped[LoanApplication] = relationship(back_populates="payments")
+
+    __table_args__ = (
+        CheckConstraint("amount_idr > 0", name="amount_positive"),
+        UniqueConstraint("loan_id", "reference"),
+    )
