@@ -38,6 +38,10 @@ RECORD_TYPE_LABELS = {
     "plan_comments": _l("Plan: review comment"),
     "businesses": _l("Business"),
     "business_status_changes": _l("Business: change of state"),
+    "loan_applications": _l("KUR application"),
+    "loan_documents": _l("KUR document"),
+    "loan_instalments": _l("KUR instalment"),
+    "loan_payments": _l("KUR payment"),
 }
 
 SECTOR_LABELS = {
@@ -229,6 +233,91 @@ CLOSE_REASON_LABELS = {
     "other": _l("Other"),
 }
 
+LOAN_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "verified": _l("Documents checked"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "disbursed": _l("Disbursed"),
+    "repaying": _l("Repaying"),
+    "paid_off": _l("Paid off"),
+    "restructured": _l("Restructured"),
+    "written_off": _l("Written off"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+SCHEME_LABELS = {
+    "super_mikro": _l("KUR Super Mikro"),
+    "mikro": _l("KUR Mikro"),
+    "kecil": _l("KUR Kecil"),
+    "khusus": _l("KUR Khusus"),
+    "pmi": _l("KUR Penempatan PMI"),
+}
+
+LOAN_KIND_LABELS = {
+    "business": _l("Business KUR"),
+    "placement": _l("KUR for a placement abroad"),
+}
+
+PURPOSE_LABELS = {
+    "working_capital": _l("Working capital"),
+    "investment": _l("Investment"),
+}
+
+OTHER_CREDIT_LABELS = {
+    "none": _l("No other loan"),
+    "allowed": _l("Only consumer credit, a credit card, KPR or fintech, paid on time"),
+    "blocking": _l("Another productive loan (not KUR) still running"),
+}
+
+LENDER_LABELS = {
+    "bri": "BRI",
+    "bni": "BNI",
+    "mandiri": "Bank Mandiri",
+    "bsi": "BSI",
+    "bpd_jatim": "Bank Jatim",
+    "bpd_jateng": "Bank Jateng",
+    "bjb": "bank bjb",
+    "sinarmas": "Bank Sinarmas",
+    "artha_graha": "Bank Artha Graha",
+    "bank_jakarta": "Bank Jakarta",
+}
+
+DOCUMENT_TYPE_LABELS = {
+    "ktp": _l("KTP-el"),
+    "kk": _l("Family card (KK)"),
+    "business_proof": _l("Business proof (NIB or a village business letter)"),
+    "plan_pdf": _l("Business plan (PDF)"),
+    "npwp": _l("NPWP"),
+    "placement_agreement": _l("Placement agreement"),
+    "work_contract": _l("Work contract"),
+    "other": _l("Other"),
+}
+
+#: Indicative OJK collectibility classes.
+COLLECTIBILITY_LABELS = {
+    1: _l("1 Current (Lancar)"),
+    2: _l("2 Special mention (Dalam Perhatian Khusus)"),
+    3: _l("3 Substandard (Kurang Lancar)"),
+    4: _l("4 Doubtful (Diragukan)"),
+    5: _l("5 Loss (Macet)"),
+}
+
+CHECK_LABELS = {
+    "nik": _l("NIK"),
+    "age": _l("Age or marriage"),
+    "plafond": _l("Plafond"),
+    "tenor": _l("Tenor"),
+    "business_age": _l("Business age"),
+    "group": _l("Business group"),
+    "contract": _l("Work contract"),
+    "other_credit": _l("Other credit"),
+    "npwp": _l("NPWP"),
+    "turnover": _l("Turnover"),
+    "access": _l("Number of KUR loans"),
+}
+
 IMPORT_OUTCOME_LABELS = {
     "create": _l("new"),
     "update": _l("changed"),
@@ -255,6 +344,15 @@ _CODE_LABELS = {
     "capacity": CAPACITY_LABELS,
     "business_status": BUSINESS_STATUS_LABELS,
     "close_reason": CLOSE_REASON_LABELS,
+    "loan_status": LOAN_STATUS_LABELS,
+    "scheme": SCHEME_LABELS,
+    "loan_kind": LOAN_KIND_LABELS,
+    "purpose": PURPOSE_LABELS,
+    "other_credit": OTHER_CREDIT_LABELS,
+    "lender": LENDER_LABELS,
+    "document": DOCUMENT_TYPE_LABELS,
+    "collectibility": COLLECTIBILITY_LABELS,
+    "check": CHECK_LABELS,
 }
 
 

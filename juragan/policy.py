@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, true
 
-from juragan.models import Business, BusinessPlan, Returnee, Role, User
+from juragan.models import Business, BusinessPlan, LoanApplication, Returnee, Role, User
 
 
 class Action(enum.StrEnum):
@@ -43,6 +43,20 @@ class Action(enum.StrEnum):
     OPEN_BUSINESS = "business.open"  # on a plan
     VIEW_BUSINESS = "business.view"
     CHANGE_BUSINESS = "business.change"
+    VIEW_KUR_RULES = "kur.rules"
+    LIST_LOANS = "loan.list"
+    IMPORT_PAYMENTS = "loan.import_payments"
+    APPLY_KUR = "loan.apply"  # on a returnee: simulate and apply
+    VIEW_LOAN = "loan.view"
+    EDIT_LOAN = "loan.edit"  # documents of a draft
+    SUBMIT_LOAN = "loan.submit"
+    WITHDRAW_LOAN = "loan.withdraw"
+    VERIFY_LOAN = "loan.verify"  # or return it for missing documents
+    DECIDE_LOAN = "loan.decide"
+    DISBURSE_LOAN = "loan.disburse"
+    RECORD_PAYMENT = "loan.pay"
+    RESTRUCTURE_LOAN = "loan.restructure"
+    WRITE_OFF_LOAN = "loan.write_off"
 
 
 class Relation(enum.StrEnum):
@@ -69,6 +83,9 @@ OBJECTLESS_RULES: Mapping[Action, frozenset[Role]] = {
     Action.VIEW_AUDIT: frozenset({Role.ADMIN}),
     Action.VIEW_REFERENCE: _EVERYONE,
     Action.LIST_PLANS: frozenset({Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER}),
+    Action.VIEW_KUR_RULES: frozenset({Role.ADMIN, Role.OFFICIAL, Role.BANK_OFFICER}),
+    Action.LIST_LOANS: frozenset({Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER}),
+    Action.IMPORT_PAYMENTS: frozenset({Role.BANK_OFFICER}),
 }
 
 _RETURNEE_VIEWERS = {
@@ -94,6 +111,7 @@ VISIBILITY_RULES: Mapping[type, Mapping[Role, set[Relation]]] = {
     User: {Role.ADMIN: {Relation.NATIONAL}},
     BusinessPlan: _FINANCE_VIEWERS,
     Business: _FINANCE_VIEWERS,
+    LoanApplication: _FINANCE_VIEWERS,
 }
 
 #: The people who look after a returnee's record: the person, the mentor, officials.
@@ -104,6 +122,7 @@ _CARERS = {
 }
 _OFFICIALS = {Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL}}
 _AUTHORS = {Role.RETURNEE: {Relation.OWN}, Role.MENTOR: {Relation.CASELOAD}}
+_BANK = {Role.BANK_OFFICER: {Relation.REGION}}
 _REVIEWERS = {
     Role.MENTOR: {Relation.CASELOAD},
     Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL},
@@ -136,6 +155,32 @@ OBJECT_RULES: Mapping[Action, Mapping[Role, set[Relation]]] = {
     Action.OPEN_BUSINESS: _CARERS,
     Action.VIEW_BUSINESS: _FINANCE_VIEWERS,
     Action.CHANGE_BUSINESS: _CARERS,
+    # KUR: the returnee applies (a mentor may help), the mentor or an official
+    # checks the documents, a bank officer of the region decides and administers.
+    Action.APPLY_KUR: _AUTHORS,
+    Action.VIEW_LOAN: _FINANCE_VIEWERS,
+    Action.EDIT_LOAN: _AUTHORS,
+    Action.SUBMIT_LOAN: _AUTHORS,
+    Action.WITHDRAW_LOAN: {Role.RETURNEE: {Relation.OWN}},
+    Action.VERIFY_LOAN: _REVIEWERS,
+    Action.DECIDE_LOAN: _BANK,
+    Action.DISBURSE_LOAN: _BANK,
+    Action.RECORD_PAYMENT: _BANK,
+    Action.RESTRUCTURE_LOAN: _BANK,
+    Action.WRITE_OFF_LOAN: _BANK,
+}
+
+#: The loan states in which each loan action is possible at all.
+LOAN_STATES: Mapping[Action, frozenset[str]] = {
+    Action.EDIT_LOAN: frozenset({"draft"}),
+    Action.SUBMIT_LOAN: frozenset({"draft"}),
+    Action.WITHDRAW_LOAN: frozenset({"draft", "submitted", "verified"}),
+    Action.VERIFY_LOAN: frozenset({"submitted"}),
+    Action.DECIDE_LOAN: frozenset({"verified"}),
+    Action.DISBURSE_LOAN: frozenset({"approved"}),
+    Action.RECORD_PAYMENT: frozenset({"disbursed", "repaying", "restructured"}),
+    Action.RESTRUCTURE_LOAN: frozenset({"disbursed", "repaying"}),
+    Action.WRITE_OFF_LOAN: frozenset({"disbursed", "repaying", "restructured"}),
 }
 
 #: The plan states in which each plan action is possible at all.
@@ -163,7 +208,7 @@ def in_region(user: User, province_code: str | None, regency_code: str | None) -
 
 def relation(user: User, obj: Any) -> Relation:
     """How ``user`` stands to ``obj``."""
-    if isinstance(obj, BusinessPlan | Business):
+    if isinstance(obj, BusinessPlan | Business | LoanApplication):
         obj = obj.returnee
     if user.is_national:
         return Relation.NATIONAL
@@ -197,6 +242,10 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
         return standing in _OFFICIALS.get(user.role, set())
     if action in PLAN_STATES and obj.status not in PLAN_STATES[action]:
         return False
+    if action in LOAN_STATES and obj.status not in LOAN_STATES[action]:
+        return False
+    if action == Action.VIEW_LOAN and user.role == Role.BANK_OFFICER:
+        return obj.status != "draft"  # a bank sees applications once submitted
     if action == Action.MARK_PLAN_READY and obj.is_revised:
         return False  # the revision must be submitted first
     if action == Action.VIEW_PLAN:
@@ -217,6 +266,9 @@ def can_see(user: Any, obj: Any) -> bool:
         return False
     rules = VISIBILITY_RULES[type(obj)]
     if isinstance(obj, BusinessPlan) and not _bank_may_read(user, obj):
+        return False
+    if (isinstance(obj, LoanApplication) and user.role == Role.BANK_OFFICER
+            and obj.status == "draft"):  # fmt: skip
         return False
     return relation(user, obj) in rules.get(user.role, set())
 
@@ -242,12 +294,14 @@ def visibility_clause(user: Any, model: type) -> ColumnElement[bool]:
     if model is User:
         # Accounts are administered centrally; nobody else looks them up.
         return true() if user.role == Role.ADMIN else false()
-    if model is BusinessPlan or model is Business:
+    if model is BusinessPlan or model is Business or model is LoanApplication:
         if user.role not in _FINANCE_VIEWERS:
             return false()
         clause = model.returnee.has(visibility_clause(user, Returnee))
         if model is BusinessPlan and user.role == Role.BANK_OFFICER:
             clause = and_(clause, BusinessPlan.status == "ready")
+        if model is LoanApplication and user.role == Role.BANK_OFFICER:
+            clause = and_(clause, LoanApplication.status != "draft")
         return clause
     if user.is_national:
         return true()

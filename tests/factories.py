@@ -230,3 +230,68 @@ def make_plan(db: Any) -> Callable[..., Any]:
         return plan
 
     return make
+
+
+PDF_BYTES = b"%PDF-1.4\n% a tiny test document\n"
+
+
+@pytest.fixture
+def make_loan(
+    db: Any, tmp_path: Any, make_plan: Callable[..., Any]
+) -> Callable[..., Any]:
+    """A business KUR application moved through the services to ``status``."""
+    from datetime import timedelta
+
+    from juragan.services import businesses, loans
+    from juragan.services.businesses import BusinessData
+    from juragan.services.loans import ApplicationData, Declared, Disbursement
+
+    def make(cast: Any, status: str = "draft", amount: int = 20_000_000,
+             tenor: int = 12, returnee: Returnee | None = None) -> Any:  # fmt: skip
+        returnee = returnee or cast.returnee
+        author = (
+            cast.returnee_user if returnee is cast.returnee else cast.official_province
+        )
+        now = utcnow()
+        today = now.date()
+        plan = make_plan(returnee, author, status="ready")
+        business = businesses.open_business(
+            db.session,
+            author,
+            plan,
+            BusinessData(today - timedelta(days=400)),
+            today,
+            now,
+        )
+        loan, _ = loans.create_application(db.session, author, returnee, ApplicationData(
+            kind="business", scheme="mikro", lender="bri", amount_idr=amount,
+            tenor_months=tenor, purpose="working_capital",
+            declared=Declared(has_npwp=False), business_id=business.id, plan_id=plan.id,
+        ), today - timedelta(days=80))  # fmt: skip
+        if status == "draft":
+            db.session.commit()
+            return loan
+        for kind in loans.required_documents(loan):
+            loans.attach_document(db.session, author, loan, kind, f"{kind}.pdf",
+                                  PDF_BYTES, tmp_path, now)  # fmt: skip
+        loans.submit(db.session, author, loan, now)
+        if status in ("verified", "approved", "rejected", "disbursed", "repaying"):
+            loans.verify(db.session, cast.mentor, loan, now)
+        if status == "rejected":
+            loans.decide(
+                db.session, cast.bank_officer, loan, False, "Usaha belum layak.", now
+            )
+        if status in ("approved", "disbursed", "repaying"):
+            loans.decide(db.session, cast.bank_officer, loan, True, None, now)
+        if status in ("disbursed", "repaying"):
+            start = today - timedelta(days=70)
+            loans.disburse(db.session, cast.bank_officer, loan, Disbursement(
+                amount, start, start, start + timedelta(days=30)), today, now)  # fmt: skip
+        if status == "repaying":
+            first = loan.instalments[0]
+            loans.record_payment(db.session, cast.bank_officer, loan, first.due_on,
+                                 first.principal_idr + first.interest_idr, today, now)  # fmt: skip
+        db.session.commit()
+        return loan
+
+    return make

@@ -47,6 +47,11 @@ def test_round_trip(migration_app):
             "plan_comments",
             "businesses",
             "business_status_changes",
+            "loan_applications",
+            "loan_transitions",
+            "loan_documents",
+            "loan_instalments",
+            "loan_payments",
         }
         with db.engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(Regency)) == 514

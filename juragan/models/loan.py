@@ -159,11 +159,13 @@ class LoanApplication(Audited, Timestamped, Base):
             unique=True,
             postgresql_where=text(
                 "kind = 'business' AND status IN ("
-                + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES) + ")"
+                + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES)
+                + ")"
             ),
             sqlite_where=text(
                 "kind = 'business' AND status IN ("
-                + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES) + ")"
+                + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES)
+                + ")"
             ),
         ),
     )
@@ -180,7 +182,9 @@ class LoanTransition(Base):
     )
     from_status: Mapped[str | None] = mapped_column(String(12))
     to_status: Mapped[str] = mapped_column(String(12))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reason: Mapped[str | None] = mapped_column(Text)
 

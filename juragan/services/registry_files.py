@@ -9,11 +9,11 @@ so running the same file again creates nothing new.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd

@@ -44,13 +44,17 @@ def test_an_early_payment_pays_future_instalments():
     assert dues[1].is_settled
     assert dues[1].settled_on == date(2026, 1, 5)
     assert not dues[2].is_settled
-    assert days_past_due(SCHEDULE, [(date(2026, 1, 5), 2_200_000)], date(2026, 3, 1)) == 0
+    assert (
+        days_past_due(SCHEDULE, [(date(2026, 1, 5), 2_200_000)], date(2026, 3, 1)) == 0
+    )
 
 
 def test_paying_more_than_owed_is_refused():
     with pytest.raises(Overpayment):
         allocate(SCHEDULE, [(date(2026, 1, 1), 3_300_001)])
-    assert all(d.is_settled for d in allocate(SCHEDULE, [(date(2026, 1, 1), 3_300_000)]))
+    assert all(
+        d.is_settled for d in allocate(SCHEDULE, [(date(2026, 1, 1), 3_300_000)])
+    )
 
 
 def test_days_past_due_for_any_date():
@@ -65,13 +69,25 @@ def test_days_past_due_for_any_date():
 
 @pytest.mark.parametrize(
     ("days", "grade"),
-    [(0, 1), (1, 2), (90, 2), (91, 3), (120, 3), (121, 4), (180, 4), (181, 5), (900, 5)],
+    [
+        (0, 1),
+        (1, 2),
+        (90, 2),
+        (91, 3),
+        (120, 3),
+        (121, 4),
+        (180, 4),
+        (181, 5),
+        (900, 5),
+    ],
 )
 def test_collectibility_band_edges(days, grade):
     assert collectibility(days) == grade
 
 
-@pytest.mark.parametrize(("late", "grade"), [(90, 2), (91, 3), (120, 3), (121, 4), (181, 5)])
+@pytest.mark.parametrize(
+    ("late", "grade"), [(90, 2), (91, 3), (120, 3), (121, 4), (181, 5)]
+)
 def test_collectibility_from_a_schedule(late, grade):
     on = SCHEDULE[0].due_on + timedelta(days=late)
     assert collectibility(days_past_due(SCHEDULE, [], on)) == grade

@@ -1,0 +1,198 @@
+"""KUR applications through the state machine, documents, disbursement, payments."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from juragan.errors import DomainError, FieldErrors
+from juragan.models import LoanApplication, utcnow
+from juragan.policy import Action, can
+from juragan.services import loans
+from juragan.services.loans import TRANSITIONS, ApplicationData, Declared, Disbursement
+from tests.factories import PDF_BYTES
+
+ROLES = ("returnee_user", "mentor", "other_mentor", "official_regency",
+         "official_province", "official_other", "bank_officer", "admin")  # fmt: skip
+
+
+def test_an_application_keeps_its_rule_set_rate_and_access(db, cast, make_loan):
+    loan = make_loan(cast)
+    assert loan.status == "draft"
+    assert loan.rule_set == "2026"
+    assert loan.applied_on == utcnow().date() - timedelta(days=80)
+    assert loan.rate_percent == 6
+    assert loan.access_number == 1
+    assert loans.required_documents(loan) == ["ktp", "kk", "business_proof", "plan_pdf"]
+
+
+def test_filing_refuses_hard_limits_and_foreign_records(db, cast, make_loan, make_plan):
+    loan = make_loan(cast)
+    data = ApplicationData(kind="business", scheme="mikro", lender="bri",
+                           amount_idr=150_000_000, tenor_months=60,
+                           purpose="working_capital", declared=Declared(),
+                           business_id=loan.business_id)  # fmt: skip
+    with pytest.raises(FieldErrors) as excinfo:
+        loans.create_application(db.session, cast.returnee_user, cast.returnee, data,
+                                 date(2026, 11, 1))  # fmt: skip
+    assert set(dict(excinfo.value.errors)) == {"amount_idr", "tenor_months"}
+    other = make_plan(cast.neighbour, cast.official_province)
+    data.amount_idr, data.tenor_months, data.business_id, data.plan_id = (
+        20_000_000,
+        12,
+        None,
+        other.id,
+    )
+    with pytest.raises(FieldErrors) as excinfo:
+        loans.create_application(db.session, cast.returnee_user, cast.returnee, data,
+                                 date(2026, 11, 1))  # fmt: skip
+    assert "plan_id" in dict(excinfo.value.errors)
+
+
+def test_one_active_business_kur_per_returnee(db, cast, make_loan):
+    loan = make_loan(cast, status="verified")
+    data = ApplicationData(kind="business", scheme="mikro", lender="bni",
+                           amount_idr=20_000_000, tenor_months=12,
+                           purpose="working_capital", declared=Declared(),
+                           business_id=loan.business_id)  # fmt: skip
+    with pytest.raises(FieldErrors):
+        loans.create_application(db.session, cast.returnee_user, cast.returnee, data,
+                                 utcnow().date())  # fmt: skip
+    # The database holds the line too.
+    twin = LoanApplication(
+        returnee_id=cast.returnee.id, kind="business", lender="bni", scheme="mikro",
+        rule_set="2026", purpose="investment", amount_requested_idr=1_000_000,
+        tenor_months=12, access_number=1, rate_percent=6, status="submitted",
+        applied_on=date(2026, 11, 1), interest_only_months=[],
+    )  # fmt: skip
+    with db.session.begin_nested():
+        db.session.add(twin)
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+
+
+def test_documents_are_checked_by_content_and_size(db, cast, make_loan, tmp_path):
+    loan = make_loan(cast)
+    now = utcnow()
+    with pytest.raises(FieldErrors):
+        loans.attach_document(db.session, cast.returnee_user, loan, "ktp", "ktp.pdf",
+                              b"MZ not a pdf", tmp_path, now)  # fmt: skip
+    with pytest.raises(FieldErrors):
+        loans.attach_document(db.session, cast.returnee_user, loan, "ktp", "ktp.pdf",
+                              b"", tmp_path, now)  # fmt: skip
+    with pytest.raises(FieldErrors):
+        loans.attach_document(db.session, cast.returnee_user, loan, "ktp", "big.pdf",
+                              PDF_BYTES + b"0" * loans.MAX_DOCUMENT_BYTES, tmp_path, now)  # fmt: skip
+    document = loans.attach_document(db.session, cast.returnee_user, loan, "ktp",
+                                     "../../etc/ktp.pdf", PDF_BYTES, tmp_path, now)  # fmt: skip
+    assert document.original_name == "ktp.pdf"
+    assert (tmp_path / document.stored_name).read_bytes() == PDF_BYTES
+    assert document.stored_name.endswith(".pdf")
+    with pytest.raises(DomainError):
+        loans.submit(db.session, cast.returnee_user, loan, now)  # KK etc. missing
+    assert loan.status == "draft"
+
+
+def test_the_whole_way_with_who_when_and_why(db, cast, make_loan):
+    loan = make_loan(cast, status="repaying")
+    steps = [(t.from_status, t.to_status) for t in loan.transitions]
+    assert steps == [("draft", "submitted"), ("submitted", "verified"),
+                     ("verified", "approved"), ("approved", "disbursed"),
+                     ("disbursed", "repaying")]  # fmt: skip
+    assert loan.transitions[1].actor_id == cast.mentor.id
+    assert loan.transitions[2].actor_id == cast.bank_officer.id
+    assert sum(i.principal_idr for i in loan.instalments) == 20_000_000
+
+
+def test_illegal_transitions_are_refused(db, cast, make_loan):
+    loan = make_loan(cast, status="submitted")
+    now = utcnow()
+    for target in set(TRANSITIONS) - TRANSITIONS["submitted"]:
+        with pytest.raises(DomainError):
+            loans.move(db.session, loan, target, cast.bank_officer, now)
+    assert loan.status == "submitted"
+    with pytest.raises(FieldErrors):
+        loans.decide(db.session, cast.bank_officer, make_loan(cast, "verified",
+                     returnee=cast.neighbour), False, " ", now)  # fmt: skip
+
+
+#: Who may take each step, in the state where it is possible.
+EXPECTED = {
+    (Action.SUBMIT_LOAN, "draft"): {"returnee_user", "mentor"},
+    (Action.WITHDRAW_LOAN, "submitted"): {"returnee_user"},
+    (Action.VERIFY_LOAN, "submitted"): {"mentor", "official_regency", "official_province"},
+    (Action.DECIDE_LOAN, "verified"): {"bank_officer"},
+    (Action.DISBURSE_LOAN, "approved"): {"bank_officer"},
+    (Action.RECORD_PAYMENT, "repaying"): {"bank_officer"},
+    (Action.WRITE_OFF_LOAN, "repaying"): {"bank_officer"},
+    (Action.VIEW_LOAN, "draft"): {"returnee_user", "mentor", "official_regency",
+                                  "official_province"},
+    (Action.VIEW_LOAN, "submitted"): {"returnee_user", "mentor", "official_regency",
+                                      "official_province", "bank_officer"},
+    # Out of state: nobody.
+    (Action.DECIDE_LOAN, "submitted"): set(),
+    (Action.SUBMIT_LOAN, "verified"): set(),
+    (Action.WITHDRAW_LOAN, "approved"): set(),
+    (Action.DISBURSE_LOAN, "verified"): set(),
+    (Action.RECORD_PAYMENT, "approved"): set(),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("action", "status"), list(EXPECTED))
+def test_steps_per_role(db, cast, make_loan, action, status):
+    loan = make_loan(cast, status=status if status != "repaying" else "repaying")
+    allowed = {role for role in ROLES if can(cast.user(role), action, loan)}
+    assert allowed == EXPECTED[action, status]
+
+
+def test_disbursement_checks_and_schedule(db, cast, make_loan):
+    loan = make_loan(cast, status="approved", amount=50_000_000, tenor=36)
+    now = utcnow()
+    today = now.date()
+    with pytest.raises(FieldErrors) as excinfo:
+        loans.disburse(db.session, cast.bank_officer, loan, Disbursement(
+            60_000_000, today, today - timedelta(days=1), today - timedelta(days=1)),
+            today, now)  # fmt: skip
+    assert set(dict(excinfo.value.errors)) == {
+        "amount_idr",
+        "disbursed_on",
+        "first_due_on",
+    }
+    first_due = today + timedelta(days=30)
+    loans.disburse(db.session, cast.bank_officer, loan, Disbursement(
+        50_000_000, today, today, first_due), today, now)  # fmt: skip
+    assert (
+        loan.instalments[0].principal_idr + loan.instalments[0].interest_idr
+        == 1_521_097
+    )
+    assert loan.instalments[0].due_on == first_due
+    assert loan.instalments[12].due_on == first_due.replace(year=first_due.year + 1)
+    assert sum(i.principal_idr for i in loan.instalments) == 50_000_000
+
+
+def test_payments_partial_late_early_and_paid_off(db, cast, make_loan):
+    loan = make_loan(cast, status="disbursed", amount=12_000_000, tenor=3)
+    today, now = utcnow().date(), utcnow()
+    first = loan.instalments[0]
+    with pytest.raises(FieldErrors):
+        loans.record_payment(db.session, cast.bank_officer, loan, today, 0, today, now)
+    loans.record_payment(db.session, cast.bank_officer, loan, first.due_on, 2_000_000,
+                         today, now, reference="TRX-1")  # fmt: skip
+    assert loan.status == "repaying"
+    assert first.paid_interest_idr == first.interest_idr
+    assert first.settled_on is None
+    with pytest.raises(FieldErrors):  # the same reference twice
+        loans.record_payment(db.session, cast.bank_officer, loan, today, 1, today, now,
+                             reference="TRX-1")  # fmt: skip
+    standing = loans.standing(loan, first.due_on + timedelta(days=10))
+    assert standing.days_past_due == 10
+    assert standing.grade == 2
+    owed = sum(i.principal_idr + i.interest_idr - i.paid_principal_idr - i.paid_interest_idr
+               for i in loan.instalments)  # fmt: skip
+    with pytest.raises(FieldErrors):
+        loans.record_payment(
+            db.session, cast.bank_officer, loan, today, owed + 1, today, now
+        )
+    loans.record_payment(db.session, cast.bank_officer, loan, today, owed, today, now)
+    assert loan.status == "paid_off"
+    assert all(i.settled_on is not None for i in loan.instalments)
