@@ -129,12 +129,21 @@ def register_blueprints(app: Flask) -> None:
     from juragan.blueprints.admin import bp as admin_bp
     from juragan.blueprints.auth import bp as auth_bp
     from juragan.blueprints.errors import register_error_handlers
+    from juragan.blueprints.loans import bp as loans_bp
     from juragan.blueprints.main import bp as main_bp
     from juragan.blueprints.plans import bp as plans_bp
     from juragan.blueprints.reference import bp as reference_bp
     from juragan.blueprints.returnees import bp as returnees_bp
 
-    for blueprint in (auth_bp, main_bp, returnees_bp, plans_bp, admin_bp, reference_bp):
+    for blueprint in (
+        auth_bp,
+        main_bp,
+        returnees_bp,
+        plans_bp,
+        loans_bp,
+        admin_bp,
+        reference_bp,
+    ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -52,6 +52,9 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        # Uploaded documents: outside the web root, served only through views.
+        "UPLOAD_FOLDER": environ.get("UPLOAD_FOLDER")
+        or os.path.join(instance_path, "uploads"),
         # Login throttling: memory by default, shared through Redis when available.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -50,8 +50,15 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+def app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
+    uploads = str(tmp_path_factory.mktemp("uploads"))
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "UPLOAD_FOLDER": uploads,
+        }
+    )
     app.test_client_class = FreshContextClient
     # Sessions join the test's outer transaction through savepoints, so a view's
     # commit or rollback stays inside the test.

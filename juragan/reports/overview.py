@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from juragan.models import AuditEntry, BusinessPlan, Regency, Returnee, Role, User
+from juragan.models import (
+    AuditEntry,
+    BusinessPlan,
+    LoanApplication,
+    Regency,
+    Returnee,
+    Role,
+    User,
+)
 from juragan.policy import region_clause, scoped
 
 
@@ -123,5 +131,22 @@ def plans_in_state(session: Session, user: User, status: str) -> int:
     """Plans in the user's scope in one state (submitted: waiting for a reviewer)."""
     stmt = scoped(select(func.count(BusinessPlan.id)), user, BusinessPlan).where(
         BusinessPlan.status == status
+    )
+    return session.scalar(stmt) or 0
+
+
+def current_loan(session: Session, returnee: Returnee) -> LoanApplication | None:
+    """The returnee's latest KUR application, if any."""
+    return session.scalar(
+        select(LoanApplication)
+        .where(LoanApplication.returnee_id == returnee.id)
+        .order_by(LoanApplication.id.desc())
+        .limit(1)
+    )
+
+
+def loans_in_state(session: Session, user: User, states: tuple[str, ...]) -> int:
+    stmt = scoped(select(func.count(LoanApplication.id)), user, LoanApplication).where(
+        LoanApplication.status.in_(states)
     )
     return session.scalar(stmt) or 0

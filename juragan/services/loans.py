@@ -195,6 +195,45 @@ class ApplicationData:
     interest_only_months: tuple[int, ...] = ()
 
 
+MAX_GRACE_MONTHS = 6
+
+
+def interest_only_months(
+    tenor: int,
+    first_due: date,
+    grace_months: int = 0,
+    lean_calendar_months: frozenset[int] = frozenset(),
+    line_of_business: str | None = None,
+    purpose: str = "working_capital",
+) -> tuple[int, ...]:
+    """Instalment numbers that pay interest only: a grace period at the start
+    (investment loans, up to six months) and the lean-season calendar months of
+    farming, livestock and fishing businesses.
+
+    :raises FieldErrors: where neither is allowed, or nothing is left to repay.
+    """
+    from juragan.kur_rules import PRODUCTION_LINES
+
+    errors: list[tuple[str | None, str]] = []
+    if grace_months and purpose != "investment":
+        errors.append(("grace_months", _l("A grace period is for investment loans.")))
+    if not 0 <= grace_months <= MAX_GRACE_MONTHS:
+        errors.append(("grace_months", _l("At most 6 months of grace.")))
+    if lean_calendar_months and line_of_business not in PRODUCTION_LINES:
+        errors.append(("lean_months", _l(
+            "A seasonal schedule is for farming, livestock and fishing businesses."
+        )))  # fmt: skip
+    if errors:
+        raise FieldErrors(errors)
+    months = {n for n in range(1, grace_months + 1)}
+    for number in range(1, tenor + 1):
+        if (first_due + relativedelta(months=number - 1)).month in lean_calendar_months:
+            months.add(number)
+    if len(months) >= tenor:
+        raise FieldErrors([("lean_months", _l("Leave months to repay in."))])
+    return tuple(sorted(months))
+
+
 #: Checks a request must pass to be filed at all; the rest are advice for the bank.
 HARD_CHECKS = frozenset({"plafond", "tenor"})
 

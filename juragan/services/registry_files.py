@@ -73,7 +73,9 @@ class BadFile(DomainError):
         super().__init__("file", message)
 
 
-def read_table(filename: str, content: bytes) -> pd.DataFrame:
+def read_table(
+    filename: str, content: bytes, required: tuple[str, ...] | None = None
+) -> pd.DataFrame:
     """Read a CSV or XLSX upload into text cells, judged by content, not by name.
 
     :raises BadFile: for anything else, or when required columns are missing.
@@ -93,7 +95,8 @@ def read_table(filename: str, content: bytes) -> pd.DataFrame:
         ) from error
     frame = frame.fillna("")
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    needed = REQUIRED_COLUMNS if required is None else required
+    missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise BadFile(
             _l(
@@ -382,8 +385,9 @@ def plan_import(
 # Applying -----------------------------------------------------------------------
 
 
-#: Rows per bulk INSERT ... RETURNING: SQLAlchemy joins the returned rows of all
-#: batches of one call, which grows quadratically with very large calls.
+#: Rows per bulk INSERT ... RETURNING. The inserts render NULLs too: otherwise the
+#: ORM splits rows by which values are empty, one statement per run of rows, and
+#: joins the returned rows of every statement (quadratic in a large file).
 INSERT_CHUNK = 5_000
 
 
@@ -418,8 +422,10 @@ def apply_import(
              "created_at": now, "updated_at": now}
             for _, values in creates
         ]  # fmt: skip
-        statement = insert(Returnee).returning(
-            Returnee.id, Returnee.nik, sort_by_parameter_order=True
+        statement = (
+            insert(Returnee)
+            .returning(Returnee.id, Returnee.nik, sort_by_parameter_order=True)
+            .execution_options(render_nulls=True)
         )
         for chunk in _chunks(rows):
             for returnee_id, nik in session.execute(statement, chunk):
@@ -462,8 +468,10 @@ def apply_import(
         else:
             placement_updates.append({"id": pid, **values, "updated_at": now})
     if placement_inserts:
-        statement = insert(Placement).returning(
-            Placement.id, sort_by_parameter_order=True
+        statement = (
+            insert(Placement)
+            .returning(Placement.id, sort_by_parameter_order=True)
+            .execution_options(render_nulls=True)
         )
         placement_ids = [
             placement_id

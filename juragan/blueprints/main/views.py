@@ -6,8 +6,10 @@ from flask_login import current_user
 
 from juragan.blueprints.main import bp
 from juragan.extensions import db
-from juragan.models import Role
+from juragan.models import Role, utcnow
+from juragan.reports import loans as loan_reports
 from juragan.reports import overview
+from juragan.services import loans
 
 
 @bp.route("/")
@@ -18,10 +20,14 @@ def home():
     role = current_user.role
     if role == Role.RETURNEE:
         profile = overview.own_profile(session, current_user)
+        loan = overview.current_loan(session, profile) if profile else None
         return render_template(
             "main/home_returnee.html",
             profile=profile,
             plan=overview.active_plan(session, profile) if profile else None,
+            loan=loan,
+            standing=loans.standing(loan, utcnow().date()) if loan else None,
+            missing=loans.missing_documents(loan) if loan else [],
         )
     if role == Role.MENTOR:
         return render_template(
@@ -29,6 +35,9 @@ def home():
             caseload=overview.caseload(session, current_user),
             total=overview.count_returnees(session, current_user),
             awaiting_review=overview.plans_in_state(session, current_user, "submitted"),
+            arrears=len(
+                loan_reports.in_arrears(session, current_user, utcnow().date())
+            ),
         )
     if role == Role.ADMIN:
         return render_template(
@@ -46,6 +55,11 @@ def home():
             session,
             current_user,
             "ready" if role == Role.BANK_OFFICER else "submitted",
+        ),
+        loan_queue=overview.loans_in_state(
+            session,
+            current_user,
+            ("verified", "approved") if role == Role.BANK_OFFICER else ("submitted",),
         ),
     )
 

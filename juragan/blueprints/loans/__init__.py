@@ -1,0 +1,7 @@
+"""KUR: simulator, applications, decisions, schedules and repayments."""
+
+from flask import Blueprint
+
+bp = Blueprint("loans", __name__, url_prefix="/kur")
+
+from juragan.blueprints.loans import views  # noqa: E402, F401

@@ -1,0 +1,467 @@
+from datetime import date
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from juragan import audit
+from juragan.access import load_or_404, requires
+from juragan.blueprints.auth.forms import EmptyForm
+from juragan.blueprints.loans import bp
+from juragan.blueprints.loans.forms import (
+    DecisionForm,
+    DisbursementForm,
+    DocumentForm,
+    LoanFilterForm,
+    PaymentForm,
+    PaymentImportForm,
+    ReasonForm,
+    SimulatorForm,
+)
+from juragan.errors import DomainError
+from juragan.extensions import db
+from juragan.forms import attach_error
+from juragan.kur_rules import RULE_SETS
+from juragan.models import (
+    Business,
+    BusinessPlan,
+    LoanApplication,
+    LoanDocument,
+    Returnee,
+    utcnow,
+)
+from juragan.pagination import keyset_page
+from juragan.policy import Action
+from juragan.reports import loans as loan_reports
+from juragan.services import loans, payment_files
+from juragan.services.eligibility import Request, advise
+from juragan.services.loans import ApplicationData, Declared, Disbursement
+
+
+def _storage() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "loans"
+
+
+def _loan(loan_id: int, action: Action) -> LoanApplication:
+    return load_or_404(LoanApplication, loan_id, action)
+
+
+def _to_loan(loan: LoanApplication):
+    return redirect(url_for("loans.view_loan", loan_id=loan.id))
+
+
+def _records(returnee: Returnee):
+    businesses = db.session.scalars(
+        select(Business).where(Business.returnee_id == returnee.id)
+    ).all()
+    plans = db.session.scalars(
+        select(BusinessPlan).where(BusinessPlan.returnee_id == returnee.id)
+    ).all()
+    options = [(f"b{b.id}", _("Business: %(name)s", name=b.name)) for b in businesses]
+    options += [(f"p{p.id}", _("Plan: %(name)s", name=p.business_name)) for p in plans
+                if p.business is None]  # fmt: skip
+    placements = [(str(p.id), f"{p.country_code} · {p.departure_date:%Y}")
+                  for p in returnee.placements]  # fmt: skip
+    return options, placements
+
+
+def _linked(form: SimulatorForm):
+    ref = form.business_ref.data or ""
+    business = db.session.get(Business, int(ref[1:])) if ref.startswith("b") else None
+    plan = db.session.get(BusinessPlan, int(ref[1:])) if ref.startswith("p") else None
+    if business is not None and plan is None:
+        plan = business.plan
+    placement_id = int(form.placement_id.data) if form.placement_id.data else None
+    return business, plan, placement_id
+
+
+@bp.route("/simulator/<int:returnee_id>", methods=["GET", "POST"])
+@login_required
+def simulator(returnee_id: int):
+    """Returnees try amounts and tenors, see which schemes fit, then apply."""
+    returnee = load_or_404(Returnee, returnee_id, Action.APPLY_KUR)
+    business_options, placement_options = _records(returnee)
+    form = SimulatorForm(business_options=business_options,
+                         placement_options=placement_options)  # fmt: skip
+    if request.method == "GET" and business_options:
+        form.business_ref.data = business_options[0][0]
+    advice = schedule = None
+    if form.validate_on_submit():
+        business, plan, placement_id = _linked(form)
+        placement = next((p for p in returnee.placements if p.id == placement_id), None)
+        today = utcnow().date()
+        declared = Declared(
+            has_npwp=form.has_npwp.data, other_credit=form.other_credit.data,
+            kur_elsewhere=form.kur_elsewhere.data or 0,
+            has_offtaker=form.has_offtaker.data, family_consent=form.family_consent.data,
+        )  # fmt: skip
+        line = business.sector if business else plan.sector if plan else None
+        try:
+            months = loans.interest_only_months(
+                form.tenor_months.data, today + relativedelta(months=1),
+                form.grace_months.data or 0,
+                frozenset(int(m) for m in form.lean_months.data or ()), line,
+                form.purpose.data,
+            )  # fmt: skip
+            facts = loans.facts_for(db.session, returnee, today, declared, business,
+                                    plan, placement)  # fmt: skip
+            advice = advise(Request(form.kind.data, form.amount_idr.data,
+                                    form.tenor_months.data, form.purpose.data, today),
+                            facts)  # fmt: skip
+            if request.form.get("then") == "apply":
+                loan, _advice = loans.create_application(
+                    db.session, current_user, returnee,
+                    ApplicationData(
+                        kind=form.kind.data, scheme=form.scheme.data or "",
+                        lender=form.lender.data, amount_idr=form.amount_idr.data,
+                        tenor_months=form.tenor_months.data, purpose=form.purpose.data,
+                        declared=declared, npwp=form.npwp.data,
+                        business_id=business.id if business else None,
+                        plan_id=plan.id if plan else None, placement_id=placement_id,
+                        interest_only_months=months,
+                    ),
+                    today,
+                )  # fmt: skip
+                db.session.commit()
+                flash(_("Application saved as a draft. Attach the documents, then submit it."),
+                      "success")  # fmt: skip
+                return _to_loan(loan)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            fitting = advice.fitting
+            best = fitting[0] if fitting else None
+            if best is not None:
+                from juragan.finance import loan_schedule
+
+                schedule = loan_schedule(form.amount_idr.data, best.rate_percent,
+                                         form.tenor_months.data, frozenset(months))  # fmt: skip
+                if not form.scheme.data:
+                    form.scheme.data = best.scheme
+    return render_template("loans/simulator.html", returnee=returnee, form=form,
+                           advice=advice, schedule=schedule)  # fmt: skip
+
+
+@bp.route("/")
+@requires(Action.LIST_LOANS)
+def list_loans():
+    form = LoanFilterForm(request.args)
+    status = form.status.data if form.validate() else None
+    today = utcnow().date()
+    if status == "arrears":
+        late = loan_reports.in_arrears(db.session, current_user, today)
+        return render_template("loans/list.html", form=form, late=late, page=None,
+                               args={}, today=today)  # fmt: skip
+    page = keyset_page(
+        db.session, loan_reports.loans_statement(current_user, status),
+        LoanApplication.id, request.args.get("after", type=int),
+        current_app.config["PAGE_SIZE"], newest_first=True,
+    )  # fmt: skip
+    args = {"status": status} if status else {}
+    return render_template("loans/list.html", form=form, page=page, late=None,
+                           args=args, today=today)  # fmt: skip
+
+
+@bp.route("/mine")
+@login_required
+def my_loans():
+    returnee = db.session.scalar(
+        select(Returnee).where(Returnee.user_id == current_user.id)
+    )
+    if returnee is None:
+        abort(404)
+    return redirect(url_for("loans.returnee_loans", returnee_id=returnee.id))
+
+
+@bp.route("/for/<int:returnee_id>")
+@login_required
+def returnee_loans(returnee_id: int):
+    from juragan.policy import can
+
+    returnee = load_or_404(Returnee, returnee_id, Action.VIEW_RETURNEE)
+    found = db.session.scalars(
+        select(LoanApplication).where(LoanApplication.returnee_id == returnee.id)
+        .order_by(LoanApplication.id.desc())
+    ).all()  # fmt: skip
+    visible = [loan for loan in found if can(current_user, Action.VIEW_LOAN, loan)]
+    return render_template(
+        "loans/returnee_loans.html", returnee=returnee, loans=visible
+    )
+
+
+@bp.route("/<int:loan_id>")
+@login_required
+def view_loan(loan_id: int):
+    loan = _loan(loan_id, Action.VIEW_LOAN)
+    today = utcnow().date()
+    standing = loans.standing(loan, today)
+    chart = loan_reports.schedule_chart(loan)
+    g.has_charts = chart is not None
+    payment = PaymentForm()
+    payment.paid_on.data = today
+    disbursement = DisbursementForm()
+    if not disbursement.is_submitted():
+        disbursement.amount_idr.data = loan.amount_requested_idr
+        disbursement.akad_on.data = disbursement.disbursed_on.data = today
+        disbursement.first_due_on.data = today + relativedelta(months=1)
+    return render_template(
+        "loans/view.html", loan=loan, standing=standing, today=today,
+        missing=loans.missing_documents(loan), chart=chart,
+        document_form=DocumentForm(), reason_form=ReasonForm(),
+        decision_form=DecisionForm(), disbursement_form=disbursement,
+        payment_form=payment, button=EmptyForm(),
+        reminder=loan_reports.whatsapp_reminder(loan, standing) if standing else None,
+        rules=next(r for r in RULE_SETS if r.code == loan.rule_set),
+    )  # fmt: skip
+
+
+@bp.route("/<int:loan_id>/documents", methods=["POST"])
+@login_required
+def upload_document(loan_id: int):
+    loan = _loan(loan_id, Action.EDIT_LOAN)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            loans.attach_document(db.session, current_user, loan, form.doc_type.data,
+                                  upload.filename, upload.read(), _storage(), utcnow())  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+        else:
+            db.session.commit()
+            flash(_("Document attached."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "danger")
+    return _to_loan(loan)
+
+
+@bp.route("/<int:loan_id>/documents/<int:document_id>")
+@login_required
+def download_document(loan_id: int, document_id: int):
+    loan = _loan(loan_id, Action.VIEW_LOAN)
+    document = db.session.get(LoanDocument, document_id)
+    if document is None or document.loan_id != loan.id:
+        abort(404)
+    path = _storage() / document.stored_name
+    if not path.is_file():
+        abort(404)
+    if loan.returnee.user_id != current_user.id:
+        audit.record_view(db.session, document, ["file"])
+        db.session.commit()
+    return send_file(path, mimetype=document.content_type, as_attachment=True,
+                     download_name=document.original_name, max_age=0)  # fmt: skip
+
+
+def _step(loan_id: int, action: Action, run, done: str):
+    loan = _loan(loan_id, action)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        run(loan, (form.reason.data or "").strip() or None)
+    except DomainError as error:
+        db.session.rollback()
+        for _field, message in getattr(error, "errors", [(error.field, error.message)]):
+            flash(str(message), "danger")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return _to_loan(loan)
+
+
+@bp.route("/<int:loan_id>/submit", methods=["POST"])
+@login_required
+def submit_loan(loan_id: int):
+    return _step(loan_id, Action.SUBMIT_LOAN,
+                 lambda loan, _r: loans.submit(db.session, current_user, loan, utcnow()),
+                 _("Application submitted."))  # fmt: skip
+
+
+@bp.route("/<int:loan_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_loan(loan_id: int):
+    return _step(loan_id, Action.WITHDRAW_LOAN,
+                 lambda loan, r: loans.withdraw(db.session, current_user, loan, utcnow(), r),
+                 _("Application withdrawn."))  # fmt: skip
+
+
+@bp.route("/<int:loan_id>/verify", methods=["POST"])
+@login_required
+def verify_loan(loan_id: int):
+    if request.form.get("then") == "return":
+        return _step(loan_id, Action.VERIFY_LOAN,
+                     lambda loan, r: loans.return_for_documents(
+                         db.session, current_user, loan, utcnow(), r or ""),
+                     _("Returned to the applicant."))  # fmt: skip
+    return _step(loan_id, Action.VERIFY_LOAN,
+                 lambda loan, r: loans.verify(db.session, current_user, loan, utcnow(), r),
+                 _("Documents checked: the application goes to the bank."))  # fmt: skip
+
+
+@bp.route("/<int:loan_id>/decide", methods=["POST"])
+@login_required
+def decide_loan(loan_id: int):
+    loan = _loan(loan_id, Action.DECIDE_LOAN)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        loans.decide(db.session, current_user, loan, form.decision.data == "approve",
+                     form.reason.data, utcnow())  # fmt: skip
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("Decision recorded."), "success")
+    return _to_loan(loan)
+
+
+@bp.route("/<int:loan_id>/disburse", methods=["POST"])
+@login_required
+def disburse_loan(loan_id: int):
+    loan = _loan(loan_id, Action.DISBURSE_LOAN)
+    form = DisbursementForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            loans.disburse(db.session, current_user, loan, Disbursement(
+                form.amount_idr.data, form.akad_on.data, form.disbursed_on.data,
+                form.first_due_on.data, form.is_sikp_registered.data,
+            ), now.date(), now)  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Disbursement recorded; the schedule is ready."), "success")
+            return _to_loan(loan)
+    return _rerender(loan, disbursement_form=form)
+
+
+@bp.route("/<int:loan_id>/payments", methods=["POST"])
+@login_required
+def record_payment(loan_id: int):
+    loan = _loan(loan_id, Action.RECORD_PAYMENT)
+    form = PaymentForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            loans.record_payment(db.session, current_user, loan, form.paid_on.data,
+                                 form.amount_idr.data, now.date(), now,
+                                 form.reference.data)  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Payment recorded."), "success")
+            return _to_loan(loan)
+    return _rerender(loan, payment_form=form)
+
+
+def _rerender(loan: LoanApplication, **forms):
+    today = utcnow().date()
+    standing = loans.standing(loan, today)
+    chart = loan_reports.schedule_chart(loan)
+    g.has_charts = chart is not None
+    context = {
+        "document_form": DocumentForm(), "reason_form": ReasonForm(),
+        "decision_form": DecisionForm(), "disbursement_form": DisbursementForm(),
+        "payment_form": PaymentForm(), **forms,
+    }  # fmt: skip
+    return render_template(
+        "loans/view.html", loan=loan, standing=standing, today=today,
+        missing=loans.missing_documents(loan), chart=chart, button=EmptyForm(),
+        reminder=loan_reports.whatsapp_reminder(loan, standing) if standing else None,
+        rules=next(r for r in RULE_SETS if r.code == loan.rule_set), **context,
+    ), 422  # fmt: skip
+
+
+@bp.route("/<int:loan_id>/restructure", methods=["POST"])
+@login_required
+def restructure_loan(loan_id: int):
+    return _step(loan_id, Action.RESTRUCTURE_LOAN,
+                 lambda loan, r: loans.restructure(db.session, current_user, loan, utcnow(), r or ""),
+                 _("Restructuring recorded."))  # fmt: skip
+
+
+@bp.route("/<int:loan_id>/write-off", methods=["POST"])
+@login_required
+def write_off_loan(loan_id: int):
+    return _step(loan_id, Action.WRITE_OFF_LOAN,
+                 lambda loan, r: loans.write_off(db.session, current_user, loan, utcnow(), r or ""),
+                 _("Write-off recorded."))  # fmt: skip
+
+
+@bp.route("/<int:loan_id>/schedule.<kind>")
+@login_required
+def download_schedule(loan_id: int, kind: str):
+    if kind not in ("csv", "xlsx"):
+        abort(404)
+    loan = _loan(loan_id, Action.VIEW_LOAN)
+    if not loan.instalments:
+        abort(404)
+    mimetype = ("text/csv" if kind == "csv" else
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    return current_app.response_class(
+        loan_reports.schedule_file(loan, kind), mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="jadwal-kur-{loan.id}.{kind}"'},
+    )  # fmt: skip
+
+
+@bp.route("/payments/import", methods=["GET", "POST"])
+@requires(Action.IMPORT_PAYMENTS)
+def import_payments():
+    form = PaymentImportForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        now = utcnow()
+        try:
+            report = payment_files.import_payments(
+                db.session,
+                current_user,
+                upload.filename,
+                upload.read(),
+                now.date(),
+                now,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+    return render_template("loans/import_payments.html", form=form, report=report)
+
+
+@bp.route("/rules")
+@requires(Action.VIEW_KUR_RULES)
+def kur_rules():
+    return render_template("loans/rules.html", rule_sets=RULE_SETS,
+                           today=utcnow().date())  # fmt: skip
+
+
+@bp.route("/portfolio")
+@requires(Action.LIST_LOANS)
+def portfolio():
+    on = request.args.get("on", type=date.fromisoformat) or utcnow().date()
+    return render_template("loans/portfolio.html", on=on,
+                           npl=loan_reports.portfolio_npl(db.session, current_user, on))  # fmt: skip
