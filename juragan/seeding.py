@@ -17,9 +17,11 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from operator import itemgetter
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from faker.providers.person.id_ID import Provider as IndonesianNames
+from flask import current_app
 from psycopg.types.json import Json
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
@@ -43,6 +45,7 @@ from juragan.models import (
     User,
     utcnow,
 )
+from juragan.seeding_loans import seed_demo_loans, seed_demo_placement_loan
 from juragan.seeding_plans import (
     content_of_drawn,
     synthetic_nib,
@@ -702,7 +705,9 @@ def seed_sri_plan(
     # fmt: skip
 
 
-def seed_demo(session: Session, seed: int = 2026) -> dict[str, User]:
+def seed_demo(
+    session: Session, seed: int = 2026, uploads: str | None = None
+) -> dict[str, User]:
     """Create the demo accounts and 41 returnees around them (flushes, audited).
 
     Everything goes through the registry services, so the demo data passes the
@@ -779,6 +784,10 @@ def seed_demo(session: Session, seed: int = 2026) -> dict[str, User]:
                     session, registrar, registrar, returnee, drawn, now, index + 1
                 )
         seed_sri_plan(session, sri, users["purna"], mentor, now)
+        session.flush()
+        storage = Path(uploads or current_app.config["UPLOAD_FOLDER"]) / "loans"
+        seed_demo_loans(session, users, rng, today, storage)
+        seed_demo_placement_loan(session, users, rng, today, storage)
         session.flush()
     return users
 

@@ -1,0 +1,254 @@
+"""Synthetic KUR loans: applications in every state, and repayment behaviour.
+
+Most borrowers pay on time; some pay late; a few stop paying. Approval rates and
+behaviour are rough orders of magnitude for micro KUR (a national NPL of a few
+percent), so that dashboards have honest-looking data, not real figures.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy.orm import Session
+
+#: A tiny but valid PDF, standing in for scanned documents in demo data.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+#: How far applications get (of those filed), and how borrowers repay.
+OUTCOME_WEIGHTS = (("draft", 4), ("submitted", 4), ("verified", 4), ("rejected", 10),
+                   ("withdrawn", 3), ("live", 75))  # fmt: skip
+BEHAVIOUR_WEIGHTS = (("on_time", 78), ("late", 14), ("stopped", 8))
+APPLY_SHARE = 0.55  # of opened businesses
+
+
+@dataclass(frozen=True)
+class DrawnLoan:
+    outcome: str
+    behaviour: str
+    scheme: str
+    lender: str
+    amount_idr: int
+    tenor_months: int
+    purpose: str
+    applied_on: date
+
+
+def _pick(rng: random.Random, weighted: tuple[tuple[Any, float], ...]) -> Any:
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def draw_loan(rng: random.Random, kur_idr: int, tenor: int, opened_on: date,
+              as_of: date) -> DrawnLoan | None:  # fmt: skip
+    """A business KUR for a business that opened on ``opened_on``, or ``None``."""
+    if rng.random() >= APPLY_SHARE or kur_idr <= 0:
+        return None
+    applied = opened_on + timedelta(days=rng.randint(-20, 200))
+    if applied >= as_of - timedelta(days=7):
+        return None
+    amount = min(kur_idr, 500_000_000)
+    scheme = (
+        "super_mikro"
+        if amount <= 10_000_000
+        else "mikro"
+        if amount <= 100_000_000
+        else "kecil"
+    )
+    return DrawnLoan(
+        outcome=_pick(rng, OUTCOME_WEIGHTS),
+        behaviour=_pick(rng, BEHAVIOUR_WEIGHTS),
+        scheme=scheme,
+        lender=rng.choice(("bri", "bri", "bri", "bni", "mandiri", "bsi", "bpd_jatim")),
+        amount_idr=amount,
+        tenor_months=min(tenor, 36),
+        purpose=rng.choice(("working_capital", "working_capital", "investment")),
+        applied_on=applied,
+    )
+
+
+def payments_for(rng: random.Random, dues: list[tuple[int, date, int]], behaviour: str,
+                 as_of: date) -> list[tuple[date, int]]:  # fmt: skip
+    """Payments for instalments ``(number, due_on, amount)`` up to ``as_of``."""
+    payments = []
+    stop_after = (
+        rng.randint(2, max(2, len(dues) // 2)) if behaviour == "stopped" else None
+    )
+    for number, due_on, amount in dues:
+        if stop_after is not None and number > stop_after:
+            break
+        if behaviour == "late" and rng.random() < 0.35:
+            paid_on = due_on + timedelta(days=rng.randint(5, 75))
+        else:
+            paid_on = due_on - timedelta(days=rng.randint(0, 3))
+        if paid_on > as_of:
+            break
+        payments.append((paid_on, amount))
+    return payments
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(10), UTC)
+
+
+def write_loan_through_services(
+    session: Session,
+    rng: random.Random,
+    business: Any,
+    author: Any,
+    checker: Any,
+    bank: Any,
+    drawn: DrawnLoan,
+    as_of: date,
+    storage: Path,
+) -> Any:
+    """Move a drawn loan as far as its outcome says, with the services the pages use."""
+    from juragan.services import loans
+    from juragan.services.loans import ApplicationData, Declared, Disbursement
+
+    loan, _advice = loans.create_application(
+        session, author, business.returnee,
+        ApplicationData(
+            kind="business", scheme=drawn.scheme, lender=drawn.lender,
+            amount_idr=drawn.amount_idr, tenor_months=drawn.tenor_months,
+            purpose=drawn.purpose, declared=Declared(has_npwp=drawn.amount_idr > 50_000_000),
+            npwp="0" * 15 + "1" if drawn.amount_idr > 50_000_000 else None,
+            business_id=business.id, plan_id=business.plan_id,
+        ),
+        drawn.applied_on,
+    )  # fmt: skip
+    if drawn.outcome == "draft":
+        return loan
+    day = drawn.applied_on
+    for kind in loans.required_documents(loan):
+        loans.attach_document(session, author, loan, kind, f"{kind}.pdf", DEMO_PDF,
+                              storage, _at(day))  # fmt: skip
+    loans.submit(session, author, loan, _at(day))
+    if drawn.outcome == "withdrawn":
+        loans.withdraw(session, business.returnee.user or author, loan,
+                       _at(day + timedelta(days=3)), "Memakai tabungan sendiri.")  # fmt: skip
+        return loan
+    if drawn.outcome == "submitted":
+        return loan
+    loans.verify(session, checker, loan, _at(day + timedelta(days=4)))
+    if drawn.outcome == "verified":
+        return loan
+    decided = day + timedelta(days=rng.randint(5, 14))
+    if drawn.outcome == "rejected":
+        loans.decide(session, bank, loan, False,
+                     "Omzet belum cukup untuk angsuran yang diminta.", _at(decided))  # fmt: skip
+        return loan
+    loans.decide(session, bank, loan, True, None, _at(decided))
+    disbursed = decided + timedelta(days=rng.randint(2, 10))
+    if disbursed >= as_of:
+        return loan
+    loans.disburse(session, bank, loan, Disbursement(
+        drawn.amount_idr, disbursed, disbursed, disbursed + relativedelta(months=1)),
+        as_of, _at(disbursed))  # fmt: skip
+    dues = [
+        (i.number, i.due_on, i.principal_idr + i.interest_idr) for i in loan.instalments
+    ]
+    for paid_on, amount in payments_for(rng, dues, drawn.behaviour, as_of):
+        owed = sum(i.principal_idr + i.interest_idr - i.paid_principal_idr
+                   - i.paid_interest_idr for i in loan.instalments)  # fmt: skip
+        loans.record_payment(session, bank, loan, paid_on, min(amount, owed), as_of,
+                             _at(paid_on))  # fmt: skip
+        if loan.status == "paid_off":
+            break
+    return loan
+
+
+#: The demo shows every kind of case at least once, in this order.
+DEMO_CASES = (
+    ("live", "on_time"), ("live", "late"), ("verified", "on_time"),
+    ("live", "stopped"), ("submitted", "on_time"), ("rejected", "on_time"),
+    ("live", "on_time"), ("withdrawn", "on_time"),
+)  # fmt: skip
+
+
+def seed_demo_loans(session: Session, users: dict[str, Any], rng: random.Random,
+                    as_of: date, storage: Path) -> int:  # fmt: skip
+    """A KUR case for each demo business, cycling through :data:`DEMO_CASES`."""
+    from sqlalchemy import select
+
+    from juragan.models import Business
+
+    businesses = session.scalars(select(Business).order_by(Business.id)).all()
+    mentor, official, bank = users["pendamping"], users["pejabat"], users["bank"]
+    for index, business in enumerate(businesses):
+        outcome, behaviour = DEMO_CASES[index % len(DEMO_CASES)]
+        kur = sum(s.amount_idr for s in business.plan.funding_sources if s.kind == "kur") \
+            if business.plan else 0  # fmt: skip
+        amount = kur or 20_000_000
+        applied = max(business.opened_on, as_of - timedelta(days=400)) + timedelta(
+            days=20
+        )
+        if applied >= as_of:
+            applied = as_of - timedelta(days=10)
+        caseload = business.returnee.mentor_id == mentor.id
+        drawn = DrawnLoan(
+            outcome=outcome, behaviour=behaviour,
+            scheme="super_mikro" if amount <= 10_000_000 else "mikro",
+            lender="bri" if index % 2 == 0 else "bpd_jatim", amount_idr=min(amount, 100_000_000),
+            tenor_months=24, purpose="working_capital", applied_on=applied,
+        )  # fmt: skip
+        write_loan_through_services(
+            session, rng, business, mentor if caseload else official,
+            mentor if caseload else official, bank, drawn, as_of, storage,
+        )  # fmt: skip
+    return len(businesses)
+
+
+def seed_demo_placement_loan(session: Session, users: dict[str, Any], rng: random.Random,
+                             as_of: date, storage: Path) -> Any:  # fmt: skip
+    """A KUR Penempatan for someone abroad now, taken a month before departure."""
+    from sqlalchemy import select
+
+    from juragan.models import Placement, Returnee
+    from juragan.services import loans
+    from juragan.services.loans import ApplicationData, Declared, Disbursement
+
+    placement = session.scalar(
+        select(Placement).join(Returnee)
+        .where(Placement.return_date.is_(None),
+               Placement.departure_date > date(2022, 3, 1),
+               Returnee.province_code == "35")
+        .order_by(Placement.departure_date.desc())
+    )  # fmt: skip
+    if placement is None:
+        return None
+    applied = placement.departure_date - timedelta(days=45)
+    official, bank = users["pejabat"], users["bank"]
+    tenor = min(placement.contract_months, 24)
+    loan, _advice = loans.create_application(
+        session, official, placement.returnee,
+        ApplicationData(kind="placement", scheme="pmi", lender="bri",
+                        amount_idr=25_000_000, tenor_months=tenor,
+                        purpose="working_capital", declared=Declared(),
+                        placement_id=placement.id),
+        applied,
+    )  # fmt: skip
+    for kind in loans.required_documents(loan):
+        loans.attach_document(session, official, loan, kind, f"{kind}.pdf", DEMO_PDF,
+                              storage, _at(applied))  # fmt: skip
+    loans.submit(session, official, loan, _at(applied))
+    loans.verify(session, official, loan, _at(applied + timedelta(days=2)))
+    loans.decide(session, bank, loan, True, None, _at(applied + timedelta(days=5)))
+    out = applied + timedelta(days=10)
+    loans.disburse(session, bank, loan, Disbursement(25_000_000, out, out,
+                   placement.departure_date + relativedelta(months=2)), as_of, _at(out))  # fmt: skip
+    dues = [(i.number, i.due_on, i.principal_idr + i.interest_idr) for i in loan.instalments]
+    for paid_on, amount in payments_for(rng, dues, "on_time", as_of):
+        loans.record_payment(session, bank, loan, paid_on, amount, as_of, _at(paid_on))
+        if loan.status == "paid_off":
+            break
+    return loan
