@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeVar
 from faker.providers.person.id_ID import Provider as IndonesianNames
 from flask import current_app
 from psycopg.types.json import Json
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import JSON, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,10 @@ from juragan.models import (
     BusinessStatusChange,
     CapitalItem,
     FundingSource,
+    Instalment,
+    LoanApplication,
+    LoanTransition,
+    Payment,
     Placement,
     PlanVersion,
     ProjectionMonth,
@@ -45,7 +49,11 @@ from juragan.models import (
     User,
     utcnow,
 )
-from juragan.seeding_loans import seed_demo_loans, seed_demo_placement_loan
+from juragan.seeding_loans import (
+    loan_rows,
+    seed_demo_loans,
+    seed_demo_placement_loan,
+)
 from juragan.seeding_plans import (
     content_of_drawn,
     synthetic_nib,
@@ -833,6 +841,27 @@ _CHANGE_COLUMNS = (
     "id", "business_id", "from_status", "to_status", "changed_on", "close_reason",
     "recorded_at",
 )  # fmt: skip
+_LOAN_COLUMNS = (
+    "id", "returnee_id", "kind", "business_id", "plan_id", "placement_id", "lender",
+    "scheme", "rule_set", "purpose", "amount_requested_idr", "tenor_months",
+    "access_number", "rate_percent", "has_npwp", "npwp", "other_credit",
+    "interest_only_months", "status", "applied_on", "submitted_at", "decided_at",
+    "decision_reason", "amount_disbursed_idr", "akad_on", "disbursed_on",
+    "first_due_on", "is_sikp_registered", "created_at", "updated_at",
+)  # fmt: skip
+_TRANSITION_COLUMNS = ("id", "loan_id", "from_status", "to_status", "at", "reason")
+_INSTALMENT_COLUMNS = (
+    "loan_id", "number", "due_on", "principal_idr", "interest_idr",
+    "paid_principal_idr", "paid_interest_idr", "settled_on",
+)  # fmt: skip
+_PAYMENT_COLUMNS = (
+    "id",
+    "loan_id",
+    "paid_on",
+    "amount_idr",
+    "reference",
+    "recorded_at",
+)
 #: In insertion order: every table after the ones it points at.
 _TABLES = (
     (Returnee, _RETURNEE_COLUMNS), (Placement, _PLACEMENT_COLUMNS),
@@ -840,7 +869,11 @@ _TABLES = (
     (CapitalItem, _LINE_COLUMNS), (FundingSource, _LINE_COLUMNS),
     (ProjectionMonth, _MONTH_COLUMNS), (PlanVersion, _VERSION_COLUMNS),
     (Business, _BUSINESS_COLUMNS), (BusinessStatusChange, _CHANGE_COLUMNS),
+    (LoanApplication, _LOAN_COLUMNS), (LoanTransition, _TRANSITION_COLUMNS),
+    (Instalment, _INSTALMENT_COLUMNS), (Payment, _PAYMENT_COLUMNS),
 )  # fmt: skip
+_LOAN_MODELS = {"loan": LoanApplication, "transition": LoanTransition,
+                "instalment": Instalment, "payment": Payment}  # fmt: skip
 #: Tables whose rows carry their own id (the projection's key is plan and month).
 _WITH_IDS = tuple(model for model, columns in _TABLES if columns[0] == "id")
 
@@ -858,8 +891,9 @@ def _write(
         )
         return
     values = itemgetter(*columns)
-    if model is PlanVersion:  # a JSON column: psycopg needs to be told
-        rows = [{**row, "content": Json(row["content"])} for row in rows]
+    json_columns = [c.name for c in table.columns if isinstance(c.type, JSON)]
+    if json_columns:  # psycopg needs to be told which values are JSON
+        rows = [{**row, **{c: Json(row[c]) for c in json_columns}} for row in rows]
     raw = connection.connection.driver_connection
     statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
@@ -945,6 +979,13 @@ class _Batches:
                 **change, "id": self._next(BusinessStatusChange),
                 "business_id": business_id, "recorded_at": self.people.now,
             })  # fmt: skip
+        kur = sum(amount for kind, _, amount in drawn["funding"] if kind == "kur")
+        loan = loan_rows(
+            self.people.rng, lambda name: self._next(_LOAN_MODELS[name]), returnee_id,
+            row, {**values, "id": plan_id}, kur, self.people.as_of, self.people.now,
+        )  # fmt: skip
+        for name, rows in (loan or {}).items():
+            batch[_LOAN_MODELS[name]].extend(rows)
 
 
 def _write_batch(

@@ -27,7 +27,9 @@ DEMO_PDF = (
 #: How far applications get (of those filed), and how borrowers repay.
 OUTCOME_WEIGHTS = (("draft", 4), ("submitted", 4), ("verified", 4), ("rejected", 10),
                    ("withdrawn", 3), ("live", 75))  # fmt: skip
-BEHAVIOUR_WEIGHTS = (("on_time", 78), ("late", 14), ("stopped", 8))
+BEHAVIOUR_WEIGHTS = (("on_time", 84), ("late", 12), ("stopped", 4))
+#: A loan more than this many days past due is written off.
+WRITE_OFF_AFTER_DAYS = 360
 APPLY_SHARE = 0.55  # of opened businesses
 
 
@@ -246,9 +248,128 @@ def seed_demo_placement_loan(session: Session, users: dict[str, Any], rng: rando
     out = applied + timedelta(days=10)
     loans.disburse(session, bank, loan, Disbursement(25_000_000, out, out,
                    placement.departure_date + relativedelta(months=2)), as_of, _at(out))  # fmt: skip
-    dues = [(i.number, i.due_on, i.principal_idr + i.interest_idr) for i in loan.instalments]
+    dues = [
+        (i.number, i.due_on, i.principal_idr + i.interest_idr) for i in loan.instalments
+    ]
     for paid_on, amount in payments_for(rng, dues, "on_time", as_of):
         loans.record_payment(session, bank, loan, paid_on, amount, as_of, _at(paid_on))
         if loan.status == "paid_off":
             break
     return loan
+
+
+# Bulk rows (the generator) ----------------------------------------------------
+
+
+def loan_rows(
+    rng: random.Random,
+    next_id: Any,
+    returnee_id: int,
+    business: dict[str, Any],
+    plan: dict[str, Any],
+    kur_idr: int,
+    as_of: date,
+    now: datetime,
+) -> dict[str, list[dict[str, Any]]] | None:
+    """Rows of one generated business KUR: the application, its transitions,
+    instalments and payments (``next_id(model_name)`` numbers them)."""
+    from juragan.finance import loan_schedule
+    from juragan.kur_rules import rules_on
+    from juragan.repayment import Due, allocate
+
+    drawn = draw_loan(rng, kur_idr, plan["kur_tenor_months"] or 24,
+                      business["opened_on"], as_of)  # fmt: skip
+    if drawn is None:
+        return None
+    try:
+        rules = rules_on(drawn.applied_on)
+    except LookupError:
+        return None
+    rule = rules.schemes[drawn.scheme]
+    if not rule.min_exclusive_idr < drawn.amount_idr <= rule.max_idr:
+        return None
+    loan_id = next_id("loan")
+    rate = rule.rate_for_access(1)
+    loan = {
+        "id": loan_id, "returnee_id": returnee_id, "kind": "business",
+        "business_id": business["id"], "plan_id": plan["id"], "placement_id": None,
+        "lender": drawn.lender, "scheme": drawn.scheme, "rule_set": rules.code,
+        "purpose": drawn.purpose, "amount_requested_idr": drawn.amount_idr,
+        "tenor_months": drawn.tenor_months, "access_number": 1, "rate_percent": rate,
+        "has_npwp": drawn.amount_idr > 50_000_000,
+        "npwp": f"9{loan_id:015d}" if drawn.amount_idr > 50_000_000 else None,
+        "other_credit": "none", "interest_only_months": [], "status": "draft",
+        "applied_on": drawn.applied_on, "submitted_at": None, "decided_by_id": None,
+        "decided_at": None, "decision_reason": None, "amount_disbursed_idr": None,
+        "akad_on": None, "disbursed_on": None, "first_due_on": None,
+        "is_sikp_registered": False, "created_at": now, "updated_at": now,
+    }  # fmt: skip
+    rows: dict[str, list[dict[str, Any]]] = {"loan": [loan], "transition": [],
+                                             "instalment": [], "payment": []}  # fmt: skip
+    day = drawn.applied_on
+
+    def step(to_status: str, on: date, reason: str | None = None) -> None:
+        rows["transition"].append({
+            "id": next_id("transition"), "loan_id": loan_id, "from_status": loan["status"],
+            "to_status": to_status, "at": _at(on), "reason": reason,
+        })  # fmt: skip
+        loan["status"] = to_status
+
+    if drawn.outcome == "draft":
+        return rows
+    loan["submitted_at"] = _at(day)
+    step("submitted", day)
+    if drawn.outcome == "withdrawn":
+        step("withdrawn", day + timedelta(days=3))
+        return rows
+    if drawn.outcome == "submitted":
+        return rows
+    step("verified", day + timedelta(days=4))
+    if drawn.outcome == "verified":
+        return rows
+    decided = day + timedelta(days=rng.randint(5, 14))
+    loan["decided_at"] = _at(decided)
+    if drawn.outcome == "rejected":
+        loan["decision_reason"] = "Omzet belum cukup untuk angsuran yang diminta."
+        step("rejected", decided, loan["decision_reason"])
+        return rows
+    step("approved", decided)
+    disbursed = decided + timedelta(days=rng.randint(2, 10))
+    if disbursed >= as_of:
+        return rows
+    first_due = disbursed + relativedelta(months=1)
+    loan.update(amount_disbursed_idr=drawn.amount_idr, akad_on=disbursed,
+                disbursed_on=disbursed, first_due_on=first_due, is_sikp_registered=True)  # fmt: skip
+    step("disbursed", disbursed)
+    lines = loan_schedule(drawn.amount_idr, rate, drawn.tenor_months)
+    dues = [Due(line.month, first_due + relativedelta(months=line.month - 1),
+                line.principal_idr, line.interest_idr) for line in lines]  # fmt: skip
+    payments = payments_for(
+        rng,
+        [(d.number, d.due_on, d.principal_idr + d.interest_idr) for d in dues],
+        drawn.behaviour,
+        as_of,
+    )
+    states = allocate(dues, payments)
+    for state in states:
+        rows["instalment"].append({
+            "loan_id": loan_id, "number": state.number, "due_on": state.due_on,
+            "principal_idr": state.principal_idr, "interest_idr": state.interest_idr,
+            "paid_principal_idr": state.paid_principal_idr,
+            "paid_interest_idr": state.paid_interest_idr, "settled_on": state.settled_on,
+        })  # fmt: skip
+    for paid_on, amount in sorted(payments):
+        rows["payment"].append({
+            "id": next_id("payment"), "loan_id": loan_id, "paid_on": paid_on,
+            "amount_idr": amount, "reference": None, "recorded_at": _at(paid_on),
+        })  # fmt: skip
+    if payments:
+        first_paid = min(day for day, _ in payments)
+        step("repaying", first_paid)
+        if all(state.is_settled for state in states):
+            step("paid_off", max(day for day, _ in payments))
+    unpaid = next((s for s in states if not s.is_settled), None)
+    if unpaid is not None and (as_of - unpaid.due_on).days > WRITE_OFF_AFTER_DAYS:
+        step("written_off", unpaid.due_on + timedelta(days=WRITE_OFF_AFTER_DAYS),
+             "Macet lebih dari setahun.")  # fmt: skip
+    return rows

@@ -60,8 +60,8 @@ def portfolio_npl(session: Session, user: User, on: date) -> dict[str, Any]:
     """NPL of the loans in scope, overall, by lender and by province."""
     rows = session.scalars(
         scoped(select(LoanApplication), user, LoanApplication)
-        .where(LoanApplication.status.in_(("disbursed", "repaying", "restructured",
-                                            "written_off")))
+        # Written-off loans have left the books: they are not in the NPL.
+        .where(LoanApplication.status.in_(("disbursed", "repaying", "restructured")))
         .options(selectinload(LoanApplication.instalments),
                  selectinload(LoanApplication.payments),
                  selectinload(LoanApplication.returnee))
@@ -74,8 +74,7 @@ def portfolio_npl(session: Session, user: User, on: date) -> dict[str, Any]:
         standing = loans.standing(loan, on)
         if standing is None:
             continue
-        grade = 5 if loan.status == "written_off" else standing.grade
-        entry = LoanStanding(standing.outstanding_idr, grade)
+        entry = LoanStanding(standing.outstanding_idr, standing.grade)
         everything.append(entry)
         by_lender.setdefault(loan.lender, []).append(entry)
         by_province.setdefault(loan.returnee.province_code, []).append(entry)

@@ -347,3 +347,37 @@ def test_generated_plans_and_businesses_are_plausible(db):
             assert history[-1].close_reason is not None
     nibs = [b.nib for b in opened if b.nib]
     assert len(nibs) == len(set(nibs))
+
+
+def test_generated_loans_have_every_state_and_honest_repayments(db):
+    from juragan.models import LoanApplication
+    from juragan.repayment import LoanStanding, npl_ratio
+    from juragan.services import loans
+
+    generate_returnees(db.session, 1500, seed=21, batch_size=500)
+    generated = db.session.scalars(select(LoanApplication)).all()
+    assert len(generated) > 30
+    states = Counter(loan.status for loan in generated)
+    assert {"repaying", "rejected", "submitted"} <= set(states)
+    approved = sum(n for s, n in states.items() if s not in
+                   ("draft", "submitted", "verified", "rejected", "withdrawn"))  # fmt: skip
+    assert 0.6 < approved / (approved + states["rejected"]) < 0.98
+    today = date.today()
+    standings = []
+    for loan in generated:
+        assert [t.to_status for t in loan.transitions][-1:] in ([], [loan.status])
+        if loan.amount_disbursed_idr is None:
+            assert loan.instalments == []
+            continue
+        assert (
+            sum(i.principal_idr for i in loan.instalments) == loan.amount_disbursed_idr
+        )
+        paid = sum(i.paid_principal_idr + i.paid_interest_idr for i in loan.instalments)
+        assert paid == sum(p.amount_idr for p in loan.payments)
+        if loan.status == "written_off":
+            continue  # off the books
+        standing = loans.standing(loan, today)
+        standings.append(LoanStanding(standing.outstanding_idr, standing.grade))
+    ratio = npl_ratio(standings)
+    assert ratio is not None
+    assert ratio < Decimal("0.15")  # most borrowers pay
