@@ -132,7 +132,8 @@ def schedule_chart(loan: LoanApplication) -> str | None:
     figure.update_layout(
         title=_("Repayment schedule"), barmode="stack", separators=",.", height=340,
         xaxis_title=_("Instalment"), yaxis={"title": _("Rupiah"), "tickformat": ",d"},
-        yaxis2={"overlaying": "y", "side": "right", "tickformat": ",d", "showgrid": False},
+        yaxis2={"overlaying": "y", "side": "right", "tickformat": ",d", "showgrid": False,
+                "rangemode": "tozero", "title": _("Balance left")},
         legend={"orientation": "h", "y": -0.25}, margin={"l": 60, "r": 60, "t": 50, "b": 40},
     )  # fmt: skip
     return pio.to_json(figure, engine="orjson").replace("</", "<\\/")

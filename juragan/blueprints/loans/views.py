@@ -213,6 +213,8 @@ def view_loan(loan_id: int):
     g.has_charts = chart is not None
     payment = PaymentForm()
     payment.paid_on.data = today
+    if standing is not None and standing.next_due is not None:
+        payment.amount_idr.data = standing.next_due.owed_idr
     disbursement = DisbursementForm()
     if not disbursement.is_submitted():
         disbursement.amount_idr.data = loan.amount_requested_idr
