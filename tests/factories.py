@@ -287,10 +287,30 @@ def make_loan(
             start = today - timedelta(days=70)
             loans.disburse(db.session, cast.bank_officer, loan, Disbursement(
                 amount, start, start, start + timedelta(days=30)), today, now)  # fmt: skip
+        if status == "withdrawn":
+            loans.withdraw(db.session, author, loan, now)
+        later = ("restructured", "written_off", "paid_off")
+        if status in later:
+            loans.verify(db.session, cast.mentor, loan, now)
+            loans.decide(db.session, cast.bank_officer, loan, True, None, now)
+            start = today - timedelta(days=70)
+            loans.disburse(db.session, cast.bank_officer, loan, Disbursement(
+                amount, start, start, start + timedelta(days=30)), today, now)  # fmt: skip
         if status == "repaying":
             first = loan.instalments[0]
             loans.record_payment(db.session, cast.bank_officer, loan, first.due_on,
                                  first.principal_idr + first.interest_idr, today, now)  # fmt: skip
+        if status == "restructured":
+            loans.restructure(
+                db.session, cast.bank_officer, loan, now, "Usaha terdampak banjir."
+            )
+        if status == "written_off":
+            loans.write_off(db.session, cast.bank_officer, loan, now, "Macet.")
+        if status == "paid_off":
+            owed = sum(i.principal_idr + i.interest_idr for i in loan.instalments)
+            loans.record_payment(
+                db.session, cast.bank_officer, loan, today, owed, today, now
+            )
         db.session.commit()
         return loan
 

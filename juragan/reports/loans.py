@@ -77,7 +77,7 @@ def portfolio_npl(session: Session, user: User, on: date) -> dict[str, Any]:
         entry = LoanStanding(standing.outstanding_idr, standing.grade)
         everything.append(entry)
         by_lender.setdefault(loan.lender, []).append(entry)
-        by_province.setdefault(loan.returnee.province_code, []).append(entry)
+        by_province.setdefault(loan.returnee.province.name, []).append(entry)
     standings["all"] = everything
     return {
         "all": npl_ratio(everything),

@@ -439,11 +439,13 @@ def decide(
     reason = (reason or "").strip() or None
     if not approve and reason is None:
         raise FieldErrors([("reason", _l("Write the reason for the rejection."))])
-    move(session, loan, "approved" if approve else "rejected", actor, now, reason)
+    if loan.status != "verified":
+        raise IllegalTransition(loan.status, "approved" if approve else "rejected")
+    # Set before the move: the database refuses a rejection without its reason.
     loan.decided_by_id = actor.id
     loan.decided_at = now
     loan.decision_reason = reason
-    session.flush()
+    move(session, loan, "approved" if approve else "rejected", actor, now, reason)
 
 
 @dataclass

@@ -196,3 +196,78 @@ def test_payments_partial_late_early_and_paid_off(db, cast, make_loan):
     loans.record_payment(db.session, cast.bank_officer, loan, today, owed, today, now)
     assert loan.status == "paid_off"
     assert all(i.settled_on is not None for i in loan.instalments)
+
+
+#: The specification, written apart from the policy: who may take each step ...
+SPEC_ROLES = {
+    Action.EDIT_LOAN: {"returnee_user", "mentor"},
+    Action.SUBMIT_LOAN: {"returnee_user", "mentor"},
+    Action.WITHDRAW_LOAN: {"returnee_user"},
+    Action.VERIFY_LOAN: {"mentor", "official_regency", "official_province"},
+    Action.DECIDE_LOAN: {"bank_officer"},
+    Action.DISBURSE_LOAN: {"bank_officer"},
+    Action.RECORD_PAYMENT: {"bank_officer"},
+    Action.RESTRUCTURE_LOAN: {"bank_officer"},
+    Action.WRITE_OFF_LOAN: {"bank_officer"},
+}
+#: ... and in which states.
+SPEC_STATES = {
+    Action.EDIT_LOAN: {"draft"},
+    Action.SUBMIT_LOAN: {"draft"},
+    Action.WITHDRAW_LOAN: {"draft", "submitted", "verified"},
+    Action.VERIFY_LOAN: {"submitted"},
+    Action.DECIDE_LOAN: {"verified"},
+    Action.DISBURSE_LOAN: {"approved"},
+    Action.RECORD_PAYMENT: {"disbursed", "repaying", "restructured"},
+    Action.RESTRUCTURE_LOAN: {"disbursed", "repaying"},
+    Action.WRITE_OFF_LOAN: {"disbursed", "repaying", "restructured"},
+}
+ALL_STATES = ("draft", "submitted", "verified", "approved", "rejected", "withdrawn",
+              "disbursed", "repaying", "restructured", "written_off", "paid_off")  # fmt: skip
+
+
+def test_every_step_in_every_state_for_every_role(db, cast, make_loan):
+    """Every loan action x state x role against the specification above."""
+    mismatches = []
+    checked = 0
+    for status in ALL_STATES:
+        loan = make_loan(cast, status=status)
+        assert loan.status == status
+        for action, roles in SPEC_ROLES.items():
+            for role in ROLES:
+                expected = status in SPEC_STATES[action] and role in roles
+                checked += 1
+                if can(cast.user(role), action, loan) != expected:
+                    mismatches.append((status, action.value, role))
+        # The state machine agrees: each allowed step is a transition from here.
+        db.session.delete(loan)
+        db.session.commit()
+    assert mismatches == []
+    assert checked == len(ALL_STATES) * len(SPEC_ROLES) * len(ROLES)
+
+
+def test_a_placement_kur_is_linked_to_its_placement(db, cast):
+    from juragan.models import Placement
+
+    placement = Placement(
+        returnee_id=cast.returnee.id, country_code="TW", sector="caregiver",
+        agency_name="PT A", departure_date=date(2026, 6, 1), contract_months=24,
+    )  # fmt: skip
+    db.session.add(placement)
+    db.session.flush()
+    data = ApplicationData(kind="placement", scheme="pmi", lender="bri",
+                           amount_idr=30_000_000, tenor_months=30,
+                           purpose="working_capital", declared=Declared(),
+                           placement_id=placement.id)  # fmt: skip
+    with pytest.raises(FieldErrors) as excinfo:  # longer than the contract
+        loans.create_application(db.session, cast.returnee_user, cast.returnee, data,
+                                 date(2026, 5, 1))  # fmt: skip
+    assert "tenor_months" in dict(excinfo.value.errors)
+    data.tenor_months = 24
+    loan, advice = loans.create_application(db.session, cast.returnee_user, cast.returnee,
+                                            data, date(2026, 5, 1))  # fmt: skip
+    assert loan.placement_id == placement.id
+    assert loan.kind == "placement"
+    assert [v.scheme for v in advice.verdicts] == ["pmi"]
+    assert loans.required_documents(loan) == ["ktp", "kk", "placement_agreement",
+                                              "work_contract"]  # fmt: skip

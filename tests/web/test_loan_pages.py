@@ -185,3 +185,22 @@ def test_mentor_sees_arrears_and_a_whatsapp_reminder(client, db, cast, make_loan
     view = client.get(f"/kur/{loan.id}")
     assert "https://wa.me/6281234567890?text=" in view.text
     assert "pengingat%20dari%20juragan" in view.text
+
+
+def test_standing_on_any_day(client, db, cast, make_loan):
+    loan = make_loan(cast, status="disbursed")
+    first_due = loan.instalments[0].due_on
+    login(client, cast.bank_officer.username)
+    before = client.get(f"/kur/{loan.id}?on={first_due.isoformat()}")
+    assert "1 Lancar" in before.text
+    later = client.get(
+        f"/kur/{loan.id}?on={(first_due.replace(day=1)).isoformat()}&x=1"
+    )
+    assert later.status_code == 200
+    from datetime import timedelta
+
+    late = client.get(
+        f"/kur/{loan.id}?on={(first_due + timedelta(days=91)).isoformat()}"
+    )
+    assert "3 Kurang Lancar" in late.text
+    assert client.get(f"/kur/{loan.id}?on=not-a-date").status_code == 200

@@ -208,7 +208,9 @@ def returnee_loans(returnee_id: int):
 def view_loan(loan_id: int):
     loan = _loan(loan_id, Action.VIEW_LOAN)
     today = utcnow().date()
-    standing = loans.standing(loan, today)
+    # Standing on any day: ?on=2026-03-01 replays the payments made up to then.
+    on = request.args.get("on", type=date.fromisoformat) or today
+    standing = loans.standing(loan, on)
     chart = loan_reports.schedule_chart(loan)
     g.has_charts = chart is not None
     payment = PaymentForm()
@@ -221,7 +223,7 @@ def view_loan(loan_id: int):
         disbursement.akad_on.data = disbursement.disbursed_on.data = today
         disbursement.first_due_on.data = today + relativedelta(months=1)
     return render_template(
-        "loans/view.html", loan=loan, standing=standing, today=today,
+        "loans/view.html", loan=loan, standing=standing, today=today, on=on,
         missing=loans.missing_documents(loan), chart=chart,
         document_form=DocumentForm(), reason_form=ReasonForm(),
         decision_form=DecisionForm(), disbursement_form=disbursement,
@@ -390,7 +392,7 @@ def _rerender(loan: LoanApplication, **forms):
         "payment_form": PaymentForm(), **forms,
     }  # fmt: skip
     return render_template(
-        "loans/view.html", loan=loan, standing=standing, today=today,
+        "loans/view.html", loan=loan, standing=standing, today=today, on=today,
         missing=loans.missing_documents(loan), chart=chart, button=EmptyForm(),
         reminder=loan_reports.whatsapp_reminder(loan, standing) if standing else None,
         rules=next(r for r in RULE_SETS if r.code == loan.rule_set), **context,
