@@ -304,6 +304,14 @@ COLLECTIBILITY_LABELS = {
     5: _l("5 Loss (Macet)"),
 }
 
+COLLATERAL_LABELS = {
+    "financed_only": _l("The financed business only"),
+    "none_up_to_100m": _l("No additional collateral up to Rp 100 juta"),
+    "lender_policy": _l("Additional collateral as the lender decides"),
+    "by_size": _l("By loan size"),
+    "none": _l("None"),
+}
+
 CHECK_LABELS = {
     "nik": _l("NIK"),
     "age": _l("Age or marriage"),
@@ -353,6 +361,7 @@ _CODE_LABELS = {
     "document": DOCUMENT_TYPE_LABELS,
     "collectibility": COLLECTIBILITY_LABELS,
     "check": CHECK_LABELS,
+    "collateral": COLLATERAL_LABELS,
 }
 
 

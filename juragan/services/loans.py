@@ -572,11 +572,65 @@ def record_payment(
     return payment
 
 
-def restructure(session: Session, actor: User, loan: LoanApplication, now: datetime,
-                reason: str) -> None:  # fmt: skip
-    if not (reason or "").strip():
-        raise FieldErrors([("reason", _l("Write the reason."))])
-    move(session, loan, "restructured", actor, now, reason.strip())
+def restructure(
+    session: Session,
+    actor: User,
+    loan: LoanApplication,
+    now: datetime,
+    reason: str,
+    extra_months: int = 0,
+) -> None:
+    """Record a restructuring; with ``extra_months``, stretch what is left to repay.
+
+    The instalments already paid stay as they are. The principal of the others is
+    laid out again as an annuity over the remaining months plus ``extra_months``,
+    starting at the first unpaid instalment's due date; payments already made
+    towards it still count. The whole tenor may not pass the scheme's limit on
+    extension.
+
+    :raises FieldErrors: without a reason, or beyond the extended tenor.
+    """
+    reason = (reason or "").strip()
+    errors: list[tuple[str | None, str]] = []
+    if not reason:
+        errors.append(("reason", _l("Write the reason.")))
+    rule = rules_on(loan.applied_on).schemes[loan.scheme]
+    longest = rule.max_tenor_extended[loan.purpose]
+    if extra_months < 0 or loan.tenor_months + extra_months > longest:
+        errors.append(("extra_months", _l(
+            "On extension the tenor may be at most %(n)s months.", n=longest
+        )))  # fmt: skip
+    if errors:
+        raise FieldErrors(errors)
+    move(session, loan, "restructured", actor, now, reason)
+    if not extra_months:
+        return
+    kept = [i for i in loan.instalments if i.settled_on is not None]
+    rest = [i for i in loan.instalments if i.settled_on is None]
+    if not rest:
+        return
+    principal = sum(i.principal_idr for i in rest)
+    months = len(rest) + extra_months
+    start_number, start_due = rest[0].number, rest[0].due_on
+    lines = loan_schedule(principal, loan.rate_percent, months)
+    loan.instalments = kept + [
+        Instalment(
+            number=start_number + line.month - 1,
+            due_on=start_due + relativedelta(months=line.month - 1),
+            principal_idr=line.principal_idr, interest_idr=line.interest_idr,
+            paid_principal_idr=0, paid_interest_idr=0,
+        )
+        for line in lines
+    ]  # fmt: skip
+    loan.tenor_months += extra_months
+    session.flush()
+    # Payments already made towards the unpaid instalments count again.
+    states = allocate(dues_of(loan), payments_of(loan))
+    for instalment, state in zip(loan.instalments, states, strict=True):
+        instalment.paid_principal_idr = state.paid_principal_idr
+        instalment.paid_interest_idr = state.paid_interest_idr
+        instalment.settled_on = state.settled_on
+    session.flush()
 
 
 def write_off(session: Session, actor: User, loan: LoanApplication, now: datetime,

@@ -271,3 +271,26 @@ def test_a_placement_kur_is_linked_to_its_placement(db, cast):
     assert [v.scheme for v in advice.verdicts] == ["pmi"]
     assert loans.required_documents(loan) == ["ktp", "kk", "placement_agreement",
                                               "work_contract"]  # fmt: skip
+
+
+def test_restructuring_stretches_what_is_left_and_keeps_the_principal(
+    db, cast, make_loan
+):
+    loan = make_loan(cast, status="repaying", amount=24_000_000, tenor=12)
+    now = utcnow()
+    paid_first = loan.instalments[0]
+    assert paid_first.settled_on is not None
+    with pytest.raises(FieldErrors):  # Mikro KMK: at most 48 months on extension
+        loans.restructure(db.session, cast.bank_officer, loan, now, "Banjir.", 37)
+    loans.restructure(db.session, cast.bank_officer, loan, now, "Banjir.", 12)
+    assert loan.status == "restructured"
+    assert loan.tenor_months == 24
+    assert len(loan.instalments) == 24
+    assert loan.instalments[0].settled_on is not None  # the paid one is kept
+    assert sum(i.principal_idr for i in loan.instalments) == 24_000_000
+    assert loan.instalments[1].due_on == paid_first.due_on.replace(
+        month=paid_first.due_on.month % 12 + 1,
+        year=paid_first.due_on.year + (paid_first.due_on.month == 12),
+    )
+    # Smaller instalments now: 22 jt over 23 months instead of 11.
+    assert loan.instalments[1].principal_idr < 1_500_000

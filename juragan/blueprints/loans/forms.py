@@ -99,6 +99,15 @@ class ReasonForm(BaseForm):
     )
 
 
+class RestructureForm(ReasonForm):
+    extra_months = IntegerField(
+        _l("Extra months to repay"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=48)],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
 class DecisionForm(ReasonForm):
     decision = SelectField(_l("Decision"))
 

@@ -29,6 +29,7 @@ from juragan.blueprints.loans.forms import (
     PaymentForm,
     PaymentImportForm,
     ReasonForm,
+    RestructureForm,
     SimulatorForm,
 )
 from juragan.errors import DomainError
@@ -402,9 +403,24 @@ def _rerender(loan: LoanApplication, **forms):
 @bp.route("/<int:loan_id>/restructure", methods=["POST"])
 @login_required
 def restructure_loan(loan_id: int):
-    return _step(loan_id, Action.RESTRUCTURE_LOAN,
-                 lambda loan, r: loans.restructure(db.session, current_user, loan, utcnow(), r or ""),
-                 _("Restructuring recorded."))  # fmt: skip
+    loan = _loan(loan_id, Action.RESTRUCTURE_LOAN)
+    form = RestructureForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "danger")
+        return _to_loan(loan)
+    try:
+        loans.restructure(db.session, current_user, loan, utcnow(), form.reason.data or "",
+                          form.extra_months.data or 0)  # fmt: skip
+    except DomainError as error:
+        db.session.rollback()
+        for _field, message in getattr(error, "errors", [(error.field, error.message)]):
+            flash(str(message), "danger")
+    else:
+        db.session.commit()
+        flash(_("Restructuring recorded."), "success")
+    return _to_loan(loan)
 
 
 @bp.route("/<int:loan_id>/write-off", methods=["POST"])
