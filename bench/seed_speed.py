@@ -68,6 +68,9 @@ def main() -> None:
             print(f"business plans      {counts['business_plans']:,} "
                   f"({counts['plan_projection_months']:,} projected months)")  # fmt: skip
             print(f"businesses          {counts['businesses']:,}")
+            print(f"KUR applications    {counts['loan_applications']:,} "
+                  f"({counts['loan_instalments']:,} instalments, "
+                  f"{counts['loan_payments']:,} payments)")  # fmt: skip
             print(f"generation time     {elapsed:.1f} s ({done / elapsed:,.0f} returnees/s, "
                   f"{rows / elapsed:,.0f} rows/s)")  # fmt: skip
 
