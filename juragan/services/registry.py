@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -119,9 +120,16 @@ def name_similarity(a: str, b: str) -> float:
     return max(ordered, unordered)
 
 
-def check_profile(session: Session, data: ProfileData, today: date) -> None:
+def check_profile(
+    session: Session,
+    data: ProfileData,
+    today: date,
+    regency_provinces: Mapping[str, str] | None = None,
+) -> None:
     """Normalise ``data`` in place and check every rule.
 
+    :param regency_provinces: regency code -> province code, for checking many rows
+        without a query each (an import); looked up in the database otherwise.
     :raises FieldErrors: listing every field that is wrong.
     """
     errors: list[tuple[str | None, str]] = []
@@ -152,8 +160,12 @@ def check_profile(session: Session, data: ProfileData, today: date) -> None:
             errors.append(("phone", error.message))
     else:
         data.phone = None
-    regency = session.get(Regency, data.regency_code or "")
-    if regency is None or regency.province_code != data.province_code:
+    if regency_provinces is not None:
+        province = regency_provinces.get(data.regency_code or "")
+    else:
+        regency = session.get(Regency, data.regency_code or "")
+        province = regency.province_code if regency is not None else None
+    if province is None or province != data.province_code:
         errors.append(
             ("regency_code", _l("This regency or city is not in the chosen province."))
         )

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from juragan.audit import current_actor
 from juragan.errors import DomainError, FieldErrors
 from juragan.identifiers import compact_nik, mask_nik, mask_phone
-from juragan.models import AuditEntry, Placement, Returnee, User, utcnow
+from juragan.models import AuditEntry, Placement, Regency, Returnee, User, utcnow
 from juragan.policy import Action, can, in_region
 from juragan.services.registry import (
     CONSENT_VERSION,
@@ -296,6 +296,12 @@ def plan_import(
         ):
             existing_placements.setdefault(placement.returnee_id, []).append(placement)
 
+    regency_provinces = {
+        code: province
+        for code, province in session.execute(
+            select(Regency.code, Regency.province_code)
+        )
+    }
     plan = ImportPlan(rows=[], people={}, placements={})
     #: The placements known so far per NIK (database and earlier rows), for overlaps.
     journeys: dict[str, list[Any]] = {}
@@ -307,7 +313,7 @@ def plan_import(
         plan.rows.append(row)
         try:
             data = _profile_from(cells)
-            check_profile(session, data, today)
+            check_profile(session, data, today, regency_provinces)
         except ValueError as error:
             row.outcome, row.reasons = "reject", [str(error)]
             continue
