@@ -52,6 +52,13 @@ def test_round_trip(migration_app):
             "loan_documents",
             "loan_instalments",
             "loan_payments",
+            "case_assignments",
+            "visit_cadences",
+            "visits",
+            "action_items",
+            "visit_photos",
+            "wellbeing_checks",
+            "business_reports",
         }
         with db.engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(Regency)) == 514

@@ -11,6 +11,15 @@ from juragan.models.loan import (
     LoanTransition,
     Payment,
 )
+from juragan.models.mentoring import (
+    ActionItem,
+    BusinessReport,
+    CaseAssignment,
+    Visit,
+    VisitCadence,
+    VisitPhoto,
+    WellbeingCheck,
+)
 from juragan.models.plan import (
     BusinessPlan,
     CapitalItem,
@@ -23,6 +32,13 @@ from juragan.models.region import Province, Regency
 from juragan.models.returnee import Invitation, Placement, Returnee, Training
 
 __all__ = [
+    "ActionItem",
+    "BusinessReport",
+    "CaseAssignment",
+    "Visit",
+    "VisitCadence",
+    "VisitPhoto",
+    "WellbeingCheck",
     "REGIONAL_ROLES",
     "AuditEntry",
     "Audited",
