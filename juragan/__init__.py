@@ -131,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     from juragan.blueprints.errors import register_error_handlers
     from juragan.blueprints.loans import bp as loans_bp
     from juragan.blueprints.main import bp as main_bp
+    from juragan.blueprints.mentoring import bp as mentoring_bp
     from juragan.blueprints.plans import bp as plans_bp
     from juragan.blueprints.reference import bp as reference_bp
     from juragan.blueprints.returnees import bp as returnees_bp
@@ -141,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
         returnees_bp,
         plans_bp,
         loans_bp,
+        mentoring_bp,
         admin_bp,
         reference_bp,
     ):

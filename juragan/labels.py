@@ -42,6 +42,11 @@ RECORD_TYPE_LABELS = {
     "loan_documents": _l("KUR document"),
     "loan_instalments": _l("KUR instalment"),
     "loan_payments": _l("KUR payment"),
+    "visits": _l("Mentoring visit"),
+    "action_items": _l("Action item"),
+    "wellbeing_checks": _l("Wellbeing check"),
+    "business_reports": _l("Business figures for a month"),
+    "visit_cadences": _l("Visit cadence"),
 }
 
 SECTOR_LABELS = {
@@ -304,6 +309,48 @@ COLLECTIBILITY_LABELS = {
     5: _l("5 Loss (Macet)"),
 }
 
+VISIT_MODE_LABELS = {
+    "home": _l("Home visit"),
+    "business": _l("Visit at the business"),
+    "phone": _l("Phone call"),
+    "video": _l("Video call"),
+    "group": _l("Group session"),
+}
+
+VISIT_TOPIC_LABELS = {
+    "bookkeeping": _l("Bookkeeping"),
+    "marketing": _l("Marketing"),
+    "product_quality": _l("Product quality"),
+    "permits": _l("Permits (NIB, PIRT, halal)"),
+    "financial_literacy": _l("Financial literacy"),
+    "loan_repayment": _l("Loan repayment"),
+    "wellbeing": _l("Family and psychosocial wellbeing"),
+    "other": _l("Other"),
+}
+
+OBSERVED_STATUS_LABELS = {
+    "operating": _l("Operating"),
+    "paused": _l("Paused"),
+    "closed": _l("Closed"),
+    "not_started": _l("Not started yet"),
+}
+
+ACTION_OWNER_LABELS = {
+    "returnee": _l("The returnee"),
+    "mentor": _l("The mentor"),
+    "other": _l("Someone else"),
+}
+
+DUE_REASON_LABELS = {
+    "routine": _l("routine visit"),
+    "young_business": _l("young business: monthly"),
+    "arrears": _l("loan in arrears"),
+    "revenue": _l("revenue below 60% of the plan twice"),
+    "wellbeing": _l("wellbeing score falling"),
+    "paused": _l("business paused"),
+    "agreed": _l("agreed at the last visit"),
+}
+
 COLLATERAL_LABELS = {
     "financed_only": _l("The financed business only"),
     "none_up_to_100m": _l("No additional collateral up to Rp 100 juta"),
@@ -362,6 +409,11 @@ _CODE_LABELS = {
     "collectibility": COLLECTIBILITY_LABELS,
     "check": CHECK_LABELS,
     "collateral": COLLATERAL_LABELS,
+    "visit_mode": VISIT_MODE_LABELS,
+    "visit_topic": VISIT_TOPIC_LABELS,
+    "observed_status": OBSERVED_STATUS_LABELS,
+    "action_owner": ACTION_OWNER_LABELS,
+    "due_reason": DUE_REASON_LABELS,
 }
 
 

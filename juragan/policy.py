@@ -43,6 +43,13 @@ class Action(enum.StrEnum):
     OPEN_BUSINESS = "business.open"  # on a plan
     VIEW_BUSINESS = "business.view"
     CHANGE_BUSINESS = "business.change"
+    ASSIGN_MENTORS = "mentoring.assign"
+    SET_CADENCE = "mentoring.cadence"
+    LOG_VISIT = "visit.log"  # on a returnee
+    VIEW_VISITS = "visit.view"  # on a returnee
+    WELLBEING_CHECK = "visit.wellbeing"  # on a returnee
+    CLOSE_ACTION = "visit.close_action"  # on a returnee
+    SELF_REPORT = "business.self_report"  # on a business
     VIEW_KUR_RULES = "kur.rules"
     LIST_LOANS = "loan.list"
     IMPORT_PAYMENTS = "loan.import_payments"
@@ -86,6 +93,8 @@ OBJECTLESS_RULES: Mapping[Action, frozenset[Role]] = {
     Action.VIEW_KUR_RULES: frozenset({Role.ADMIN, Role.OFFICIAL, Role.BANK_OFFICER}),
     Action.LIST_LOANS: frozenset({Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER}),
     Action.IMPORT_PAYMENTS: frozenset({Role.BANK_OFFICER}),
+    Action.ASSIGN_MENTORS: frozenset({Role.OFFICIAL}),
+    Action.SET_CADENCE: frozenset({Role.OFFICIAL}),
 }
 
 _RETURNEE_VIEWERS = {
@@ -168,6 +177,12 @@ OBJECT_RULES: Mapping[Action, Mapping[Role, set[Relation]]] = {
     Action.RECORD_PAYMENT: _BANK,
     Action.RESTRUCTURE_LOAN: _BANK,
     Action.WRITE_OFF_LOAN: _BANK,
+    # Mentoring: the caseload's mentor records; officials of the region follow.
+    Action.LOG_VISIT: {Role.MENTOR: {Relation.CASELOAD}},
+    Action.WELLBEING_CHECK: {Role.MENTOR: {Relation.CASELOAD}},
+    Action.VIEW_VISITS: _CARERS,
+    Action.CLOSE_ACTION: _AUTHORS,
+    Action.SELF_REPORT: {Role.RETURNEE: {Relation.OWN}},
 }
 
 #: The loan states in which each loan action is possible at all.

@@ -7,8 +7,8 @@ from flask_login import current_user
 from juragan.blueprints.main import bp
 from juragan.extensions import db
 from juragan.models import Role, utcnow
+from juragan.reports import caseload, overview
 from juragan.reports import loans as loan_reports
-from juragan.reports import overview
 from juragan.services import loans
 
 
@@ -30,9 +30,12 @@ def home():
             missing=loans.missing_documents(loan) if loan else [],
         )
     if role == Role.MENTOR:
+        today = utcnow().date()
         return render_template(
             "main/home_mentor.html",
-            caseload=overview.caseload(session, current_user),
+            work=caseload.work_list(session, current_user, today),
+            actions=caseload.open_actions(session, current_user),
+            today=today,
             total=overview.count_returnees(session, current_user),
             awaiting_review=overview.plans_in_state(session, current_user, "submitted"),
             arrears=len(

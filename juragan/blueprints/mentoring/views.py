@@ -1,0 +1,284 @@
+import secrets
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from juragan.access import load_or_404, requires
+from juragan.blueprints.auth.forms import EmptyForm
+from juragan.blueprints.mentoring import bp
+from juragan.blueprints.mentoring.forms import (
+    AssignForm,
+    CadenceForm,
+    SelfReportForm,
+    VisitForm,
+    wellbeing_form,
+)
+from juragan.errors import DomainError
+from juragan.extensions import db
+from juragan.forms import attach_error
+from juragan.models import (
+    ActionItem,
+    Business,
+    BusinessReport,
+    CaseAssignment,
+    Returnee,
+    Role,
+    User,
+    Visit,
+    VisitPhoto,
+    WellbeingCheck,
+    utcnow,
+)
+from juragan.policy import Action, region_clause, scoped
+from juragan.services import mentoring
+from juragan.services import plans as plan_service
+from juragan.services.mentoring import ActionData, Upload, VisitData
+from juragan.visit_schedule import Cadence
+from juragan.wellbeing import QUESTIONS
+
+
+def _storage() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "visits"
+
+
+@bp.route("/assign", methods=["GET", "POST"])
+@requires(Action.ASSIGN_MENTORS)
+def assign():
+    """Officials put returnees of their region in a mentor's caseload."""
+    show = request.args.get("show", "unassigned")
+    stmt = scoped(select(Returnee), current_user, Returnee).order_by(Returnee.full_name)
+    if show == "unassigned":
+        stmt = stmt.where(Returnee.mentor_id.is_(None))
+    returnees = db.session.scalars(stmt.limit(300)).all()
+    mentors = db.session.scalars(
+        select(User).where(User.role == Role.MENTOR, User.is_active_account,
+                           region_clause(current_user, User.scope_province_code,
+                                         User.scope_regency_code))
+        .order_by(User.full_name)
+    ).all()  # fmt: skip
+    form = AssignForm()
+    form.returnee_ids.choices = [
+        (r.id, f"{r.full_name} · {r.regency.name}"
+               + (f" · {r.mentor.full_name}" if r.mentor else "")) for r in returnees
+    ]  # fmt: skip
+    form.mentor_id.choices = [(m.id, m.full_name) for m in mentors]
+    if form.validate_on_submit():
+        chosen = [r for r in returnees if r.id in set(form.returnee_ids.data or [])]
+        mentor = next((m for m in mentors if m.id == form.mentor_id.data), None)
+        try:
+            if mentor is None:
+                raise DomainError("mentor_id", _("Choose a mentor."))
+            changed = mentoring.assign(db.session, current_user, chosen, mentor,
+                                       form.reason.data, utcnow())  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(n)s returnees assigned to %(name)s.", n=changed, name=mentor.full_name),
+                  "success")  # fmt: skip
+            return redirect(url_for("mentoring.assign", show=show))
+    return render_template("mentoring/assign.html", form=form, show=show)
+
+
+@bp.route("/cadence", methods=["GET", "POST"])
+@requires(Action.SET_CADENCE)
+def cadence():
+    province = current_user.scope_province_code
+    current = mentoring.cadence_for(db.session, province)
+    form = CadenceForm(data=vars(current) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            mentoring.set_cadence(db.session, current_user, province, Cadence(
+                form.early_days.data, form.early_months.data or 0,
+                form.steady_days.data, form.risk_days.data))  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Visit cadence saved."), "success")
+            return redirect(url_for("mentoring.cadence"))
+    return render_template("mentoring/cadence.html", form=form)
+
+
+def _series(returnee: Returnee):
+    """Monthly figures of the returnee's businesses: visits, self-reports, plan."""
+    rows = []
+    for business in db.session.scalars(
+        select(Business).where(Business.returnee_id == returnee.id)
+    ):
+        planned = plan_service.figures_of(business.plan).months if business.plan else []
+        reports = db.session.scalars(
+            select(BusinessReport).where(BusinessReport.business_id == business.id)
+            .order_by(BusinessReport.month.desc(), BusinessReport.source)
+        ).all()  # fmt: skip
+        for report in reports:
+            index = ((report.month.year - business.opened_on.year) * 12
+                     + report.month.month - business.opened_on.month)  # fmt: skip
+            plan = planned[index].sales_idr if 0 <= index < len(planned) else None
+            rows.append((business, report, plan))
+    return rows
+
+
+@bp.route("/returnees/<int:returnee_id>")
+@login_required
+def returnee_case(returnee_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.VIEW_VISITS)
+    visits = db.session.scalars(
+        select(Visit).where(Visit.returnee_id == returnee.id)
+        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+    ).all()  # fmt: skip
+    checks = db.session.scalars(
+        select(WellbeingCheck).where(WellbeingCheck.returnee_id == returnee.id)
+        .order_by(WellbeingCheck.taken_on.desc())
+    ).all()  # fmt: skip
+    history = db.session.scalars(
+        select(CaseAssignment).where(CaseAssignment.returnee_id == returnee.id)
+        .order_by(CaseAssignment.assigned_at.desc())
+    ).all()  # fmt: skip
+    actions = db.session.scalars(
+        select(ActionItem).where(ActionItem.returnee_id == returnee.id)
+        .order_by(ActionItem.closed_at.is_not(None), ActionItem.due_on)
+    ).all()  # fmt: skip
+    return render_template(
+        "mentoring/returnee.html", returnee=returnee, visits=visits, checks=checks,
+        history=history, actions=actions, series=_series(returnee), button=EmptyForm(),
+        saved_key=request.args.get("saved"), questions=QUESTIONS,
+    )  # fmt: skip
+
+
+def _visit_data(form: VisitForm) -> VisitData:
+    return VisitData(
+        idempotency_key=form.idempotency_key.data or "",
+        visited_on=form.visited_on.data, mode=form.mode.data,
+        duration_minutes=form.duration_minutes.data, business_status=form.business_status.data,
+        topics=form.topics.data or [], observations=form.observations.data,
+        revenue_last_month_idr=form.revenue_last_month_idr.data,
+        workers_family=form.workers_family.data or 0, workers_paid=form.workers_paid.data or 0,
+        problems=form.problems.data, next_visit_on=form.next_visit_on.data,
+        location_consent=form.location_consent.data, latitude=form.latitude.data,
+        longitude=form.longitude.data,
+        actions=[ActionData(e.form.description.data, e.form.owner.data, e.form.due_on.data)
+                 for e in form.actions.entries],
+    )  # fmt: skip
+
+
+@bp.route("/returnees/<int:returnee_id>/visit", methods=["GET", "POST"])
+@login_required
+def log_visit(returnee_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.LOG_VISIT)
+    form = VisitForm()
+    if request.method == "GET":
+        # A fresh key per form: a resubmission of this same visit is stored once.
+        form.idempotency_key.data = secrets.token_urlsafe(24)
+        form.visited_on.data = utcnow().date()
+        for _row in range(3):
+            form.actions.append_entry()
+    elif form.validate_on_submit():
+        now = utcnow()
+        uploads = [Upload(f.filename or "", f.read()) for f in (form.photos.data or [])
+                   if getattr(f, "filename", None)]  # fmt: skip
+        try:
+            visit, created = mentoring.record_visit(
+                db.session, current_user, returnee, _visit_data(form), uploads,
+                _storage(), now.date(), now,
+            )  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Visit saved.") if created else _("This visit was saved already."),
+                  "success")  # fmt: skip
+            return redirect(url_for("mentoring.returnee_case", returnee_id=returnee.id,
+                                    saved=visit.idempotency_key))  # fmt: skip
+    return render_template("mentoring/visit_form.html", returnee=returnee, form=form)
+
+
+@bp.route("/returnees/<int:returnee_id>/wellbeing", methods=["GET", "POST"])
+@login_required
+def wellbeing(returnee_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.WELLBEING_CHECK)
+    form = wellbeing_form(request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        form.taken_on.data = utcnow().date()
+    if form.validate_on_submit():
+        answers = {q.code: getattr(form, q.code).data for q in QUESTIONS}
+        try:
+            check = mentoring.record_wellbeing(db.session, returnee, answers,
+                                               form.taken_on.data, utcnow().date())  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("Wellbeing check saved: overall %(score)s.", score=check.overall),
+                "success",
+            )
+            return redirect(url_for("mentoring.returnee_case", returnee_id=returnee.id))
+    return render_template("mentoring/wellbeing.html", returnee=returnee, form=form,
+                           questions=QUESTIONS)  # fmt: skip
+
+
+@bp.route("/actions/<int:item_id>/close", methods=["POST"])
+@login_required
+def close_action(item_id: int):
+    item = db.session.get(ActionItem, item_id)
+    if item is None:
+        abort(404)
+    returnee = load_or_404(Returnee, item.returnee_id, Action.CLOSE_ACTION)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    mentoring.close_action(db.session, current_user, item, utcnow())
+    db.session.commit()
+    flash(_("Action item closed."), "success")
+    return redirect(url_for("mentoring.returnee_case", returnee_id=returnee.id))
+
+
+@bp.route("/photos/<int:photo_id>")
+@login_required
+def photo(photo_id: int):
+    found = db.session.get(VisitPhoto, photo_id)
+    if found is None:
+        abort(404)
+    load_or_404(Returnee, found.visit.returnee_id, Action.VIEW_VISITS)
+    path = _storage() / found.stored_name
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=found.content_type, max_age=0)
+
+
+@bp.route("/businesses/<int:business_id>/report", methods=["GET", "POST"])
+@login_required
+def self_report(business_id: int):
+    business = load_or_404(Business, business_id, Action.SELF_REPORT)
+    form = SelfReportForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            mentoring.self_report(db.session, current_user, business, form.month.data,
+                                  form.status.data, form.revenue_idr.data,
+                                  form.workers_family.data or 0, form.workers_paid.data or 0,
+                                  now.date(), now)  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you: the figures are saved."), "success")
+            return redirect(url_for("plans.view_business", business_id=business.id))
+    return render_template("mentoring/self_report.html", business=business, form=form)
