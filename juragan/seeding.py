@@ -32,6 +32,7 @@ from juragan.identifiers import FEMALE_DAY_OFFSET
 from juragan.models import (
     Business,
     BusinessPlan,
+    BusinessReport,
     BusinessStatusChange,
     CapitalItem,
     FundingSource,
@@ -47,6 +48,7 @@ from juragan.models import (
     Role,
     Training,
     User,
+    Visit,
     utcnow,
 )
 from juragan.seeding_loans import (
@@ -54,6 +56,7 @@ from juragan.seeding_loans import (
     seed_demo_loans,
     seed_demo_placement_loan,
 )
+from juragan.seeding_mentoring import seed_demo_visits, visit_rows
 from juragan.seeding_plans import (
     content_of_drawn,
     synthetic_nib,
@@ -796,6 +799,13 @@ def seed_demo(
         storage = Path(uploads or current_app.config["UPLOAD_FOLDER"]) / "loans"
         seed_demo_loans(session, users, rng, today, storage)
         seed_demo_placement_loan(session, users, rng, today, storage)
+        seed_demo_visits(
+            session,
+            users,
+            rng,
+            today,
+            Path(uploads or current_app.config["UPLOAD_FOLDER"]) / "visits",
+        )
         session.flush()
     return users
 
@@ -862,6 +872,16 @@ _PAYMENT_COLUMNS = (
     "reference",
     "recorded_at",
 )
+_VISIT_COLUMNS = (
+    "id", "returnee_id", "business_id", "mentor_id", "visited_on", "mode",
+    "duration_minutes", "location_consent", "latitude", "longitude", "topics",
+    "observations", "business_status", "revenue_last_month_idr", "workers_family",
+    "workers_paid", "problems", "next_visit_on", "idempotency_key", "created_at",
+)  # fmt: skip
+_REPORT_COLUMNS = (
+    "id", "business_id", "month", "source", "status", "revenue_idr", "workers_family",
+    "workers_paid", "visit_id", "reported_at",
+)  # fmt: skip
 #: In insertion order: every table after the ones it points at.
 _TABLES = (
     (Returnee, _RETURNEE_COLUMNS), (Placement, _PLACEMENT_COLUMNS),
@@ -871,9 +891,11 @@ _TABLES = (
     (Business, _BUSINESS_COLUMNS), (BusinessStatusChange, _CHANGE_COLUMNS),
     (LoanApplication, _LOAN_COLUMNS), (LoanTransition, _TRANSITION_COLUMNS),
     (Instalment, _INSTALMENT_COLUMNS), (Payment, _PAYMENT_COLUMNS),
+    (Visit, _VISIT_COLUMNS), (BusinessReport, _REPORT_COLUMNS),
 )  # fmt: skip
 _LOAN_MODELS = {"loan": LoanApplication, "transition": LoanTransition,
-                "instalment": Instalment, "payment": Payment}  # fmt: skip
+                "instalment": Instalment, "payment": Payment,
+                "visit": Visit, "report": BusinessReport}  # fmt: skip
 #: Tables whose rows carry their own id (the projection's key is plan and month).
 _WITH_IDS = tuple(model for model, columns in _TABLES if columns[0] == "id")
 
@@ -985,6 +1007,13 @@ class _Batches:
             row, {**values, "id": plan_id}, kur, self.people.as_of, self.people.now,
         )  # fmt: skip
         for name, rows in (loan or {}).items():
+            batch[_LOAN_MODELS[name]].extend(rows)
+        visits = visit_rows(
+            self.people.rng, lambda name: self._next(_LOAN_MODELS[name]), returnee_id,
+            row, drawn["changes"], [m[1] for m in drawn["months"]], self.people.as_of,
+            self.people.now,
+        )  # fmt: skip
+        for name, rows in visits.items():
             batch[_LOAN_MODELS[name]].extend(rows)
 
 

@@ -358,7 +358,8 @@ def test_generated_loans_have_every_state_and_honest_repayments(db):
     generated = db.session.scalars(select(LoanApplication)).all()
     assert len(generated) > 30
     states = Counter(loan.status for loan in generated)
-    assert {"repaying", "rejected", "submitted"} <= set(states)
+    assert {"repaying", "rejected"} <= set(states)
+    assert set(states) & {"draft", "submitted", "verified"}  # some still in progress
     approved = sum(n for s, n in states.items() if s not in
                    ("draft", "submitted", "verified", "rejected", "withdrawn"))  # fmt: skip
     assert 0.6 < approved / (approved + states["rejected"]) < 0.98
@@ -381,3 +382,19 @@ def test_generated_loans_have_every_state_and_honest_repayments(db):
     ratio = npl_ratio(standings)
     assert ratio is not None
     assert ratio < Decimal("0.15")  # most borrowers pay
+
+
+def test_generated_visits_follow_the_businesses(db):
+    from juragan.models import Business, BusinessReport, Visit
+
+    generate_returnees(db.session, 600, seed=9, batch_size=250)
+    visits = db.session.scalars(select(Visit)).all()
+    opened = {b.id: b for b in db.session.scalars(select(Business))}
+    assert visits
+    assert all(v.business_id in opened for v in visits)
+    assert all(v.visited_on >= opened[v.business_id].opened_on for v in visits)
+    assert all(v.visited_on <= date.today() for v in visits)
+    reports = db.session.scalars(select(BusinessReport)).all()
+    assert reports
+    assert all(r.source == "visit" and r.month.day == 1 for r in reports)
+    assert {v.business_status for v in visits} <= {"operating", "paused", "closed"}

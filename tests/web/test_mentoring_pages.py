@@ -1,0 +1,134 @@
+"""Mentoring pages: assigning, the work list, logging visits, wellbeing, self-reports."""
+
+import io
+from datetime import date, timedelta
+
+from PIL import Image
+from sqlalchemy import select
+
+from juragan.models import BusinessReport, Visit, WellbeingCheck, utcnow
+from juragan.wellbeing import QUESTIONS
+from tests.factories import login
+
+
+def visit_form(**overrides):
+    today = utcnow().date()
+    form = {
+        "idempotency_key": "abc123", "visited_on": today.isoformat(), "mode": "business",
+        "duration_minutes": "40", "topics": ["bookkeeping", "marketing"],
+        "observations": "Warung ramai pagi hari.", "business_status": "operating",
+        "revenue_last_month_idr": "7.500.000", "workers_family": "1", "workers_paid": "0",
+        "actions-0-description": "Catat penjualan harian", "actions-0-owner": "returnee",
+        "actions-0-due_on": (today + timedelta(days=14)).isoformat(),
+        "next_visit_on": (today + timedelta(days=30)).isoformat(),
+    }  # fmt: skip
+    form.update(overrides)
+    return form
+
+
+def test_official_assigns_within_the_region(client, db, cast):
+    login(client, cast.official_province.username)
+    page = client.get("/mentoring/assign")
+    assert cast.neighbour.full_name in page.text
+    assert cast.far_away.full_name not in page.text  # Central Java
+    response = client.post("/mentoring/assign?show=unassigned", data={
+        "returnee_ids": [str(cast.neighbour.id)], "mentor_id": str(cast.other_mentor.id),
+    })  # fmt: skip
+    assert response.status_code == 302
+    db.session.refresh(cast.neighbour)
+    assert cast.neighbour.mentor_id == cast.other_mentor.id
+    client.post("/logout")
+    login(client, cast.mentor.username)
+    assert client.get("/mentoring/assign").status_code == 403
+
+
+def test_mentor_logs_a_visit_once_and_it_shows_everywhere(client, db, cast):
+    login(client, cast.mentor.username)
+    home = client.get("/")
+    assert cast.returnee.full_name in home.text
+    assert "belum pernah dikunjungi" in home.text
+    form = client.get(f"/mentoring/returnees/{cast.returnee.id}/visit")
+    assert 'name="idempotency_key"' in form.text
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), (0, 128, 0)).save(photo, "PNG")
+    photo.seek(0)
+    response = client.post(f"/mentoring/returnees/{cast.returnee.id}/visit",
+                           data={**visit_form(), "photos": [(photo, "warung.png")]})  # fmt: skip
+    assert response.status_code == 302
+    assert "saved=abc123" in response.location
+    again = client.post(f"/mentoring/returnees/{cast.returnee.id}/visit", data=visit_form(),
+                        follow_redirects=True)  # fmt: skip
+    assert "Kunjungan ini sudah tersimpan sebelumnya." in again.text
+    [visit] = db.session.scalars(select(Visit)).all()
+    assert visit.topics == ["bookkeeping", "marketing"]
+    page = client.get(f"/mentoring/returnees/{cast.returnee.id}")
+    assert "Catat penjualan harian" in page.text
+    assert "Warung ramai pagi hari." in page.text
+    photo_id = visit.photos[0].id
+    with client.get(f"/mentoring/photos/{photo_id}") as served:
+        assert served.mimetype == "image/png"
+    home = client.get("/")
+    assert "kunjungan terakhir" in home.text
+    client.post("/logout")
+    login(client, cast.official_other.username)
+    assert client.get(f"/mentoring/photos/{photo_id}").status_code == 404
+
+
+def test_bad_visit_is_shown_at_the_fields(client, db, cast):
+    login(client, cast.mentor.username)
+    future = (utcnow().date() + timedelta(days=2)).isoformat()
+    page = client.post(f"/mentoring/returnees/{cast.returnee.id}/visit",
+                       data=visit_form(visited_on=future, next_visit_on=future))  # fmt: skip
+    assert page.status_code == 200
+    assert "Tanggal kunjungan tidak boleh di masa depan." in page.text
+    assert db.session.scalar(select(Visit)) is None
+
+
+def test_only_the_caseload_mentor_logs_visits(client, db, cast):
+    for role, expected in (("other_mentor", 404), ("official_regency", 403),
+                           ("returnee_user", 403), ("bank_officer", 403)):  # fmt: skip
+        login(client, cast.user(role).username)
+        response = client.post(f"/mentoring/returnees/{cast.returnee.id}/visit",
+                               data=visit_form(idempotency_key=role))  # fmt: skip
+        assert response.status_code == expected, role
+        client.post("/logout")
+    assert db.session.scalar(select(Visit)) is None
+
+
+def test_wellbeing_check_through_the_page(client, db, cast):
+    login(client, cast.mentor.username)
+    data = {q.code: "4" for q in QUESTIONS}
+    data["debt"] = data["distress"] = data["migrate"] = "2"
+    data["taken_on"] = utcnow().date().isoformat()
+    page = client.post(f"/mentoring/returnees/{cast.returnee.id}/wellbeing", data=data,
+                       follow_redirects=True)  # fmt: skip
+    assert "keseluruhan 0.750" in page.text
+    check = db.session.scalar(select(WellbeingCheck))
+    assert str(check.overall) == "0.750"
+
+
+def test_returnee_reports_a_month(client, db, cast, make_plan):
+    from juragan.services import businesses
+    from juragan.services.businesses import BusinessData
+
+    plan = make_plan(cast.returnee, cast.returnee_user, status="ready")
+    now = utcnow()
+    business = businesses.open_business(db.session, cast.returnee_user, plan,
+                                        BusinessData(date(2026, 1, 5)), now.date(), now)  # fmt: skip
+    db.session.commit()
+    login(client, cast.returnee_user.username)
+    response = client.post(f"/mentoring/businesses/{business.id}/report", data={
+        "month": "2026-03", "status": "operating", "revenue_idr": "6.000.000",
+        "workers_family": "1", "workers_paid": "1",
+    })  # fmt: skip
+    assert response.status_code == 302
+    report = db.session.scalar(select(BusinessReport))
+    assert (report.month, report.source, report.revenue_idr) == (
+        date(2026, 3, 1),
+        "self",
+        6_000_000,
+    )
+    client.post("/logout")
+    login(client, cast.mentor.username)
+    assert client.post(f"/mentoring/businesses/{business.id}/report",
+                       data={"month": "2026-04"}).status_code == 403  # fmt: skip
