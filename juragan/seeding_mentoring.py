@@ -18,6 +18,13 @@ from dateutil.relativedelta import relativedelta
 HISTORY_MONTHS = 12
 TOPIC_CHOICES = ("bookkeeping", "marketing", "product_quality", "permits",
                  "financial_literacy", "loan_repayment", "wellbeing")  # fmt: skip
+ACTIONS = (
+    "Catat penjualan setiap hari",
+    "Urus NIB lewat OSS",
+    "Foto produk untuk dijual di WhatsApp",
+    "Bandingkan harga tiga pemasok",
+    "Pisahkan uang usaha dan uang rumah",
+)
 OBSERVATIONS = (
     "Pembeli tetap datang setiap pagi.",
     "Stok cukup; pencatatan sudah rapi.",
@@ -149,16 +156,25 @@ def seed_demo_visits(session: Any, users: dict[str, Any], rng: random.Random,
             history = [{
                 "visited_on": today - timedelta(days=days), "mode": "home",
                 "duration_minutes": 45, "topics": ["financial_literacy"],
-                "observations": OBSERVATIONS[index % len(OBSERVATIONS)],
+                "observations": "Sedang menyusun rencana usaha dan menghitung modal.",
                 "business_status": "not_started", "revenue_last_month_idr": None,
                 "workers_family": 0, "workers_paid": 0,
-            } for days in ((170, 80) if index % 3 else (200,))]  # fmt: skip
+            } for days in ((100, 20) if index % 3 else (200,))]  # fmt: skip
+        if history and index % 3 and (today - history[-1]["visited_on"]).days > 25:
+            # Most of the caseload was seen recently; every third person is overdue.
+            history.append(
+                {
+                    **history[-1],
+                    "visited_on": today - timedelta(days=rng.randint(3, 20)),
+                    "observations": OBSERVATIONS[(index + 1) % len(OBSERVATIONS)],
+                }
+            )
         for number, values in enumerate(history):
             last = number == len(history) - 1
             data = VisitData(
                 idempotency_key=f"demo-{returnee.id}-{number}",
                 next_visit_on=values["visited_on"] + timedelta(days=30) if last else None,
-                actions=[ActionData("Catat penjualan setiap hari", "returnee",
+                actions=[ActionData(ACTIONS[index % len(ACTIONS)], "returnee",
                                     values["visited_on"] + timedelta(days=21))] if last else [],
                 **values,
             )  # fmt: skip
@@ -173,7 +189,7 @@ def seed_demo_visits(session: Any, users: dict[str, Any], rng: random.Random,
             for code in ("debt", "distress", "migrate"):
                 first[code], second[code] = 2, (3 if index % 4 == 0 else 2)
             mentoring.record_wellbeing(session, returnee, first,
-                                       history[0]["visited_on"], today)  # fmt: skip
+                                       history[0]["visited_on"] - timedelta(days=90), today)  # fmt: skip
             mentoring.record_wellbeing(session, returnee, second,
                                        history[-1]["visited_on"], today)  # fmt: skip
     return count

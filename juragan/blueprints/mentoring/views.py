@@ -143,7 +143,7 @@ def returnee_case(returnee_id: int):
     ).all()  # fmt: skip
     checks = db.session.scalars(
         select(WellbeingCheck).where(WellbeingCheck.returnee_id == returnee.id)
-        .order_by(WellbeingCheck.taken_on.desc())
+        .order_by(WellbeingCheck.taken_on.desc(), WellbeingCheck.id.desc())
     ).all()  # fmt: skip
     history = db.session.scalars(
         select(CaseAssignment).where(CaseAssignment.returnee_id == returnee.id)
