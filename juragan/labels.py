@@ -345,7 +345,7 @@ DUE_REASON_LABELS = {
     "routine": _l("routine visit"),
     "young_business": _l("young business: monthly"),
     "arrears": _l("loan in arrears"),
-    "revenue": _l("revenue below 60% of the plan twice"),
+    "revenue": _l("revenue twice below 60%"),
     "wellbeing": _l("wellbeing score falling"),
     "paused": _l("business paused"),
     "agreed": _l("agreed at the last visit"),

@@ -63,3 +63,13 @@ def test_source_strings_are_all_extracted():
         if message
     }
     assert found <= template_ids(), sorted(found - template_ids())
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_catalogues_compile_cleanly(locale):
+    """The checks `pybabel compile` runs: a format mismatch would stop `make`."""
+    problems = [
+        (message.id, [str(error) for error in errors])
+        for message, errors in catalogue(locale).check()
+    ]
+    assert problems == []
