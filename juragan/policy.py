@@ -47,6 +47,7 @@ class Action(enum.StrEnum):
     SET_CADENCE = "mentoring.cadence"
     LOG_VISIT = "visit.log"  # on a returnee
     VIEW_VISITS = "visit.view"  # on a returnee
+    VIEW_JOURNEY = "returnee.journey"
     WELLBEING_CHECK = "visit.wellbeing"  # on a returnee
     CLOSE_ACTION = "visit.close_action"  # on a returnee
     SELF_REPORT = "business.self_report"  # on a business
@@ -181,6 +182,7 @@ OBJECT_RULES: Mapping[Action, Mapping[Role, set[Relation]]] = {
     Action.LOG_VISIT: {Role.MENTOR: {Relation.CASELOAD}},
     Action.WELLBEING_CHECK: {Role.MENTOR: {Relation.CASELOAD}},
     Action.VIEW_VISITS: _CARERS,
+    Action.VIEW_JOURNEY: _CARERS,
     Action.CLOSE_ACTION: _AUTHORS,
     Action.SELF_REPORT: {Role.RETURNEE: {Relation.OWN}},
 }

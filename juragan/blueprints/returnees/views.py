@@ -339,3 +339,23 @@ def delete_training(returnee_id: int, training_id: int):
     db.session.commit()
     flash(_("Training deleted."), "success")
     return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
+
+
+@bp.route("/<int:returnee_id>/journey")
+@login_required
+def journey(returnee_id: int):
+    """One timeline from departure abroad to the business today."""
+    from flask import g
+
+    from juragan.reports import journey as journey_report
+
+    returnee = load_or_404(Returnee, returnee_id, Action.VIEW_JOURNEY)
+    found = journey_report.build(db.session, returnee, utcnow().date())
+    charts = {
+        "timeline": journey_report.timeline_figure(found),
+        "revenue": journey_report.revenue_figure(found),
+        "balance": journey_report.balance_figure(found),
+    }
+    g.has_charts = any(charts.values())
+    return render_template("returnees/journey.html", returnee=returnee, journey=found,
+                           charts=charts)  # fmt: skip
