@@ -204,7 +204,7 @@ def timeline_figure(journey: Journey) -> str | None:
             orientation="h", marker_color=segment.colour, showlegend=False,
             # Short stretches (a month of repayment) carry no text; hover tells.
             text=[segment.label if (segment.end - segment.start).days >= 120 else ""],
-            textposition="inside", insidetextanchor="middle",
+            textposition="inside", insidetextanchor="middle", textangle=0,
             hovertext=[f"{segment.label}<br>{segment.hover}"], hoverinfo="text",
         )  # fmt: skip
     if journey.markers:
@@ -218,10 +218,10 @@ def timeline_figure(journey: Journey) -> str | None:
     lanes = journey.lanes
     figure.update_layout(
         title=_("The journey"), barmode="overlay", separators=",.",
-        height=140 + 55 * len(lanes), margin={"l": 100, "r": 20, "t": 50, "b": 40},
+        height=140 + 55 * len(lanes), margin={"l": 10, "r": 10, "t": 50, "b": 40},
         xaxis={"type": "date", "title": _("Date")},
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(lanes)),
-               "title": ""},
+               "title": "", "automargin": True},
     )  # fmt: skip
     return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
 
