@@ -128,6 +128,7 @@ def _web_actor() -> audit.Actor | None:
 def register_blueprints(app: Flask) -> None:
     from juragan.blueprints.admin import bp as admin_bp
     from juragan.blueprints.auth import bp as auth_bp
+    from juragan.blueprints.dashboards import bp as dashboards_bp
     from juragan.blueprints.errors import register_error_handlers
     from juragan.blueprints.loans import bp as loans_bp
     from juragan.blueprints.main import bp as main_bp
@@ -143,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
         plans_bp,
         loans_bp,
         mentoring_bp,
+        dashboards_bp,
         admin_bp,
         reference_bp,
     ):

@@ -51,6 +51,7 @@ class Action(enum.StrEnum):
     WELLBEING_CHECK = "visit.wellbeing"  # on a returnee
     CLOSE_ACTION = "visit.close_action"  # on a returnee
     SELF_REPORT = "business.self_report"  # on a business
+    VIEW_DASHBOARD = "dashboard.view"
     VIEW_KUR_RULES = "kur.rules"
     LIST_LOANS = "loan.list"
     IMPORT_PAYMENTS = "loan.import_payments"
@@ -95,6 +96,7 @@ OBJECTLESS_RULES: Mapping[Action, frozenset[Role]] = {
     Action.LIST_LOANS: frozenset({Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER}),
     Action.IMPORT_PAYMENTS: frozenset({Role.BANK_OFFICER}),
     Action.ASSIGN_MENTORS: frozenset({Role.OFFICIAL}),
+    Action.VIEW_DASHBOARD: frozenset({Role.OFFICIAL}),
     Action.SET_CADENCE: frozenset({Role.OFFICIAL}),
 }
 

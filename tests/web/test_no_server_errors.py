@@ -39,7 +39,7 @@ def world(db, cast, make_loan, tmp_path, app):
         "photo_id": visit.photos[0].id, "user_id": cast.mentor.id,
         "placement_id": 999_999, "training_id": 999_999, "kind": "csv",
         "section": "market", "province_code": "35", "token": "not-a-token",
-        "comment_id": 999_999, "item_id": 999_999,
+        "comment_id": 999_999, "item_id": 999_999, "name": "countries",
     }  # fmt: skip
 
 
