@@ -84,7 +84,9 @@ def _bar(title: str, labels: list[str], values: list[int], axis: str) -> str:
         go.Bar(x=values, y=labels, orientation="h", marker_color="#0f6b4f")
     )
     figure.update_layout(title=title, separators=",.", height=120 + 26 * max(len(labels), 1),
-                         xaxis={"title": axis, "tickformat": ",d"},
+                         # Whole numbers: no tick may fall between two of them.
+                         xaxis={"title": axis, "tickformat": ",d", "tick0": 0,
+                                "dtick": max(1, -(-max(values, default=1) // 5))},
                          yaxis={"autorange": "reversed", "automargin": True},
                          margin={"l": 10, "r": 10, "t": 50, "b": 40})  # fmt: skip
     return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
