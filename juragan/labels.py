@@ -351,6 +351,14 @@ DUE_REASON_LABELS = {
     "agreed": _l("agreed at the last visit"),
 }
 
+FUNNEL_LABELS = {
+    "returned": _l("Came home"),
+    "planned": _l("Wrote a business plan"),
+    "ready": _l("Plan ready for the bank"),
+    "opened": _l("Opened a business"),
+    "lasting": _l("Operating 12 months later"),
+}
+
 COLLATERAL_LABELS = {
     "financed_only": _l("The financed business only"),
     "none_up_to_100m": _l("No additional collateral up to Rp 100 juta"),
@@ -414,6 +422,7 @@ _CODE_LABELS = {
     "observed_status": OBSERVED_STATUS_LABELS,
     "action_owner": ACTION_OWNER_LABELS,
     "due_reason": DUE_REASON_LABELS,
+    "funnel": FUNNEL_LABELS,
 }
 
 

@@ -12,11 +12,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from juragan.models import (
     Business,
+    BusinessPlan,
+    BusinessStatusChange,
     Instalment,
     LoanApplication,
     Placement,
@@ -247,3 +249,48 @@ def by_sector(
 
 def as_rows(items: list[tuple[Any, ...]]) -> list[list[Any]]:
     return [list(item) for item in items]
+
+
+def _plus_months(column, months: int, dialect: str):
+    if dialect == "postgresql":
+        return column + text(f"interval '{int(months)} months'")
+    return func.date(column, f"+{int(months)} months")
+
+
+def funnel(
+    session: Session, user: User, filters: Filters, today: date
+) -> list[tuple[str, int]]:
+    """From return to a business still operating twelve months after it opened.
+
+    Stages, among people who came home: returned; wrote a business plan; had a plan
+    ready for the bank; opened a business (with or without a ready plan); had a
+    business operating twelve months after it opened (only businesses open for a
+    year or more can count).
+    """
+    dialect = session.get_bind().dialect.name
+    ids = returnee_ids(user, filters)
+    returned = exists().where(Placement.returnee_id == Returnee.id,
+                              Placement.return_date.is_not(None))  # fmt: skip
+    planned = exists().where(BusinessPlan.returnee_id == Returnee.id)
+    ready = exists().where(BusinessPlan.returnee_id == Returnee.id,
+                           BusinessPlan.status == "ready")  # fmt: skip
+    opened = exists().where(Business.returnee_id == Returnee.id)
+    anniversary = _plus_months(Business.opened_on, 12, dialect)
+    state_then = (select(BusinessStatusChange.to_status)
+                  .where(BusinessStatusChange.business_id == Business.id,
+                         BusinessStatusChange.changed_on <= anniversary)
+                  .order_by(BusinessStatusChange.changed_on.desc(),
+                            BusinessStatusChange.id.desc())
+                  .limit(1).correlate(Business).scalar_subquery())  # fmt: skip
+    lasting = exists().where(Business.returnee_id == Returnee.id,
+                             anniversary <= today, state_then == "operating")  # fmt: skip
+    base = Returnee.id.in_(ids)
+    row = session.execute(select(
+        func.count().filter(returned),
+        func.count().filter(and_(returned, planned)),
+        func.count().filter(and_(returned, planned, ready)),
+        func.count().filter(and_(returned, opened)),
+        func.count().filter(and_(returned, lasting)),
+    ).select_from(Returnee).where(base)).one()  # fmt: skip
+    names = ("returned", "planned", "ready", "opened", "lasting")
+    return list(zip(names, row, strict=True))

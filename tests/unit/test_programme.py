@@ -94,3 +94,34 @@ def test_a_loan_paid_off_early_leaves_the_npl(db, cast, make_loan):
     assert loan.status == "paid_off"
     assert figures.npl_ratio is None  # nothing outstanding
     assert figures.kur_disbursed == 1
+
+
+def test_funnel_counts_businesses_still_operating_a_year_on(db, cast, make_loan):
+    from juragan.reports.programme import funnel
+    from juragan.services import businesses
+
+    today = utcnow().date()
+    for person in (cast.returnee, cast.neighbour):
+        db.session.add(Placement(
+            returnee_id=person.id, country_code="HK", sector="domestic_worker",
+            agency_name="PT A", departure_date=date(2019, 1, 1), contract_months=24,
+            return_date=date(2021, 1, 1), return_reason="contract_completed",
+        ))  # fmt: skip
+    db.session.flush()
+    kept = make_loan(cast, status="draft")  # opens a business 400 days ago, ready plan
+    paused = make_loan(cast, status="draft", returnee=cast.neighbour)
+    business = paused.business
+    # Paused 100 days after opening, reopened after its anniversary.
+    businesses.change_status(db.session, cast.official_province, business, "paused",
+                             business.opened_on + timedelta(days=100), today, utcnow())  # fmt: skip
+    businesses.change_status(db.session, cast.official_province, business, "operating",
+                             business.opened_on + timedelta(days=380), today, utcnow())  # fmt: skip
+    db.session.commit()
+    assert kept.business.status == "operating"
+    stages = dict(funnel(db.session, cast.official_province, Filters(), today))
+    assert stages == {"returned": 2, "planned": 2, "ready": 2, "opened": 2, "lasting": 1}
+    # A year from opening is not yet reached 300 days ago: nobody counts as lasting.
+    earlier = dict(funnel(db.session, cast.official_province, Filters(),
+                          today - timedelta(days=300)))  # fmt: skip
+    assert earlier["lasting"] == 0
+    assert dict(funnel(db.session, cast.official_other, Filters(), today))["returned"] == 0

@@ -20,6 +20,9 @@ def test_officials_see_their_region_with_filters_in_the_url(
     assert csv.mimetype == "text/csv"
     assert "culinary,Warung makan atau katering,1,1" in csv.data.decode("utf-8-sig")
     assert client.get("/dashboard/countries.xlsx").data[:2] == b"PK"
+    funnel = client.get("/dashboard/funnel.csv").data.decode("utf-8-sig")
+    assert "lasting,Masih berjalan 12 bulan kemudian," in funnel
+    assert "Dari pulang sampai usaha yang bertahan" in page.text
     assert client.get("/dashboard/bogus.csv").status_code == 404
     assert client.get("/dashboard/?returned_from=not-a-date").status_code == 200
 

@@ -94,11 +94,13 @@ def _bar(title: str, labels: list[str], values: list[int], axis: str) -> str:
 
 def _tables(filters: Filters):
     locale = str(get_locale() or "id")
+    funnel_rows = [(code, code_label("funnel", code), n) for code, n in
+                   programme.funnel(db.session, current_user, filters, utcnow().date())]  # fmt: skip
     country_rows = [(code, country_name(code, locale), n)
                     for code, n in programme.by_country(db.session, current_user, filters)]  # fmt: skip
     sector_rows = [(code, code_label("business_line", code), n, operating)
                    for code, n, operating in programme.by_sector(db.session, current_user, filters)]  # fmt: skip
-    return country_rows, sector_rows
+    return funnel_rows, country_rows, sector_rows
 
 
 @bp.route("/")
@@ -107,8 +109,11 @@ def programme_dashboard():
     form = FilterForm(request.args)
     filters = _filters(form)
     figures = programme.headline(db.session, current_user, filters, utcnow().date())
-    country_rows, sector_rows = _tables(filters)
+    funnel_rows, country_rows, sector_rows = _tables(filters)
     charts = {
+        "funnel": _bar(_("From return to a lasting business"),
+                       [name for _c, name, _n in funnel_rows],
+                       [n for _c, _name, n in funnel_rows], _("Returnees")),
         "countries": _bar(_("Returnees by destination country"),
                           [name for _c, name, _n in country_rows[:15]],
                           [n for _c, _name, n in country_rows[:15]], _("Returnees")),
@@ -119,17 +124,22 @@ def programme_dashboard():
     g.has_charts = True
     args = {k: v for k, v in request.args.items() if v}
     return render_template("dashboards/programme.html", form=form, figures=figures,
-                           country_rows=country_rows, sector_rows=sector_rows,
+                           funnel_rows=funnel_rows, country_rows=country_rows,
+                           sector_rows=sector_rows,
                            charts=charts, args=args)  # fmt: skip
 
 
 @bp.route("/<name>.<kind>")
 @requires(Action.VIEW_DASHBOARD)
 def download(name: str, kind: str):
-    if name not in ("countries", "sectors") or kind not in ("csv", "xlsx"):
+    if name not in ("funnel", "countries", "sectors") or kind not in ("csv", "xlsx"):
         abort(404)
-    country_rows, sector_rows = _tables(_filters(FilterForm(request.args)))
-    if name == "countries":
+    funnel_rows, country_rows, sector_rows = _tables(_filters(FilterForm(request.args)))
+    if name == "funnel":
+        frame = pd.DataFrame(
+            funnel_rows, columns=[_("Code"), _("Stage"), _("Returnees")]
+        )
+    elif name == "countries":
         frame = pd.DataFrame(
             country_rows, columns=[_("Code"), _("Country"), _("Returnees")]
         )
