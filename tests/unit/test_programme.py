@@ -119,9 +119,17 @@ def test_funnel_counts_businesses_still_operating_a_year_on(db, cast, make_loan)
     db.session.commit()
     assert kept.business.status == "operating"
     stages = dict(funnel(db.session, cast.official_province, Filters(), today))
-    assert stages == {"returned": 2, "planned": 2, "ready": 2, "opened": 2, "lasting": 1}
+    assert stages == {
+        "returned": 2,
+        "planned": 2,
+        "ready": 2,
+        "opened": 2,
+        "lasting": 1,
+    }
     # A year from opening is not yet reached 300 days ago: nobody counts as lasting.
     earlier = dict(funnel(db.session, cast.official_province, Filters(),
                           today - timedelta(days=300)))  # fmt: skip
     assert earlier["lasting"] == 0
-    assert dict(funnel(db.session, cast.official_other, Filters(), today))["returned"] == 0
+    assert (
+        dict(funnel(db.session, cast.official_other, Filters(), today))["returned"] == 0
+    )
