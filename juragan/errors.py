@@ -15,15 +15,18 @@ class DomainError(Exception):
         super().__init__(message)
         self.field = field
         self.message = message
+        #: Every ``(field, message)`` pair; one here, several in ``FieldErrors``.
+        self.errors: list[tuple[str | None, str]] = [(field, message)]
 
 
 class FieldErrors(DomainError):
     """Several rules failed at once; each ``(field, message)`` goes beside its field."""
 
     def __init__(self, errors: Iterable[tuple[str | None, str]]) -> None:
-        self.errors = list(errors)
-        field, message = self.errors[0]
+        pairs = list(errors)
+        field, message = pairs[0]
         super().__init__(field, message)
+        self.errors = pairs
 
 
 class NotFound(DomainError):

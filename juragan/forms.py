@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import flask
 import flask_babel
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from wtforms import Form, IntegerField, SelectChoice, SelectField
 from wtforms.widgets import TextInput
 
-from juragan.errors import DomainError, FieldErrors
+from juragan.errors import DomainError
 from juragan.extensions import db
 from juragan.models import Province, Regency
 
@@ -77,17 +78,23 @@ class RegionSelectField(SelectField):
 
 def attach_error(form: Any, error: DomainError) -> None:
     """Show a service's error(s) beside their fields (or above the form)."""
-    errors = (
-        error.errors
-        if isinstance(error, FieldErrors)
-        else [(error.field, error.message)]
-    )
-    for name, message in errors:
+    for name, message in error.errors:
         field = _field_at(form, name) if name else None
         if field is not None:
             field.errors = [*field.errors, str(message)]
         else:
             form.form_errors.append(str(message))
+
+
+def flash_errors(source: DomainError | FlaskForm) -> None:
+    """Flash every message of a service's error, or of a form that did not validate,
+    for pages that answer a small POST form with a redirect."""
+    if isinstance(source, DomainError):
+        messages = [message for _name, message in source.errors]
+    else:
+        messages = [message for errors in source.errors.values() for message in errors]
+    for message in messages:
+        flask.flash(str(message), "danger")
 
 
 def _field_at(form: Any, name: str) -> Any:

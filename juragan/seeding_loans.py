@@ -16,6 +16,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
+from juragan.seeding_plans import pick
+
 #: A tiny but valid PDF, standing in for scanned documents in demo data.
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -45,11 +47,6 @@ class DrawnLoan:
     applied_on: date
 
 
-def _pick(rng: random.Random, weighted: tuple[tuple[Any, float], ...]) -> Any:
-    values, weights = zip(*weighted, strict=True)
-    return rng.choices(values, weights)[0]
-
-
 def draw_loan(rng: random.Random, kur_idr: int, tenor: int, opened_on: date,
               as_of: date) -> DrawnLoan | None:  # fmt: skip
     """A business KUR for a business that opened on ``opened_on``, or ``None``."""
@@ -67,8 +64,8 @@ def draw_loan(rng: random.Random, kur_idr: int, tenor: int, opened_on: date,
         else "kecil"
     )
     return DrawnLoan(
-        outcome=_pick(rng, OUTCOME_WEIGHTS),
-        behaviour=_pick(rng, BEHAVIOUR_WEIGHTS),
+        outcome=pick(rng, OUTCOME_WEIGHTS),
+        behaviour=pick(rng, BEHAVIOUR_WEIGHTS),
         scheme=scheme,
         lender=rng.choice(("bri", "bri", "bri", "bni", "mandiri", "bsi", "bpd_jatim")),
         amount_idr=amount,

@@ -186,7 +186,8 @@ BUSINESS_STATE_WEIGHTS = (("operating", 74), ("paused", 10), ("closed", 16))
 assert set(PROFILES) == set(BUSINESS_LINES)
 
 
-def _pick(rng: random.Random, weighted: tuple[tuple[Any, float], ...]) -> Any:
+def pick(rng: random.Random, weighted: tuple[tuple[Any, float], ...]) -> Any:
+    """A value drawn from ``(value, weight)`` pairs."""
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights)[0]
 
@@ -216,7 +217,7 @@ def synthetic_plan(
     if (as_of - back).days < 60 or rng.random() >= PLAN_SHARE:
         return None
     female = person["sex"] == "F"
-    line = _pick(rng, LINE_WEIGHTS_WOMEN if female else LINE_WEIGHTS_MEN)
+    line = pick(rng, LINE_WEIGHTS_WOMEN if female else LINE_WEIGHTS_MEN)
     profile = PROFILES[line]
     needs = _juta(rng, *profile.capital, step=500_000)
     investment = needs * int(rng.uniform(*profile.investment_share) * 100) // 100
@@ -256,7 +257,7 @@ def synthetic_plan(
         months.append(
             (number, sales, int(sales * cogs_share) // 10_000 * 10_000, operating, draw)
         )
-    status = _pick(rng, STATUS_WEIGHTS)
+    status = pick(rng, STATUS_WEIGHTS)
     start = back + timedelta(days=rng.randint(60, 300))
     regency = person["regency_code"]
     plan = {
@@ -290,7 +291,7 @@ def synthetic_plan(
     changes: list[dict[str, Any]] = []
     opened = start + timedelta(days=rng.randint(0, 120))
     if opened <= as_of and rng.random() < OPENED_SHARE[status]:
-        state = _pick(rng, BUSINESS_STATE_WEIGHTS)
+        state = pick(rng, BUSINESS_STATE_WEIGHTS)
         since = opened
         if state != "operating" and (as_of - opened).days > 30:
             since = opened + timedelta(days=rng.randint(30, (as_of - opened).days))

@@ -105,7 +105,7 @@ def svg_projection_chart(
         if label_value:
             parts.append(
                 f'<text x="{left - 4}" y="{y_of(label_value) + 4:.1f}" font-size="10" '
-                f'text-anchor="end">{escape(_rupiah_short(label_value))}</text>'
+                f'text-anchor="end">{escape(format_rupiah(label_value))}</text>'
             )
     for index, value in enumerate(values):
         x = left + index * bar_w + bar_w * 0.15
@@ -126,10 +126,6 @@ def svg_projection_chart(
         f'text-anchor="middle">{escape(_("Month"))}</text></svg>'
     )
     return Markup("".join(parts))  # noqa: S704 - text above is escaped, the rest numbers
-
-
-def _rupiah_short(value: int) -> str:
-    return format_rupiah(value)
 
 
 def proposal_context(

@@ -95,8 +95,7 @@ def import_payments(
                 loans.record_payment(session, actor, loan, paid_on, amount, today, now,
                                      reference)  # fmt: skip
         except DomainError as error:
-            messages = getattr(error, "errors", [(error.field, error.message)])
-            outcome.message = " ".join(str(message) for _field, message in messages)
+            outcome.message = " ".join(str(message) for _field, message in error.errors)
             session.expire(loan)
             continue
         outcome.outcome = "recorded"

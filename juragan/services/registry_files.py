@@ -271,7 +271,8 @@ def _placement_from(cells: dict[str, Any]) -> PlacementData | None:
     )
 
 
-def _chunks(items: list[Any], size: int = 900):
+def _chunks(items: list[Any], size: int = 900) -> Iterator[list[Any]]:
+    """Slices of ``items``: 900 fits any SQLite's limit on bound values."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -290,9 +291,9 @@ def plan_import(
             existing[returnee.nik] = returnee
     existing_placements: dict[int, list[Placement]] = {}
     ids = [r.id for r in existing.values()]
-    for start in range(0, len(ids), 900):
+    for chunk in _chunks(ids):
         for placement in session.scalars(
-            select(Placement).where(Placement.returnee_id.in_(ids[start : start + 900]))
+            select(Placement).where(Placement.returnee_id.in_(chunk))
         ):
             existing_placements.setdefault(placement.returnee_id, []).append(placement)
 
@@ -397,11 +398,6 @@ def plan_import(
 INSERT_CHUNK = 5_000
 
 
-def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), INSERT_CHUNK):
-        yield rows[start : start + INSERT_CHUNK]
-
-
 def apply_import(
     session: Session, actor: User, plan: ImportPlan, now: datetime, filename: str
 ) -> dict[str, int]:
@@ -433,7 +429,7 @@ def apply_import(
             .returning(Returnee.id, Returnee.nik, sort_by_parameter_order=True)
             .execution_options(render_nulls=True)
         )
-        for chunk in _chunks(rows):
+        for chunk in _chunks(rows, INSERT_CHUNK):
             for returnee_id, nik in session.execute(statement, chunk):
                 new_ids[nik] = returnee_id
         audit_rows += [
@@ -481,7 +477,7 @@ def apply_import(
         )
         placement_ids = [
             placement_id
-            for chunk in _chunks(placement_inserts)
+            for chunk in _chunks(placement_inserts, INSERT_CHUNK)
             for (placement_id,) in session.execute(statement, chunk)
         ]
         for placement_id, values in zip(placement_ids, placement_inserts, strict=True):

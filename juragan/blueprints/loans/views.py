@@ -34,8 +34,9 @@ from juragan.blueprints.loans.forms import (
 )
 from juragan.errors import DomainError
 from juragan.extensions import db
-from juragan.forms import attach_error
-from juragan.kur_rules import RULE_SETS
+from juragan.finance import loan_schedule
+from juragan.forms import attach_error, flash_errors
+from juragan.kur_rules import RULE_SETS, rule_set
 from juragan.models import (
     Business,
     BusinessPlan,
@@ -45,7 +46,7 @@ from juragan.models import (
     utcnow,
 )
 from juragan.pagination import keyset_page
-from juragan.policy import Action
+from juragan.policy import Action, can
 from juragan.reports import loans as loan_reports
 from juragan.services import loans, payment_files
 from juragan.services.eligibility import Request, advise
@@ -147,8 +148,6 @@ def simulator(returnee_id: int):
             fitting = advice.fitting
             best = fitting[0] if fitting else None
             if best is not None:
-                from juragan.finance import loan_schedule
-
                 schedule = loan_schedule(form.amount_idr.data, best.rate_percent,
                                          form.tenor_months.data, frozenset(months))  # fmt: skip
                 if not form.scheme.data:
@@ -191,8 +190,6 @@ def my_loans():
 @bp.route("/for/<int:returnee_id>")
 @login_required
 def returnee_loans(returnee_id: int):
-    from juragan.policy import can
-
     returnee = load_or_404(Returnee, returnee_id, Action.VIEW_RETURNEE)
     found = db.session.scalars(
         select(LoanApplication).where(LoanApplication.returnee_id == returnee.id)
@@ -204,22 +201,21 @@ def returnee_loans(returnee_id: int):
     )
 
 
-@bp.route("/<int:loan_id>")
-@login_required
-def view_loan(loan_id: int):
-    loan = _loan(loan_id, Action.VIEW_LOAN)
+def _loan_page(loan: LoanApplication, on: date, status: int = 200, **forms):
+    """The loan page; a form that failed comes back with its errors (422)."""
     today = utcnow().date()
-    # Standing on any day: ?on=2026-03-01 replays the payments made up to then.
-    on = request.args.get("on", type=date.fromisoformat) or today
     standing = loans.standing(loan, on)
     chart = loan_reports.schedule_chart(loan)
     g.has_charts = chart is not None
-    payment = PaymentForm()
-    payment.paid_on.data = today
-    if standing is not None and standing.next_due is not None:
-        payment.amount_idr.data = standing.next_due.owed_idr
-    disbursement = DisbursementForm()
-    if not disbursement.is_submitted():
+    payment = forms.pop("payment_form", None)
+    if payment is None:
+        payment = PaymentForm(formdata=None)
+        payment.paid_on.data = today
+        if standing is not None and standing.next_due is not None:
+            payment.amount_idr.data = standing.next_due.owed_idr
+    disbursement = forms.pop("disbursement_form", None)
+    if disbursement is None:
+        disbursement = DisbursementForm(formdata=None)
         disbursement.amount_idr.data = loan.amount_requested_idr
         disbursement.akad_on.data = disbursement.disbursed_on.data = today
         disbursement.first_due_on.data = today + relativedelta(months=1)
@@ -230,8 +226,17 @@ def view_loan(loan_id: int):
         decision_form=DecisionForm(), disbursement_form=disbursement,
         payment_form=payment, button=EmptyForm(),
         reminder=loan_reports.whatsapp_reminder(loan, standing) if standing else None,
-        rules=next(r for r in RULE_SETS if r.code == loan.rule_set),
-    )  # fmt: skip
+        rules=rule_set(loan.rule_set),
+    ), status  # fmt: skip
+
+
+@bp.route("/<int:loan_id>")
+@login_required
+def view_loan(loan_id: int):
+    loan = _loan(loan_id, Action.VIEW_LOAN)
+    # Standing on any day: ?on=2026-03-01 replays the payments made up to then.
+    on = request.args.get("on", type=date.fromisoformat) or utcnow().date()
+    return _loan_page(loan, on)
 
 
 @bp.route("/<int:loan_id>/documents", methods=["POST"])
@@ -246,14 +251,12 @@ def upload_document(loan_id: int):
                                   upload.filename, upload.read(), _storage(), utcnow())  # fmt: skip
         except DomainError as error:
             db.session.rollback()
-            flash(str(error.message), "danger")
+            flash_errors(error)
         else:
             db.session.commit()
             flash(_("Document attached."), "success")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "danger")
+        flash_errors(form)
     return _to_loan(loan)
 
 
@@ -283,8 +286,7 @@ def _step(loan_id: int, action: Action, run, done: str):
         run(loan, (form.reason.data or "").strip() or None)
     except DomainError as error:
         db.session.rollback()
-        for _field, message in getattr(error, "errors", [(error.field, error.message)]):
-            flash(str(message), "danger")
+        flash_errors(error)
     else:
         db.session.commit()
         flash(done, "success")
@@ -332,7 +334,7 @@ def decide_loan(loan_id: int):
                      form.reason.data, utcnow())  # fmt: skip
     except DomainError as error:
         db.session.rollback()
-        flash(str(error.message), "danger")
+        flash_errors(error)
     else:
         db.session.commit()
         flash(_("Decision recorded."), "success")
@@ -358,7 +360,7 @@ def disburse_loan(loan_id: int):
             db.session.commit()
             flash(_("Disbursement recorded; the schedule is ready."), "success")
             return _to_loan(loan)
-    return _rerender(loan, disbursement_form=form)
+    return _loan_page(loan, utcnow().date(), 422, disbursement_form=form)
 
 
 @bp.route("/<int:loan_id>/payments", methods=["POST"])
@@ -379,25 +381,7 @@ def record_payment(loan_id: int):
             db.session.commit()
             flash(_("Payment recorded."), "success")
             return _to_loan(loan)
-    return _rerender(loan, payment_form=form)
-
-
-def _rerender(loan: LoanApplication, **forms):
-    today = utcnow().date()
-    standing = loans.standing(loan, today)
-    chart = loan_reports.schedule_chart(loan)
-    g.has_charts = chart is not None
-    context = {
-        "document_form": DocumentForm(), "reason_form": ReasonForm(),
-        "decision_form": DecisionForm(), "disbursement_form": DisbursementForm(),
-        "payment_form": PaymentForm(), **forms,
-    }  # fmt: skip
-    return render_template(
-        "loans/view.html", loan=loan, standing=standing, today=today, on=today,
-        missing=loans.missing_documents(loan), chart=chart, button=EmptyForm(),
-        reminder=loan_reports.whatsapp_reminder(loan, standing) if standing else None,
-        rules=next(r for r in RULE_SETS if r.code == loan.rule_set), **context,
-    ), 422  # fmt: skip
+    return _loan_page(loan, utcnow().date(), 422, payment_form=form)
 
 
 @bp.route("/<int:loan_id>/restructure", methods=["POST"])
@@ -406,17 +390,14 @@ def restructure_loan(loan_id: int):
     loan = _loan(loan_id, Action.RESTRUCTURE_LOAN)
     form = RestructureForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "danger")
+        flash_errors(form)
         return _to_loan(loan)
     try:
         loans.restructure(db.session, current_user, loan, utcnow(), form.reason.data or "",
                           form.extra_months.data or 0)  # fmt: skip
     except DomainError as error:
         db.session.rollback()
-        for _field, message in getattr(error, "errors", [(error.field, error.message)]):
-            flash(str(message), "danger")
+        flash_errors(error)
     else:
         db.session.commit()
         flash(_("Restructuring recorded."), "success")

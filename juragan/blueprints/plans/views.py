@@ -30,7 +30,7 @@ from juragan.blueprints.plans.forms import (
 )
 from juragan.errors import DomainError
 from juragan.extensions import db
-from juragan.forms import attach_error
+from juragan.forms import attach_error, flash_errors
 from juragan.models import BusinessPlan, PlanComment, Returnee, utcnow
 from juragan.pagination import keyset_page
 from juragan.policy import Action, can, scoped
@@ -323,8 +323,7 @@ def submit_plan(plan_id: int):
         version = plans.submit_plan(db.session, current_user, plan, utcnow())
     except DomainError as error:
         db.session.rollback()
-        for _field, message in getattr(error, "errors", [(error.field, error.message)]):
-            flash(str(message), "danger")
+        flash_errors(error)
         return _to_plan(plan)
     db.session.commit()
     flash(_("Version %(n)s submitted for review.", n=version.number), "success")
@@ -338,7 +337,7 @@ def _workflow_step(plan_id: int, action: Action, step, message: str):
         step(db.session, plan)
     except DomainError as error:
         db.session.rollback()
-        flash(str(error.message), "danger")
+        flash_errors(error)
     else:
         db.session.commit()
         flash(message, "success")
@@ -388,9 +387,7 @@ def add_comment(plan_id: int):
     plan = _plan(plan_id, Action.REVIEW_PLAN)
     form = CommentForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "danger")
+        flash_errors(form)
         return _to_plan(plan, "comments")
     try:
         plans.add_comment(
@@ -398,7 +395,7 @@ def add_comment(plan_id: int):
         )
     except DomainError as error:
         db.session.rollback()
-        flash(str(error.message), "danger")
+        flash_errors(error)
     else:
         db.session.commit()
         flash(_("Comment added."), "success")
