@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
+
 JUTA = 1_000_000
 
 #: Lines of business the 2023 rules let use Mikro KUR four times (two otherwise).
@@ -72,6 +74,7 @@ class RuleSet:
     #: Annual turnover ceiling of the borrower's business (None: not set).
     turnover_ceiling_idr: int | None
     schemes: Mapping[str, SchemeRule]
+    #: In the reader's language (lazy strings).
     notes: str = ""
     #: Values the reference asks to check against the primary text.
     to_verify: tuple[str, ...] = field(default_factory=tuple)
@@ -133,8 +136,10 @@ RULE_SETS: tuple[RuleSet, ...] = (
         effective_to=date(2022, 12, 31),
         turnover_ceiling_idr=None,
         schemes=_schemes("6", _pct("6"), (None, None), 50 * JUTA, 0),
-        notes="One 6% rate for every scheme and access, Super Mikro included.",
-        to_verify=("npwp",),
+        notes=_l(
+            "A single rate of 6%, for every scheme and access, Super Mikro included."
+        ),
+        to_verify=(_l("NPWP threshold"),),
     ),
     RuleSet(
         code="2023",
@@ -144,13 +149,13 @@ RULE_SETS: tuple[RuleSet, ...] = (
         effective_to=date(2025, 12, 31),
         turnover_ceiling_idr=None,
         schemes=_schemes("3", _pct("6", "7", "8", "9"), (4, 2), 50 * JUTA, 0),
-        notes=(
+        notes=_l(
             "Tiered rates for Mikro and Kecil by access (6/7/8/9%); Super Mikro 3%; "
             "Mikro at most four accesses in farming, livestock and fisheries, two "
             "otherwise. The 2025 amendment (12/2025) adds group KUR with an offtaker "
             "(Pasal 38A relaxations for listed groups), applied by lenders case by case."
         ),
-        to_verify=("npwp", "12/2025 dates"),
+        to_verify=(_l("NPWP threshold"), _l("dates of amendment 12/2025")),
     ),
     RuleSet(
         code="2026",
@@ -160,12 +165,13 @@ RULE_SETS: tuple[RuleSet, ...] = (
         effective_to=None,
         turnover_ceiling_idr=4_800 * JUTA,
         schemes=_schemes("3", _pct("6"), (None, None), 50 * JUTA, 0),
-        notes=(
-            "One 6% rate for every access of Mikro and Kecil and no repeat-access cap "
-            "(press reports); turnover at most Rp4,8 miliar a year; NPWP above Rp50 "
-            "juta for Mikro, Khusus and PMI and for all Kecil, none for Super Mikro."
+        notes=_l(
+            "A single rate of 6%, for every access of Mikro and Kecil, and no "
+            "repeat-access cap (press reports); turnover at most Rp4,8 miliar a year; "
+            "NPWP above Rp50 juta for Mikro, Khusus and PMI and for all Kecil, none "
+            "for Super Mikro."
         ),
-        to_verify=("single 6% rate", "Super Mikro rate"),
+        to_verify=(_l("the single rate of 6%"), _l("the Super Mikro rate")),
     ),
 )
 
