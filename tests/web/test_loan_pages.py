@@ -168,7 +168,9 @@ def test_rules_page_and_portfolio(client, db, cast, make_loan):
     page = client.get("/kur/rules")
     assert "Permenko Perekonomian 1/2026" in page.text
     assert "6 / 7 / 8 / 9%" in page.text
-    assert "Satu bunga 6%, untuk setiap akses KUR Mikro dan Kecil" in page.text  # in Indonesian
+    assert (
+        "Satu bunga 6%, untuk setiap akses KUR Mikro dan Kecil" in page.text
+    )  # in Indonesian
     assert "satu bunga 6%" in page.text
     client.post("/logout")
     login(client, cast.bank_officer.username)
