@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from juragan.models import (
@@ -69,9 +69,15 @@ def work_list(session: Session, mentor: User, today: date) -> list[CaseRow]:
         select(Visit.returnee_id, func.max(Visit.visited_on))
         .where(Visit.returnee_id.in_(ids)).group_by(Visit.returnee_id)
     ).all())  # fmt: skip
-    agreed = {v.returnee_id: v.next_visit_on for v in session.scalars(
-        select(Visit).where(Visit.returnee_id.in_(ids)).order_by(Visit.visited_on, Visit.id)
-    )}  # fmt: skip
+    # The next visit agreed at each returnee's latest visit.
+    latest = (select(Visit.returnee_id, func.max(Visit.visited_on).label("day"))
+              .where(Visit.returnee_id.in_(ids)).group_by(Visit.returnee_id).subquery())  # fmt: skip
+    agreed = dict(session.execute(
+        select(Visit.returnee_id, Visit.next_visit_on)
+        .join(latest, and_(Visit.returnee_id == latest.c.returnee_id,
+                           Visit.visited_on == latest.c.day))
+        .order_by(Visit.id)
+    ).all())  # fmt: skip
     assigned = dict(session.execute(
         select(CaseAssignment.returnee_id, func.max(CaseAssignment.assigned_at))
         .where(CaseAssignment.returnee_id.in_(ids)).group_by(CaseAssignment.returnee_id)

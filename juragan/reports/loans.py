@@ -25,7 +25,9 @@ WAITING_FOR_BANK = ("verified", "approved")
 
 
 def loans_statement(user: User, status: str | None) -> Select[Any]:
-    stmt = scoped(select(LoanApplication), user, LoanApplication)
+    stmt = scoped(select(LoanApplication), user, LoanApplication).options(
+        selectinload(LoanApplication.returnee)
+    )
     if status == "queue":
         return stmt.where(LoanApplication.status.in_(WAITING_FOR_BANK))
     if status == "arrears":

@@ -132,3 +132,23 @@ def test_returnee_reports_a_month(client, db, cast, make_plan):
     login(client, cast.mentor.username)
     assert client.post(f"/mentoring/businesses/{business.id}/report",
                        data={"month": "2026-04"}).status_code == 403  # fmt: skip
+
+
+def test_work_list_uses_the_visit_agreed_at_the_latest_visit(client, db, cast):
+    from flask_babel import format_date
+
+    login(client, cast.mentor.username)
+    today = utcnow().date()
+    older = visit_form(idempotency_key="old", visited_on=(today - timedelta(days=20)).isoformat(),
+                       next_visit_on=(today + timedelta(days=2)).isoformat())  # fmt: skip
+    newer = visit_form(idempotency_key="new", visited_on=(today - timedelta(days=1)).isoformat(),
+                       next_visit_on=(today + timedelta(days=6)).isoformat())  # fmt: skip
+    client.post(f"/mentoring/returnees/{cast.returnee.id}/visit", data=newer)
+    client.post(
+        f"/mentoring/returnees/{cast.returnee.id}/visit", data=older
+    )  # entered late
+    home = client.get("/").text
+    with client.application.test_request_context():
+        due = format_date(today + timedelta(days=6))
+    assert f"jatuh tempo {due}" in home
+    assert "disepakati pada kunjungan terakhir" in home

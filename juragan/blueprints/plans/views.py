@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
@@ -57,7 +58,9 @@ def _post_button_or_400() -> None:
 def list_plans():
     """Plans in the user's scope, by state: a mentor's review queue, a bank's inbox."""
     status = request.args.get("status") or None
-    stmt = scoped(select(BusinessPlan), current_user, BusinessPlan)
+    stmt = scoped(select(BusinessPlan), current_user, BusinessPlan).options(
+        selectinload(BusinessPlan.returnee), selectinload(BusinessPlan.regency)
+    )
     if status:
         stmt = stmt.where(BusinessPlan.status == status)
     page = keyset_page(
