@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from sqlalchemy import event
 
-from juragan import audit
+from juragan import audit, summaries
 from juragan.config import load_config, validate_config
 from juragan.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -94,6 +94,7 @@ def register_extensions(app: Flask) -> None:
     )
     audit.install()
     audit.actor_resolver = _web_actor
+    summaries.install()
 
 
 def _load_user(session_id: str) -> Any:

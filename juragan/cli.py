@@ -93,3 +93,14 @@ def seed_command(count: int, seed: int) -> None:
     done = generate_returnees(db.session, count, seed)
     db.session.commit()
     click.echo(f"Generated {done} returnees in {time.perf_counter() - started:.1f} s.")
+
+
+@juragan_cli.command("refresh-dashboards")
+def refresh_dashboards() -> None:
+    """Rebuild the dashboards' summary tables from the data (run nightly)."""
+    from juragan.summaries import rebuild_all
+
+    started = time.perf_counter()
+    rebuild_all(db.session)
+    db.session.commit()
+    click.echo(f"Dashboard summaries rebuilt in {time.perf_counter() - started:.1f} s.")

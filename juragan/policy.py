@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, true
 
 from juragan.models import Business, BusinessPlan, LoanApplication, Returnee, Role, User
+from juragan.models.dashboard import SUMMARY_MODELS
 
 
 class Action(enum.StrEnum):
@@ -310,6 +311,8 @@ def visibility_clause(user: Any, model: type) -> ColumnElement[bool]:
     """The WHERE clause that keeps ``model`` rows to those ``user`` may see."""
     if not _is_signed_in(user):
         return false()
+    if model in SUMMARY_MODELS:
+        return summary_clause(user, model)
     if model is User:
         # Accounts are administered centrally; nobody else looks them up.
         return true() if user.role == Role.ADMIN else false()
@@ -333,6 +336,18 @@ def visibility_clause(user: Any, model: type) -> ColumnElement[bool]:
             return region_clause(user, Returnee.province_code, Returnee.regency_code)
         return false()
     raise LookupError(f"no visibility rule for {model.__name__}")
+
+
+def summary_clause(user: Any, table: Any) -> ColumnElement[bool]:
+    """The WHERE clause that keeps dashboard summary rows inside ``user``'s region.
+
+    ``table`` is a summary model or an alias of one (anything with ``province_code``
+    and ``regency_code`` columns). Only officials read the summaries (the dashboard
+    is theirs); everyone else gets nothing.
+    """
+    if not _is_signed_in(user) or user.role != Role.OFFICIAL:
+        return false()
+    return region_clause(user, table.province_code, table.regency_code)
 
 
 def scoped(stmt: Select[Any], user: Any, model: type) -> Select[Any]:

@@ -126,3 +126,44 @@ def npl_ratio(loans: Iterable[LoanStanding]) -> Decimal | None:
     if not total:
         return None
     return (Decimal(bad) / total).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def month_end_standings(
+    schedule: Sequence[Due], payments: Iterable[tuple[date, int]], days: Sequence[date]
+) -> list[tuple[date, int, int]]:
+    """``(day, outstanding principal, days past due)`` on each of ``days`` (ascending).
+
+    The same answers as :func:`outstanding_principal` and :func:`days_past_due` on
+    each day, in one pass over the payments: allocation settles instalments in order,
+    so the state on a later day continues the state on an earlier one.
+    """
+    dues = sorted(schedule, key=lambda d: d.number)
+    interest_left = [d.interest_idr for d in dues]
+    principal_left = [d.principal_idr for d in dues]
+    outstanding = sum(principal_left)
+    pending = sorted(payments, key=lambda p: p[0])
+    index = paid = 0
+    result = []
+    for day in days:
+        while paid < len(pending) and pending[paid][0] <= day:
+            left = pending[paid][1]
+            paid += 1
+            while left > 0 and index < len(dues):
+                to_interest = min(left, interest_left[index])
+                interest_left[index] -= to_interest
+                left -= to_interest
+                to_principal = min(left, principal_left[index])
+                principal_left[index] -= to_principal
+                outstanding -= to_principal
+                left -= to_principal
+                if interest_left[index] == 0 and principal_left[index] == 0:
+                    index += 1
+            if left > 0:
+                raise Overpayment(f"{left} more than owed")
+        while index < len(dues) and interest_left[index] == 0 \
+                and principal_left[index] == 0:  # fmt: skip
+            index += 1
+        late = (day - dues[index].due_on).days if (
+            index < len(dues) and dues[index].due_on < day) else 0  # fmt: skip
+        result.append((day, outstanding, late))
+    return result

@@ -27,6 +27,7 @@ from sqlalchemy import JSON, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from juragan import summaries
 from juragan.audit import Actor, acting_as
 from juragan.identifiers import FEMALE_DAY_OFFSET
 from juragan.models import (
@@ -51,6 +52,7 @@ from juragan.models import (
     Visit,
     utcnow,
 )
+from juragan.models.dashboard import SUMMARY_MODELS
 from juragan.seeding_loans import (
     loan_rows,
     seed_demo_loans,
@@ -1034,7 +1036,7 @@ def generate_returnees(
     Deterministic for a given ``seed`` on a given database (NIK serials start above
     those already stored). COPY on PostgreSQL, multi-row inserts elsewhere; bulk rows
     bypass the ORM and so the per-row audit trail (seeding is not a change anyone
-    made). Ids are given explicitly, so placements can point at their returnee
+    made), and the dashboards' summary tables are rebuilt once at the end. Ids are given explicitly, so placements can point at their returnee
     within one batch; on PostgreSQL the tables are locked against other writers
     until the transaction ends, one thread draws the next batch while another
     copies the last, and the id sequences are moved past the new rows at the end.
@@ -1053,6 +1055,7 @@ def generate_returnees(
     if not postgres:
         for size in sizes:
             _write_batch(connection, batches.draw(size))
+        summaries.rebuild_all(session)
         return sum(sizes)
     # The server indexes one batch while the next is drawn: a single writer thread
     # owns the connection meanwhile (this thread does no SQL until it is done).
@@ -1078,6 +1081,9 @@ def generate_returnees(
             )
         )
         connection.exec_driver_sql(f"ANALYZE {table}")
+    summaries.rebuild_all(session)
+    for model in SUMMARY_MODELS:
+        connection.exec_driver_sql(f"ANALYZE {model.__tablename__}")
     return sum(sizes)
 
 

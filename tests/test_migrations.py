@@ -59,6 +59,11 @@ def test_round_trip(migration_app):
             "visit_photos",
             "wellbeing_checks",
             "business_reports",
+            "returnee_facts",
+            "returnee_cells",
+            "business_facts",
+            "loan_facts",
+            "loan_months",
         }
         with db.engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(Regency)) == 514

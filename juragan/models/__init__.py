@@ -4,6 +4,13 @@ from juragan.models.account import REGIONAL_ROLES, Role, User
 from juragan.models.audit import AuditEntry
 from juragan.models.base import Audited, Base, utcnow
 from juragan.models.business import Business, BusinessStatusChange
+from juragan.models.dashboard import (
+    BusinessFact,
+    LoanFact,
+    LoanMonth,
+    ReturneeCell,
+    ReturneeFact,
+)
 from juragan.models.loan import (
     Instalment,
     LoanApplication,
@@ -44,6 +51,11 @@ __all__ = [
     "Audited",
     "Base",
     "Business",
+    "BusinessFact",
+    "LoanFact",
+    "LoanMonth",
+    "ReturneeCell",
+    "ReturneeFact",
     "BusinessPlan",
     "BusinessStatusChange",
     "CapitalItem",

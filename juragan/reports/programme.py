@@ -1,32 +1,52 @@
-"""The programme in figures, for an official's region: aggregated in SQL.
+"""The programme in figures, for an official's region, read from the summary tables.
 
-Every figure starts from the returnees in the viewer's scope that pass the filters,
-and is computed by the database (counts, sums, medians); nothing loads whole tables.
+Every figure starts from the summary rows (``juragan.models.dashboard``) in the
+viewer's scope that pass the filters, and is aggregated by the database. People are
+counted from the returnee cells, whose number follows the combinations of filter
+values rather than the number of people; businesses and loans from their own facts.
+
+Definitions (the tests work each one out by hand):
+
+- A returnee's *destination* is the country of their latest placement, their
+  *return* the latest return home, their *line of business* that of their latest
+  business. A scheme or bank filter keeps people who applied to it (any
+  application past draft); loan figures then count only such loans.
+- *Returned*: has come home at least once. The funnel follows returned people:
+  wrote a plan, had a plan ready for the bank, opened a business, had a business
+  still operating on its first anniversary (once that anniversary has come).
+- *Days from return to business*: from the latest return on or before the opening.
+- *KUR applied* counts applications past draft; *approved* those approved or in a
+  later state; the approval rate is approved over approved and rejected.
+- *NPL*: outstanding principal more than 90 days past due (classes 3-5) over all
+  outstanding principal of loans with money out (disbursed, repaying, restructured).
 """
 
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select, text
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from juragan.models import (
-    Business,
-    BusinessPlan,
-    BusinessStatusChange,
-    Instalment,
-    LoanApplication,
-    Placement,
-    Returnee,
-    User,
-    WellbeingCheck,
+from juragan.models import Returnee, User
+from juragan.models.dashboard import (
+    COHORT_MONTHS,
+    BusinessFact,
+    LoanFact,
+    LoanMonth,
+    ReturneeCell,
+    ReturneeFact,
 )
-from juragan.policy import scoped
+from juragan.policy import scoped, summary_clause
+from juragan.repayment import COLLECTIBILITY_BANDS
+from juragan.sqldates import days_between, whole_months
+from juragan.summaries import ensure_current, lender_bit, scheme_bit
 
 APPROVED = (
     "approved",
@@ -37,78 +57,113 @@ APPROVED = (
     "written_off",
 )
 LIVE = ("disbursed", "repaying", "restructured")
+NPL_DAYS = 90
 
 
 @dataclass(frozen=True)
 class Filters:
     province_code: str | None = None
     regency_code: str | None = None
-    returned_from: date | None = None
-    returned_to: date | None = None
+    #: Return period, as quarter keys ``YYYYQ`` (both ends included).
+    returned_from: int | None = None
+    returned_to: int | None = None
     sex: str | None = None
     country_code: str | None = None
     sector: str | None = None
     scheme: str | None = None
     lender: str | None = None
 
+    def as_args(self) -> dict[str, str]:
+        """The filters as URL arguments (the form's field names)."""
+        names = {"province_code": "province", "regency_code": "regency",
+                 "country_code": "country"}  # fmt: skip
+        return {
+            names.get(f.name, f.name): str(getattr(self, f.name))
+            for f in fields(self)
+            if getattr(self, f.name) not in (None, "")
+        }
 
-def returnee_ids(user: User, filters: Filters):
-    """The ids of the returnees in scope that pass the filters (a subquery)."""
-    stmt = scoped(select(Returnee.id), user, Returnee)
+
+def where(table: Any, user: User, filters: Filters) -> list[ColumnElement[bool]]:
+    """Scope and filters for any summary table (its columns are the dimensions)."""
+    clauses = [summary_clause(user, table)]
     if filters.province_code:
-        stmt = stmt.where(Returnee.province_code == filters.province_code)
+        clauses.append(table.province_code == filters.province_code)
     if filters.regency_code:
-        stmt = stmt.where(Returnee.regency_code == filters.regency_code)
-    if filters.sex:
-        stmt = stmt.where(Returnee.sex == filters.sex)
-    placement = [Placement.returnee_id == Returnee.id]
-    if filters.country_code:
-        placement.append(Placement.country_code == filters.country_code)
+        clauses.append(table.regency_code == filters.regency_code)
     if filters.returned_from:
-        placement.append(Placement.return_date >= filters.returned_from)
+        clauses.append(table.return_quarter >= filters.returned_from)
     if filters.returned_to:
-        placement.append(Placement.return_date <= filters.returned_to)
-    if len(placement) > 1:
-        stmt = stmt.where(exists().where(and_(*placement)))
+        clauses.append(table.return_quarter.between(1, filters.returned_to))
+    if filters.sex:
+        clauses.append(table.sex == filters.sex)
+    if filters.country_code:
+        clauses.append(table.country_code == filters.country_code)
     if filters.sector:
-        stmt = stmt.where(exists().where(Business.returnee_id == Returnee.id,
-                                         Business.sector == filters.sector))  # fmt: skip
-    if filters.scheme or filters.lender:
-        loan = [LoanApplication.returnee_id == Returnee.id]
-        if filters.scheme:
-            loan.append(LoanApplication.scheme == filters.scheme)
-        if filters.lender:
-            loan.append(LoanApplication.lender == filters.lender)
-        stmt = stmt.where(exists().where(and_(*loan)))
-    return stmt
-
-
-def _loans(user: User, filters: Filters):
-    stmt = select(LoanApplication).where(
-        LoanApplication.returnee_id.in_(returnee_ids(user, filters))
-    )
+        clauses.append(table.sector == filters.sector)
     if filters.scheme:
-        stmt = stmt.where(LoanApplication.scheme == filters.scheme)
+        clauses.append(table.scheme_mask.op("&")(scheme_bit(filters.scheme)) != 0)
     if filters.lender:
-        stmt = stmt.where(LoanApplication.lender == filters.lender)
-    return stmt.subquery()
+        clauses.append(table.lender_mask.op("&")(lender_bit(filters.lender)) != 0)
+    return clauses
 
 
-def _median(session: Session, values_stmt) -> Decimal | None:
+def inside_province(user: User, filters: Filters) -> bool:
+    """Whether the view is inside one province (chosen, or the viewer's scope)."""
+    return bool(filters.province_code or user.scope_province_code)
+
+
+def cell_level(user: User, filters: Filters) -> str:
+    """The coarsest level of cells that answers for this scope and these filters."""
+    if filters.regency_code or user.scope_regency_code:
+        return "regency"
+    return "province" if inside_province(user, filters) else "national"
+
+
+def cells_where(user: User, filters: Filters, level: str | None = None) -> list[Any]:
+    """Cells of one level in scope and filtered (see :class:`ReturneeCell`)."""
+    cell = ReturneeCell
+    level = level or cell_level(user, filters)
+    if level == "regency":
+        chosen = cell.regency_code != ""
+    elif level == "province":
+        chosen = and_(cell.province_code != "", cell.regency_code == "")
+    else:
+        chosen = cell.province_code == ""
+    return [chosen, *where(cell, user, filters)]
+
+
+def loans_where(user: User, filters: Filters, table: Any = LoanFact) -> list[Any]:
+    clauses = where(table, user, filters)
+    if filters.scheme:
+        clauses.append(table.scheme == filters.scheme)
+    if filters.lender:
+        clauses.append(table.lender == filters.lender)
+    return clauses
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _ratio(part: int, whole: int, places: str = "0.0001") -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(int(part)) / Decimal(int(whole))).quantize(
+        Decimal(places), ROUND_HALF_UP
+    )
+
+
+def _median(session: Session, column: Any, clauses: Iterable[Any]) -> Decimal | None:
     """The median of one column, in the database where it can do it."""
-    if session.get_bind().dialect.name == "postgresql":
-        values = values_stmt.subquery()
-        column = next(iter(values.c))
-        value = session.scalar(select(func.percentile_cont(0.5).within_group(column)))
+    clauses = [*clauses, column.is_not(None)]
+    if _dialect(session) == "postgresql":
+        value = session.scalar(
+            select(func.percentile_cont(0.5).within_group(column)).where(*clauses)
+        )
         return None if value is None else Decimal(str(value))
-    values = [v for v in session.scalars(values_stmt) if v is not None]
+    values = list(session.scalars(select(column).where(*clauses)))
     return Decimal(str(statistics.median(values))) if values else None
-
-
-def _days(later, earlier, dialect: str):
-    if dialect == "postgresql":
-        return later - earlier
-    return func.julianday(later) - func.julianday(earlier)
 
 
 @dataclass(frozen=True)
@@ -129,132 +184,75 @@ class Headline:
 
 
 def headline(session: Session, user: User, filters: Filters, today: date) -> Headline:
-    ids = returnee_ids(user, filters)
-    dialect = session.get_bind().dialect.name
-    returnees = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-    business_where = [Business.returnee_id.in_(ids), Business.status == "operating"]
-    if filters.sector:
-        business_where.append(Business.sector == filters.sector)
-    operating, workers = session.execute(
-        select(func.count(Business.id),
-               func.coalesce(func.sum(Business.workers_family + Business.workers_paid), 0))
-        .where(*business_where)
+    ensure_current(session)
+    cell = ReturneeCell
+    returnees, operating, workers, wellbeing_sum, wellbeing_n = session.execute(
+        select(func.coalesce(func.sum(cell.returnees), 0),
+               func.coalesce(func.sum(cell.operating), 0),
+               func.coalesce(func.sum(cell.workers), 0),
+               func.coalesce(func.sum(cell.wellbeing_sum), 0),
+               func.coalesce(func.sum(cell.wellbeing_n), 0))
+        .where(*cells_where(user, filters))
     ).one()  # fmt: skip
-    loans = _loans(user, filters)
-    row = session.execute(select(
-        func.count().filter(loans.c.status != "draft"),
-        func.coalesce(func.sum(case((loans.c.status != "draft", loans.c.amount_requested_idr),
-                                    else_=0)), 0),
-        func.count().filter(loans.c.status.in_(APPROVED)),
-        func.count().filter(loans.c.status == "rejected"),
-        func.count().filter(loans.c.amount_disbursed_idr.is_not(None)),
-        func.coalesce(func.sum(loans.c.amount_disbursed_idr), 0),
-    )).one()  # fmt: skip
-    applied, applied_idr, approved, rejected, disbursed, disbursed_idr = row
-    decided = approved + rejected
-    rate = (
-        (Decimal(approved) / decided).quantize(Decimal("0.0001"), ROUND_HALF_UP)
-        if decided
+    loan = LoanFact
+    applied = loan.status != "draft"
+    row = session.execute(
+        select(
+            func.count().filter(applied),
+            func.coalesce(func.sum(case((applied, loan.amount_requested_idr), else_=0)), 0),
+            func.count().filter(loan.status.in_(APPROVED)),
+            func.count().filter(loan.status == "rejected"),
+            func.count().filter(loan.amount_disbursed_idr.is_not(None)),
+            func.coalesce(func.sum(loan.amount_disbursed_idr), 0),
+        ).where(*loans_where(user, filters))
+    ).one()  # fmt: skip
+    n_applied, applied_idr, approved, rejected, disbursed, disbursed_idr = row
+    mean = (
+        (Decimal(wellbeing_sum) / wellbeing_n).quantize(Decimal("0.001"), ROUND_HALF_UP)
+        if wellbeing_n
         else None
     )
-    # Days from the last return before opening to the opening of each business.
-    back = (select(func.max(Placement.return_date))
-            .where(Placement.returnee_id == Business.returnee_id,
-                   Placement.return_date <= Business.opened_on)
-            .correlate(Business).scalar_subquery())  # fmt: skip
-    to_business = select(_days(Business.opened_on, back, dialect).label("days")).where(
-        Business.returnee_id.in_(ids), back.is_not(None)
-    )
-    if filters.sector:
-        to_business = to_business.where(Business.sector == filters.sector)
-    to_money = select(
-        _days(loans.c.disbursed_on, loans.c.applied_on, dialect).label("days")
-    ).where(loans.c.disbursed_on.is_not(None))
     return Headline(
-        returnees=returnees, businesses_operating=operating, workers=int(workers),
-        kur_applied=applied, kur_applied_idr=int(applied_idr), kur_approved=approved,
-        kur_disbursed=disbursed, kur_disbursed_idr=int(disbursed_idr), approval_rate=rate,
-        median_days_to_business=_median(session, to_business),
-        median_days_to_disbursement=_median(session, to_money),
-        npl_ratio=npl(session, loans, today),
-        mean_wellbeing=_mean_wellbeing(session, ids),
+        returnees=int(returnees), businesses_operating=int(operating),
+        workers=int(workers), kur_applied=n_applied, kur_applied_idr=int(applied_idr),
+        kur_approved=approved, kur_disbursed=disbursed,
+        kur_disbursed_idr=int(disbursed_idr),
+        approval_rate=_ratio(approved, approved + rejected),
+        median_days_to_business=_median(session, BusinessFact.days_from_return,
+                                        where(BusinessFact, user, filters)),
+        median_days_to_disbursement=_median(session, LoanFact.days_to_disbursement,
+                                            loans_where(user, filters)),
+        npl_ratio=npl(session, user, filters, today),
+        mean_wellbeing=mean,
     )  # fmt: skip
 
 
-def npl(session: Session, loans, today: date) -> Decimal | None:
-    """Outstanding principal in classes 3-5 (over 90 days past due) over all of it."""
-    dialect = session.get_bind().dialect.name
-    oldest_unpaid = (select(func.min(Instalment.due_on))
-                     .where(Instalment.loan_id == loans.c.id, Instalment.settled_on.is_(None),
-                            Instalment.due_on < today)
-                     .correlate(loans).scalar_subquery())  # fmt: skip
-    outstanding = (select(func.coalesce(func.sum(Instalment.principal_idr
-                                                 - Instalment.paid_principal_idr), 0))
-                   .where(Instalment.loan_id == loans.c.id).correlate(loans).scalar_subquery())  # fmt: skip
-    late_days = _days(func.coalesce(oldest_unpaid, today), today, dialect) * -1 \
-        if dialect != "postgresql" else (today - func.coalesce(oldest_unpaid, today))  # fmt: skip
-    per_loan = (
-        select(outstanding.label("out"), late_days.label("late"))
-        .where(loans.c.status.in_(LIVE))
-        .subquery()
-    )
-    total, bad = session.execute(select(
-        func.coalesce(func.sum(per_loan.c.out), 0),
-        func.coalesce(func.sum(case((per_loan.c.late > 90, per_loan.c.out), else_=0)), 0),
-    )).one()  # fmt: skip
-    if not total:
-        return None
-    return (Decimal(int(bad)) / Decimal(int(total))).quantize(
-        Decimal("0.0001"), ROUND_HALF_UP
+def _days_late(session: Session, table: Any, today: date) -> Any:
+    """Days past due today of a loan fact row (0 when nothing is overdue)."""
+    oldest = table.oldest_unpaid_due_on
+    return case(
+        (oldest < today, days_between(today, oldest, _dialect(session))), else_=0
     )
 
 
-def _mean_wellbeing(session: Session, ids) -> Decimal | None:
-    latest = (select(WellbeingCheck.returnee_id, func.max(WellbeingCheck.id).label("id"))
-              .where(WellbeingCheck.returnee_id.in_(ids))
-              .group_by(WellbeingCheck.returnee_id).subquery())  # fmt: skip
-    value = session.scalar(select(func.avg(WellbeingCheck.overall))
-                           .join(latest, latest.c.id == WellbeingCheck.id))  # fmt: skip
-    return (
-        None
-        if value is None
-        else Decimal(str(value)).quantize(Decimal("0.001"), ROUND_HALF_UP)
+def grade_of(days: Any) -> Any:
+    """SQL twin of :func:`juragan.repayment.collectibility`."""
+    return case(
+        *((days <= upper, grade) for upper, grade in COLLECTIBILITY_BANDS), else_=5
     )
 
 
-def by_country(session: Session, user: User, filters: Filters) -> list[tuple[str, int]]:
-    """Returnees per destination country (of any placement), most first."""
-    ids = returnee_ids(user, filters)
-    rows = session.execute(
-        select(Placement.country_code, func.count(func.distinct(Placement.returnee_id)))
-        .where(Placement.returnee_id.in_(ids))
-        .group_by(Placement.country_code).order_by(func.count(func.distinct(Placement.returnee_id)).desc())
-    ).all()  # fmt: skip
-    return [(code, n) for code, n in rows]
-
-
-def by_sector(
-    session: Session, user: User, filters: Filters
-) -> list[tuple[str, int, int]]:
-    """Businesses per line of business: all, and operating."""
-    ids = returnee_ids(user, filters)
-    rows = session.execute(
-        select(Business.sector, func.count(Business.id),
-               func.count().filter(Business.status == "operating"))
-        .where(Business.returnee_id.in_(ids)).group_by(Business.sector)
-        .order_by(func.count(Business.id).desc())
-    ).all()  # fmt: skip
-    return [(sector, n, operating) for sector, n, operating in rows]
-
-
-def as_rows(items: list[tuple[Any, ...]]) -> list[list[Any]]:
-    return [list(item) for item in items]
-
-
-def _plus_months(column, months: int, dialect: str):
-    if dialect == "postgresql":
-        return column + text(f"interval '{int(months)} months'")
-    return func.date(column, f"+{int(months)} months")
+def npl(session: Session, user: User, filters: Filters, today: date) -> Decimal | None:
+    """Outstanding principal in classes 3-5 over all of it, for loans with money out."""
+    loan = LoanFact
+    late = _days_late(session, loan, today)
+    total, bad = session.execute(
+        select(func.coalesce(func.sum(loan.outstanding_idr), 0),
+               func.coalesce(func.sum(case((late > NPL_DAYS, loan.outstanding_idr),
+                                           else_=0)), 0))
+        .where(*loans_where(user, filters), loan.status.in_(LIVE))
+    ).one()  # fmt: skip
+    return _ratio(bad, total)
 
 
 def funnel(
@@ -264,33 +262,276 @@ def funnel(
 
     Stages, among people who came home: returned; wrote a business plan; had a plan
     ready for the bank; opened a business (with or without a ready plan); had a
-    business operating twelve months after it opened (only businesses open for a
-    year or more can count).
+    business operating on its first anniversary (only anniversaries up to ``today``
+    count).
     """
-    dialect = session.get_bind().dialect.name
-    ids = returnee_ids(user, filters)
-    returned = exists().where(Placement.returnee_id == Returnee.id,
-                              Placement.return_date.is_not(None))  # fmt: skip
-    planned = exists().where(BusinessPlan.returnee_id == Returnee.id)
-    ready = exists().where(BusinessPlan.returnee_id == Returnee.id,
-                           BusinessPlan.status == "ready")  # fmt: skip
-    opened = exists().where(Business.returnee_id == Returnee.id)
-    anniversary = _plus_months(Business.opened_on, 12, dialect)
-    state_then = (select(BusinessStatusChange.to_status)
-                  .where(BusinessStatusChange.business_id == Business.id,
-                         BusinessStatusChange.changed_on <= anniversary)
-                  .order_by(BusinessStatusChange.changed_on.desc(),
-                            BusinessStatusChange.id.desc())
-                  .limit(1).correlate(Business).scalar_subquery())  # fmt: skip
-    lasting = exists().where(Business.returnee_id == Returnee.id,
-                             anniversary <= today, state_then == "operating")  # fmt: skip
-    base = Returnee.id.in_(ids)
-    row = session.execute(select(
-        func.count().filter(returned),
-        func.count().filter(and_(returned, planned)),
-        func.count().filter(and_(returned, planned, ready)),
-        func.count().filter(and_(returned, opened)),
-        func.count().filter(and_(returned, lasting)),
-    ).select_from(Returnee).where(base)).one()  # fmt: skip
+    ensure_current(session)
+    cell = ReturneeCell
+    returned, planned, ready, opened = session.execute(
+        select(*(func.coalesce(func.sum(column), 0)
+                 for column in (cell.returnees, cell.planned, cell.ready, cell.opened)))
+        .where(*cells_where(user, filters), cell.return_quarter != 0)
+    ).one()  # fmt: skip
+    business = BusinessFact
+    lasting = session.scalar(
+        select(func.count(func.distinct(business.returnee_id))).where(
+            *where(business, user, filters),
+            business.return_quarter != 0,
+            business.anniversary_on <= today,
+            business.is_operating_at_anniversary,
+        )
+    )
     names = ("returned", "planned", "ready", "opened", "lasting")
-    return list(zip(names, row, strict=True))
+    values = (returned, planned, ready, opened, lasting or 0)
+    return [(name, int(value)) for name, value in zip(names, values, strict=True)]
+
+
+def by_country(session: Session, user: User, filters: Filters) -> list[tuple[str, int]]:
+    """Returnees per destination (latest placement), most first."""
+    ensure_current(session)
+    cell = ReturneeCell
+    total = func.sum(cell.returnees)
+    rows = session.execute(
+        select(cell.country_code, total)
+        .where(*cells_where(user, filters), cell.country_code != "")
+        .group_by(cell.country_code).order_by(total.desc(), cell.country_code)
+    ).all()  # fmt: skip
+    return [(code, int(n)) for code, n in rows]
+
+
+def by_sector(
+    session: Session, user: User, filters: Filters
+) -> list[tuple[str, int, int]]:
+    """Businesses per line of business: all, and operating."""
+    ensure_current(session)
+    business = BusinessFact
+    everything = func.count()
+    rows = session.execute(
+        select(business.sector, everything,
+               func.count().filter(business.status == "operating"))
+        .where(*where(business, user, filters))
+        .group_by(business.sector).order_by(everything.desc(), business.sector)
+    ).all()  # fmt: skip
+    return [(sector, n, operating) for sector, n, operating in rows]
+
+
+@dataclass(frozen=True)
+class Area:
+    """A province or regency on the map: people, businesses, operating businesses."""
+
+    code: str
+    returnees: int
+    businesses: int
+    operating: int
+
+
+def by_area(session: Session, user: User, filters: Filters) -> tuple[str, list[Area]]:
+    """Figures per province, or per regency once the view is inside one province.
+
+    Returns the level (``province`` or ``regency``) and one row per area with people.
+    """
+    ensure_current(session)
+    cell = ReturneeCell
+    inside = inside_province(user, filters)
+    key = cell.regency_code if inside else cell.province_code
+    rows = session.execute(
+        select(key, func.sum(cell.returnees), func.sum(cell.businesses),
+               func.sum(cell.operating))
+        .where(*cells_where(user, filters, "regency" if inside else "province"))
+        .group_by(key).order_by(key)
+    ).all()  # fmt: skip
+    level = "regency" if inside else "province"
+    return level, [Area(code, int(n), int(b), int(o)) for code, n, b, o in rows]
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    quarter: int
+    returnees: int
+    #: Share with an operating business N months after return, per ``COHORT_MONTHS``;
+    #: ``None`` where the youngest of the cohort has not reached N months yet.
+    shares: tuple[Decimal | None, ...]
+
+
+def quarter_end(quarter: int) -> date:
+    year, q = divmod(quarter, 10)
+    return date(year, 3 * q, 1) + relativedelta(months=1, days=-1)
+
+
+def cohorts(
+    session: Session, user: User, filters: Filters, today: date, limit: int = 16
+) -> list[CohortRow]:
+    """The most recent ``limit`` return quarters, newest first."""
+    ensure_current(session)
+    cell = ReturneeCell
+    measures = [func.sum(cell.returnees),
+                *(func.sum(getattr(cell, f"operating_at_{m}")) for m in COHORT_MONTHS)]  # fmt: skip
+    rows = session.execute(
+        select(cell.return_quarter, *measures)
+        .where(*cells_where(user, filters), cell.return_quarter != 0)
+        .group_by(cell.return_quarter).order_by(cell.return_quarter.desc()).limit(limit)
+    ).all()  # fmt: skip
+    result = []
+    for quarter, n, *operating in rows:
+        reached = [quarter_end(quarter) + relativedelta(months=m) <= today
+                   for m in COHORT_MONTHS]  # fmt: skip
+        shares = tuple(_ratio(k, n) if ok else None
+                       for k, ok in zip(operating, reached, strict=True))  # fmt: skip
+        result.append(CohortRow(quarter, int(n), shares))
+    return result
+
+
+def survival_counts(
+    session: Session, user: User, filters: Filters, today: date, by: str
+) -> dict[str, list[tuple[int, int, int]]]:
+    """Per sector or destination: ``(months, closures, still open)`` at each duration.
+
+    A business's time runs from its opening to its closing, or to ``today`` while it
+    has not closed (a reopened business counts as open; a paused one too).
+    """
+    ensure_current(session)
+    business = BusinessFact
+    group = business.sector if by == "sector" else business.country_code
+    ended = func.coalesce(business.closed_on, today)
+    months = whole_months(days_between(ended, business.opened_on, _dialect(session)))
+    closed = business.closed_on.is_not(None)
+    rows = session.execute(
+        select(group, months.label("months"), func.count().filter(closed),
+               func.count().filter(~closed))
+        .where(*where(business, user, filters), business.opened_on <= today,
+               group != "")
+        .group_by(group, months).order_by(group, months)
+    ).all()  # fmt: skip
+    counts: dict[str, list[tuple[int, int, int]]] = {}
+    for code, t, events, censored in rows:
+        counts.setdefault(code, []).append((int(t), int(events), int(censored)))
+    return counts
+
+
+@dataclass(frozen=True)
+class Collectibility:
+    key: str
+    #: Outstanding principal per class 1-5.
+    outstanding: tuple[int, int, int, int, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.outstanding)
+
+    @property
+    def npl_ratio(self) -> Decimal | None:
+        return _ratio(sum(self.outstanding[2:]), self.total)
+
+
+def collectibility_mix(
+    session: Session, user: User, filters: Filters, today: date, by: str
+) -> list[Collectibility]:
+    """Outstanding principal by class today, per bank or per area (province/regency)."""
+    ensure_current(session)
+    loan = LoanFact
+    grade = grade_of(_days_late(session, loan, today))
+    key = _loan_group(loan, user, filters, by)
+    rows = session.execute(
+        select(key, grade.label("grade"), func.sum(loan.outstanding_idr))
+        .where(*loans_where(user, filters), loan.status.in_(LIVE))
+        .group_by(key, grade)
+    ).all()  # fmt: skip
+    mix: dict[str, list[int]] = {}
+    for code, g, amount in rows:
+        mix.setdefault(code, [0] * 5)[int(g) - 1] += int(amount or 0)
+    return sorted(
+        (Collectibility(code, tuple(values)) for code, values in mix.items()),  # type: ignore[arg-type]
+        key=lambda c: (-c.total, c.key),
+    )
+
+
+def _loan_group(table: Any, user: User, filters: Filters, by: str) -> Any:
+    if by == "lender":
+        return table.lender
+    return table.regency_code if inside_province(user, filters) else table.province_code
+
+
+def month_ends_before(today: date, months: int = 12) -> list[date]:
+    """The last ``months`` month ends before ``today``, oldest first."""
+    last = today.replace(day=1) - relativedelta(days=1)
+    return [last - relativedelta(months=k, day=31) for k in range(months - 1, -1, -1)]
+
+
+def npl_trend(
+    session: Session, user: User, filters: Filters, today: date, by: str
+) -> dict[str, list[tuple[date, Decimal | None]]]:
+    """NPL at each of the last twelve month ends, per bank or per area."""
+    ensure_current(session)
+    month = LoanMonth
+    ends = month_ends_before(today)
+    key = _loan_group(month, user, filters, by)
+    bad = case((month.days_past_due > NPL_DAYS, month.outstanding_idr), else_=0)
+    rows = session.execute(
+        select(key, month.month_end, func.sum(month.outstanding_idr), func.sum(bad))
+        .where(*loans_where(user, filters, month), month.month_end.in_(ends))
+        .group_by(key, month.month_end)
+    ).all()  # fmt: skip
+    found: dict[str, dict[date, Decimal | None]] = {}
+    for code, day, total, bad_total in rows:
+        found.setdefault(code, {})[day] = _ratio(bad_total, total)
+    return {
+        code: [(day, points.get(day)) for day in ends]
+        for code, points in sorted(found.items())
+    }
+
+
+#: Funnel stages as conditions on a returnee's facts (each among the returned).
+STAGES: dict[str, Any] = {
+    "returned": lambda fact: fact.return_quarter != 0,
+    "planned": lambda fact: and_(fact.return_quarter != 0, fact.has_plan),
+    "ready": lambda fact: and_(fact.return_quarter != 0, fact.has_ready_plan),
+    "opened": lambda fact: and_(fact.return_quarter != 0, fact.has_business),
+}
+
+
+def returnees_behind(
+    user: User,
+    filters: Filters,
+    today: date,
+    stage: str | None = None,
+    business_sector: str | None = None,
+):
+    """The returnees a chart's bar counts: scoped twice (as people and as facts).
+
+    :param stage: a funnel stage (``STAGES`` or ``lasting``).
+    :param business_sector: people owning a business in this line of business.
+    """
+    fact = ReturneeFact
+    ids = select(fact.returnee_id).where(*where(fact, user, filters))
+    if stage in STAGES:
+        ids = ids.where(STAGES[stage](fact))
+    business = BusinessFact
+    if stage == "lasting":
+        ids = ids.where(fact.return_quarter != 0, fact.returnee_id.in_(
+            select(business.returnee_id).where(
+                business.anniversary_on <= today,
+                business.is_operating_at_anniversary)))  # fmt: skip
+    if business_sector:
+        ids = ids.where(fact.returnee_id.in_(
+            select(business.returnee_id).where(business.sector == business_sector)))  # fmt: skip
+    return scoped(select(Returnee), user, Returnee).where(Returnee.id.in_(ids))
+
+
+__all__ = [
+    "Area",
+    "CohortRow",
+    "Collectibility",
+    "Filters",
+    "Headline",
+    "by_area",
+    "by_country",
+    "by_sector",
+    "cohorts",
+    "collectibility_mix",
+    "funnel",
+    "headline",
+    "npl",
+    "npl_trend",
+    "returnees_behind",
+    "survival_counts",
+]

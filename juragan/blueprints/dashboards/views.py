@@ -1,15 +1,10 @@
 import io
+from datetime import date
 
-import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
-from flask import abort, current_app, g, render_template, request
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask import abort, current_app, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import DateField
-from wtforms.validators import Optional
+from wtforms.validators import ValidationError
 
 from juragan.access import requires
 from juragan.blueprints.dashboards import bp
@@ -30,10 +25,29 @@ from juragan.labels import (
     code_label,
 )
 from juragan.models import utcnow
+from juragan.models.dashboard import COHORT_MONTHS
+from juragan.pagination import keyset_page
 from juragan.policy import Action
 from juragan.reference import countries, country_name
 from juragan.reports import programme
 from juragan.reports.programme import Filters
+from juragan.reports.programme_charts import (
+    CHARTS,
+    PAGES,
+    Context,
+    plain,
+    quarter_label,
+)
+
+#: How far back the return-period filter reaches.
+QUARTER_YEARS = 20
+
+
+def quarter_choices(today: date, blank) -> list:
+    current = today.year * 10 + (today.month + 2) // 3
+    keys = [year * 10 + q for year in range(today.year - QUARTER_YEARS, today.year + 1)
+            for q in range(1, 5) if year * 10 + q <= current]  # fmt: skip
+    return choices(((str(k), quarter_label(k)) for k in reversed(keys)), blank)
 
 
 class FilterForm(BaseForm):
@@ -46,8 +60,8 @@ class FilterForm(BaseForm):
     regency = RegionSelectField(
         _l("Regency or city"), render_kw={"data-follows": "province"}
     )
-    returned_from = DateField(_l("Returned from"), validators=[Optional()])
-    returned_to = DateField(_l("Returned until"), validators=[Optional()])
+    returned_from = RegionSelectField(_l("Returned from"))
+    returned_to = RegionSelectField(_l("Returned until"))
     sex = RegionSelectField(_l("Sex"))
     country = RegionSelectField(_l("Destination"))
     sector = RegionSelectField(_l("Line of business"))
@@ -59,93 +73,108 @@ class FilterForm(BaseForm):
         everyone = _l("All")
         self.province.choices = province_choices(everyone)
         self.regency.choices = regency_choices(everyone)
+        quarters = quarter_choices(utcnow().date(), everyone)
+        self.returned_from.choices = quarters
+        self.returned_to.choices = quarters
         self.sex.choices = labelled(SEX_LABELS, everyone)
-        locale = str(get_locale() or "id")
+        locale = str(g.get("locale") or "id")
         self.country.choices = choices(((c.code, c.name) for c in countries(locale)
                                         if c.code != "ID"), everyone)  # fmt: skip
         self.sector.choices = labelled(BUSINESS_LINE_LABELS, everyone)
         self.scheme.choices = labelled(SCHEME_LABELS, everyone)
         self.lender.choices = labelled(LENDER_LABELS, everyone)
 
+    def validate_regency(self, field):
+        if field.data and self.province.data and field.data[:2] != self.province.data:
+            raise ValidationError(_l("This regency is not in the chosen province."))
+
+    def validate_returned_to(self, field):
+        start = self.returned_from.data
+        if field.data and start and int(field.data) < int(start):
+            raise ValidationError(_l("The end of the period is before its start."))
+
 
 def _filters(form: FilterForm) -> Filters:
-    if not form.validate():
-        return Filters()
+    """The filters that passed validation (a bad one is shown and left out)."""
+    form.validate()
+
+    def ok(field):
+        return None if field.errors else field.data
+
+    quarter = lambda field: int(ok(field)) if ok(field) else None  # noqa: E731
     return Filters(
-        province_code=form.province.data, regency_code=form.regency.data,
-        returned_from=form.returned_from.data, returned_to=form.returned_to.data,
-        sex=form.sex.data, country_code=form.country.data, sector=form.sector.data,
-        scheme=form.scheme.data, lender=form.lender.data,
+        province_code=ok(form.province), regency_code=ok(form.regency),
+        returned_from=quarter(form.returned_from), returned_to=quarter(form.returned_to),
+        sex=ok(form.sex), country_code=ok(form.country), sector=ok(form.sector),
+        scheme=ok(form.scheme), lender=ok(form.lender),
     )  # fmt: skip
 
 
-def _bar(title: str, labels: list[str], values: list[int], axis: str) -> str:
-    figure = go.Figure(
-        go.Bar(x=values, y=labels, orientation="h", marker_color="#0f6b4f")
-    )
-    figure.update_layout(title=title, separators=",.", height=120 + 26 * max(len(labels), 1),
-                         # Whole numbers: no tick may fall between two of them.
-                         xaxis={"title": axis, "tickformat": ",d", "tick0": 0,
-                                "dtick": max(1, -(-max(values, default=1) // 5))},
-                         yaxis={"autorange": "reversed", "automargin": True},
-                         margin={"l": 10, "r": 10, "t": 50, "b": 40})  # fmt: skip
-    return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
+def _linker(filters: Filters, endpoint: str):
+    """Where a click on a chart goes: a province drills into its regencies, a
+    regency into its own figures on the same page, a bar to the people behind it."""
+    args = filters.as_args()
+
+    def link(dimension: str, value: str) -> str | None:
+        if dimension == "province":
+            return url_for(".programme_dashboard", **(args | {"province": value}))
+        if dimension == "regency":
+            return url_for(
+                endpoint, **(args | {"province": value[:2], "regency": value})
+            )
+        return url_for(".returnees_behind", **(args | {dimension: value}))
+
+    return link
 
 
-def _tables(filters: Filters):
-    locale = str(get_locale() or "id")
-    funnel_rows = [(code, code_label("funnel", code), n) for code, n in
-                   programme.funnel(db.session, current_user, filters, utcnow().date())]  # fmt: skip
-    country_rows = [(code, country_name(code, locale), n)
-                    for code, n in programme.by_country(db.session, current_user, filters)]  # fmt: skip
-    sector_rows = [(code, code_label("business_line", code), n, operating)
-                   for code, n, operating in programme.by_sector(db.session, current_user, filters)]  # fmt: skip
-    return funnel_rows, country_rows, sector_rows
+def _context(endpoint: str = ".programme_dashboard") -> tuple[FilterForm, Context]:
+    form = FilterForm(request.args)
+    filters = _filters(form)
+    context = Context(db.session, current_user, filters, utcnow().date(),
+                      _linker(filters, endpoint))  # fmt: skip
+    return form, context
+
+
+def _page(page: str, template: str, **extra):
+    form, context = _context(f".{request.endpoint.split('.')[-1]}")
+    charts = [CHARTS[name](context) for name in PAGES[page]]
+    g.has_charts = True
+    return render_template(template, form=form, page=page, charts=charts,
+                           args=context.filters.as_args(), **extra)  # fmt: skip
 
 
 @bp.route("/")
 @requires(Action.VIEW_DASHBOARD)
 def programme_dashboard():
-    form = FilterForm(request.args)
-    filters = _filters(form)
-    figures = programme.headline(db.session, current_user, filters, utcnow().date())
-    funnel_rows, country_rows, sector_rows = _tables(filters)
-    charts = {
-        "funnel": _bar(_("From return to a lasting business"),
-                       [name for _c, name, _n in funnel_rows],
-                       [n for _c, _name, n in funnel_rows], _("Returnees")),
-        "countries": _bar(_("Returnees by destination country"),
-                          [name for _c, name, _n in country_rows[:15]],
-                          [n for _c, _name, n in country_rows[:15]], _("Returnees")),
-        "sectors": _bar(_("Businesses by line of business"),
-                        [name for _c, name, _n, _o in sector_rows],
-                        [n for _c, _name, n, _o in sector_rows], _("Businesses")),
-    }  # fmt: skip
+    form, context = _context()
+    figures = programme.headline(context.session, context.user, context.filters,
+                                 context.today)  # fmt: skip
+    charts = [CHARTS[name](context) for name in PAGES["overview"]]
     g.has_charts = True
-    args = {k: v for k, v in request.args.items() if v}
-    return render_template("dashboards/programme.html", form=form, figures=figures,
-                           funnel_rows=funnel_rows, country_rows=country_rows,
-                           sector_rows=sector_rows,
-                           charts=charts, args=args)  # fmt: skip
+    return render_template("dashboards/programme.html", form=form, page="overview",
+                           figures=figures, charts=charts,
+                           args=context.filters.as_args())  # fmt: skip
 
 
-@bp.route("/<name>.<kind>")
+@bp.route("/cohorts")
+@requires(Action.VIEW_DASHBOARD)
+def cohorts_dashboard():
+    return _page("cohorts", "dashboards/charts.html", months=COHORT_MONTHS)
+
+
+@bp.route("/repayment")
+@requires(Action.VIEW_DASHBOARD)
+def repayment_dashboard():
+    return _page("repayment", "dashboards/charts.html")
+
+
+@bp.route("/data/<name>.<kind>")
 @requires(Action.VIEW_DASHBOARD)
 def download(name: str, kind: str):
-    if name not in ("funnel", "countries", "sectors") or kind not in ("csv", "xlsx"):
+    if name not in CHARTS or kind not in ("csv", "xlsx"):
         abort(404)
-    funnel_rows, country_rows, sector_rows = _tables(_filters(FilterForm(request.args)))
-    if name == "funnel":
-        frame = pd.DataFrame(
-            funnel_rows, columns=[_("Code"), _("Stage"), _("Returnees")]
-        )
-    elif name == "countries":
-        frame = pd.DataFrame(
-            country_rows, columns=[_("Code"), _("Country"), _("Returnees")]
-        )
-    else:
-        frame = pd.DataFrame(sector_rows, columns=[_("Code"), _("Line of business"),
-                                                    _("Businesses"), _("Operating")])  # fmt: skip
+    _form, context = _context()
+    frame = CHARTS[name](context).frame.map(plain)
     if kind == "csv":
         body, mimetype = frame.to_csv(index=False).encode("utf-8-sig"), "text/csv"
     else:
@@ -155,3 +184,50 @@ def download(name: str, kind: str):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return current_app.response_class(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{name}.{kind}"'})  # fmt: skip
+
+
+@bp.route("/returnees")
+@requires(Action.VIEW_DASHBOARD)
+def returnees_behind():
+    form, context = _context()
+    stage = request.args.get("stage")
+    if stage not in (*programme.STAGES, "lasting"):
+        stage = None
+    sector = request.args.get("business_sector")
+    if sector not in BUSINESS_LINE_LABELS:
+        sector = None
+    stmt = programme.returnees_behind(context.user, context.filters, context.today,
+                                      stage=stage, business_sector=sector)  # fmt: skip
+    page = keyset_page(db.session, stmt, programme.Returnee.id,
+                       request.args.get("after", type=int),
+                       current_app.config["PAGE_SIZE"])  # fmt: skip
+    args = context.filters.as_args()
+    if stage:
+        args["stage"] = stage
+    if sector:
+        args["business_sector"] = sector
+    locale = str(g.get("locale") or "id")
+    described = _describe(context.filters, stage, sector, locale)
+    return render_template("dashboards/returnees.html", form=form, page=page,
+                           args=args, described=described,
+                           back=context.filters.as_args())  # fmt: skip
+
+
+def _describe(filters: Filters, stage, sector, locale) -> list[str]:
+    """The filters in words, for the list's heading."""
+    words = []
+    if stage:
+        words.append(code_label("funnel", stage))
+    if sector:
+        words.append(code_label("business_line", sector))
+    if filters.country_code:
+        words.append(country_name(filters.country_code, locale))
+    labelled_codes = (("business_line", filters.sector), ("scheme", filters.scheme),
+                      ("lender", filters.lender), ("sex", filters.sex))  # fmt: skip
+    words += [code_label(kind, code) for kind, code in labelled_codes if code]
+    for start, end in ((filters.returned_from, filters.returned_to),):
+        if start or end:
+            words.append(
+                " – ".join(quarter_label(q) if q else "…" for q in (start, end))
+            )
+    return words

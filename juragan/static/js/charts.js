@@ -1,4 +1,5 @@
 // Draws the Plotly figures a page carries as JSON: <script type="application/json" class="js-chart" data-target="id">.
+// A point whose customdata is a URL (or starts with one) opens it when clicked.
 (function () {
   "use strict";
   if (!window.Plotly) { return; }
@@ -10,6 +11,13 @@
     window.Plotly.newPlot(target, figure.data, figure.layout, {
       responsive: true, displaylogo: false,
       locale: document.documentElement.lang === "id" ? "id" : "en"
+    }).then(function () {
+      target.on("plotly_click", function (event) {
+        var point = event.points && event.points[0];
+        var link = point && point.customdata;
+        if (Array.isArray(link)) { link = link[0]; }
+        if (typeof link === "string" && link.charAt(0) === "/") { window.location.href = link; }
+      });
     });
   });
 })();

@@ -1,0 +1,216 @@
+"""Summary tables behind the dashboards, derived from the registry, plans and loans.
+
+Nothing here is entered by a person: :mod:`juragan.summaries` rebuilds a returnee's
+rows whenever a write touches that returnee, and a bulk rebuild recomputes them all.
+The tables carry no foreign keys, so a deleted person's rows can still be read to
+take them out of the cells before they go.
+
+Every table repeats the returnee's *dimensions*, the values the dashboard filters
+on, so that a filter is a WHERE on one table and never a join:
+
+- region: ``province_code`` and ``regency_code`` of the returnee's home;
+- ``sex``;
+- ``return_quarter``: the quarter of the latest return home as ``YYYYQ`` (20241 is
+  January-March 2024), 0 while the person has never come home;
+- ``country_code``: the destination of the latest placement, '' without one;
+- ``sector``: the line of business of the latest business, '' without one;
+- ``scheme_mask`` and ``lender_mask``: one bit per KUR scheme and per lender the
+  person has applied to (``SCHEMES`` and ``LENDERS`` order), 0 without a loan.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from juragan.models.base import Base
+
+#: Months after the return at which the cohort table asks "is a business operating?".
+COHORT_MONTHS = (3, 6, 12, 24, 36)
+
+
+class Dimensions:
+    """The filter columns every summary table carries (see the module docstring)."""
+
+    province_code: Mapped[str] = mapped_column(String(2))
+    regency_code: Mapped[str] = mapped_column(String(5))
+    sex: Mapped[str] = mapped_column(String(1))
+    return_quarter: Mapped[int] = mapped_column(Integer, default=0)
+    country_code: Mapped[str] = mapped_column(String(2), default="")
+    sector: Mapped[str] = mapped_column(String(12), default="")
+    scheme_mask: Mapped[int] = mapped_column(SmallInteger, default=0)
+    lender_mask: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+
+DIMENSIONS = (
+    "province_code",
+    "regency_code",
+    "sex",
+    "return_quarter",
+    "country_code",
+    "sector",
+    "scheme_mask",
+    "lender_mask",
+)
+
+
+class ReturneeFact(Dimensions, Base):
+    """One row per returnee: where they are on the road from return to business."""
+
+    __tablename__ = "returnee_facts"
+
+    returnee_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_return_on: Mapped[date | None] = mapped_column(Date)
+    has_plan: Mapped[bool] = mapped_column(Boolean)
+    has_ready_plan: Mapped[bool] = mapped_column(Boolean)
+    has_business: Mapped[bool] = mapped_column(Boolean)
+    businesses: Mapped[int] = mapped_column(SmallInteger)
+    operating: Mapped[int] = mapped_column(SmallInteger)
+    #: Family and paid workers of the operating businesses.
+    workers: Mapped[int] = mapped_column(Integer)
+    #: Overall score (0-1) of the latest wellbeing check, if any.
+    wellbeing: Mapped[Decimal | None] = mapped_column(Numeric(4, 3))
+    #: Whether a business of theirs was operating N months after the latest return.
+    #: A checkpoint still in the future holds today's state: any change before it
+    #: is a write, and writes rebuild the row.
+    operating_at_3: Mapped[bool] = mapped_column(Boolean)
+    operating_at_6: Mapped[bool] = mapped_column(Boolean)
+    operating_at_12: Mapped[bool] = mapped_column(Boolean)
+    operating_at_24: Mapped[bool] = mapped_column(Boolean)
+    operating_at_36: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        Index("ix_returnee_facts_region", "province_code", "regency_code"),
+    )
+
+
+class ReturneeCell(Base):
+    """Returnee facts summed per combination of dimensions.
+
+    Three levels share the table: rows with a regency code sum one regency; rows
+    whose ``regency_code`` is '' sum a province; the row whose province and regency
+    are both '' sums the country. A query reads the coarsest level that answers it,
+    so its cost follows the number of combinations, not the number of people.
+    """
+
+    __tablename__ = "returnee_cells"
+
+    province_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    return_quarter: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    sector: Mapped[str] = mapped_column(String(12), primary_key=True)
+    scheme_mask: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    lender_mask: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+
+    returnees: Mapped[int] = mapped_column(Integer)
+    planned: Mapped[int] = mapped_column(Integer)
+    ready: Mapped[int] = mapped_column(Integer)
+    opened: Mapped[int] = mapped_column(Integer)
+    businesses: Mapped[int] = mapped_column(Integer)
+    operating: Mapped[int] = mapped_column(Integer)
+    workers: Mapped[int] = mapped_column(Integer)
+    wellbeing_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3))
+    wellbeing_n: Mapped[int] = mapped_column(Integer)
+    operating_at_3: Mapped[int] = mapped_column(Integer)
+    operating_at_6: Mapped[int] = mapped_column(Integer)
+    operating_at_12: Mapped[int] = mapped_column(Integer)
+    operating_at_24: Mapped[int] = mapped_column(Integer)
+    operating_at_36: Mapped[int] = mapped_column(Integer)
+
+
+#: The summed columns of :class:`ReturneeCell`, with the fact each one sums.
+CELL_MEASURES = (
+    "returnees",
+    "planned",
+    "ready",
+    "opened",
+    "businesses",
+    "operating",
+    "workers",
+    "wellbeing_sum",
+    "wellbeing_n",
+    *(f"operating_at_{m}" for m in COHORT_MONTHS),
+)
+
+
+class BusinessFact(Dimensions, Base):
+    """One row per business, with its owner's dimensions (``sector`` is its own)."""
+
+    __tablename__ = "business_facts"
+
+    business_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    returnee_id: Mapped[int] = mapped_column(Integer, index=True)
+    opened_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10))
+    #: The day it closed, while its current state is closed.
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    workers: Mapped[int] = mapped_column(Integer)
+    #: From the latest return on or before the opening; empty without one.
+    days_from_return: Mapped[int | None] = mapped_column(Integer)
+    anniversary_on: Mapped[date] = mapped_column(Date)
+    #: Operating on its first anniversary (today's state while that is to come).
+    is_operating_at_anniversary: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        Index("ix_business_facts_region", "province_code", "regency_code"),
+    )
+
+
+class LoanFact(Dimensions, Base):
+    """One row per KUR application, with its borrower's dimensions."""
+
+    __tablename__ = "loan_facts"
+
+    loan_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    returnee_id: Mapped[int] = mapped_column(Integer, index=True)
+    scheme: Mapped[str] = mapped_column(String(12))
+    lender: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(12))
+    amount_requested_idr: Mapped[int] = mapped_column(BigInteger)
+    amount_disbursed_idr: Mapped[int | None] = mapped_column(BigInteger)
+    applied_on: Mapped[date] = mapped_column(Date)
+    disbursed_on: Mapped[date | None] = mapped_column(Date)
+    days_to_disbursement: Mapped[int | None] = mapped_column(Integer)
+    outstanding_idr: Mapped[int] = mapped_column(BigInteger)
+    #: The oldest instalment not fully paid; days past due count from it.
+    oldest_unpaid_due_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_loan_facts_region", "province_code", "regency_code"),)
+
+
+class LoanMonth(Dimensions, Base):
+    """A disbursed loan at the end of each month it was in the portfolio.
+
+    Replayed from the schedule and the payments made by that day, through 24
+    months ahead of the rebuild assuming no further payment (a payment is a write
+    and rebuilds the rows); ``flask juragan refresh-dashboards`` extends them.
+    """
+
+    __tablename__ = "loan_months"
+
+    loan_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month_end: Mapped[date] = mapped_column(Date, primary_key=True)
+    returnee_id: Mapped[int] = mapped_column(Integer, index=True)
+    scheme: Mapped[str] = mapped_column(String(12))
+    lender: Mapped[str] = mapped_column(String(16))
+    outstanding_idr: Mapped[int] = mapped_column(BigInteger)
+    days_past_due: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_loan_months_month_end", "month_end"),)
+
+
+SUMMARY_MODELS = (ReturneeFact, ReturneeCell, BusinessFact, LoanFact, LoanMonth)
