@@ -264,6 +264,7 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = (
     DemoAccount("admin", Role.ADMIN, "Admin Juragan"),
+    DemoAccount("pejabat.pusat", Role.OFFICIAL, "Bambang Wicaksono"),
     DemoAccount("pejabat", Role.OFFICIAL, "Rina Kusumawati", "35"),
     DemoAccount("pejabat.malang", Role.OFFICIAL, "Agus Santoso", "35", "35.07"),
     DemoAccount("bank", Role.BANK_OFFICER, "Dewi Lestari", "35"),

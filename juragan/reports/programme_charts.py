@@ -72,10 +72,13 @@ def _locale() -> str:
 
 
 def _layout(figure: go.Figure, title: str, **layout: Any) -> str:
+    """Common layout; the title is the page's heading above the chart, not drawn in
+    it (a phone has no height to spare), and names the figure for screen readers."""
     separators = ",." if _locale() == "id" else ".,"
-    figure.update_layout(title=title, separators=separators,
-                         margin={"l": 10, "r": 10, "t": 50, "b": 40},
-                         legend={"orientation": "h", "y": -0.25}, **layout)  # fmt: skip
+    figure.update_layout(meta={"title": title}, separators=separators,
+                         margin={"l": 10, "r": 10, "t": 30, "b": 40},
+                         legend={"orientation": "h", "x": 0, "y": 1.02,
+                                 "yanchor": "bottom"}, **layout)  # fmt: skip
     # Inside <script type="application/json">: no "</" may close the element early.
     return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
 
@@ -91,12 +94,12 @@ def _bars(title: str, labels: list[str], values: list[int], axis: str,
     figure = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=GREEN,
                               customdata=links,
                               hovertemplate="%{y}: %{x:,d}<extra></extra>"))  # fmt: skip
-    return _layout(figure, title, height=120 + 28 * max(len(labels), 1),
+    return _layout(figure, title, height=90 + 28 * max(len(labels), 1),
                    xaxis={"title": axis, **_whole_ticks(values)},
                    yaxis={"autorange": "reversed", "automargin": True})  # fmt: skip
 
 
-def _region_names() -> dict[str, str]:
+def region_names() -> dict[str, str]:
     rows = region_rows()
     return {r["code"]: r["name"] for r in (*rows.provinces, *rows.regencies)}
 
@@ -117,6 +120,14 @@ def centroids() -> dict[str, tuple[float, float]]:
     return points
 
 
+def short_name(name: str) -> str:
+    """A region's name without its kind, for a label on the map."""
+    for prefix in ("Kabupaten ", "Provinsi "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
 # Overview -----------------------------------------------------------------------
 
 
@@ -135,7 +146,7 @@ def funnel_chart(ctx: Context) -> Chart:
 
 def area_chart(ctx: Context) -> Chart:
     level, areas = programme.by_area(ctx.session, ctx.user, ctx.filters)
-    names = _region_names()
+    names = region_names()
     frame = pd.DataFrame(
         [(a.code, names.get(a.code, a.code), a.returnees, a.businesses, a.operating)
          for a in areas],
@@ -152,18 +163,24 @@ def area_chart(ctx: Context) -> Chart:
     figure = go.Figure(go.Scatter(
         x=[points[a.code][1] for a, _l in placed],
         y=[points[a.code][0] for a, _l in placed],
-        mode="markers", text=[names.get(a.code, a.code) for a, _l in placed],
-        customdata=[[link, a.returnees, a.businesses, a.operating] for a, link in placed],
+        mode="markers+text", text=[short_name(names.get(a.code, a.code)) for a, _l in placed],
+        textposition="top center", textfont={"size": 10, "color": "#555"},
+        customdata=[[link, a.returnees, a.businesses, a.operating, names.get(a.code)]
+                    for a, link in placed],
         marker={"size": [8 + 42 * math.sqrt(a.operating / largest) for a, _l in placed],
                 "color": GREEN, "opacity": 0.6, "line": {"width": 1, "color": "#fff"}},
-        hovertemplate=("%{text}<br>" + _("Returnees") + ": %{customdata[1]:,d}<br>"
+        hovertemplate=("%{customdata[4]}<br>" + _("Returnees") + ": %{customdata[1]:,d}<br>"
                        + _("Businesses") + ": %{customdata[2]:,d}<br>"
                        + _("Operating") + ": %{customdata[3]:,d}<extra></extra>"),
     ))  # fmt: skip
+    # The whole archipelago at national level, so that the shape reads as Indonesia.
+    whole = {"xaxis": {"range": [94, 142]}, "yaxis": {"range": [-11.5, 6.5]}} if (
+        level == "province") else {"xaxis": {}, "yaxis": {}}  # fmt: skip
     figure_json = _layout(
-        figure, title, height=420,
-        xaxis={"title": _("Longitude"), "zeroline": False},
-        yaxis={"title": _("Latitude"), "zeroline": False, "scaleanchor": "x"},
+        figure, title, height=380, hovermode="closest",
+        xaxis={"title": _("Longitude"), "zeroline": False, **whole["xaxis"]},
+        yaxis={"title": _("Latitude"), "zeroline": False, "scaleanchor": "x",
+               **whole["yaxis"]},
     )  # fmt: skip
     note = (_("Click a province to see its regencies and cities.")
             if level == "province" else "")  # fmt: skip
@@ -233,7 +250,8 @@ def cohort_chart(ctx: Context) -> Chart:
     z = [[None if s is None else float(s) * 100 for s in r.shares] for r in rows]
     figure = go.Figure(go.Heatmap(
         z=z, x=month_columns, y=list(frame[_("Returned in")]), colorscale="Greens",
-        zmin=0, zmax=100, texttemplate="%{z:.1f}", hoverongaps=False,
+        zmin=0, zmax=100, hoverongaps=False, texttemplate="%{text}",
+        text=[["" if v is None else f"{v:.0f}%" for v in row] for row in z],
         colorbar={"title": "%"},
         hovertemplate="%{y}, %{x}: %{z:.1f}%<extra></extra>",
     ))  # fmt: skip
@@ -269,8 +287,11 @@ def survival_chart(ctx: Context, by: str) -> Chart:
     figure = go.Figure()
     for i, code in enumerate(order[:MAX_LINES]):
         steps = curves[code]
+        # The curve runs on, flat, to the longest follow-up.
+        longest = max(months for months, _c, _o in counts[code])
         figure.add_scatter(
-            x=[s.months for s in steps], y=[float(s.survival) for s in steps],
+            x=[s.months for s in steps] + [longest],
+            y=[float(s.survival) for s in steps] + [float(steps[-1].survival)],
             mode="lines", line_shape="hv", name=label(code),
             line={"color": LINE_COLOURS[i % len(LINE_COLOURS)]},
             hovertemplate="%{x} " + _("months") + ": %{y:.0%}<extra>" + label(code) + "</extra>",
@@ -292,7 +313,7 @@ def survival_chart(ctx: Context, by: str) -> Chart:
 def _group_label(ctx: Context, by: str) -> tuple[str, Callable[[str], str]]:
     if by == "lender":
         return _("Bank"), lambda code: code_label("lender", code)
-    names = _region_names()
+    names = region_names()
     inside = programme.inside_province(ctx.user, ctx.filters)
     return (_("Regency or city") if inside else _("Province")), (
         lambda code: names.get(code, code)
@@ -319,7 +340,7 @@ def mix_chart(ctx: Context, by: str) -> Chart:
             name=classes[grade - 1], marker_color=GRADE_COLOURS[grade],
             hovertemplate="%{y}: Rp %{x:,d}<extra>" + classes[grade - 1] + "</extra>",
         )  # fmt: skip
-    figure_json = _layout(figure, title, barmode="stack",
+    figure_json = _layout(figure, title, barmode="stack", legend_traceorder="normal",
                           height=160 + 28 * max(len(labels), 1),
                           xaxis={"title": _("Outstanding principal (Rp)"),
                                  "tickformat": ",d"},

@@ -118,3 +118,17 @@ def test_only_officials_open_the_dashboard(client, db, cast):
             assert client.get(path).status_code == 403, (role, path)
         client.post("/logout")
     assert client.get("/dashboard/").status_code == 302  # to the sign-in page
+
+
+def test_every_filter_on_the_people_behind_a_bar(client, db, cast):
+    login(client, cast.official_national.username)
+    page = client.get("/dashboard/returnees?province=35&regency=35.07&returned_from=20201"
+                      "&returned_to=20264&sex=F&country=TW&sector=culinary&scheme=mikro"
+                      "&lender=bri&stage=lasting&business_sector=warung")  # fmt: skip
+    assert page.status_code == 200
+    for word in ("Perempuan", "Kabupaten Malang", "Jawa Timur", "Taiwan", "BRI"):
+        assert word in page.text, word
+    assert (
+        client.get("/dashboard/returnees?stage=bogus&business_sector=x").status_code
+        == 200
+    )

@@ -37,6 +37,7 @@ from juragan.reports.programme_charts import (
     Context,
     plain,
     quarter_label,
+    region_names,
 )
 
 #: How far back the return-period filter reaches.
@@ -223,8 +224,13 @@ def _describe(filters: Filters, stage, sector, locale) -> list[str]:
     if filters.country_code:
         words.append(country_name(filters.country_code, locale))
     labelled_codes = (("business_line", filters.sector), ("scheme", filters.scheme),
-                      ("lender", filters.lender), ("sex", filters.sex))  # fmt: skip
+                      ("lender", filters.lender))  # fmt: skip
     words += [code_label(kind, code) for kind, code in labelled_codes if code]
+    if filters.sex:
+        words.append(str(SEX_LABELS[filters.sex]))
+    names = region_names()
+    words += [names[code] for code in (filters.province_code, filters.regency_code)
+              if code in names]  # fmt: skip
     for start, end in ((filters.returned_from, filters.returned_to),):
         if start or end:
             words.append(

@@ -2,6 +2,10 @@
 // A point whose customdata is a URL (or starts with one) opens it when clicked.
 (function () {
   "use strict";
+  // On a phone the figures come first: unused filters fold away (one tap opens them).
+  document.querySelectorAll("details.js-filters:not([data-active])").forEach(function (box) {
+    if (window.matchMedia("(max-width: 767.98px)").matches) { box.open = false; }
+  });
   if (!window.Plotly) { return; }
   document.querySelectorAll("script.js-chart").forEach(function (data) {
     var target = document.getElementById(data.dataset.target);

@@ -1,0 +1,230 @@
+"""Dashboard speed at 10k, 100k and 1M returnees: the app against the SQL behind it.
+
+    python bench/dashboard.py [--sizes 10000,100000,1000000] \
+        [--server postgresql://postgres@127.0.0.1:5432/postgres] [--combinations 20]
+
+For each size it uses the PostgreSQL database ``juragan_bench_<size>``, creating,
+migrating and seeding it (the synthetic generator) when it does not hold that many
+returnees yet, so a second run reuses it (``--drop`` removes them afterwards).
+
+Each dashboard endpoint is requested through the real WSGI app (the Flask app
+object, routing, sign-in, rendering, one request per URL) by three officials (national,
+East Java, Kab. Malang) with the same seeded random filter combinations; every URL
+is requested once, so nothing can be served from an earlier answer (the app keeps
+no result cache at all). The SQL statements each request sent are recorded and then
+replayed on a bare psycopg connection: that is "the SQL behind it". Printed per
+size and endpoint: p50 and p95 of both, and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import flask_migrate  # noqa: E402
+import psycopg  # noqa: E402
+from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from juragan import create_app  # noqa: E402
+from juragan.extensions import db  # noqa: E402
+from juragan.models import (  # noqa: E402
+    Business,
+    LoanApplication,
+    Returnee,
+    Role,
+    User,
+)
+from juragan.models.loan import LENDERS, SCHEMES  # noqa: E402
+from juragan.models.business_codes import BUSINESS_LINES  # noqa: E402
+from juragan.seeding import generate_returnees  # noqa: E402
+from juragan.services.accounts import AccountData, create_account  # noqa: E402
+
+PASSWORD = "bench-password-2026"  # noqa: S105 - throwaway bench accounts
+VIEWERS = (("bench.national", None, None), ("bench.jatim", "35", None),
+           ("bench.malang", "35", "35.07"))  # fmt: skip
+ENDPOINTS = ("/dashboard/", "/dashboard/cohorts", "/dashboard/repayment",
+             "/dashboard/returnees")  # fmt: skip
+COUNTRIES = ("TW", "MY", "HK", "KR", "SG", "JP", "SA", "BN", "AE")
+PROVINCES = ("35", "33", "32", "52", "18", "11")
+REGENCIES = ("35.07", "35.22", "33.01", "32.03", "52.03", "18.01")
+
+
+def prepare(server: str, size: int) -> str:
+    url = make_url(server)
+    name = f"juragan_bench_{size}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    database = url.set(database=name).render_as_string(hide_password=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database})
+    with app.app_context():
+        flask_migrate.upgrade()
+        have = db.session.scalar(select(func.count()).select_from(Returnee)) or 0
+        if have < size:
+            started = time.perf_counter()
+            generate_returnees(db.session, size - have, seed=size)
+            db.session.commit()
+            print(f"  seeded {size - have:,} returnees in "
+                  f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+        for username, province, regency in VIEWERS:
+            if db.session.scalar(select(User).where(User.username == username)) is None:
+                create_account(db.session, AccountData(
+                    username=username, full_name=username, role=Role.OFFICIAL,
+                    scope_province_code=province, scope_regency_code=regency,
+                ), PASSWORD)  # fmt: skip
+        db.session.commit()
+        db.engine.dispose()
+    return database
+
+
+def combinations(count: int, seed: int) -> list[dict[str, str]]:
+    """Filter combinations: none, then random subsets of every filter."""
+    rng = random.Random(seed)
+    result: list[dict[str, str]] = [{}]
+    while len(result) < count:
+        args: dict[str, str] = {}
+        if rng.random() < 0.3:
+            args["province"] = rng.choice(PROVINCES)
+        if rng.random() < 0.2:
+            regency = rng.choice(REGENCIES)
+            args |= {"province": regency[:2], "regency": regency}
+        if rng.random() < 0.3:
+            year = rng.randint(2012, 2025)
+            args["returned_from"] = f"{year}{rng.randint(1, 4)}"
+            if rng.random() < 0.5:
+                args["returned_to"] = f"{min(year + rng.randint(0, 3), 2026)}4"
+        if rng.random() < 0.3:
+            args["sex"] = rng.choice("FM")
+        if rng.random() < 0.3:
+            args["country"] = rng.choice(COUNTRIES)
+        if rng.random() < 0.3:
+            args["sector"] = rng.choice(tuple(BUSINESS_LINES))
+        if rng.random() < 0.2:
+            args["scheme"] = rng.choice(SCHEMES[:3])
+        if rng.random() < 0.2:
+            args["lender"] = rng.choice(LENDERS[:4])
+        if args:
+            result.append(args)
+    return result
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(database: str, combos: list[dict[str, str]], journeys: int) -> dict:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False})  # fmt: skip
+    statements: list[tuple[str, object]] = []
+    with app.app_context():
+        engine = db.engine
+        sample = list(db.session.scalars(
+            select(Business.returnee_id)
+            .join(LoanApplication, LoanApplication.returnee_id == Business.returnee_id)
+            .where(LoanApplication.disbursed_on.is_not(None))
+            .order_by(Business.returnee_id).limit(journeys)))  # fmt: skip
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    bare = psycopg.connect(make_url(database).set(drivername="postgresql")
+                           .render_as_string(hide_password=False))  # fmt: skip
+    results: dict[str, dict[str, list[float]]] = {}
+
+    def timed(client, name: str, url: str) -> None:
+        statements.clear()
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: {response.status_code}")
+        replay = [s for s in statements if not s[0].lstrip().upper().startswith(
+            ("SELECT USERS.", "UPDATE USERS"))]  # fmt: skip
+        started = time.perf_counter()
+        with bare.cursor() as cursor:
+            for statement, parameters in replay:
+                cursor.execute(statement, parameters)
+                if cursor.description:
+                    cursor.fetchall()
+        bare.rollback()
+        sql = time.perf_counter() - started
+        slot = results.setdefault(name, {"app": [], "sql": []})
+        slot["app"].append(elapsed * 1000)
+        slot["sql"].append(sql * 1000)
+
+    for username, _p, _r in VIEWERS:
+        client = app.test_client()
+        client.post("/login", data={"username": username, "password": PASSWORD})
+        client.get("/dashboard/?sex=F")  # the process's first request loads templates
+        for args in combos:
+            query = f"?{urlencode(args)}" if args else ""
+            for path in ENDPOINTS:
+                extra = "&stage=opened" if path.endswith("returnees") else ""
+                url = path + (query or ("?" if extra else "")) + extra
+                timed(client, path, url.replace("?&", "?"))
+        if username == "bench.national":
+            for returnee_id in sample:
+                timed(
+                    client,
+                    "/returnees/<id>/journey",
+                    f"/returnees/{returnee_id}/journey",
+                )
+    bare.close()
+    with app.app_context():
+        db.engine.dispose()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument(
+        "--server", default="postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument("--combinations", type=int, default=20)
+    parser.add_argument("--journeys", type=int, default=20)
+    parser.add_argument("--drop", action="store_true", help="drop the databases after")
+    args = parser.parse_args()
+    combos = combinations(args.combinations, seed=7)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"{len(combos)} filter combinations x {len(VIEWERS)} officials per endpoint; "
+          "times in ms")  # fmt: skip
+    rows = []
+    for size in sizes:
+        print(f"size {size:,}")
+        database = prepare(args.server, size)
+        for name, timing in measure(database, combos, args.journeys).items():
+            app, sql = timing["app"], timing["sql"]
+            rows.append((size, name, len(app), statistics.median(app), percentile(app, 0.95),
+                         statistics.median(sql), percentile(sql, 0.95)))  # fmt: skip
+        if args.drop:
+            admin = create_engine(make_url(args.server), isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(
+                    f'DROP DATABASE IF EXISTS "juragan_bench_{size}" WITH (FORCE)'))  # fmt: skip
+            admin.dispose()
+    print()
+    print(f"{'returnees':>10} {'endpoint':<24} {'n':>4} {'app p50':>8} {'app p95':>8} "
+          f"{'sql p50':>8} {'sql p95':>8} {'app/sql':>7}")  # fmt: skip
+    for size, name, n, app50, app95, sql50, sql95 in rows:
+        print(f"{size:>10,} {name:<24} {n:>4} {app50:>8.1f} {app95:>8.1f} {sql50:>8.1f} "
+              f"{sql95:>8.1f} {app50 / sql50 if sql50 else 0:>7.2f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
