@@ -42,8 +42,8 @@ from juragan.models import (  # noqa: E402
     Role,
     User,
 )
-from juragan.models.loan import LENDERS, SCHEMES  # noqa: E402
 from juragan.models.business_codes import BUSINESS_LINES  # noqa: E402
+from juragan.models.loan import LENDERS, SCHEMES  # noqa: E402
 from juragan.seeding import generate_returnees  # noqa: E402
 from juragan.services.accounts import AccountData, create_account  # noqa: E402
 
