@@ -46,6 +46,7 @@ from juragan.models.business_codes import BUSINESS_LINES  # noqa: E402
 from juragan.models.loan import LENDERS, SCHEMES  # noqa: E402
 from juragan.seeding import generate_returnees  # noqa: E402
 from juragan.services.accounts import AccountData, create_account  # noqa: E402
+from juragan.summaries import vacuum  # noqa: E402
 
 PASSWORD = "bench-password-2026"  # noqa: S105 - throwaway bench accounts
 VIEWERS = (("bench.national", None, None), ("bench.jatim", "35", None),
@@ -77,6 +78,7 @@ def prepare(server: str, size: int) -> str:
             started = time.perf_counter()
             generate_returnees(db.session, size - have, seed=size)
             db.session.commit()
+            vacuum(db.engine)
             print(f"  seeded {size - have:,} returnees in "
                   f"{time.perf_counter() - started:.0f} s")  # fmt: skip
         for username, province, regency in VIEWERS:

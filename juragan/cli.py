@@ -88,19 +88,22 @@ def seed_demo_command(if_empty: bool) -> None:
 def seed_command(count: int, seed: int) -> None:
     """Bulk-generate COUNT synthetic returnees, the same ones for the same seed."""
     from juragan.seeding import generate_returnees
+    from juragan.summaries import vacuum
 
     started = time.perf_counter()
     done = generate_returnees(db.session, count, seed)
     db.session.commit()
+    vacuum(db.engine)
     click.echo(f"Generated {done} returnees in {time.perf_counter() - started:.1f} s.")
 
 
 @juragan_cli.command("refresh-dashboards")
 def refresh_dashboards() -> None:
     """Rebuild the dashboards' summary tables from the data (run nightly)."""
-    from juragan.summaries import rebuild_all
+    from juragan.summaries import rebuild_all, vacuum
 
     started = time.perf_counter()
     rebuild_all(db.session)
     db.session.commit()
+    vacuum(db.engine)
     click.echo(f"Dashboard summaries rebuilt in {time.perf_counter() - started:.1f} s.")

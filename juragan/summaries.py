@@ -58,6 +58,7 @@ from juragan.models.dashboard import (
     CELL_MEASURES,
     COHORT_MONTHS,
     DIMENSIONS,
+    SUMMARY_MODELS,
     BusinessFact,
     LoanFact,
     LoanMonth,
@@ -387,6 +388,16 @@ def rebuild_all(session: Session, today: date | None = None) -> None:
     _pending(session).clear()
 
 
+def vacuum(engine: Any) -> None:
+    """After a rebuild has committed: reclaim the old rows and refresh the planner's
+    statistics (PostgreSQL; a rebuild leaves every old row dead behind it)."""
+    if engine.dialect.name != "postgresql":
+        return
+    names = ", ".join(model.__tablename__ for model in SUMMARY_MODELS)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f"VACUUM ANALYZE {names}")
+
+
 def refresh_returnees(
     session: Session, returnee_ids: Iterable[int], today: date | None = None
 ) -> None:
@@ -618,4 +629,5 @@ __all__ = [
     "rebuild_all",
     "refresh_returnees",
     "scheme_bit",
+    "vacuum",
 ]

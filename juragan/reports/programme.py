@@ -31,8 +31,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import ColumnElement, and_, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, func, select, tuple_
+from sqlalchemy.orm import Session, selectinload
 
 from juragan.models import Returnee, User
 from juragan.models.dashboard import (
@@ -43,6 +43,7 @@ from juragan.models.dashboard import (
     ReturneeCell,
     ReturneeFact,
 )
+from juragan.pagination import Page
 from juragan.policy import scoped, summary_clause
 from juragan.repayment import COLLECTIBILITY_BANDS
 from juragan.sqldates import days_between, whole_months
@@ -381,30 +382,58 @@ def cohorts(
     return result
 
 
+def _by_two_keys(
+    session: Session,
+    first: Any,
+    second: Any,
+    extra: Any,
+    measures: list[Any],
+    clauses: list[Any],
+) -> list[tuple[Any, ...]]:
+    """Rows grouped by (first, extra) and by (second, extra) in one scan where the
+    database can (GROUPING SETS): ``(0 or 1, key, extra, *measures)``."""
+    if _dialect(session) == "postgresql":
+        rows = session.execute(
+            select(func.grouping(first), func.coalesce(first, second), extra, *measures)
+            .where(*clauses)
+            .group_by(func.grouping_sets(tuple_(first, extra), tuple_(second, extra)))
+        ).all()  # fmt: skip
+        return [tuple(row) for row in rows]
+    return [
+        (which, *row)
+        for which, key in ((0, first), (1, second))
+        for row in session.execute(
+            select(key, extra, *measures).where(*clauses).group_by(key, extra)
+        )
+    ]
+
+
 def survival_counts(
-    session: Session, user: User, filters: Filters, today: date, by: str
-) -> dict[str, list[tuple[int, int, int]]]:
-    """Per sector or destination: ``(months, closures, still open)`` at each duration.
+    session: Session, user: User, filters: Filters, today: date
+) -> dict[str, dict[str, list[tuple[int, int, int]]]]:
+    """Per sector and per destination: ``(months, closures, still open)`` per duration.
 
     A business's time runs from its opening to its closing, or to ``today`` while it
     has not closed (a reopened business counts as open; a paused one too).
     """
     ensure_current(session)
     business = BusinessFact
-    group = business.sector if by == "sector" else business.country_code
     ended = func.coalesce(business.closed_on, today)
     months = whole_months(days_between(ended, business.opened_on, _dialect(session)))
     closed = business.closed_on.is_not(None)
-    rows = session.execute(
-        select(group, months.label("months"), func.count().filter(closed),
-               func.count().filter(~closed))
-        .where(*where(business, user, filters), business.opened_on <= today,
-               group != "")
-        .group_by(group, months).order_by(group, months)
-    ).all()  # fmt: skip
-    counts: dict[str, list[tuple[int, int, int]]] = {}
-    for code, t, events, censored in rows:
-        counts.setdefault(code, []).append((int(t), int(events), int(censored)))
+    rows = _by_two_keys(
+        session, business.sector, business.country_code, months,
+        [func.count().filter(closed), func.count().filter(~closed)],
+        [*where(business, user, filters), business.opened_on <= today],
+    )  # fmt: skip
+    counts: dict[str, dict[str, list[tuple[int, int, int]]]] = {"sector": {},
+                                                                "country": {}}  # fmt: skip
+    for which, code, t, events, censored in sorted(
+        rows, key=lambda r: (r[0], r[1], r[2])
+    ):
+        if code:
+            group = counts["sector" if which == 0 else "country"]
+            group.setdefault(code, []).append((int(t), int(events), int(censored)))
     return counts
 
 
@@ -457,27 +486,32 @@ def month_ends_before(today: date, months: int = 12) -> list[date]:
     return [last - relativedelta(months=k, day=31) for k in range(months - 1, -1, -1)]
 
 
-def npl_trend(
-    session: Session, user: User, filters: Filters, today: date, by: str
-) -> dict[str, list[tuple[date, Decimal | None]]]:
-    """NPL at each of the last twelve month ends, per bank or per area."""
+def npl_trends(
+    session: Session, user: User, filters: Filters, today: date
+) -> dict[str, dict[str, list[tuple[date, Decimal | None]]]]:
+    """NPL at each of the last twelve month ends, per bank and per area."""
     ensure_current(session)
     month = LoanMonth
     ends = month_ends_before(today)
-    key = _loan_group(month, user, filters, by)
     bad = case((month.days_past_due > NPL_DAYS, month.outstanding_idr), else_=0)
-    rows = session.execute(
-        select(key, month.month_end, func.sum(month.outstanding_idr), func.sum(bad))
-        .where(*loans_where(user, filters, month), month.month_end.in_(ends))
-        .group_by(key, month.month_end)
-    ).all()  # fmt: skip
-    found: dict[str, dict[date, Decimal | None]] = {}
-    for code, day, total, bad_total in rows:
-        found.setdefault(code, {})[day] = _ratio(bad_total, total)
+    rows = _by_two_keys(
+        session, month.lender, _loan_group(month, user, filters, "area"),
+        month.month_end, [func.sum(month.outstanding_idr), func.sum(bad)],
+        [*loans_where(user, filters, month), month.month_end.in_(ends)],
+    )  # fmt: skip
+    found: dict[str, dict[str, dict[date, Decimal | None]]] = {"lender": {}, "area": {}}
+    for which, code, day, total, bad_total in rows:
+        group = found["lender" if which == 0 else "area"]
+        group.setdefault(code, {})[_as_date(day)] = _ratio(bad_total, total)
     return {
-        code: [(day, points.get(day)) for day in ends]
-        for code, points in sorted(found.items())
-    }
+        by: {code: [(day, points.get(day)) for day in ends]
+             for code, points in sorted(groups.items())}
+        for by, groups in found.items()
+    }  # fmt: skip
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 #: Funnel stages as conditions on a returnee's facts (each among the returned).
@@ -490,17 +524,24 @@ STAGES: dict[str, Any] = {
 
 
 def returnees_behind(
+    session: Session,
     user: User,
     filters: Filters,
     today: date,
     stage: str | None = None,
     business_sector: str | None = None,
-):
-    """The returnees a chart's bar counts: scoped twice (as people and as facts).
+    after: int | None = None,
+    size: int = 50,
+) -> Page[Returnee]:
+    """A page of the returnees a chart's bar counts, in id order (keyset).
+
+    The page is found in the facts (one narrow table, scoped as summaries are),
+    then its people are loaded through their own scope: both must agree.
 
     :param stage: a funnel stage (``STAGES`` or ``lasting``).
     :param business_sector: people owning a business in this line of business.
     """
+    ensure_current(session)
     fact = ReturneeFact
     ids = select(fact.returnee_id).where(*where(fact, user, filters))
     if stage in STAGES:
@@ -514,7 +555,16 @@ def returnees_behind(
     if business_sector:
         ids = ids.where(fact.returnee_id.in_(
             select(business.returnee_id).where(business.sector == business_sector)))  # fmt: skip
-    return scoped(select(Returnee), user, Returnee).where(Returnee.id.in_(ids))
+    if after is not None:
+        ids = ids.where(fact.returnee_id > after)
+    found = list(session.scalars(ids.order_by(fact.returnee_id).limit(size + 1)))
+    people = session.scalars(
+        scoped(select(Returnee), user, Returnee)
+        .where(Returnee.id.in_(found[:size]))
+        .options(selectinload(Returnee.regency))
+        .order_by(Returnee.id)
+    ).all()
+    return Page(list(people), found[size - 1] if len(found) > size else None)
 
 
 __all__ = [
@@ -531,7 +581,7 @@ __all__ = [
     "funnel",
     "headline",
     "npl",
-    "npl_trend",
+    "npl_trends",
     "returnees_behind",
     "survival_counts",
 ]

@@ -65,6 +65,13 @@ class Context:
     filters: Filters
     today: date
     link: Linker
+    #: Figures two charts share (one query answers both), computed once.
+    shared: dict[str, Any] = field(default_factory=dict)
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self.shared:
+            self.shared[key] = compute()
+        return self.shared[key]
 
 
 def _locale() -> str:
@@ -267,9 +274,8 @@ def cohort_chart(ctx: Context) -> Chart:
 
 
 def survival_chart(ctx: Context, by: str) -> Chart:
-    counts = programme.survival_counts(
-        ctx.session, ctx.user, ctx.filters, ctx.today, by
-    )
+    counts = ctx.once("survival", lambda: programme.survival_counts(
+        ctx.session, ctx.user, ctx.filters, ctx.today))[by]  # fmt: skip
     locale = _locale()
     label = ((lambda c: code_label("business_line", c)) if by == "sector"
              else (lambda c: country_name(c, locale)))  # fmt: skip
@@ -350,7 +356,8 @@ def mix_chart(ctx: Context, by: str) -> Chart:
 
 
 def trend_chart(ctx: Context, by: str) -> Chart:
-    trend = programme.npl_trend(ctx.session, ctx.user, ctx.filters, ctx.today, by)
+    trend = ctx.once("trends", lambda: programme.npl_trends(
+        ctx.session, ctx.user, ctx.filters, ctx.today))[by]  # fmt: skip
     heading, label = _group_label(ctx, by)
     ends = programme.month_ends_before(ctx.today)
     month_names = [format_date(day, "MMM yyyy") for day in ends]

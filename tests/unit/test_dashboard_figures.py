@@ -3,9 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
-
-from juragan.models import Placement, Returnee, utcnow
+from juragan.models import Placement, utcnow
 from juragan.repayment import Due, collectibility, days_past_due, outstanding_principal
 from juragan.reports import programme
 from juragan.reports.programme import Filters
@@ -39,9 +37,9 @@ def everything_empty(session, user, today):
     assert programme.by_sector(session, user, nothing) == []
     assert programme.by_area(session, user, nothing)[1] == []
     assert programme.cohorts(session, user, nothing, today) == []
-    assert programme.survival_counts(session, user, nothing, today, "sector") == {}
+    assert programme.survival_counts(session, user, nothing, today)["sector"] == {}
     assert programme.collectibility_mix(session, user, nothing, today, "lender") == []
-    assert programme.npl_trend(session, user, nothing, today, "area") == {}
+    assert programme.npl_trends(session, user, nothing, today)["area"] == {}
     assert dict(programme.funnel(session, user, nothing, today)) == dict.fromkeys(
         ("returned", "planned", "ready", "opened", "lasting"), 0)  # fmt: skip
 
@@ -137,14 +135,14 @@ def test_survival_counts_by_sector_and_destination(db, cast, make_plan):
     open_for(session, cast, make_plan, cast.far_away, date(2026, 6, 1), "farming")
     session.commit()
     national = cast.official_national
-    by_sector = programme.survival_counts(session, national, Filters(), today, "sector")
+    by_sector = programme.survival_counts(session, national, Filters(), today)["sector"]
     # Sri: open since 1 Jan 2022 (59 whole months to 1 Dec 2026); the shop closed
     # after 426 days (14 months); the farm is 183 days (6 months) old.
     assert by_sector == {"culinary": [(59, 0, 1)], "farming": [(6, 0, 1)],
                          "warung": [(14, 1, 0)]}  # fmt: skip
-    by_country = programme.survival_counts(
-        session, national, Filters(), today, "country"
-    )
+    by_country = programme.survival_counts(session, national, Filters(), today)[
+        "country"
+    ]
     assert by_country == {"HK": [(6, 0, 1), (14, 1, 0)], "TW": [(59, 0, 1)]}
     hk = kaplan_meier(by_country["HK"])
     assert [(s.months, s.at_risk, s.survival) for s in hk] == [
@@ -182,7 +180,7 @@ def test_collectibility_mix_and_npl_trend(db, cast, make_loan):
     ends = programme.month_ends_before(today)
     assert len(ends) == 12
     assert ends[-1] == today.replace(day=1) - timedelta(days=1)
-    trend = programme.npl_trend(session, user, Filters(), today, "lender")
+    trend = programme.npl_trends(session, user, Filters(), today)["lender"]
     points = dict(trend["bri"])
     for day in ends:
         total = bad = 0
@@ -197,10 +195,10 @@ def test_collectibility_mix_and_npl_trend(db, cast, make_loan):
         want = None if not total else (Decimal(bad) / total).quantize(Decimal("0.0001"))
         assert points[day] == want, day
     # The region split, and nothing for a bank filter that matches no loan.
-    assert set(programme.npl_trend(session, user, Filters(), today, "area")) == {
+    assert set(programme.npl_trends(session, user, Filters(), today)["area"]) == {
         "35.07", "35.78"}  # fmt: skip
     assert (
-        programme.npl_trend(session, user, Filters(lender="bni"), today, "area") == {}
+        programme.npl_trends(session, user, Filters(lender="bni"), today)["area"] == {}
     )
 
 
@@ -240,10 +238,10 @@ def test_the_people_behind_each_bar(db, cast, make_loan):
     make_loan(cast, status="draft")  # Sri: a ready plan and a business
 
     def names(user, **kwargs):
-        stmt = programme.returnees_behind(
-            user, Filters(country_code="TW"), today, **kwargs
+        page = programme.returnees_behind(
+            session, user, Filters(country_code="TW"), today, **kwargs
         )
-        return {r.id for r in session.scalars(stmt)}
+        return {r.id for r in page.items}
 
     province = cast.official_province
     assert names(province) == {cast.returnee.id, cast.neighbour.id}
@@ -257,7 +255,13 @@ def test_the_people_behind_each_bar(db, cast, make_loan):
     # Only officials read the summaries at all.
     for user in (cast.mentor, cast.bank_officer, cast.admin, cast.returnee_user):
         assert names(user) == set()
-    assert session.scalar(select(Returnee.id).where(Returnee.id == cast.returnee.id))
+    # Pages of one, in id order.
+    first = programme.returnees_behind(session, province, Filters(), today, size=1)
+    assert [r.id for r in first.items] == [cast.returnee.id]
+    second = programme.returnees_behind(session, province, Filters(), today, size=1,
+                                        after=first.next_after)  # fmt: skip
+    assert [r.id for r in second.items] == [cast.neighbour.id]
+    assert second.next_after is None
 
 
 def test_one_returnee_and_every_series(db, cast, make_plan):
@@ -281,5 +285,5 @@ def test_one_returnee_and_every_series(db, cast, make_plan):
     assert row.quarter == 20221
     assert row.shares == tuple(Decimal("1.0000") for _ in range(5))
     # 1,736 days open: 57 whole months.
-    assert programme.survival_counts(session, user, Filters(), today, "sector") == {
+    assert programme.survival_counts(session, user, Filters(), today)["sector"] == {
         "tailoring": [(57, 0, 1)]}  # fmt: skip

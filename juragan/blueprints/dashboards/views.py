@@ -26,7 +26,6 @@ from juragan.labels import (
 )
 from juragan.models import utcnow
 from juragan.models.dashboard import COHORT_MONTHS
-from juragan.pagination import keyset_page
 from juragan.policy import Action
 from juragan.reference import countries, country_name
 from juragan.reports import programme
@@ -197,11 +196,11 @@ def returnees_behind():
     sector = request.args.get("business_sector")
     if sector not in BUSINESS_LINE_LABELS:
         sector = None
-    stmt = programme.returnees_behind(context.user, context.filters, context.today,
-                                      stage=stage, business_sector=sector)  # fmt: skip
-    page = keyset_page(db.session, stmt, programme.Returnee.id,
-                       request.args.get("after", type=int),
-                       current_app.config["PAGE_SIZE"])  # fmt: skip
+    page = programme.returnees_behind(
+        db.session, context.user, context.filters, context.today, stage=stage,
+        business_sector=sector, after=request.args.get("after", type=int),
+        size=current_app.config["PAGE_SIZE"],
+    )  # fmt: skip
     args = context.filters.as_args()
     if stage:
         args["stage"] = stage
