@@ -12,8 +12,9 @@ object, routing, sign-in, rendering, one request per URL) by three officials (na
 East Java, Kab. Malang) with the same seeded random filter combinations; every URL
 is requested once, so nothing can be served from an earlier answer (the app keeps
 no result cache at all). The SQL statements each request sent are recorded and then
-replayed on a bare psycopg connection: that is "the SQL behind it". Printed per
-size and endpoint: p50 and p95 of both, and their ratio.
+replayed on a bare psycopg connection: that is "the SQL behind it"; then the URL is
+requested again (warm). Printed per size and endpoint: p50 and p95 of each, and the
+ratio of the warm app to the SQL.
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ def measure(database: str, combos: list[dict[str, str]], journeys: int) -> dict:
         statements.clear()
         started = time.perf_counter()
         response = client.get(url)
-        elapsed = time.perf_counter() - started
+        cold = time.perf_counter() - started
         if response.status_code != 200:
             raise SystemExit(f"{url}: {response.status_code}")
         replay = [s for s in statements if not s[0].lstrip().upper().startswith(
@@ -165,9 +166,14 @@ def measure(database: str, combos: list[dict[str, str]], journeys: int) -> dict:
                     cursor.fetchall()
         bare.rollback()
         sql = time.perf_counter() - started
-        slot = results.setdefault(name, {"app": [], "sql": []})
-        slot["app"].append(elapsed * 1000)
+        started = time.perf_counter()
+        client.get(url)
+        warm = time.perf_counter() - started
+        slot = results.setdefault(name, {"cold": [], "warm": [], "sql": [], "urls": []})
+        slot["cold"].append(cold * 1000)
+        slot["warm"].append(warm * 1000)
         slot["sql"].append(sql * 1000)
+        slot["urls"].append((cold * 1000, sql * 1000, url))
 
     for username, _p, _r in VIEWERS:
         client = app.test_client()
@@ -201,6 +207,12 @@ def main() -> None:
     parser.add_argument("--combinations", type=int, default=20)
     parser.add_argument("--journeys", type=int, default=20)
     parser.add_argument("--drop", action="store_true", help="drop the databases after")
+    parser.add_argument(
+        "--slowest",
+        type=int,
+        default=0,
+        help="also print the N slowest URLs per endpoint and size",
+    )
     args = parser.parse_args()
     combos = combinations(args.combinations, seed=7)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -211,9 +223,15 @@ def main() -> None:
         print(f"size {size:,}")
         database = prepare(args.server, size)
         for name, timing in measure(database, combos, args.journeys).items():
-            app, sql = timing["app"], timing["sql"]
-            rows.append((size, name, len(app), statistics.median(app), percentile(app, 0.95),
-                         statistics.median(sql), percentile(sql, 0.95)))  # fmt: skip
+            cold, warm, sql = timing["cold"], timing["warm"], timing["sql"]
+            for app_ms, sql_ms, url in sorted(timing["urls"], reverse=True)[
+                : args.slowest
+            ]:
+                print(f"  slow: {app_ms:6.1f} ms (sql {sql_ms:5.1f}) {url}")
+            rows.append((size, name, len(cold), statistics.median(cold),
+                         percentile(cold, 0.95), statistics.median(warm),
+                         percentile(warm, 0.95), statistics.median(sql),
+                         percentile(sql, 0.95)))  # fmt: skip
         if args.drop:
             admin = create_engine(make_url(args.server), isolation_level="AUTOCOMMIT")
             with admin.connect() as connection:
@@ -221,11 +239,18 @@ def main() -> None:
                     f'DROP DATABASE IF EXISTS "juragan_bench_{size}" WITH (FORCE)'))  # fmt: skip
             admin.dispose()
     print()
-    print(f"{'returnees':>10} {'endpoint':<24} {'n':>4} {'app p50':>8} {'app p95':>8} "
-          f"{'sql p50':>8} {'sql p95':>8} {'app/sql':>7}")  # fmt: skip
-    for size, name, n, app50, app95, sql50, sql95 in rows:
-        print(f"{size:>10,} {name:<24} {n:>4} {app50:>8.1f} {app95:>8.1f} {sql50:>8.1f} "
-              f"{sql95:>8.1f} {app50 / sql50 if sql50 else 0:>7.2f}")  # fmt: skip
+    print("cold: the URL's first request (nothing cached in the app; PostgreSQL's own")
+    print(
+        "buffers as the run left them); warm: the same URL again; sql: the statements"
+    )
+    print("the cold request sent, replayed on a bare connection right after it.")
+    print(f"{'returnees':>10} {'endpoint':<24} {'n':>4} {'cold p50':>8} {'cold p95':>8} "
+          f"{'warm p50':>8} {'warm p95':>8} {'sql p50':>8} {'sql p95':>8} "
+          f"{'warm/sql':>8}")  # fmt: skip
+    for size, name, n, cold50, cold95, warm50, warm95, sql50, sql95 in rows:
+        print(f"{size:>10,} {name:<24} {n:>4} {cold50:>8.1f} {cold95:>8.1f} "
+              f"{warm50:>8.1f} {warm95:>8.1f} {sql50:>8.1f} {sql95:>8.1f} "
+              f"{warm50 / sql50 if sql50 else 0:>8.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

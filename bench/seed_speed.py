@@ -72,7 +72,8 @@ def main() -> None:
                   f"({counts['loan_instalments']:,} instalments, "
                   f"{counts['loan_payments']:,} payments)")  # fmt: skip
             print(f"mentoring visits    {counts['visits']:,} "
-                  f"({counts['business_reports']:,} monthly reports)")  # fmt: skip
+                  f"({counts['business_reports']:,} monthly reports, "
+                  f"{counts['wellbeing_checks']:,} wellbeing checks)")  # fmt: skip
             print(f"generation time     {elapsed:.1f} s ({done / elapsed:,.0f} returnees/s, "
                   f"{rows / elapsed:,.0f} rows/s)")  # fmt: skip
 

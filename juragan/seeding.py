@@ -50,6 +50,7 @@ from juragan.models import (
     Training,
     User,
     Visit,
+    WellbeingCheck,
     utcnow,
 )
 from juragan.models.dashboard import SUMMARY_MODELS
@@ -885,6 +886,10 @@ _REPORT_COLUMNS = (
     "id", "business_id", "month", "source", "status", "revenue_idr", "workers_family",
     "workers_paid", "visit_id", "reported_at",
 )  # fmt: skip
+_WELLBEING_COLUMNS = (
+    "id", "returnee_id", "visit_id", "taken_on", "answers", "economic", "social",
+    "psychosocial", "overall",
+)  # fmt: skip
 #: In insertion order: every table after the ones it points at.
 _TABLES = (
     (Returnee, _RETURNEE_COLUMNS), (Placement, _PLACEMENT_COLUMNS),
@@ -895,10 +900,12 @@ _TABLES = (
     (LoanApplication, _LOAN_COLUMNS), (LoanTransition, _TRANSITION_COLUMNS),
     (Instalment, _INSTALMENT_COLUMNS), (Payment, _PAYMENT_COLUMNS),
     (Visit, _VISIT_COLUMNS), (BusinessReport, _REPORT_COLUMNS),
+    (WellbeingCheck, _WELLBEING_COLUMNS),
 )  # fmt: skip
 _LOAN_MODELS = {"loan": LoanApplication, "transition": LoanTransition,
                 "instalment": Instalment, "payment": Payment,
-                "visit": Visit, "report": BusinessReport}  # fmt: skip
+                "visit": Visit, "report": BusinessReport,
+                "wellbeing": WellbeingCheck}  # fmt: skip
 #: Tables whose rows carry their own id (the projection's key is plan and month).
 _WITH_IDS = tuple(model for model, columns in _TABLES if columns[0] == "id")
 

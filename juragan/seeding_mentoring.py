@@ -15,6 +15,8 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from juragan import wellbeing
+
 HISTORY_MONTHS = 12
 TOPIC_CHOICES = ("bookkeeping", "marketing", "product_quality", "permits",
                  "financial_literacy", "loan_repayment", "wellbeing")  # fmt: skip
@@ -91,13 +93,30 @@ def visit_history(
     return visits
 
 
+#: A typical answer (1-5, higher is better) by the business's state at the visit.
+_WELLBEING_CENTRE = {"operating": 4, "paused": 3, "closed": 2}
+
+
+def synthetic_answers(rng: random.Random, business_status: str) -> dict[str, int]:
+    """Plausible answers to the wellbeing questions: better while the business runs."""
+    centre = _WELLBEING_CENTRE.get(business_status, 3)
+    answers = {}
+    for question in wellbeing.QUESTIONS:
+        good = min(5, max(1, centre + rng.choice((-1, 0, 0, 1))))
+        answers[question.code] = 6 - good if question.reverse else good
+    return answers
+
+
 def visit_rows(rng: random.Random, next_id: Callable[[str], int], returnee_id: int,
                business: dict[str, Any], changes: list[dict[str, Any]],
                planned_sales: list[int], as_of: date, now: datetime) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
-    """Rows for the visits table and the monthly reports they give."""
-    rows: dict[str, list[dict[str, Any]]] = {"visit": [], "report": []}
+    """Rows for the visits table, the monthly reports they give and a wellbeing
+    check at every third visit."""
+    rows: dict[str, list[dict[str, Any]]] = {"visit": [], "report": [], "wellbeing": []}
     months_seen = set()
-    for values in visit_history(rng, business, changes, planned_sales, as_of):
+    for number, values in enumerate(
+        visit_history(rng, business, changes, planned_sales, as_of)
+    ):
         visit_id = next_id("visit")
         rows["visit"].append({
             **values, "id": visit_id, "returnee_id": returnee_id,
@@ -106,6 +125,15 @@ def visit_rows(rng: random.Random, next_id: Callable[[str], int], returnee_id: i
             "idempotency_key": f"seed-{visit_id}",
             "created_at": now,
         })  # fmt: skip
+        if number % 3 == 0:
+            answers = synthetic_answers(rng, values["business_status"])
+            scores = wellbeing.score(answers)
+            rows["wellbeing"].append({
+                "id": next_id("wellbeing"), "returnee_id": returnee_id,
+                "visit_id": visit_id, "taken_on": values["visited_on"], "answers": answers,
+                "economic": scores.economic, "social": scores.social,
+                "psychosocial": scores.psychosocial, "overall": scores.overall,
+            })  # fmt: skip
         first = values["visited_on"].replace(day=1)
         month = first - relativedelta(months=1)
         if month in months_seen or month < business["opened_on"].replace(day=1):

@@ -580,6 +580,12 @@ def _note_changes(session: Session, _flush_context: Any) -> None:
     returnees.discard(None)
 
 
+def mark_stale(session: Session, returnee_ids: Iterable[int]) -> None:
+    """Have these returnees' rows rebuilt before the transaction commits (for writes
+    made with bulk statements, which the session listener does not see)."""
+    _pending(session).update(returnee_ids)
+
+
 def ensure_current(session: Session) -> None:
     """Flush, then rebuild the summary rows of every returnee touched so far."""
     session.flush()
@@ -626,6 +632,7 @@ __all__ = [
     "ensure_current",
     "install",
     "lender_bit",
+    "mark_stale",
     "rebuild_all",
     "refresh_returnees",
     "scheme_bit",

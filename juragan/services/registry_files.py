@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from juragan import summaries
 from juragan.audit import current_actor
 from juragan.errors import DomainError, FieldErrors
 from juragan.identifiers import compact_nik, mask_nik, mask_phone
@@ -493,6 +494,9 @@ def apply_import(
     if audit_rows:
         session.execute(insert(AuditEntry), audit_rows)
     session.flush()
+    # Bulk statements pass the session listener by: name the people for the
+    # dashboards' summaries, rebuilt when the import commits.
+    summaries.mark_stale(session, people_ids.values())
     return {
         "created": len(creates),
         "updated": sum(1 for r in audit_rows if r["action"] == "update"

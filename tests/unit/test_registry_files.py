@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from juragan.errors import DomainError
-from juragan.models import AuditEntry, Placement, Returnee, Role
+from juragan.models import AuditEntry, Placement, Returnee, ReturneeFact, Role
 from juragan.services import registry_files
 from juragan.services.registry_files import (
     EXAMPLE_ROW,
@@ -75,6 +75,9 @@ def test_dry_run_writes_nothing_and_import_then_rerun(db, official):
     counts = apply_import(db.session, official, result, NOW, "x.csv")
     assert counts == {"created": 2, "updated": 0, "placements": 2}
     sri = db.session.scalar(select(Returnee).where(Returnee.nik == EXAMPLE_ROW["nik"]))
+    # Bulk rows reach the dashboards' summaries too.
+    db.session.commit()
+    assert db.session.get(ReturneeFact, sri.id).country_code == "TW"
     assert sri.phone == "+6281234567890"
     assert sri.registered_by_id == official.id
     assert len(sri.placements) == 2

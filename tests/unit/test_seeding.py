@@ -1,3 +1,4 @@
+import statistics
 from collections import Counter
 from dataclasses import fields
 from datetime import date
@@ -398,3 +399,19 @@ def test_generated_visits_follow_the_businesses(db):
     assert reports
     assert all(r.source == "visit" and r.month.day == 1 for r in reports)
     assert {v.business_status for v in visits} <= {"operating", "paused", "closed"}
+    # Every third visit asks the wellbeing questions; scores follow the answers,
+    # and people whose business runs fare better than those whose business closed.
+    from juragan.models import WellbeingCheck
+    from juragan.wellbeing import score
+
+    checks = db.session.scalars(select(WellbeingCheck)).all()
+    by_visit = {v.id: v for v in visits}
+    assert len(checks) > len(visits) // 4
+    assert all(score(c.answers).overall == c.overall for c in checks)
+    mean = {
+        status: statistics.mean(
+            c.overall for c in checks if by_visit[c.visit_id].business_status == status
+        )
+        for status in ("operating", "closed")
+    }
+    assert mean["operating"] > mean["closed"]
