@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run serve test test-sqlite test-postgres lint translations extract-messages \
-        browser-deps pdf-deps install install-test bench clean
+        browser-deps pdf-deps install install-test bench bench-dashboard clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,10 @@ test-postgres: install-test translations
 bench: install-test
 	$(BIN)/python bench/seed_speed.py
 	$(BIN)/python bench/import_speed.py --rows 20000
+
+# Dashboards at 10k, 100k and 1M returnees on PostgreSQL (seeds its databases once).
+bench-dashboard: install-test translations
+	$(BIN)/python bench/dashboard.py --server $(PG_TEST_URL)
 
 clean:
 	rm -rf $(VENV) .pytest_cache artefacts

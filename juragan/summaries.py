@@ -39,6 +39,7 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from juragan.models import (
@@ -390,8 +391,10 @@ def rebuild_all(session: Session, today: date | None = None) -> None:
 
 def vacuum(engine: Any) -> None:
     """After a rebuild has committed: reclaim the old rows and refresh the planner's
-    statistics (PostgreSQL; a rebuild leaves every old row dead behind it)."""
-    if engine.dialect.name != "postgresql":
+    statistics (PostgreSQL; a rebuild leaves every old row dead behind it). Inside
+    an outer transaction (a connection rather than an engine, as in tests) it does
+    nothing: VACUUM cannot run there."""
+    if not isinstance(engine, Engine) or engine.dialect.name != "postgresql":
         return
     names = ", ".join(model.__tablename__ for model in SUMMARY_MODELS)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
