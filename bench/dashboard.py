@@ -20,6 +20,8 @@ ratio of the warm app to the SQL.
 from __future__ import annotations
 
 import argparse
+import gc
+import multiprocessing
 import random
 import statistics
 import sys
@@ -132,6 +134,8 @@ def percentile(values: list[float], share: float) -> float:
 def measure(database: str, combos: list[dict[str, str]], journeys: int) -> dict:
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "WTF_CSRF_ENABLED": False,
                       "RATELIMIT_ENABLED": False})  # fmt: skip
+    gc.collect()
+    gc.freeze()  # as wsgi.py does for a server worker
     statements: list[tuple[str, object]] = []
     with app.app_context():
         engine = db.engine
@@ -178,7 +182,10 @@ def measure(database: str, combos: list[dict[str, str]], journeys: int) -> dict:
     for username, _p, _r in VIEWERS:
         client = app.test_client()
         client.post("/login", data={"username": username, "password": PASSWORD})
-        client.get("/dashboard/?sex=F")  # the process's first request loads templates
+        # The first request to each page loads its templates and modules: a worker's
+        # start-up, not a figure of the page.
+        for path in (*ENDPOINTS, f"/returnees/{sample[0]}/journey" if sample else "/"):
+            client.get(f"{path}?sex=F&country=AE&sector=other")
         for args in combos:
             query = f"?{urlencode(args)}" if args else ""
             for path in ENDPOINTS:
@@ -222,7 +229,11 @@ def main() -> None:
     for size in sizes:
         print(f"size {size:,}")
         database = prepare(args.server, size)
-        for name, timing in measure(database, combos, args.journeys).items():
+        # Measured in a fresh process, as a server worker would be (not one whose
+        # memory still holds the seeding).
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            timings = pool.apply(measure, (database, combos, args.journeys))
+        for name, timing in timings.items():
             cold, warm, sql = timing["cold"], timing["warm"], timing["sql"]
             for app_ms, sql_ms, url in sorted(timing["urls"], reverse=True)[
                 : args.slowest

@@ -1,13 +1,14 @@
 """Keeps the dashboards' summary tables (``juragan.models.dashboard``) current.
 
 Writes: a session listener notes which returnees a flush touched (directly, or
-through a placement, plan, business, status change, loan, instalment, payment or
-wellbeing check) and, before the transaction commits, rebuilds exactly those
+through a placement, plan, business, status change, loan, instalment, payment,
+transition or wellbeing check) and, before the transaction commits, rebuilds exactly those
 people's rows in the same transaction: their facts, their loans' months, and the
 cells their old and new facts fall in (subtracted, then added). Readers call
 :func:`ensure_current` first, so a transaction always reads its own writes.
 
-Bulk loads bypass the ORM and call :func:`rebuild_all` at the end; so does
+Bulk statements name their people with :func:`mark_stale`; bulk loads call
+:func:`rebuild_all` at the end, and so does
 ``flask juragan refresh-dashboards``, which a nightly timer should run so that the
 months of loans nobody touched keep reaching ahead of today.
 
@@ -21,7 +22,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -72,7 +72,7 @@ from juragan.sqldates import days_between, plus_months, quarter_key
 
 #: How far ahead of the rebuild a live loan's months reach (see ``LoanMonth``).
 MONTHS_AHEAD = 24
-#: Loan states that leave the portfolio, and the states with money out.
+#: Loan states that take a loan out of the portfolio.
 CLOSED_STATUSES = ("paid_off", "written_off")
 _CHUNK = 500
 _PENDING = "summaries.pending_returnees"
@@ -631,7 +631,6 @@ def install() -> None:
 
 
 __all__ = [
-    "Decimal",
     "ensure_current",
     "install",
     "lender_bit",
