@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, g, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
 from juragan import audit, summaries
@@ -60,10 +62,8 @@ def _sqlite_begin(connection: Any) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
     from juragan.i18n import select_locale
-    from juragan.services.accounts import configure_hashing
+    from juragan.services import accounts
 
     db.init_app(app)
     with app.app_context():
@@ -87,27 +87,59 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
-    configure_hashing(
+    accounts.configure_hashing(
         app.config["ARGON2_TIME_COST"],
         app.config["ARGON2_MEMORY_COST"],
         app.config["ARGON2_PARALLELISM"],
     )
+    app.config["SESSION_LIMITS"] = accounts.SessionLimits(
+        idle=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
+        absolute=timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"]),
+        reauthenticate=timedelta(minutes=app.config["REAUTHENTICATE_MINUTES"]),
+    )
+    app.after_request(_say_why_the_session_ended)
     audit.install()
     audit.actor_resolver = _web_actor
     summaries.install()
 
 
-def _load_user(session_id: str) -> Any:
-    """Flask-Login loader: an old session version (logged out everywhere) is refused."""
-    from juragan.models import User
+def _load_user(token: str) -> Any:
+    """Flask-Login loader: the cookie holds a session token, checked on the server
+    (ended, idle and expired sessions are refused, whoever presents the cookie)."""
+    from flask import current_app
 
-    user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    from juragan.models import utcnow
+    from juragan.services import accounts
+
+    row, reason = accounts.find_session(
+        db.session, token, utcnow(), current_app.config["SESSION_LIMITS"]
+    )
+    if db.session.dirty:
+        # The session's end, or its last-seen mark, stays whatever the request does.
+        db.session.commit()
+    g.user_session = row
+    if row is None:
+        # Said once the request knows it is anonymous (translating here would ask
+        # for the user's language, and so for this loader, again).
+        g.session_end_reason = reason
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
-        return None
-    return user
+    return row.user
+
+
+def _say_why_the_session_ended(response: Response) -> Response:
+    from flask import current_app, flash
+    from flask_babel import gettext as _
+
+    reason = g.pop("session_end_reason", None)
+    limits = current_app.config["SESSION_LIMITS"]
+    if reason == "idle":
+        flash(_("You were signed out after %(minutes)d minutes without activity. "
+                "Please sign in again.",
+                minutes=limits.idle.total_seconds() // 60), "warning")  # fmt: skip
+    elif reason == "expired":
+        flash(_("Sessions last %(hours)d hours. Please sign in again.",
+                hours=limits.absolute.total_seconds() // 3600), "warning")  # fmt: skip
+    return response
 
 
 def _web_actor() -> audit.Actor | None:

@@ -71,6 +71,12 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         "PERMANENT_SESSION_LIFETIME": int(
             environ.get("SESSION_LIFETIME_SECONDS", str(12 * 3600))
         ),
+        # Server-side session limits: since the last request, since sign-in, and how
+        # recently the password must have been given before a change of password,
+        # phone or e-mail.
+        "SESSION_IDLE_MINUTES": int(environ.get("SESSION_IDLE_MINUTES", "60")),
+        "SESSION_ABSOLUTE_HOURS": int(environ.get("SESSION_ABSOLUTE_HOURS", "12")),
+        "REAUTHENTICATE_MINUTES": int(environ.get("REAUTHENTICATE_MINUTES", "10")),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": environ.get("JURAGAN_TIMEZONE", "Asia/Jakarta"),

@@ -64,6 +64,7 @@ def test_round_trip(migration_app):
             "business_facts",
             "loan_facts",
             "loan_months",
+            "user_sessions",
         }
         with db.engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(Regency)) == 514

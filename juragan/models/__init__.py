@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
-from juragan.models.account import REGIONAL_ROLES, Role, User
+from juragan.models.account import REGIONAL_ROLES, Role, User, UserSession
 from juragan.models.audit import AuditEntry
 from juragan.models.base import Audited, Base, utcnow
 from juragan.models.business import Business, BusinessStatusChange
@@ -76,5 +76,6 @@ __all__ = [
     "Training",
     "Role",
     "User",
+    "UserSession",
     "utcnow",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Enum,
+    ForeignKey,
     ForeignKeyConstraint,
     Integer,
     String,
@@ -68,8 +69,6 @@ class User(Audited, Timestamped, UserMixin, Base):
     is_active_account: Mapped[bool] = mapped_column(
         "is_active", Boolean, default=True, server_default="1"
     )
-    #: Bumped to invalidate every session of the account (deactivation, new password).
-    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     scope_province_code: Mapped[str | None] = mapped_column(String(2), index=True)
     scope_regency_code: Mapped[str | None] = mapped_column(String(5), index=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -114,9 +113,16 @@ class User(Audited, Timestamped, UserMixin, Base):
     def is_active(self) -> bool:  # type: ignore[override]
         return self.is_active_account
 
-    def get_id(self) -> str:
-        """Session identifier: a new session version logs every old cookie out."""
-        return f"{self.id}:{self.session_version}"
+    #: The token of the signed-in session this object was loaded for (not stored).
+    session_token = None  # str | None; an instance attribute, not a column
+
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the cookie: the session's token, never the id.
+
+        The server holds the session (``user_sessions``); ending it there ends it
+        for every copy of the cookie.
+        """
+        return self.session_token
 
     @property
     def is_regional(self) -> bool:
@@ -131,3 +137,44 @@ class User(Audited, Timestamped, UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+#: Why a session ended.
+SESSION_END_REASONS = ("logout", "password", "deactivated", "idle", "expired")
+
+
+class UserSession(Base):
+    """A signed-in session, held on the server so that ending it is final."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    #: SHA-256 of the token in the cookie; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: The latest request (written at most once a minute).
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: When the password was last given in this session (sign-in or confirmation).
+    authenticated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(12))
+    #: The browser, as it describes itself (truncated), so a person can tell
+    #: their sessions apart.
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "end_reason IS NULL OR end_reason IN ("
+            + ", ".join(f"'{r}'" for r in SESSION_END_REASONS)
+            + ")",
+            name="end_reason_known",
+        ),
+        CheckConstraint(
+            "(ended_at IS NULL) = (end_reason IS NULL)", name="ended_with_reason"
+        ),
+    )

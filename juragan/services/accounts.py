@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from juragan.audit import Actor, acting_as
 from juragan.errors import DomainError
-from juragan.models import Regency, Role, User, utcnow
+from juragan.models import Regency, Role, User, UserSession, utcnow
 from juragan.models.account import LOCALES, PROVINCE_REQUIRED_ROLES, REGIONAL_ROLES
 
 MIN_PASSWORD_LENGTH = 8
@@ -38,8 +43,27 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_rules(password: str) -> None:
-    """:raises DomainError: on ``password`` when it is too short or too long."""
+@cache
+def common_passwords() -> frozenset[str]:
+    """Passwords too common to accept (``juragan/data/common-passwords.txt``)."""
+    path = resources.files("juragan.data").joinpath("common-passwords.txt")
+    with path.open(encoding="utf-8") as f:
+        return frozenset(line.strip() for line in f if line.strip())
+
+
+def is_common_password(password: str, *personal: str) -> bool:
+    """Whether ``password`` is on the shipped list, or is a personal word (the
+    username, say) with at most digits and punctuation around it."""
+    folded = password.casefold().strip()
+    if folded in common_passwords():
+        return True
+    core = folded.strip("0123456789!@#$%^&*()_-+=.,?/ ")
+    return bool(core) and any(core == word.casefold() for word in personal if word)
+
+
+def check_password_rules(password: str, *personal: str) -> None:
+    """:raises DomainError: on ``password`` when it is too short, too long, one of
+    the most common passwords, or built on the person's own username or name."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
             "password",
@@ -49,6 +73,12 @@ def check_password_rules(password: str) -> None:
         raise DomainError(
             "password", _l("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH)
         )
+    if is_common_password(password, *personal):
+        raise DomainError(
+            "password",
+            _l("This password is too easy to guess: it is one of the most used "
+               "passwords. A short sentence you remember works well."),
+        )  # fmt: skip
 
 
 def normalise_username(username: str) -> str:
@@ -144,7 +174,7 @@ def create_account(session: Session, data: AccountData, password: str) -> User:
         that does not fit the role.
     """
     _normalise(data)
-    check_password_rules(password)
+    check_password_rules(password, data.username, data.full_name)
     _check_unique(session, data, None)
     _check_scope(session, data)
     user = User(
@@ -186,22 +216,29 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> User:
         raise DomainError(None, _l("You cannot deactivate your own account."))
     if user.is_active_account != active:
         user.is_active_account = active
-        user.session_version += 1
+        if not active:
+            end_sessions(session, user, "deactivated", utcnow())
     session.flush()
     return user
+
+
+def password_matches(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def change_own_password(
     session: Session, user: User, current_password: str, new_password: str
 ) -> User:
-    """Change a password after checking the current one.
+    """Change a password after checking the current one; every session ends (the
+    person's own device signs in afresh, with a new cookie).
 
     :raises DomainError: on ``current_password`` when it is wrong, or on
         ``new_password`` when it breaks the rules or equals the old one.
     """
-    try:
-        _hasher.verify(user.password_hash, current_password)
-    except (VerificationError, InvalidHashError):
+    if not password_matches(user, current_password):
         raise DomainError(
             "current_password", _l("Your current password is not right.")
         ) from None
@@ -210,19 +247,125 @@ def change_own_password(
             "new_password", _l("Choose a password you have not used here.")
         )
     try:
-        check_password_rules(new_password)
+        check_password_rules(new_password, user.username, user.full_name)
     except DomainError as error:
         raise DomainError("new_password", error.message) from None
     return set_password(session, user, new_password)
 
 
 def set_password(session: Session, user: User, password: str) -> User:
-    """Replace the password and end every other session of the account."""
-    check_password_rules(password)
+    """Replace the password and end every session of the account."""
+    check_password_rules(password, user.username, user.full_name)
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    end_sessions(session, user, "password", utcnow())
     session.flush()
     return user
+
+
+# Sessions, held on the server ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """How long a session lasts: since its last request, and since sign-in."""
+
+    idle: timedelta
+    absolute: timedelta
+    #: How recently the password must have been given before a sensitive change.
+    reauthenticate: timedelta
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(
+    session: Session, user: User, now: datetime, user_agent: str | None = None
+) -> str:
+    """Open a session for ``user`` (who has just given their password); returns
+    the token for the cookie, which is shown this once and stored only hashed."""
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(
+        user_id=user.id, token_hash=_token_hash(token), created_at=now,
+        last_seen_at=now, authenticated_at=now,
+        user_agent=(user_agent or "")[:200] or None,
+    ))  # fmt: skip
+    session.flush()
+    user.session_token = token
+    return token
+
+
+def find_session(
+    session: Session, token: str, now: datetime, limits: SessionLimits
+) -> tuple[UserSession | None, str | None]:
+    """The live session behind a cookie's token, and why not when there is none.
+
+    A session past its idle or absolute limit is ended here (``idle`` or
+    ``expired``); an ended one stays ended. The last request is recorded at most
+    once a minute.
+    """
+    row = session.scalar(
+        select(UserSession).where(UserSession.token_hash == _token_hash(token))
+    )
+    if row is None:
+        return None, None
+    if row.ended_at is not None:
+        return None, row.end_reason
+    if not row.user.is_active:
+        return None, "deactivated"
+    if now - _aware(row.created_at) > limits.absolute:
+        end_session(session, row, "expired", now)
+        return None, "expired"
+    if now - _aware(row.last_seen_at) > limits.idle:
+        end_session(session, row, "idle", now)
+        return None, "idle"
+    if now - _aware(row.last_seen_at) > timedelta(minutes=1):
+        row.last_seen_at = now
+    row.user.session_token = token
+    return row, None
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def end_session(session: Session, row: UserSession, reason: str, now: datetime) -> None:
+    if row.ended_at is None:
+        row.ended_at, row.end_reason = now, reason
+    session.flush()
+
+
+def end_sessions(session: Session, user: User, reason: str, now: datetime) -> int:
+    """End every live session of ``user``; returns how many ended."""
+    rows = session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id,
+                                  UserSession.ended_at.is_(None))
+    ).all()  # fmt: skip
+    for row in rows:
+        row.ended_at, row.end_reason = now, reason
+    session.flush()
+    return len(rows)
+
+
+def confirm_password(
+    session: Session, user: User, row: UserSession, password: str, now: datetime
+) -> None:
+    """Record that the person gave their password again in this session.
+
+    :raises DomainError: on ``confirm_password`` when it is wrong.
+    """
+    if not password_matches(user, password):
+        raise DomainError("confirm_password", _l("Your password is not right."))
+    row.authenticated_at = now
+    session.flush()
+
+
+def recently_authenticated(row: UserSession | None, now: datetime,
+                           limits: SessionLimits) -> bool:  # fmt: skip
+    return (
+        row is not None and now - _aware(row.authenticated_at) <= limits.reauthenticate
+    )
 
 
 def set_locale(session: Session, user: User, locale: str) -> User:

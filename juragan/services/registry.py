@@ -290,6 +290,18 @@ def self_register(
     return user, returnee
 
 
+def changes_contact(returnee: Returnee, data: ProfileData) -> bool:
+    """Whether ``data`` gives ``returnee`` another phone number or e-mail (as they
+    would be stored); an unreadable number counts as no change, for the profile
+    check to refuse."""
+    email = (_clean(data.email) or "").lower() or None
+    try:
+        phone = normalise_phone(data.phone) if data.phone else None
+    except InvalidIdentifier:
+        return False
+    return phone != returnee.phone or email != returnee.email
+
+
 def update_profile(
     session: Session,
     returnee: Returnee,

@@ -1,12 +1,19 @@
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from juragan.errors import DomainError
-from juragan.models import Role, User
+from juragan.models import Role, User, utcnow
 from juragan.services import accounts
 from juragan.services.accounts import AccountData, authenticate, create_account
 from tests.factories import PASSWORD
+
+LIMITS = accounts.SessionLimits(
+    idle=timedelta(minutes=60), absolute=timedelta(hours=12),
+    reauthenticate=timedelta(minutes=10),
+)  # fmt: skip
 
 
 def data(**overrides):
@@ -104,9 +111,14 @@ def test_authenticate(db, make_user):
 
 def test_deactivation_ends_sessions_and_admins_keep_their_own(db, make_user):
     admin, user = make_user(Role.ADMIN), make_user()
-    version = user.session_version
+    now = utcnow()
+    tokens = [accounts.start_session(db.session, user, now) for _ in range(2)]
     accounts.set_active(db.session, admin, user, False)
-    assert user.session_version == version + 1
+    for token in tokens:
+        assert accounts.find_session(db.session, token, now, LIMITS) == (
+            None,
+            "deactivated",
+        )
     with pytest.raises(DomainError):
         accounts.set_active(db.session, admin, admin, False)
 
@@ -128,21 +140,21 @@ def test_rehash_when_parameters_change(db, make_user):
     [
         # A mentor without a province.
         "INSERT INTO users (username, full_name, password_hash, role, locale, is_active,"
-        " session_version, created_at, updated_at) VALUES ('m', 'M', 'x', 'mentor', 'id',"
-        " true, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        " created_at, updated_at) VALUES ('m', 'M', 'x', 'mentor', 'id',"
+        " true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
         # A regency outside the scope province.
         "INSERT INTO users (username, full_name, password_hash, role, locale, is_active,"
-        " session_version, scope_province_code, scope_regency_code, created_at, updated_at)"
-        " VALUES ('m', 'M', 'x', 'official', 'id', true, 1, '35', '33.01',"
+        " scope_province_code, scope_regency_code, created_at, updated_at)"
+        " VALUES ('m', 'M', 'x', 'official', 'id', true, '35', '33.01',"
         " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
         # An unknown role.
         "INSERT INTO users (username, full_name, password_hash, role, locale, is_active,"
-        " session_version, created_at, updated_at) VALUES ('m', 'M', 'x', 'king', 'id',"
-        " true, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        " created_at, updated_at) VALUES ('m', 'M', 'x', 'king', 'id',"
+        " true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
         # An upper-case username.
         "INSERT INTO users (username, full_name, password_hash, role, locale, is_active,"
-        " session_version, created_at, updated_at) VALUES ('Siti', 'S', 'x', 'admin', 'id',"
-        " true, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        " created_at, updated_at) VALUES ('Siti', 'S', 'x', 'admin', 'id',"
+        " true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
     ],
 )
 def test_database_enforces_account_invariants(db, sql):
@@ -152,5 +164,7 @@ def test_database_enforces_account_invariants(db, sql):
 
 def test_user_repr_and_session_id(db, make_user):
     user = make_user(Role.ADMIN, username="root")
-    assert user.get_id() == f"{user.id}:{user.session_version}"
+    assert user.get_id() is None  # no session yet
+    token = accounts.start_session(db.session, user, utcnow())
+    assert user.get_id() == token
     assert isinstance(db.session.get(User, user.id), User)

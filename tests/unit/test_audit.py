@@ -55,7 +55,7 @@ def test_password_hashes_never_reach_the_log(db, make_user):
     accounts.set_password(db.session, user, "another-long-secret")
     update = entries(db, "users", user.id)[-1]
     assert update.changes["password_hash"] == [REDACTED, REDACTED]
-    assert update.changes["session_version"] == [1, 2]
+    assert set(update.changes) == {"password_hash"}
     assert "argon2" not in str([e.changes for e in entries(db, "users", user.id)])
 
 

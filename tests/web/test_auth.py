@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 
-from juragan.models import Role
+from juragan.models import Role, utcnow
+from juragan.services import accounts
 from tests.factories import PASSWORD, login
 
 
@@ -46,17 +49,75 @@ def test_session_is_renewed_on_sign_in(client, make_user):
     login(client, user.username)
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == user.get_id()
+        token = session["_user_id"]
+    # The cookie holds a random token, not the account; the server holds its hash.
+    assert str(user.id) != token
+    assert len(token) >= 40
+
+
+def session_cookie(client):
+    return client.get_cookie("session").value
+
+
+def replay(client, cookie):
+    client.set_cookie("session", cookie)
+    return client.get("/")
 
 
 def test_deactivation_ends_an_open_session(client, db, make_user):
     user = make_user(Role.MENTOR, "35")
     login(client, user.username)
     assert client.get("/").status_code == 200
-    user.is_active_account = False
-    user.session_version += 1
+    accounts.set_active(db.session, make_user(Role.ADMIN), user, False)
     db.session.commit()
     assert client.get("/").status_code == 302
+
+
+def test_an_old_cookie_is_refused_after_logout(client, make_user):
+    user = make_user()
+    login(client, user.username)
+    cookie = session_cookie(client)
+    assert replay(client, cookie).status_code == 200
+    client.post("/logout")
+    # The cookie a thief copied before the logout is worth nothing now.
+    assert replay(client, cookie).status_code == 302
+
+
+def test_an_old_cookie_is_refused_after_a_password_change(app, client, make_user):
+    user = make_user()
+    thief = app.test_client()
+    login(client, user.username)
+    thief.set_cookie("session", session_cookie(client))
+    assert thief.get("/").status_code == 200
+    client.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": "a-new-long-secret",
+        "confirm_password": "a-new-long-secret"})  # fmt: skip
+    # The person's own device signs in afresh; the copied cookie is worth nothing.
+    assert client.get("/").status_code == 200
+    assert thief.get("/").status_code == 302
+
+
+def test_idle_and_old_sessions_end_with_a_message(app, client, db, make_user):
+    from sqlalchemy import update
+
+    from juragan.models import UserSession
+
+    user = make_user()
+    login(client, user.username)
+    limits = app.config["SESSION_LIMITS"]
+    db.session.execute(update(UserSession).where(UserSession.user_id == user.id)
+                       .values(last_seen_at=utcnow() - limits.idle - timedelta(minutes=1)))  # fmt: skip
+    db.session.commit()
+    response = client.get("/", follow_redirects=True)
+    assert "tanpa aktivitas" in response.text
+    assert "/login" in response.request.path
+    login(client, user.username)
+    db.session.execute(update(UserSession).where(UserSession.user_id == user.id,
+                                                 UserSession.ended_at.is_(None))
+                       .values(created_at=utcnow() - limits.absolute - timedelta(minutes=1)))  # fmt: skip
+    db.session.commit()
+    response = client.get("/", follow_redirects=True)
+    assert "Sesi berlaku" in response.text
 
 
 def test_session_cookie_flags(client, make_user):

@@ -9,6 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from juragan.blueprints.auth.reauth import confirm_password_field
 from juragan.forms import (
     BLANK_PROVINCE,
     BLANK_REGENCY,
@@ -77,6 +78,7 @@ class AccountForm(BaseForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+    confirm_password = confirm_password_field()
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,6 +88,8 @@ class AccountForm(BaseForm):
             # The username is the sign-in name: fixed once created.
             del self.username
             del self.password
+        else:
+            del self.confirm_password
 
 
 class AccountFilterForm(BaseForm):

@@ -12,6 +12,7 @@ from juragan.blueprints.admin.forms import (
     AuditFilterForm,
 )
 from juragan.blueprints.auth.forms import EmptyForm
+from juragan.blueprints.auth.reauth import reauthenticated
 from juragan.errors import DomainError
 from juragan.extensions import db
 from juragan.forms import attach_error
@@ -99,7 +100,8 @@ def edit_account(user_id: int):
     form = AccountForm(obj=user, editing=True)
     if request.method == "GET":
         form.role.data = user.role.value
-    if form.validate_on_submit():
+    new_email = (form.email.data or "").strip().lower() or None
+    if form.validate_on_submit() and (new_email == user.email or reauthenticated(form)):
         try:
             accounts.update_account(
                 db.session, user, _account_data(form, user.username)

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from flask import (
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -48,6 +49,14 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def sign_in(user) -> None:
+    """Start a server-side session for ``user`` in a fresh cookie (no fixation)."""
+    session.clear()
+    accounts.start_session(db.session, user, utcnow(), request.user_agent.string)
+    db.session.commit()
+    login_user(user)
+
+
 def _account_key() -> str:
     return "login-account:" + accounts.normalise_username(
         request.form.get("username", "")
@@ -75,9 +84,7 @@ def login():
             if chosen_locale and chosen_locale != user.locale:
                 accounts.set_locale(db.session, user, chosen_locale)
             db.session.commit()
-            # A fresh session on sign-in: nothing carried over from before (fixation).
-            session.clear()
-            login_user(user)
+            sign_in(user)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/login.html", form=form)
@@ -89,6 +96,9 @@ def logout():
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("main.home"))
     locale = current_user.locale
+    if g.get("user_session") is not None:
+        accounts.end_session(db.session, g.user_session, "logout", utcnow())
+        db.session.commit()
     logout_user()
     session.clear()
     # The sign-in page that follows stays in the language the person reads.
@@ -131,8 +141,8 @@ def change_password():
             attach_error(form, error)
         else:
             db.session.commit()
-            # Other devices are signed out (new session version); this one stays.
-            login_user(user)
+            # Every session has ended, copies of this cookie too: a new one here.
+            sign_in(user)
             flash(
                 _("Your password has been changed. Other devices are signed out."),
                 "success",
@@ -166,8 +176,7 @@ def register():
             similar = duplicate_feedback(form, error)
         else:
             db.session.commit()
-            session.clear()
-            login_user(user)
+            sign_in(user)
             flash(_("Welcome to juragan, %(name)s.", name=user.full_name), "success")
             return redirect(url_for("main.home"))
     return render_template(
@@ -183,6 +192,9 @@ def register():
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     if current_user.is_authenticated:
+        if g.get("user_session") is not None:
+            accounts.end_session(db.session, g.user_session, "logout", utcnow())
+            db.session.commit()
         logout_user()
         session.clear()
     invitation = registry.find_invitation(db.session, token, utcnow())
@@ -199,7 +211,7 @@ def accept_invitation(token: str):
             attach_error(form, error)
         else:
             db.session.commit()
-            login_user(user)
+            sign_in(user)
             flash(_("Welcome to juragan, %(name)s.", name=user.full_name), "success")
             return redirect(url_for("main.home"))
     return render_template(

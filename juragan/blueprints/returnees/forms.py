@@ -24,6 +24,7 @@ from wtforms.validators import (
     Regexp,
 )
 
+from juragan.blueprints.auth.reauth import confirm_password_field
 from juragan.forms import (
     BLANK_PROVINCE,
     BLANK_REGENCY,
@@ -333,3 +334,9 @@ class ImportForm(BaseForm):
 
 class ConfirmImportForm(BaseForm):
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
+
+
+class EditProfileForm(ProfileForm):
+    """The profile, changed later: a new phone or e-mail needs the editor's password."""
+
+    confirm_password = confirm_password_field()

@@ -7,8 +7,10 @@ from flask_login import current_user, login_required
 from juragan import audit
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
+from juragan.blueprints.auth.reauth import reauthenticated
 from juragan.blueprints.returnees import bp
 from juragan.blueprints.returnees.forms import (
+    EditProfileForm,
     PlacementForm,
     ProfileForm,
     RegistrationForm,
@@ -199,10 +201,13 @@ def invite_returnee(returnee_id: int):
 def edit_returnee(returnee_id: int):
     returnee = load_or_404(Returnee, returnee_id, Action.EDIT_RETURNEE)
     may_change_nik = can(current_user, Action.EDIT_NIK, returnee)
-    form = ProfileForm(obj=returnee)
+    form = EditProfileForm(obj=returnee)
     if not may_change_nik:
         form.nik.render_kw = {**(form.nik.render_kw or {}), "readonly": True}
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (
+        not registry.changes_contact(returnee, profile_data(form))
+        or reauthenticated(form)
+    ):
         try:
             registry.update_profile(
                 db.session,
