@@ -11,7 +11,7 @@ from flask import Flask, Response, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
-from juragan import audit, summaries
+from juragan import audit, summaries, vault
 from juragan.config import load_config, validate_config
 from juragan.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -96,6 +96,9 @@ def register_extensions(app: Flask) -> None:
         idle=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
         absolute=timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"]),
         reauthenticate=timedelta(minutes=app.config["REAUTHENTICATE_MINUTES"]),
+    )
+    vault.configure(
+        vault.make_vault(app.config["NIK_ENCRYPTION_KEYS"], app.config["NIK_HMAC_KEYS"])
     )
     app.after_request(_say_why_the_session_ended)
     audit.install()

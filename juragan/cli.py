@@ -107,3 +107,15 @@ def refresh_dashboards() -> None:
     db.session.commit()
     vacuum(db.engine)
     click.echo(f"Dashboard summaries rebuilt in {time.perf_counter() - started:.1f} s.")
+
+
+@juragan_cli.command("rotate-nik-keys")
+def rotate_nik_keys() -> None:
+    """Re-encrypt and re-hash every NIK under the first of NIK_ENCRYPTION_KEYS and
+    NIK_HMAC_KEYS; afterwards the older keys can leave the lists."""
+    from juragan.services.registry import rotate_nik_keys as rotate
+
+    with acting_as(Actor(None, "cli")):
+        moved, total = rotate(db.session)
+        db.session.commit()
+    click.echo(f"NIKs under the current keys: {moved} moved, {total} in all.")

@@ -8,6 +8,9 @@ from typing import Any
 
 #: The value a developer's `.env` or the README might show; never valid in production.
 DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105
+#: Development keys for the NIK (``juragan.vault``); refused in production.
+DEFAULT_NIK_ENCRYPTION_KEY = "ZGV2LW9ubHktbmlrLWtleS1jaGFuZ2UtbWUtMDAwMDA="  # noqa: S105
+DEFAULT_NIK_HMAC_KEY = "dev-only-nik-hmac-key-change-me"  # noqa: S105
 
 
 class ConfigError(RuntimeError):
@@ -18,6 +21,11 @@ def _bool(value: str | None, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _keys(value: str | None, default: str) -> tuple[str, ...]:
+    keys = tuple(k.strip() for k in (value or "").split(",") if k.strip())
+    return keys or (default,)
 
 
 def normalise_database_url(url: str) -> str:
@@ -75,6 +83,12 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         # recently the password must have been given before a change of password,
         # phone or e-mail.
         "SESSION_IDLE_MINUTES": int(environ.get("SESSION_IDLE_MINUTES", "60")),
+        # NIK keys, newest first, comma-separated (``juragan.vault``): older keys stay
+        # listed until `flask juragan rotate-nik-keys` has moved every row on.
+        "NIK_ENCRYPTION_KEYS": _keys(
+            environ.get("NIK_ENCRYPTION_KEYS"), DEFAULT_NIK_ENCRYPTION_KEY
+        ),
+        "NIK_HMAC_KEYS": _keys(environ.get("NIK_HMAC_KEYS"), DEFAULT_NIK_HMAC_KEY),
         "SESSION_ABSOLUTE_HOURS": int(environ.get("SESSION_ABSOLUTE_HOURS", "12")),
         "REAUTHENTICATE_MINUTES": int(environ.get("REAUTHENTICATE_MINUTES", "10")),
         "WTF_CSRF_TIME_LIMIT": None,
@@ -93,10 +107,29 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
 def validate_config(config: Mapping[str, Any]) -> None:
     """Refuse configurations that are unsafe to serve.
 
-    :raises ConfigError: in production with a missing or default ``SECRET_KEY``.
+    :raises ConfigError: for malformed NIK keys; in production, for a missing or
+        default ``SECRET_KEY`` or NIK key.
     """
+    from juragan.vault import make_vault
+
+    try:
+        make_vault(config["NIK_ENCRYPTION_KEYS"], config["NIK_HMAC_KEYS"])
+    except ValueError as error:
+        raise ConfigError(
+            'NIK_ENCRYPTION_KEYS must be Fernet keys (python -c "from cryptography.'
+            'fernet import Fernet; print(Fernet.generate_key().decode())").'
+        ) from error
     if config.get("ENV_NAME") != "production":
         return
+    if DEFAULT_NIK_ENCRYPTION_KEY in config["NIK_ENCRYPTION_KEYS"] or (
+        DEFAULT_NIK_HMAC_KEY in config["NIK_HMAC_KEYS"]
+    ):
+        raise ConfigError(
+            "NIK_ENCRYPTION_KEYS and NIK_HMAC_KEYS must be set in production; the "
+            "development keys protect nothing."
+        )
+    if any(len(key) < 32 for key in config["NIK_HMAC_KEYS"]):
+        raise ConfigError("Each NIK_HMAC_KEYS entry needs at least 32 characters.")
     secret_key = config.get("SECRET_KEY") or ""
     if secret_key == DEFAULT_SECRET_KEY or len(secret_key) < 32:
         raise ConfigError(

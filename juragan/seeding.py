@@ -27,7 +27,7 @@ from sqlalchemy import JSON, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from juragan import summaries
+from juragan import summaries, vault
 from juragan.audit import Actor, acting_as
 from juragan.identifiers import FEMALE_DAY_OFFSET
 from juragan.models import (
@@ -315,9 +315,9 @@ class SyntheticPeople:
 
     Each person is a dict of ``Returnee`` columns (keys starting with ``_`` are the
     generator's own); :meth:`placements` and :meth:`trainings` give dicts of
-    ``Placement`` and ``Training`` columns. NIK serials start above every serial
-    already in the database and count up per NIK prefix, so generated NIKs never
-    collide with stored ones or with each other. Needs an app context (the consent
+    ``Placement`` and ``Training`` columns. NIK serials count up per NIK prefix,
+    skipping those already stored, so generated NIKs never collide with stored ones
+    or with each other. Needs an app context (the consent
     text is rendered in the default language).
     """
 
@@ -325,8 +325,9 @@ class SyntheticPeople:
         self.rng = random.Random(seed)
         self.as_of = min(as_of or DATA_AS_OF, date.today())
         self.names = _NamePool(self.rng)
-        highest = session.scalar(select(func.max(func.substr(Returnee.nik, 13, 4))))
-        self.first_serial = int(highest) + 1 if highest and highest.isdigit() else 1
+        # NIKs are stored only hashed: a candidate is checked against the hashes.
+        self.vault = vault.current()
+        self.taken = set(session.scalars(select(Returnee.nik_hash)))
         self.next_serial: dict[str, int] = {}
         by_province: dict[str, list[str]] = {}
         self.regency_names: dict[str, str] = {}
@@ -380,7 +381,11 @@ class SyntheticPeople:
         for _ in range(100):
             code, district = self._district(regency)
             prefix = f"{regency[:2]}{regency[3:]}{code}{tail}"
-            serial = self.next_serial.get(prefix, self.first_serial)
+            serial = self.next_serial.get(prefix, 1)
+            while serial <= _LAST_SERIAL and (
+                self.vault.lookup_hash(f"{prefix}{serial:04d}") in self.taken
+            ):
+                serial += 1
             if serial <= _LAST_SERIAL:
                 self.next_serial[prefix] = serial + 1
                 return f"{prefix}{serial:04d}", district
@@ -817,7 +822,7 @@ def seed_demo(
 # Bulk generation ----------------------------------------------------------------
 
 _RETURNEE_COLUMNS = (
-    "id", "nik", "full_name", "sex", "birth_date", "phone", "province_code",
+    "id", "nik_ciphertext", "nik_hash", "full_name", "sex", "birth_date", "phone", "province_code",
     "regency_code", "district", "village", "education", "marital_status", "dependants",
     "consent_at", "consent_version", "consent_purpose", "created_at", "updated_at",
 )  # fmt: skip
@@ -956,7 +961,7 @@ class _Batches:
         for _ in range(size):
             person = people.person()
             returnee_id = self._next(Returnee)
-            person.update(stamp, id=returnee_id)
+            person.update(stamp, id=returnee_id, **people.vault.stored(person["nik"]))
             batch[Returnee].append(person)
             journey = people.placements(person)
             for model, rows in ((Placement, journey),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -20,8 +21,11 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy.ext.hybrid import Comparator, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import operators
 
+from juragan import vault
 from juragan.models.account import User
 from juragan.models.base import Audited, Base, Timestamped
 from juragan.models.region import Province, Regency
@@ -36,16 +40,34 @@ from juragan.models.registry_codes import (
 )
 
 
+class NikComparator(Comparator[str]):
+    """``Returnee.nik == "3507..."`` and ``Returnee.nik.in_([...])`` in a query
+    compare keyed hashes: the database never sees a NIK."""
+
+    def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+        column = self.__clause_element__()
+        if op is operators.eq:
+            return column.in_(vault.current().lookup_hashes(other[0]))
+        if op is operators.in_op:
+            return column.in_([h for nik in other[0]
+                               for h in vault.current().lookup_hashes(nik)])  # fmt: skip
+        raise NotImplementedError(f"a NIK can only be compared for equality, not {op}")
+
+
 class Returnee(Audited, Timestamped, Base):
     __tablename__ = "returnees"
+    __audit_redacted__ = ("nik_ciphertext", "nik_hash")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The returnee's own account, if they have signed up; one account, one person.
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), unique=True
     )
-    #: Nomor Induk Kependudukan, 16 digits, checked by ``juragan.identifiers``.
-    nik: Mapped[str] = mapped_column(String(16), unique=True)
+    #: The Nomor Induk Kependudukan (16 digits, checked by ``juragan.identifiers``)
+    #: never stored in clear: encrypted, and keyed-hashed for lookups and uniqueness
+    #: (``juragan.vault``). Read and written through :attr:`nik`.
+    nik_ciphertext: Mapped[str] = mapped_column(String(200))
+    nik_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: Set when an official has checked the NIK against the KTP/KK; then the
     #: returnee can no longer change it themselves.
     nik_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -115,7 +137,7 @@ class Returnee(Audited, Timestamped, Base):
             name="fk_returnees_regency_in_province",
         ),
         CheckConstraint("sex IN ('F', 'M')", name="sex_known"),
-        CheckConstraint("length(nik) = 16", name="nik_length"),
+        CheckConstraint("length(nik_hash) = 64", name="nik_hash_length"),
         CheckConstraint(in_list("education", EDUCATION_LEVELS), name="education_known"),
         CheckConstraint(
             in_list("marital_status", MARITAL_STATUSES), name="marital_status_known"
@@ -127,6 +149,21 @@ class Returnee(Audited, Timestamped, Base):
         # Duplicate warnings look people up by birth date and regency.
         Index("ix_returnees_birth_regency", "birth_date", "regency_code"),
     )
+
+    @hybrid_property
+    def nik(self) -> str:
+        return vault.current().decrypt(self.nik_ciphertext)
+
+    @nik.inplace.setter
+    def _nik_setter(self, value: str) -> None:
+        stored = vault.current().stored(value)
+        self.nik_ciphertext = stored["nik_ciphertext"]
+        self.nik_hash = stored["nik_hash"]
+
+    @nik.inplace.comparator
+    @classmethod
+    def _nik_comparator(cls) -> NikComparator:
+        return NikComparator(cls.nik_hash)
 
     @property
     def is_nik_verified(self) -> bool:

@@ -14,9 +14,10 @@ from difflib import SequenceMatcher
 
 import pycountry
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from juragan import vault
 from juragan.audit import Actor, acting_as
 from juragan.errors import DomainError, FieldErrors
 from juragan.identifiers import (
@@ -619,3 +620,31 @@ def update_training(
 def delete_training(session: Session, training: Training) -> None:
     session.delete(training)
     session.flush()
+
+
+def rotate_nik_keys(session: Session, batch: int = 2000) -> tuple[int, int]:
+    """Move every stored NIK under the current keys; returns (moved, total).
+
+    Rows are read in id order and written back in batches; a row already under
+    the current keys is left alone, so the command can be run again safely.
+    """
+    keys = vault.current()
+    moved = total = 0
+    last = 0
+    while True:
+        rows = session.execute(
+            select(Returnee.id, Returnee.nik_ciphertext, Returnee.nik_hash)
+            .where(Returnee.id > last).order_by(Returnee.id).limit(batch)
+        ).all()  # fmt: skip
+        if not rows:
+            return moved, total
+        changes = []
+        for row in rows:
+            fresh = keys.rotate(row.nik_ciphertext, row.nik_hash)
+            if fresh is not None:
+                changes.append({"id": row.id, **fresh})
+        if changes:
+            session.execute(update(Returnee), changes)
+        moved += len(changes)
+        total += len(rows)
+        last = rows[-1].id

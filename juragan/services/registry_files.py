@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from juragan import summaries
+from juragan import summaries, vault
 from juragan.audit import current_actor
 from juragan.errors import DomainError, FieldErrors
 from juragan.identifiers import compact_nik, mask_nik, mask_phone
@@ -399,6 +399,12 @@ def plan_import(
 INSERT_CHUNK = 5_000
 
 
+def _stored(values: dict[str, Any], keys: vault.Vault) -> dict[str, Any]:
+    """Row values for a bulk statement: the NIK as its stored columns, never clear."""
+    row = {k: v for k, v in values.items() if k != "nik"}
+    return row | keys.stored(values["nik"]) if "nik" in values else row
+
+
 def apply_import(
     session: Session, actor: User, plan: ImportPlan, now: datetime, filename: str
 ) -> dict[str, int]:
@@ -419,20 +425,22 @@ def apply_import(
     audit_rows: list[dict[str, Any]] = []
     new_ids: dict[str, int] = {}
     if creates:
+        keys = vault.current()
         rows = [
-            {**values, "consent_at": now, "consent_version": CONSENT_VERSION,
-             "consent_purpose": consent, "registered_by_id": actor.id,
-             "created_at": now, "updated_at": now}
+            {**_stored(values, keys), "consent_at": now,
+             "consent_version": CONSENT_VERSION, "consent_purpose": consent,
+             "registered_by_id": actor.id, "created_at": now, "updated_at": now}
             for _, values in creates
         ]  # fmt: skip
+        by_hash = {keys.lookup_hash(nik): nik for nik, _ in creates}
         statement = (
             insert(Returnee)
-            .returning(Returnee.id, Returnee.nik, sort_by_parameter_order=True)
+            .returning(Returnee.id, Returnee.nik_hash, sort_by_parameter_order=True)
             .execution_options(render_nulls=True)
         )
         for chunk in _chunks(rows, INSERT_CHUNK):
-            for returnee_id, nik in session.execute(statement, chunk):
-                new_ids[nik] = returnee_id
+            for returnee_id, nik_hash in session.execute(statement, chunk):
+                new_ids[by_hash[nik_hash]] = returnee_id
         audit_rows += [
             _audit("insert", "returnees", new_ids[nik], {"nik": ["***", "***"],
                    "full_name": [None, values["full_name"]], "source": [None, filename]})
@@ -455,7 +463,8 @@ def apply_import(
             if diff:
                 if "nik" in diff:
                     diff["nik"] = ["***", "***"]
-                changed.append({"id": pid, **values, "updated_at": now})
+                changed.append({"id": pid, **_stored(values, vault.current()),
+                                "updated_at": now})  # fmt: skip
                 audit_rows.append(_audit("update", "returnees", pid, diff))
         if changed:
             session.execute(update(Returnee), changed)

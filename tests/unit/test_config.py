@@ -2,6 +2,8 @@ import pytest
 
 from juragan import create_app
 from juragan.config import (
+    DEFAULT_NIK_ENCRYPTION_KEY,
+    DEFAULT_NIK_HMAC_KEY,
     DEFAULT_SECRET_KEY,
     ConfigError,
     load_config,
@@ -20,6 +22,14 @@ def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
     assert config["BABEL_DEFAULT_LOCALE"] == "id"
 
 
+#: NIK keys as production needs them (two encryption keys: one being retired).
+NIK_KEYS = {
+    "NIK_ENCRYPTION_KEYS": "a2V5LW9uZS1mb3ItdGhlLW5pay12YXVsdC10ZXN0cyE=, "
+                           "a2V5LXR3by1mb3ItdGhlLW5pay12YXVsdC10ZXN0cyE=",
+    "NIK_HMAC_KEYS": "h" * 40,
+}  # fmt: skip
+
+
 def test_environment_is_read(tmp_path):
     config = load_config(
         {
@@ -27,6 +37,7 @@ def test_environment_is_read(tmp_path):
             "REDIS_URL": "redis://127.0.0.1:6379/0",
             "SECRET_KEY": "s" * 40,
             "JURAGAN_ENV": "production",
+            **NIK_KEYS,
         },
         str(tmp_path),
     )
@@ -35,12 +46,13 @@ def test_environment_is_read(tmp_path):
     )
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
     assert config["SESSION_COOKIE_SECURE"] is True
+    assert len(config["NIK_ENCRYPTION_KEYS"]) == 2
     validate_config(config)
 
 
 @pytest.mark.parametrize("secret", [None, "", DEFAULT_SECRET_KEY, "short"])
 def test_production_refuses_missing_or_default_secret(tmp_path, secret):
-    environ = {"JURAGAN_ENV": "production"}
+    environ = {"JURAGAN_ENV": "production", **NIK_KEYS}
     if secret is not None:
         environ["SECRET_KEY"] = secret
     with pytest.raises(ConfigError, match="SECRET_KEY"):
@@ -56,6 +68,23 @@ def test_factory_refuses_default_secret_in_production():
                 "SQLALCHEMY_DATABASE_URI": "sqlite://",
             }
         )
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ({}, "must be set in production"),
+        ({"NIK_HMAC_KEYS": DEFAULT_NIK_HMAC_KEY}, "must be set in production"),
+        ({"NIK_ENCRYPTION_KEYS": DEFAULT_NIK_ENCRYPTION_KEY}, "must be set"),
+        ({"NIK_HMAC_KEYS": "too-short"}, "at least 32"),
+        ({"NIK_ENCRYPTION_KEYS": "not-a-fernet-key"}, "Fernet"),
+    ],
+)
+def test_production_refuses_weak_nik_keys(tmp_path, keys, message):
+    environ = {"JURAGAN_ENV": "production", "SECRET_KEY": "s" * 40,
+               **({} if not keys else NIK_KEYS), **keys}  # fmt: skip
+    with pytest.raises(ConfigError, match=message):
+        validate_config(load_config(environ, str(tmp_path)))
 
 
 def test_development_may_use_the_default_secret(tmp_path):

@@ -188,12 +188,6 @@ class ReturneeFilterForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
-    nik = StringField(
-        _l("NIK (exact)"),
-        validators=[Optional(), Length(max=24)],
-        render_kw={"inputmode": "numeric"},
-    )
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=24)])
     province = RegionSelectField(_l("Province"), validators=[Optional()])
     regency = RegionSelectField(
         _l("Regency or city"),
@@ -217,6 +211,18 @@ class ReturneeFilterForm(BaseForm):
         self.province.choices = province_choices(_l("All provinces"))
         self.regency.choices = regency_choices(_l("All regencies and cities"))
         self.country.choices = country_choices(_l("All countries"))
+
+
+class FindForm(BaseForm):
+    """Find someone by NIK or phone. Sent by POST, so that neither ever appears in
+    a URL (and so in a browser history, a proxy log or a referrer)."""
+
+    identifier = StringField(
+        _l("NIK or phone number (exact)"),
+        validators=[DataRequired(message=_l("Enter a NIK or a phone number.")),
+                    Length(max=32)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )  # fmt: skip
 
 
 class PlacementForm(BaseForm):

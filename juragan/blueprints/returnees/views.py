@@ -11,6 +11,7 @@ from juragan.blueprints.auth.reauth import reauthenticated
 from juragan.blueprints.returnees import bp
 from juragan.blueprints.returnees.forms import (
     EditProfileForm,
+    FindForm,
     PlacementForm,
     ProfileForm,
     RegistrationForm,
@@ -21,7 +22,7 @@ from juragan.errors import DomainError
 from juragan.extensions import db
 from juragan.forms import attach_error
 from juragan.models import Placement, Returnee, Training, utcnow
-from juragan.pagination import keyset_page
+from juragan.pagination import Page, keyset_page
 from juragan.policy import Action, can
 from juragan.reports.registry import RegistrySearch, search_statement
 from juragan.services import registry
@@ -52,14 +53,20 @@ def search_from(form: ReturneeFilterForm) -> RegistrySearch:
         return RegistrySearch()
     return RegistrySearch(
         name=form.q.data or None,
-        nik=form.nik.data or None,
-        phone=form.phone.data or None,
         province_code=form.province.data,
         regency_code=form.regency.data,
         country_code=form.country.data,
         return_year=form.return_year.data,
         status=form.status.data,
     )
+
+
+def registry_search_for(identifier: str) -> RegistrySearch:
+    """A NIK when the input is 16 digits, else a phone number."""
+    digits = "".join(ch for ch in identifier if ch.isdigit())
+    if len(digits) == 16 and not identifier.strip().startswith("+"):
+        return RegistrySearch(nik=digits)
+    return RegistrySearch(phone=identifier)
 
 
 def duplicate_feedback(form, error: DomainError) -> list[Returnee]:
@@ -101,7 +108,31 @@ def list_returnees():
         current_app.config["PAGE_SIZE"],
     )
     args = {k: v for k, v in request.args.items() if k != "after" and v}
-    return render_template("returnees/list.html", form=form, page=page, args=args)
+    return render_template("returnees/list.html", form=form, page=page, args=args,
+                           find=FindForm())  # fmt: skip
+
+
+@bp.route("/find", methods=["POST"])
+@requires(Action.LIST_RETURNEES)
+def find_returnee():
+    """One person by NIK or phone: straight to their page, or the few who share a
+    phone; never through the URL."""
+    find = FindForm()
+    matches: list[Returnee] = []
+    if find.validate_on_submit():
+        search = registry_search_for(find.identifier.data)
+        matches = list(db.session.scalars(
+            search_statement(current_user, search).order_by(Returnee.id).limit(20)))  # fmt: skip
+        if len(matches) == 1:
+            return redirect(
+                url_for("returnees.view_returnee", returnee_id=matches[0].id)
+            )
+        if not matches:
+            find.identifier.errors = [*find.identifier.errors,
+                                      _("Nobody you may see has this NIK or number.")]  # fmt: skip
+    form = ReturneeFilterForm(formdata=None)
+    return render_template("returnees/list.html", form=form, find=find, args={},
+                           page=Page(matches, None), found=bool(matches))  # fmt: skip
 
 
 @bp.route("/new", methods=["GET", "POST"])
