@@ -3,7 +3,6 @@ and file, the NPL of a portfolio, and WhatsApp reminders."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +19,7 @@ from juragan.models import LoanApplication, User
 from juragan.policy import scoped
 from juragan.repayment import LoanStanding, npl_ratio
 from juragan.services import loans
+from juragan.spreadsheets import frame_bytes
 
 WAITING_FOR_BANK = ("verified", "approved")
 
@@ -107,12 +107,7 @@ def schedule_frame(loan: LoanApplication) -> pd.DataFrame:
 
 
 def schedule_file(loan: LoanApplication, kind: str) -> bytes:
-    frame = schedule_frame(loan)
-    if kind == "xlsx":
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name="Jadwal")
-        return buffer.getvalue()
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return frame_bytes(schedule_frame(loan), kind, sheet="Jadwal")
 
 
 def schedule_chart(loan: LoanApplication) -> str | None:

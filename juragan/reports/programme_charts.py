@@ -12,7 +12,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -406,12 +405,3 @@ PAGES: dict[str, tuple[str, ...]] = {
     "cohorts": ("cohorts", "survival_sector", "survival_country"),
     "repayment": ("mix_lender", "mix_area", "trend_lender", "trend_area"),
 }
-
-
-def plain(value: Any) -> Any:
-    """A cell for a spreadsheet: Decimals as numbers, missing as empty."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, Decimal):
-        return float(value)
-    return value

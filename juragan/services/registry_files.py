@@ -34,6 +34,7 @@ from juragan.services.registry import (
     check_placement,
     check_profile,
 )
+from juragan.spreadsheets import frame_bytes
 
 PROFILE_COLUMNS = (
     "nik", "full_name", "sex", "birth_date", "phone", "email", "province_code",
@@ -66,7 +67,6 @@ PAPER_CONSENT = _l(
 )
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
 _TRUE = {"1", "y", "yes", "ya", "true", "t", "x"}
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class BadFile(DomainError):
@@ -112,7 +112,7 @@ def read_table(
 
 def template_file(kind: str) -> bytes:
     frame = pd.DataFrame([EXAMPLE_ROW], columns=list(TEMPLATE_COLUMNS))
-    return _frame_bytes(frame, kind)
+    return frame_bytes(frame, kind)
 
 
 # Planning (the dry run) --------------------------------------------------------
@@ -532,13 +532,6 @@ def _audit(
 # Export -------------------------------------------------------------------------
 
 
-def escape_cell(value: Any) -> Any:
-    """Cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def export_frame(session: Session, user: User, stmt: Any) -> pd.DataFrame:
     """The returnees of a scoped search as a table; NIKs always masked, phones
     masked unless the user may see contact details."""
@@ -566,16 +559,8 @@ def export_frame(session: Session, user: User, stmt: Any) -> pd.DataFrame:
         "regency_code", "regency", "district", "village", "education",
         "marital_status", "dependants", "nik_verified",
     ])  # fmt: skip
-    return frame.map(escape_cell)
-
-
-def _frame_bytes(frame: pd.DataFrame, kind: str) -> bytes:
-    if kind == "xlsx":
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, engine="openpyxl")
-        return buffer.getvalue()
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return frame
 
 
 def export_file(frame: pd.DataFrame, kind: str) -> bytes:
-    return _frame_bytes(frame, kind)
+    return frame_bytes(frame, kind)

@@ -14,10 +14,10 @@ from juragan.services.registry_files import (
     EXAMPLE_ROW,
     BadFile,
     apply_import,
-    escape_cell,
     plan_import,
     read_table,
 )
+from juragan.spreadsheets import escape_cell
 from tests.factories import make_nik
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
@@ -205,11 +205,29 @@ def test_export_is_scoped_and_masked(db, cast):
         cast.neighbour.full_name,
     }
     assert cast.returnee.nik not in frame.to_csv()
-    assert "'+62812*****890" in set(frame["phone"])  # masked, then formula-escaped
+    assert "+62812*****890" in set(frame["phone"])  # masked
+    written = registry_files.export_file(frame, "csv").decode("utf-8-sig")
+    assert "'+62812*****890" in written  # and formula-escaped in the file
     official = registry_files.export_frame(
         db.session,
         cast.official_province,
         search_statement(cast.official_province, RegistrySearch()),
     )
-    assert "'+6281234567890" in set(official["phone"])
+    assert "'+6281234567890" in registry_files.export_file(official, "csv").decode()
     assert cast.returnee.nik not in official.to_csv()  # NIKs never leave in full
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_every_spreadsheet_escapes_formulas(kind):
+    from juragan.spreadsheets import frame_bytes
+
+    hostile = ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1",
+               "\r=1", "Sri Wahyuni", "-"]  # fmt: skip
+    frame = pd.DataFrame({"=name": hostile, "amount": [-5] * len(hostile)})
+    data = frame_bytes(frame, kind)
+    back = (pd.read_csv(io.BytesIO(data), dtype=str) if kind == "csv"
+            else pd.read_excel(io.BytesIO(data), dtype=str))  # fmt: skip
+    assert list(back.columns) == ["'=name", "amount"]
+    for cell in back["'=name"]:
+        assert cell == "Sri Wahyuni" or cell.startswith("'"), cell
+    assert set(back["amount"]) == {"-5"}  # numbers stay numbers

@@ -1,4 +1,3 @@
-import io
 from datetime import date
 
 from flask import abort, current_app, g, render_template, request, url_for
@@ -34,10 +33,10 @@ from juragan.reports.programme_charts import (
     CHARTS,
     PAGES,
     Context,
-    plain,
     quarter_label,
     region_names,
 )
+from juragan.spreadsheets import MIMETYPES, frame_bytes
 
 #: How far back the return-period filter reaches.
 QUARTER_YEARS = 20
@@ -174,15 +173,8 @@ def download(name: str, kind: str):
     if name not in CHARTS or kind not in ("csv", "xlsx"):
         abort(404)
     _form, context = _context()
-    frame = CHARTS[name](context).frame.map(plain)
-    if kind == "csv":
-        body, mimetype = frame.to_csv(index=False).encode("utf-8-sig"), "text/csv"
-    else:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False)
-        body = buffer.getvalue()
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return current_app.response_class(body, mimetype=mimetype, headers={
+    body = frame_bytes(CHARTS[name](context).frame, kind)
+    return current_app.response_class(body, mimetype=MIMETYPES[kind], headers={
         "Content-Disposition": f'attachment; filename="{name}.{kind}"'})  # fmt: skip
 
 

@@ -51,6 +51,7 @@ from juragan.reports import loans as loan_reports
 from juragan.services import loans, payment_files
 from juragan.services.eligibility import Request, advise
 from juragan.services.loans import ApplicationData, Declared, Disbursement
+from juragan.spreadsheets import MIMETYPES
 
 
 def _storage() -> Path:
@@ -420,10 +421,8 @@ def download_schedule(loan_id: int, kind: str):
     loan = _loan(loan_id, Action.VIEW_LOAN)
     if not loan.instalments:
         abort(404)
-    mimetype = ("text/csv" if kind == "csv" else
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
     return current_app.response_class(
-        loan_reports.schedule_file(loan, kind), mimetype=mimetype,
+        loan_reports.schedule_file(loan, kind), mimetype=MIMETYPES[kind],
         headers={"Content-Disposition": f'attachment; filename="jadwal-kur-{loan.id}.{kind}"'},
     )  # fmt: skip
 

@@ -35,11 +35,8 @@ from juragan.models import utcnow
 from juragan.policy import Action
 from juragan.reports.registry import search_statement
 from juragan.services import registry_files
+from juragan.spreadsheets import MIMETYPES
 
-MIME = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 #: Uploads wait here between the dry run and the import; older ones are removed.
 UPLOAD_MAX_AGE_SECONDS = 24 * 3600
 SHOWN_ROWS = 200
@@ -57,7 +54,7 @@ def _upload_dir() -> Path:
 
 def _kind() -> str:
     kind = request.args.get("format", "csv")
-    if kind not in MIME:
+    if kind not in MIMETYPES:
         abort(404)
     return kind
 
@@ -65,7 +62,7 @@ def _kind() -> str:
 def _download(content: bytes, name: str, kind: str) -> Response:
     return Response(
         content,
-        mimetype=MIME[kind],
+        mimetype=MIMETYPES[kind],
         headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'},
     )
 
