@@ -55,7 +55,7 @@ def current_actor() -> Actor:
     return _explicit_actor.get() or actor_resolver() or SYSTEM
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """Turn a column value into something JSON can hold."""
     if isinstance(value, enum.Enum):
         return value.value
@@ -97,7 +97,7 @@ def _column_changes(obj: Audited, action: str) -> dict[str, list[Any]]:
         if key in redacted:
             changes[key] = [REDACTED, REDACTED]
         else:
-            changes[key] = [_plain(old), _plain(new)]
+            changes[key] = [plain_value(old), plain_value(new)]
     return changes
 
 

@@ -21,6 +21,7 @@ AUDIT_ACTION_LABELS = {
     "update": _l("Changed"),
     "delete": _l("Deleted"),
     "view": _l("Viewed in full"),
+    "erase": _l("Erased at the person's request"),
 }
 
 LANGUAGE_LABELS = {"id": "Bahasa Indonesia", "en": "English"}
@@ -431,3 +432,47 @@ def code_label(kind: str, code: str | None) -> str:
     if code is None:
         return "–"
     return str(_CODE_LABELS[kind].get(code, code))
+
+
+#: The sections of "my data" (the PDF of everything held about a person).
+PERSONAL_DATA_SECTIONS = {
+    "profile": _l("Profile"),
+    "account": _l("Account"),
+    "mentor": _l("Mentor"),
+    "placements": _l("Work abroad"),
+    "trainings": _l("Trainings"),
+    "business_plans": _l("Business plans"),
+    "businesses": _l("Businesses"),
+    "kur_applications": _l("KUR applications"),
+    "mentoring_visits": _l("Mentoring visits"),
+    "wellbeing_checks": _l("Wellbeing checks"),
+    "erasure_requests": _l("Erasure requests"),
+    "record_history": _l("Who looked at or changed your record"),
+}
+
+#: Field names in "my data" that a person reads most; others are shown as stored.
+PERSONAL_DATA_FIELDS = {
+    "nik": _l("NIK"),
+    "full_name": _l("Full name"),
+    "sex": _l("Sex"),
+    "birth_date": _l("Birth date"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "province_code": _l("Province"),
+    "regency_code": _l("Regency or city"),
+    "district": _l("District"),
+    "village": _l("Village"),
+    "education": _l("Education"),
+    "marital_status": _l("Marital status"),
+    "dependants": _l("Dependants"),
+    "consent_at": _l("Consent given at"),
+    "consent_purpose": _l("Consent to"),
+    "country_code": _l("Destination country"),
+    "departure_date": _l("Departure"),
+    "return_date": _l("Return"),
+    "username": _l("Username"),
+    "at": _l("When"),
+    "by": _l("Who"),
+    "action": _l("What"),
+    "fields": _l("Fields"),
+}

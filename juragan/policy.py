@@ -53,6 +53,10 @@ class Action(enum.StrEnum):
     CLOSE_ACTION = "visit.close_action"  # on a returnee
     SELF_REPORT = "business.self_report"  # on a business
     VIEW_DASHBOARD = "dashboard.view"
+    DOWNLOAD_OWN_DATA = "returnee.own_data"  # on a returnee: everything held
+    REQUEST_ERASURE = "returnee.request_erasure"  # on a returnee
+    ERASE_RETURNEE = "returnee.erase"  # on a returnee: carry out or refuse
+    LIST_ERASURE_REQUESTS = "returnee.erasure_requests"
     VIEW_KUR_RULES = "kur.rules"
     LIST_LOANS = "loan.list"
     IMPORT_PAYMENTS = "loan.import_payments"
@@ -98,6 +102,7 @@ OBJECTLESS_RULES: Mapping[Action, frozenset[Role]] = {
     Action.IMPORT_PAYMENTS: frozenset({Role.BANK_OFFICER}),
     Action.ASSIGN_MENTORS: frozenset({Role.OFFICIAL}),
     Action.VIEW_DASHBOARD: frozenset({Role.OFFICIAL}),
+    Action.LIST_ERASURE_REQUESTS: frozenset({Role.OFFICIAL}),
     Action.SET_CADENCE: frozenset({Role.OFFICIAL}),
 }
 
@@ -188,7 +193,17 @@ OBJECT_RULES: Mapping[Action, Mapping[Role, set[Relation]]] = {
     Action.VIEW_JOURNEY: _CARERS,
     Action.CLOSE_ACTION: _AUTHORS,
     Action.SELF_REPORT: {Role.RETURNEE: {Relation.OWN}},
+    # UU PDP: the person sees everything held and may ask for erasure; an official
+    # of the region carries it out (or refuses, saying why).
+    Action.DOWNLOAD_OWN_DATA: {Role.RETURNEE: {Relation.OWN}},
+    Action.REQUEST_ERASURE: {Role.RETURNEE: {Relation.OWN}},
+    Action.ERASE_RETURNEE: _OFFICIALS,
 }
+
+#: What may still be done with an erased person's record: it is kept for the
+#: figures, and for nothing else.
+AFTER_ERASURE = frozenset({Action.VIEW_RETURNEE, Action.VIEW_JOURNEY, Action.VIEW_VISITS,
+                           Action.VIEW_PLAN, Action.VIEW_BUSINESS, Action.VIEW_LOAN})  # fmt: skip
 
 #: The loan states in which each loan action is possible at all.
 LOAN_STATES: Mapping[Action, frozenset[str]] = {
@@ -257,6 +272,13 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
     standing = relation(user, obj)
     if standing not in allowed:
         return False
+    person = (
+        obj.returnee
+        if isinstance(obj, BusinessPlan | Business | LoanApplication)
+        else obj
+    )
+    if isinstance(person, Returnee) and person.erased_at is not None:
+        return action in AFTER_ERASURE
     if action == Action.EDIT_NIK and obj.is_nik_verified:
         # Once an official has checked it against the KTP, only officials change it.
         return standing in _OFFICIALS.get(user.role, set())

@@ -65,6 +65,7 @@ def test_round_trip(migration_app):
             "loan_facts",
             "loan_months",
             "user_sessions",
+            "erasure_requests",
         }
         with db.engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(Regency)) == 514

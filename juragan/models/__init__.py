@@ -36,7 +36,13 @@ from juragan.models.plan import (
     ProjectionMonth,
 )
 from juragan.models.region import Province, Regency
-from juragan.models.returnee import Invitation, Placement, Returnee, Training
+from juragan.models.returnee import (
+    ErasureRequest,
+    Invitation,
+    Placement,
+    Returnee,
+    Training,
+)
 
 __all__ = [
     "ActionItem",
@@ -66,6 +72,7 @@ __all__ = [
     "Province",
     "Regency",
     "Instalment",
+    "ErasureRequest",
     "Invitation",
     "LoanApplication",
     "LoanDocument",

@@ -39,7 +39,8 @@ class AuditEntry(Base):
 
     __table_args__ = (
         CheckConstraint(
-            "action IN ('insert', 'update', 'delete', 'view')", name="action_known"
+            "action IN ('insert', 'update', 'delete', 'view', 'erase')",
+            name="action_known",
         ),
         Index("ix_audit_log_object", "table_name", "object_id"),
         Index("ix_audit_log_at", "at"),

@@ -20,6 +20,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    text,
 )
 from sqlalchemy.ext.hybrid import Comparator, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -97,6 +98,9 @@ class Returnee(Audited, Timestamped, Base):
     mentor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    #: Set when the person's data was erased at their request (UU PDP): what is
+    #: left is what the programme's figures need, with nothing to identify them.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: Who entered the record (the returnee themselves, a mentor or an official).
     registered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
@@ -263,6 +267,52 @@ class Training(Audited, Timestamped, Base):
         CheckConstraint(
             "end_date IS NULL OR end_date >= start_date", name="end_after_start"
         ),
+    )
+
+
+ERASURE_STATUSES = ("pending", "done", "refused")
+
+
+class ErasureRequest(Base):
+    """A returnee's request to be erased, and what became of it."""
+
+    __tablename__ = "erasure_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    returnee_id: Mapped[int] = mapped_column(
+        ForeignKey("returnees.id", ondelete="CASCADE"), index=True
+    )
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: In the person's words, optional.
+    reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    #: Why a request was refused (required then), or a note on the erasure.
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    returnee: Mapped[Returnee] = relationship()
+    decided_by: Mapped[User | None] = relationship(viewonly=True)
+
+    __table_args__ = (
+        CheckConstraint(in_list("status", ERASURE_STATUSES), name="status_known"),
+        CheckConstraint(
+            "(status = 'pending') = (decided_at IS NULL)", name="decided_unless_pending"
+        ),  # fmt: skip
+        CheckConstraint(
+            "status <> 'refused' OR decision_note IS NOT NULL",
+            name="refusal_has_reason",
+        ),  # fmt: skip
+        # At most one open request per person.
+        Index(
+            "uq_erasure_requests_one_pending",
+            "returnee_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),  # fmt: skip
     )
 
 

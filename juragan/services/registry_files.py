@@ -458,7 +458,7 @@ def apply_import(
         changed = []
         for pid, values in updates:
             before = current[pid]
-            diff = {k: [_plain(getattr(before, k)), _plain(v)]
+            diff = {k: [_as_text(getattr(before, k)), _as_text(v)]
                     for k, v in values.items() if getattr(before, k) != v}  # fmt: skip
             if diff:
                 if "nik" in diff:
@@ -514,7 +514,7 @@ def apply_import(
     }  # fmt: skip
 
 
-def _plain(value: Any) -> Any:
+def _as_text(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 

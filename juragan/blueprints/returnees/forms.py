@@ -346,3 +346,28 @@ class EditProfileForm(ProfileForm):
     """The profile, changed later: a new phone or e-mail needs the editor's password."""
 
     confirm_password = confirm_password_field()
+
+
+class ErasureRequestForm(BaseForm):
+    reason = TextAreaField(
+        _l("Why (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+    confirm = BooleanField(
+        _l("I understand: my profile, my account and what I wrote will be removed, and "
+           "this cannot be undone."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )  # fmt: skip
+
+
+class ErasureDecisionForm(BaseForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=choices(
+            [("erase", _l("Erase the data")), ("refuse", _l("Refuse, saying why"))]
+        ),  # fmt: skip
+        validators=[DataRequired(message=_l("Choose a decision."))],
+    )
+    note = TextAreaField(
+        _l("Reason for a refusal (the person reads it)"),
+        validators=[Optional(), Length(max=2000)],
+    )

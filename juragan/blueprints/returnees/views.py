@@ -1,3 +1,4 @@
+import json
 from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -11,6 +12,8 @@ from juragan.blueprints.auth.reauth import reauthenticated
 from juragan.blueprints.returnees import bp
 from juragan.blueprints.returnees.forms import (
     EditProfileForm,
+    ErasureDecisionForm,
+    ErasureRequestForm,
     FindForm,
     PlacementForm,
     ProfileForm,
@@ -20,12 +23,14 @@ from juragan.blueprints.returnees.forms import (
 )
 from juragan.errors import DomainError
 from juragan.extensions import db
-from juragan.forms import attach_error
+from juragan.forms import attach_error, flash_errors
+from juragan.labels import PERSONAL_DATA_FIELDS, PERSONAL_DATA_SECTIONS
 from juragan.models import Placement, Returnee, Training, utcnow
 from juragan.pagination import Page, keyset_page
 from juragan.policy import Action, can
+from juragan.reports.plans import render_pdf
 from juragan.reports.registry import RegistrySearch, search_statement
-from juragan.services import registry
+from juragan.services import privacy, registry
 from juragan.services.registry import (
     CONSENT_PURPOSE,
     DuplicateNik,
@@ -177,6 +182,8 @@ def _render_profile(returnee: Returnee, *, nik_revealed: bool = False, token=Non
         nik_revealed=nik_revealed or returnee.user_id == current_user.id,
         invitation_token=token,
         button=EmptyForm(),
+        erasure_form=ErasureRequestForm(),
+        erasure=privacy.latest_request(db.session, returnee),
     )
 
 
@@ -395,3 +402,86 @@ def journey(returnee_id: int):
     g.has_charts = any(charts.values())
     return render_template("returnees/journey.html", returnee=returnee, journey=found,
                            charts=charts)  # fmt: skip
+
+
+# A person's rights over their data -------------------------------------------------
+
+
+@bp.route("/<int:returnee_id>/data.<kind>")
+@login_required
+def own_data(returnee_id: int, kind: str):
+    """Everything juragan holds about the signed-in returnee, as JSON or a PDF."""
+    returnee = load_or_404(Returnee, returnee_id, Action.DOWNLOAD_OWN_DATA)
+    if kind not in ("json", "pdf"):
+        abort(404)
+    data = privacy.personal_data(db.session, returnee)
+    audit.record_view(db.session, returnee, ["all_personal_data"])
+    db.session.commit()
+    headers = {"Content-Disposition": f'attachment; filename="data-saya.{kind}"',
+               "Cache-Control": "private, no-store"}  # fmt: skip
+    if kind == "json":
+        body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+        return current_app.response_class(body, mimetype="application/json",
+                                          headers=headers)  # fmt: skip
+    html = render_template("returnees/own_data.html", data=data, returnee=returnee,
+                           generated_at=utcnow(),
+                           personal_data_sections=PERSONAL_DATA_SECTIONS,
+                           personal_data_fields=PERSONAL_DATA_FIELDS)  # fmt: skip
+    return current_app.response_class(render_pdf(html), mimetype="application/pdf",
+                                      headers=headers)  # fmt: skip
+
+
+@bp.route("/<int:returnee_id>/erasure", methods=["POST"])
+@login_required
+def request_erasure(returnee_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.REQUEST_ERASURE)
+    form = ErasureRequestForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
+    try:
+        privacy.request_erasure(db.session, returnee, form.reason.data, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash_errors(error)
+    else:
+        db.session.commit()
+        flash(_("Your request is with the regional office. You will see the answer "
+                "here."), "success")  # fmt: skip
+    return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
+
+
+@bp.route("/erasure-requests")
+@requires(Action.LIST_ERASURE_REQUESTS)
+def erasure_requests():
+    pending = privacy.pending_requests(db.session, current_user)
+    return render_template("returnees/erasure_requests.html", pending=pending,
+                           form=ErasureDecisionForm())  # fmt: skip
+
+
+@bp.route("/<int:returnee_id>/erasure/decide", methods=["POST"])
+@login_required
+def decide_erasure(returnee_id: int):
+    returnee = load_or_404(Returnee, returnee_id, Action.ERASE_RETURNEE)
+    request_ = privacy.pending_request(db.session, returnee)
+    form = ErasureDecisionForm()
+    if request_ is None:
+        abort(404)
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(url_for("returnees.erasure_requests"))
+    try:
+        if form.decision.data == "erase":
+            privacy.erase(db.session, current_user, request_, utcnow(),
+                          current_app.config["UPLOAD_FOLDER"])  # fmt: skip
+        else:
+            privacy.refuse_erasure(db.session, current_user, request_,
+                                   form.note.data, utcnow())  # fmt: skip
+    except DomainError as error:
+        db.session.rollback()
+        flash_errors(error)
+    else:
+        db.session.commit()
+        flash(_("The person's data has been erased.") if form.decision.data == "erase"
+              else _("The request has been refused; the person sees why."), "success")  # fmt: skip
+    return redirect(url_for("returnees.erasure_requests"))
