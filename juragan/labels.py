@@ -12,6 +12,7 @@ ROLE_LABELS = {
     Role.OFFICIAL: _l("Official"),
     Role.BANK_OFFICER: _l("Bank officer"),
     Role.ADMIN: _l("Administrator"),
+    Role.OBSERVER: _l("Observer (figures only)"),
 }
 
 SEX_LABELS = {"F": _l("Female"), "M": _l("Male")}

@@ -53,6 +53,7 @@ class Action(enum.StrEnum):
     CLOSE_ACTION = "visit.close_action"  # on a returnee
     SELF_REPORT = "business.self_report"  # on a business
     VIEW_DASHBOARD = "dashboard.view"
+    VIEW_PEOPLE_BEHIND_FIGURES = "dashboard.people"  # the list behind a bar
     DOWNLOAD_OWN_DATA = "returnee.own_data"  # on a returnee: everything held
     REQUEST_ERASURE = "returnee.request_erasure"  # on a returnee
     ERASE_RETURNEE = "returnee.erase"  # on a returnee: carry out or refuse
@@ -101,7 +102,8 @@ OBJECTLESS_RULES: Mapping[Action, frozenset[Role]] = {
     Action.LIST_LOANS: frozenset({Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER}),
     Action.IMPORT_PAYMENTS: frozenset({Role.BANK_OFFICER}),
     Action.ASSIGN_MENTORS: frozenset({Role.OFFICIAL}),
-    Action.VIEW_DASHBOARD: frozenset({Role.OFFICIAL}),
+    Action.VIEW_DASHBOARD: frozenset({Role.OFFICIAL, Role.OBSERVER}),
+    Action.VIEW_PEOPLE_BEHIND_FIGURES: frozenset({Role.OFFICIAL}),
     Action.LIST_ERASURE_REQUESTS: frozenset({Role.OFFICIAL}),
     Action.SET_CADENCE: frozenset({Role.OFFICIAL}),
 }
@@ -335,6 +337,8 @@ def visibility_clause(user: Any, model: type) -> ColumnElement[bool]:
         return false()
     if model in SUMMARY_MODELS:
         return summary_clause(user, model)
+    if model in VISIBILITY_RULES and user.role not in VISIBILITY_RULES[model]:
+        return false()  # before any shortcut: a national observer sees no one
     if model is User:
         # Accounts are administered centrally; nobody else looks them up.
         return true() if user.role == Role.ADMIN else false()
@@ -364,12 +368,23 @@ def summary_clause(user: Any, table: Any) -> ColumnElement[bool]:
     """The WHERE clause that keeps dashboard summary rows inside ``user``'s region.
 
     ``table`` is a summary model or an alias of one (anything with ``province_code``
-    and ``regency_code`` columns). Only officials read the summaries (the dashboard
-    is theirs); everyone else gets nothing.
+    and ``regency_code`` columns). Only officials and observers read the summaries
+    (the dashboard is theirs); everyone else gets nothing.
     """
-    if not _is_signed_in(user) or user.role != Role.OFFICIAL:
+    if not _is_signed_in(user) or user.role not in (Role.OFFICIAL, Role.OBSERVER):
         return false()
     return region_clause(user, table.province_code, table.regency_code)
+
+
+#: Below this many people a group's figures are hidden from those who may not see
+#: individuals: a count of 1 or 2 in a village and a sex can name someone.
+SMALL_GROUP = 5
+
+
+def may_see_individuals(user: Any) -> bool:
+    """Observers read the programme's figures only, and never a group so small that
+    it points at a person."""
+    return can(user, Action.VIEW_PEOPLE_BEHIND_FIGURES)
 
 
 def scoped(stmt: Select[Any], user: Any, model: type) -> Select[Any]:

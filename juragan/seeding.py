@@ -268,6 +268,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("pejabat.pusat", Role.OFFICIAL, "Bambang Wicaksono"),
     DemoAccount("pejabat", Role.OFFICIAL, "Rina Kusumawati", "35"),
     DemoAccount("pejabat.malang", Role.OFFICIAL, "Agus Santoso", "35", "35.07"),
+    DemoAccount("pemantau", Role.OBSERVER, "Hendra Wijaya", "35"),
     DemoAccount("bank", Role.BANK_OFFICER, "Dewi Lestari", "35"),
     DemoAccount("pendamping", Role.MENTOR, "Siti Rahmawati", "35", "35.07"),
     DemoAccount("purna", Role.RETURNEE, "Sri Wahyuni"),

@@ -28,10 +28,15 @@ class Role(enum.StrEnum):
     OFFICIAL = "official"
     BANK_OFFICER = "bank_officer"
     ADMIN = "admin"
+    #: Local government planners, ministries' statistics desks, researchers: the
+    #: programme's figures for a region, never a person (small groups are hidden).
+    OBSERVER = "observer"
 
 
 #: Roles whose work is bounded by a region.
-REGIONAL_ROLES = frozenset({Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER})
+REGIONAL_ROLES = frozenset(
+    {Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER, Role.OBSERVER}
+)
 #: Regional roles that must name a province; an official without one is national
 #: (a ministry desk), everyone else works in one province.
 PROVINCE_REQUIRED_ROLES = frozenset({Role.MENTOR, Role.BANK_OFFICER})
@@ -94,7 +99,7 @@ class User(Audited, Timestamped, UserMixin, Base):
         CheckConstraint("locale IN ('id', 'en')", name="locale_known"),
         CheckConstraint("username = lower(username)", name="username_lowercase"),
         CheckConstraint(
-            "role IN ('mentor', 'official', 'bank_officer') "
+            "role IN ('mentor', 'official', 'bank_officer', 'observer') "
             "OR (scope_province_code IS NULL AND scope_regency_code IS NULL)",
             name="scope_only_for_regional_roles",
         ),
@@ -130,9 +135,11 @@ class User(Audited, Timestamped, UserMixin, Base):
 
     @property
     def is_national(self) -> bool:
-        """Admins and officials without a province see the whole country."""
+        """Admins, and officials and observers without a province, see the whole
+        country."""
         return self.role == Role.ADMIN or (
-            self.role == Role.OFFICIAL and self.scope_province_code is None
+            self.role in (Role.OFFICIAL, Role.OBSERVER)
+            and self.scope_province_code is None
         )
 
     def __repr__(self) -> str:

@@ -182,6 +182,32 @@ class Headline:
     median_days_to_disbursement: Decimal | None
     npl_ratio: Decimal | None
     mean_wellbeing: Decimal | None
+    #: How many wellbeing checks the mean is of.
+    wellbeing_checks: int = 0
+
+
+_KUR_FIGURES = ("kur_applied", "kur_applied_idr", "kur_approved", "kur_disbursed",
+                "kur_disbursed_idr", "approval_rate", "median_days_to_disbursement",
+                "npl_ratio")  # fmt: skip
+
+
+def hidden_figures(figures: Headline, hide_below: int) -> set[str]:
+    """The headline figures resting on fewer than ``hide_below`` people or loans."""
+    if not hide_below:
+        return set()
+    if figures.returnees < hide_below:
+        return {f.name for f in fields(Headline)}
+    hidden: set[str] = set()
+    if figures.businesses_operating < hide_below:
+        hidden |= {"businesses_operating", "workers", "median_days_to_business"}
+    if figures.kur_applied < hide_below:
+        hidden |= set(_KUR_FIGURES)
+    elif figures.kur_disbursed < hide_below:
+        hidden |= {"kur_disbursed", "kur_disbursed_idr", "median_days_to_disbursement",
+                   "npl_ratio"}  # fmt: skip
+    if figures.wellbeing_checks < hide_below:
+        hidden.add("mean_wellbeing")
+    return hidden
 
 
 def headline(session: Session, user: User, filters: Filters, today: date) -> Headline:
@@ -224,7 +250,7 @@ def headline(session: Session, user: User, filters: Filters, today: date) -> Hea
         median_days_to_disbursement=_median(session, LoanFact.days_to_disbursement,
                                             loans_where(user, filters)),
         npl_ratio=npl(session, user, filters, today),
-        mean_wellbeing=mean,
+        mean_wellbeing=mean, wellbeing_checks=int(wellbeing_n),
     )  # fmt: skip
 
 
@@ -442,6 +468,8 @@ class Collectibility:
     key: str
     #: Outstanding principal per class 1-5.
     outstanding: tuple[int, int, int, int, int]
+    #: Loans behind the figures.
+    loans: int = 0
 
     @property
     def total(self) -> int:
@@ -461,17 +489,20 @@ def collectibility_mix(
     grade = grade_of(_days_late(session, loan, today))
     key = _loan_group(loan, user, filters, by)
     rows = session.execute(
-        select(key, grade.label("grade"), func.sum(loan.outstanding_idr))
+        select(key, grade.label("grade"), func.sum(loan.outstanding_idr), func.count())
         .where(*loans_where(user, filters), loan.status.in_(LIVE))
         .group_by(key, grade)
     ).all()  # fmt: skip
     mix: dict[str, list[int]] = {}
-    for code, g, amount in rows:
+    counts: dict[str, int] = {}
+    for code, g, amount, n in rows:
         mix.setdefault(code, [0] * 5)[int(g) - 1] += int(amount or 0)
+        counts[code] = counts.get(code, 0) + n
     return sorted(
-        (Collectibility(code, tuple(values)) for code, values in mix.items()),  # type: ignore[arg-type]
+        (Collectibility(code, tuple(values), counts[code])  # type: ignore[arg-type]
+         for code, values in mix.items()),
         key=lambda c: (-c.total, c.key),
-    )
+    )  # fmt: skip
 
 
 def _loan_group(table: Any, user: User, filters: Filters, by: str) -> Any:
@@ -488,23 +519,26 @@ def month_ends_before(today: date, months: int = 12) -> list[date]:
 
 def npl_trends(
     session: Session, user: User, filters: Filters, today: date
-) -> dict[str, dict[str, list[tuple[date, Decimal | None]]]]:
-    """NPL at each of the last twelve month ends, per bank and per area."""
+) -> dict[str, dict[str, list[tuple[date, Decimal | None, int]]]]:
+    """NPL at each of the last twelve month ends, per bank and per area, with the
+    number of loans behind each point."""
     ensure_current(session)
     month = LoanMonth
     ends = month_ends_before(today)
     bad = case((month.days_past_due > NPL_DAYS, month.outstanding_idr), else_=0)
     rows = _by_two_keys(
         session, month.lender, _loan_group(month, user, filters, "area"),
-        month.month_end, [func.sum(month.outstanding_idr), func.sum(bad)],
+        month.month_end,
+        [func.sum(month.outstanding_idr), func.sum(bad), func.count()],
         [*loans_where(user, filters, month), month.month_end.in_(ends)],
     )  # fmt: skip
-    found: dict[str, dict[str, dict[date, Decimal | None]]] = {"lender": {}, "area": {}}
-    for which, code, day, total, bad_total in rows:
+    found: dict[str, dict[str, dict[date, tuple[Decimal | None, int]]]] = {
+        "lender": {}, "area": {}}  # fmt: skip
+    for which, code, day, total, bad_total, loans in rows:
         group = found["lender" if which == 0 else "area"]
-        group.setdefault(code, {})[_as_date(day)] = _ratio(bad_total, total)
+        group.setdefault(code, {})[_as_date(day)] = (_ratio(bad_total, total), loans)
     return {
-        by: {code: [(day, points.get(day)) for day in ends]
+        by: {code: [(day, *points.get(day, (None, 0))) for day in ends]
              for code, points in sorted(groups.items())}
         for by, groups in found.items()
     }  # fmt: skip
@@ -580,6 +614,7 @@ __all__ = [
     "collectibility_mix",
     "funnel",
     "headline",
+    "hidden_figures",
     "npl",
     "npl_trends",
     "returnees_behind",

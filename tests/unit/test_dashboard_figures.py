@@ -181,19 +181,20 @@ def test_collectibility_mix_and_npl_trend(db, cast, make_loan):
     assert len(ends) == 12
     assert ends[-1] == today.replace(day=1) - timedelta(days=1)
     trend = programme.npl_trends(session, user, Filters(), today)["lender"]
-    points = dict(trend["bri"])
+    points = {day: (ratio, loans) for day, ratio, loans in trend["bri"]}
     for day in ends:
-        total = bad = 0
+        total = bad = count = 0
         for loan in (paying, late):
             if loan.disbursed_on > day:
                 continue
+            count += 1
             schedule, paid = loan_schedule(loan)
             out = outstanding_principal(schedule, paid, day)
             total += out
             if days_past_due(schedule, paid, day) > 90:
                 bad += out
         want = None if not total else (Decimal(bad) / total).quantize(Decimal("0.0001"))
-        assert points[day] == want, day
+        assert points[day] == (want, count), day
     # The region split, and nothing for a bank filter that matches no loan.
     assert set(programme.npl_trends(session, user, Filters(), today)["area"]) == {
         "35.07", "35.78"}  # fmt: skip

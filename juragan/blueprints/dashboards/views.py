@@ -25,7 +25,7 @@ from juragan.labels import (
 )
 from juragan.models import utcnow
 from juragan.models.dashboard import COHORT_MONTHS
-from juragan.policy import Action
+from juragan.policy import SMALL_GROUP, Action, may_see_individuals
 from juragan.reference import countries, country_name
 from juragan.reports import programme
 from juragan.reports.programme import Filters
@@ -109,9 +109,10 @@ def _filters(form: FilterForm) -> Filters:
     )  # fmt: skip
 
 
-def _linker(filters: Filters, endpoint: str):
+def _linker(filters: Filters, endpoint: str, individuals: bool):
     """Where a click on a chart goes: a province drills into its regencies, a
-    regency into its own figures on the same page, a bar to the people behind it."""
+    regency into its own figures on the same page, a bar to the people behind it
+    (for those who may see people)."""
     args = filters.as_args()
 
     def link(dimension: str, value: str) -> str | None:
@@ -121,6 +122,8 @@ def _linker(filters: Filters, endpoint: str):
             return url_for(
                 endpoint, **(args | {"province": value[:2], "regency": value})
             )
+        if not individuals:
+            return None
         return url_for(".returnees_behind", **(args | {dimension: value}))
 
     return link
@@ -129,8 +132,10 @@ def _linker(filters: Filters, endpoint: str):
 def _context(endpoint: str = ".programme_dashboard") -> tuple[FilterForm, Context]:
     form = FilterForm(request.args)
     filters = _filters(form)
+    individuals = may_see_individuals(current_user)
     context = Context(db.session, current_user, filters, utcnow().date(),
-                      _linker(filters, endpoint))  # fmt: skip
+                      _linker(filters, endpoint, individuals),
+                      hide_below=0 if individuals else SMALL_GROUP)  # fmt: skip
     return form, context
 
 
@@ -139,7 +144,8 @@ def _page(page: str, template: str, **extra):
     charts = [CHARTS[name](context) for name in PAGES[page]]
     g.has_charts = True
     return render_template(template, form=form, page=page, charts=charts,
-                           args=context.filters.as_args(), **extra)  # fmt: skip
+                           small_group=SMALL_GROUP, args=context.filters.as_args(),
+                           **extra)  # fmt: skip
 
 
 @bp.route("/")
@@ -152,6 +158,8 @@ def programme_dashboard():
     g.has_charts = True
     return render_template("dashboards/programme.html", form=form, page="overview",
                            figures=figures, charts=charts,
+                           hidden=programme.hidden_figures(figures, context.hide_below),
+                           small_group=SMALL_GROUP,
                            args=context.filters.as_args())  # fmt: skip
 
 
@@ -179,7 +187,7 @@ def download(name: str, kind: str):
 
 
 @bp.route("/returnees")
-@requires(Action.VIEW_DASHBOARD)
+@requires(Action.VIEW_PEOPLE_BEHIND_FIGURES)
 def returnees_behind():
     form, context = _context()
     stage = request.args.get("stage")

@@ -42,6 +42,8 @@ def home():
                 loan_reports.in_arrears(session, current_user, utcnow().date())
             ),
         )
+    if role == Role.OBSERVER:
+        return redirect(url_for("dashboards.programme_dashboard"))
     if role == Role.ADMIN:
         return render_template(
             "main/home_admin.html",
