@@ -11,7 +11,7 @@ from flask import Flask, Response, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
-from juragan import audit, summaries, vault
+from juragan import audit, files, summaries, vault
 from juragan.config import load_config, validate_config
 from juragan.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -104,6 +104,7 @@ def register_extensions(app: Flask) -> None:
     audit.install()
     audit.actor_resolver = _web_actor
     summaries.install()
+    files.install()
 
 
 def _load_user(token: str) -> Any:

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from wtforms import Form, IntegerField, SelectChoice, SelectField
+from wtforms import Form, HiddenField, IntegerField, SelectChoice, SelectField
 from wtforms.widgets import Select, TextInput, html_params
 
 from juragan.errors import DomainError
@@ -103,6 +103,32 @@ class RegionSelectField(SelectField):
         if self.data is None:
             return
         super().pre_validate(form)
+
+
+class VersionedForm(BaseForm):
+    """A form that changes a :class:`juragan.models.base.Versioned` record: it carries
+    the version it was shown, so that a change made meanwhile is not overwritten."""
+
+    version = HiddenField()
+
+
+CONFLICT_MESSAGE = _l(
+    "Someone else changed this record after you opened the form; their change is "
+    "saved. Your entries are below: check them against the record and save again."
+)
+
+
+def is_stale(form: Any, obj: Any) -> bool:
+    """Whether ``form`` was filled in against an older version of ``obj`` (a form
+    without its version counts as stale: it cannot show it is not)."""
+    return str(form.version.data or "") != str(obj.version)
+
+
+def show_conflict(form: Any, obj: Any) -> None:
+    """Tell the person, keep what they typed, and let a new save replace the newer
+    version knowingly."""
+    form.form_errors.append(str(CONFLICT_MESSAGE))
+    form.version.data = obj.version
 
 
 def attach_error(form: Any, error: DomainError) -> None:

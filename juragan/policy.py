@@ -299,6 +299,14 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
     return True
 
 
+def may_ever(user: Any, action: Action, obj: Any) -> bool:
+    """Whether ``user``'s role and relation to ``obj`` allow ``action`` in some state
+    of ``obj`` (``can`` also asks whether its current state allows it)."""
+    if not _is_signed_in(user) or action not in OBJECT_RULES:
+        return False
+    return relation(user, obj) in OBJECT_RULES[action].get(user.role, set())
+
+
 def _bank_may_read(user: User, plan: BusinessPlan) -> bool:
     """Bank officers read proposals once they are ready for the bank, not drafts."""
     return user.role != Role.BANK_OFFICER or plan.status == "ready"

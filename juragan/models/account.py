@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from juragan.models.base import Audited, Base, Timestamped
+from juragan.models.base import Audited, Base, Timestamped, Versioned
 from juragan.models.region import Province, Regency
 
 
@@ -48,7 +48,7 @@ def _enum_values(enum_class: type[enum.Enum]) -> list[str]:
     return [member.value for member in enum_class]
 
 
-class User(Audited, Timestamped, UserMixin, Base):
+class User(Audited, Versioned, Timestamped, UserMixin, Base):
     __tablename__ = "users"
     __audit_redacted__ = ("password_hash",)
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from juragan.models.account import User
-from juragan.models.base import Audited, Base, Timestamped
+from juragan.models.base import Audited, Base, Timestamped, Versioned
 from juragan.models.business_codes import (
     BUSINESS_LINES,
     BUSINESS_STATUSES,
@@ -33,7 +33,7 @@ from juragan.models.registry_codes import in_list
 from juragan.models.returnee import Returnee
 
 
-class Business(Audited, Timestamped, Base):
+class Business(Audited, Versioned, Timestamped, Base):
     """The business mentoring and the dashboards follow."""
 
     __tablename__ = "businesses"

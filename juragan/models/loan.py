@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from juragan.models.account import User
-from juragan.models.base import Audited, Base, Timestamped
+from juragan.models.base import Audited, Base, Timestamped, Versioned
 from juragan.models.business import Business
 from juragan.models.plan import BusinessPlan
 from juragan.models.registry_codes import in_list
@@ -53,7 +53,7 @@ LENDERS = (
 )  # fmt: skip
 
 
-class LoanApplication(Audited, Timestamped, Base):
+class LoanApplication(Audited, Versioned, Timestamped, Base):
     """A KUR application, and the loan it becomes once approved and disbursed."""
 
     __tablename__ = "loan_applications"

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from juragan.models.account import User
-from juragan.models.base import Audited, Base
+from juragan.models.base import Audited, Base, Versioned
 from juragan.models.business import Business
 from juragan.models.registry_codes import in_list
 from juragan.models.returnee import Returnee
@@ -67,7 +67,7 @@ class CaseAssignment(Base):
     )
 
 
-class VisitCadence(Audited, Base):
+class VisitCadence(Audited, Versioned, Base):
     """How often mentors visit, per province (the row without one is the default)."""
 
     __tablename__ = "visit_cadences"
@@ -167,7 +167,7 @@ class Visit(Audited, Base):
     )
 
 
-class ActionItem(Audited, Base):
+class ActionItem(Audited, Versioned, Base):
     """Something agreed at a visit, with who does it and by when."""
 
     __tablename__ = "action_items"

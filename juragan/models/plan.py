@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from juragan.models.account import User
-from juragan.models.base import Audited, Base, Timestamped
+from juragan.models.base import Audited, Base, Timestamped, Versioned
 from juragan.models.business_codes import (
     BUSINESS_LINES,
     CAPITAL_KINDS,
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from juragan.models.business import Business
 
 
-class BusinessPlan(Audited, Timestamped, Base):
+class BusinessPlan(Audited, Versioned, Timestamped, Base):
     """A plan for one business; a returnee may keep several, one of them active."""
 
     __tablename__ = "business_plans"

@@ -28,7 +28,7 @@ from sqlalchemy.sql import operators
 
 from juragan import vault
 from juragan.models.account import User
-from juragan.models.base import Audited, Base, Timestamped
+from juragan.models.base import Audited, Base, Timestamped, Versioned
 from juragan.models.region import Province, Regency
 from juragan.models.registry_codes import (
     EDUCATION_LEVELS,
@@ -55,7 +55,7 @@ class NikComparator(Comparator[str]):
         raise NotImplementedError(f"a NIK can only be compared for equality, not {op}")
 
 
-class Returnee(Audited, Timestamped, Base):
+class Returnee(Audited, Versioned, Timestamped, Base):
     __tablename__ = "returnees"
     __audit_redacted__ = ("nik_ciphertext", "nik_hash")
 
@@ -177,7 +177,7 @@ class Returnee(Audited, Timestamped, Base):
         return f"<Returnee {self.id} {self.full_name}>"
 
 
-class Placement(Audited, Timestamped, Base):
+class Placement(Audited, Versioned, Timestamped, Base):
     """One period of work abroad (an episode of the migration history)."""
 
     __tablename__ = "placements"
@@ -241,7 +241,7 @@ class Placement(Audited, Timestamped, Base):
     )
 
 
-class Training(Audited, Timestamped, Base):
+class Training(Audited, Versioned, Timestamped, Base):
     """A course taken before departure, abroad or after return."""
 
     __tablename__ = "trainings"

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from juragan import files
 from juragan.errors import DomainError, FieldErrors
 from juragan.finance import loan_schedule
 from juragan.i18n import format_rupiah
@@ -376,8 +377,7 @@ def attach_document(
     if content_type is None:
         raise FieldErrors([("file", _l("Upload a PDF, JPEG or PNG file."))])
     stored_name = secrets.token_hex(16) + EXTENSIONS[content_type]
-    storage.mkdir(parents=True, exist_ok=True)
-    (storage / stored_name).write_bytes(content)
+    files.write(session, storage / stored_name, content)
     document = LoanDocument(
         doc_type=doc_type,
         original_name=Path(original_name or "document").name[:200],

@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from juragan import files
 from juragan.errors import DomainError, FieldErrors
 from juragan.models import (
     ActionItem,
@@ -115,6 +116,18 @@ def cadence_for(session: Session, province_code: str | None) -> Cadence:
     if row is None:
         return Cadence()
     return Cadence(row.early_days, row.early_months, row.steady_days, row.risk_days)
+
+
+def cadence_version(session: Session, province_code: str | None) -> int:
+    """The version of the province's own cadence row; 0 while it has none."""
+    return (
+        session.scalar(
+            select(VisitCadence.version).where(
+                VisitCadence.province_code == province_code
+            )
+        )
+        or 0
+    )
 
 
 def set_cadence(session: Session, actor: User, province_code: str | None,
@@ -313,10 +326,9 @@ def record_visit(
                 returnee_id=returnee.id, description=action.description.strip()[:300],
                 owner=action.owner, due_on=action.due_on,
             ))  # fmt: skip
-    storage.mkdir(parents=True, exist_ok=True)
     for content, kind, width, height in cleaned:
         name = secrets.token_hex(16) + (".jpg" if kind == "image/jpeg" else ".png")
-        (storage / name).write_bytes(content)
+        files.write(session, storage / name, content)
         visit.photos.append(VisitPhoto(stored_name=name, content_type=kind, width=width,
                                        height=height, size_bytes=len(content)))  # fmt: skip
     session.add(visit)

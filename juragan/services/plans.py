@@ -33,6 +33,7 @@ from juragan.models import (
     Regency,
     Returnee,
     User,
+    utcnow,
 )
 from juragan.models.business_codes import (
     BUSINESS_LINES,
@@ -173,6 +174,9 @@ def _note_edit(plan: BusinessPlan) -> None:
     # An edit during review is a revision: it has to be submitted again.
     if plan.status == "in_review":
         plan.is_revised = True
+    # Any part saved is a new version of the plan, even when only its rows changed
+    # (so that two people editing it do not overwrite each other).
+    plan.updated_at = utcnow()
 
 
 def save_section(

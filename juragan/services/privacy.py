@@ -29,7 +29,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from juragan import audit
+from juragan import audit, files
 from juragan.errors import DomainError
 from juragan.models import (
     ActionItem,
@@ -307,10 +307,10 @@ def _erase_files(session: Session, returnee: Returnee, folder: Path) -> list[int
     photos = session.scalars(select(VisitPhoto).join(Visit).where(
         Visit.returnee_id == returnee.id)).all()  # fmt: skip
     for document in documents:
-        (folder / document.stored_name).unlink(missing_ok=True)
+        files.remove_after_commit(session, folder / document.stored_name)
         session.delete(document)
     for photo in photos:
-        (folder / "visits" / photo.stored_name).unlink(missing_ok=True)
+        files.remove_after_commit(session, folder / "visits" / photo.stored_name)
         session.delete(photo)
     session.flush()
     return [document.id for document in documents]

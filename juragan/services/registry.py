@@ -633,7 +633,8 @@ def rotate_nik_keys(session: Session, batch: int = 2000) -> tuple[int, int]:
     last = 0
     while True:
         rows = session.execute(
-            select(Returnee.id, Returnee.nik_ciphertext, Returnee.nik_hash)
+            select(Returnee.id, Returnee.version, Returnee.nik_ciphertext,
+                   Returnee.nik_hash)
             .where(Returnee.id > last).order_by(Returnee.id).limit(batch)
         ).all()  # fmt: skip
         if not rows:
@@ -642,7 +643,7 @@ def rotate_nik_keys(session: Session, batch: int = 2000) -> tuple[int, int]:
         for row in rows:
             fresh = keys.rotate(row.nik_ciphertext, row.nik_hash)
             if fresh is not None:
-                changes.append({"id": row.id, **fresh})
+                changes.append({"id": row.id, "version": row.version, **fresh})
         if changes:
             session.execute(update(Returnee), changes)
         moved += len(changes)

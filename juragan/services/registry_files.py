@@ -463,7 +463,8 @@ def apply_import(
             if diff:
                 if "nik" in diff:
                     diff["nik"] = ["***", "***"]
-                changed.append({"id": pid, **_stored(values, vault.current()),
+                changed.append({"id": pid, "version": before.version,
+                                **_stored(values, vault.current()),
                                 "updated_at": now})  # fmt: skip
                 audit_rows.append(_audit("update", "returnees", pid, diff))
         if changed:
@@ -471,6 +472,11 @@ def apply_import(
     people_ids = {nik: pid for nik, (pid, _) in plan.people.items() if pid is not None}
     people_ids.update(new_ids)
     placement_inserts, placement_updates = [], []
+    known = [pid for pid, _ in plan.placements.values() if pid is not None]
+    versions: dict[int, int] = {}
+    for start in range(0, len(known), 900):
+        versions.update(session.execute(select(Placement.id, Placement.version)
+                                        .where(Placement.id.in_(known[start : start + 900]))).all())  # fmt: skip
     for (nik, _, _), (pid, values) in plan.placements.items():
         if pid is None:
             placement_inserts.append(
@@ -478,7 +484,8 @@ def apply_import(
                  "updated_at": now}
             )  # fmt: skip
         else:
-            placement_updates.append({"id": pid, **values, "updated_at": now})
+            placement_updates.append({"id": pid, "version": versions[pid], **values,
+                                      "updated_at": now})  # fmt: skip
     if placement_inserts:
         statement = (
             insert(Placement)

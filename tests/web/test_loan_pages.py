@@ -1,6 +1,7 @@
 """KUR pages: the simulator, applying, documents, the bank's steps, payments."""
 
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -58,15 +59,19 @@ def test_applying_then_documents_then_submission(client, db, cast, open_business
     assert response.location.endswith(f"/kur/{loan.id}")
     page = client.get(f"/kur/{loan.id}")
     assert "Masih kurang" in page.text
-    bad = client.post(f"/kur/{loan.id}/documents", data={
+    bad = client.post(f"/kur/{loan.id}/documents", data={"version": form_version(client, loan.id),
         "doc_type": "ktp", "file": (io.BytesIO(b"GIF89a not allowed"), "ktp.gif"),
     }, follow_redirects=True)  # fmt: skip
     assert "Unggah berkas PDF, JPEG atau PNG." in bad.text
     for kind in ("ktp", "kk", "business_proof", "plan_pdf"):
-        client.post(f"/kur/{loan.id}/documents", data={
+        client.post(f"/kur/{loan.id}/documents", data={"version": form_version(client, loan.id),
             "doc_type": kind, "file": (io.BytesIO(PDF_BYTES), f"{kind}.pdf"),
         })  # fmt: skip
-    page = client.post(f"/kur/{loan.id}/submit", follow_redirects=True)
+    page = client.post(
+        f"/kur/{loan.id}/submit",
+        data={"version": form_version(client, loan.id)},
+        follow_redirects=True,
+    )
     assert "Pengajuan dikirim." in page.text
     db.session.refresh(loan)
     assert loan.status == "submitted"
@@ -75,15 +80,43 @@ def test_applying_then_documents_then_submission(client, db, cast, open_business
         assert download.data == PDF_BYTES
 
 
+def form_version(client, loan_id):
+    """The version the loan page's forms carry, read as a browser would send it."""
+    page = client.get(f"/kur/{loan_id}").text
+    return re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+
+
+def test_a_form_from_an_older_page_is_refused(client, db, cast, make_loan):
+    loan = make_loan(cast, status="verified")
+    login(client, cast.bank_officer.username)
+    seen = form_version(client, loan.id)
+    # Another officer approves first; this one still has the old page open.
+    loan.status = "approved"
+    db.session.commit()
+    late = client.post(f"/kur/{loan.id}/decide",
+                       data={"version": seen, "decision": "reject", "reason": "Tidak layak"})  # fmt: skip
+    assert late.status_code == 409
+    assert "Diubah oleh orang lain" in late.text
+    db.session.refresh(loan)
+    assert loan.status == "approved"
+
+
 def test_the_bank_decides_disburses_and_takes_payments(client, db, cast, make_loan):
     loan = make_loan(cast, status="verified", amount=12_000_000, tenor=12)
     login(client, cast.bank_officer.username)
     queue = client.get("/kur/?status=queue")
     assert cast.returnee.full_name in queue.text
-    rejected = client.post(f"/kur/{loan.id}/decide", data={"decision": "reject", "reason": ""},
+    rejected = client.post(f"/kur/{loan.id}/decide", data={"version": form_version(client, loan.id), "decision": "reject", "reason": ""},
                            follow_redirects=True)  # fmt: skip
     assert "Tulis alasan penolakan." in rejected.text
-    client.post(f"/kur/{loan.id}/decide", data={"decision": "approve", "reason": ""})
+    client.post(
+        f"/kur/{loan.id}/decide",
+        data={
+            "version": form_version(client, loan.id),
+            "decision": "approve",
+            "reason": "",
+        },
+    )
     db.session.refresh(loan)
     assert loan.status == "approved"
     from datetime import timedelta
@@ -91,13 +124,13 @@ def test_the_bank_decides_disburses_and_takes_payments(client, db, cast, make_lo
     from juragan.models import utcnow
 
     today = utcnow().date()
-    bad = client.post(f"/kur/{loan.id}/disburse", data={
+    bad = client.post(f"/kur/{loan.id}/disburse", data={"version": form_version(client, loan.id),
         "amount_idr": "13.000.000", "akad_on": today.isoformat(),
         "disbursed_on": today.isoformat(), "first_due_on": today.isoformat(),
     })  # fmt: skip
     assert bad.status_code == 422
     assert "is-invalid" in bad.text
-    client.post(f"/kur/{loan.id}/disburse", data={
+    client.post(f"/kur/{loan.id}/disburse", data={"version": form_version(client, loan.id),
         "amount_idr": "12.000.000", "akad_on": today.isoformat(),
         "disbursed_on": today.isoformat(),
         "first_due_on": (today + timedelta(days=30)).isoformat(),
@@ -106,7 +139,7 @@ def test_the_bank_decides_disburses_and_takes_payments(client, db, cast, make_lo
     db.session.refresh(loan)
     assert loan.status == "disbursed"
     assert sum(i.principal_idr for i in loan.instalments) == 12_000_000
-    client.post(f"/kur/{loan.id}/payments", data={
+    client.post(f"/kur/{loan.id}/payments", data={"version": form_version(client, loan.id),
         "paid_on": today.isoformat(), "amount_idr": "1.032.797", "reference": "A1",
     })  # fmt: skip
     db.session.refresh(loan)
@@ -156,7 +189,8 @@ def test_payment_import_reports_each_row(client, db, cast, make_loan):
 def test_refused_loan_steps(client, db, cast, make_loan, role, path, status, expected):
     loan = make_loan(cast, status=status)
     login(client, cast.user(role).username)
-    response = client.post(f"/kur/{loan.id}/{path}", data={"decision": "approve"})
+    response = client.post(f"/kur/{loan.id}/{path}",
+                           data={"decision": "approve", "version": str(loan.version)})  # fmt: skip
     assert response.status_code == expected
     db.session.refresh(loan)
     assert loan.status == status

@@ -15,6 +15,7 @@ from juragan.forms import (
     BLANK_REGENCY,
     BaseForm,
     RegionSelectField,
+    VersionedForm,
     choices,
     province_choices,
     regency_choices,
@@ -23,7 +24,7 @@ from juragan.labels import AUDIT_ACTION_LABELS, RECORD_TYPE_LABELS, ROLE_LABELS
 from juragan.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
-class AccountForm(BaseForm):
+class AccountForm(VersionedForm):
     username = StringField(
         _l("Username"),
         validators=[
@@ -90,6 +91,7 @@ class AccountForm(BaseForm):
             del self.password
         else:
             del self.confirm_password
+            del self.version
 
 
 class AccountFilterForm(BaseForm):

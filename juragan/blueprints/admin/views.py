@@ -15,7 +15,7 @@ from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.auth.reauth import reauthenticated
 from juragan.errors import DomainError
 from juragan.extensions import db
-from juragan.forms import attach_error
+from juragan.forms import attach_error, is_stale, show_conflict
 from juragan.models import AuditEntry, User
 from juragan.pagination import keyset_page
 from juragan.policy import Action, scoped
@@ -101,7 +101,13 @@ def edit_account(user_id: int):
     if request.method == "GET":
         form.role.data = user.role.value
     new_email = (form.email.data or "").strip().lower() or None
-    if form.validate_on_submit() and (new_email == user.email or reauthenticated(form)):
+    status = 200
+    if form.validate_on_submit() and is_stale(form, user):
+        show_conflict(form, user)
+        status = 409
+    elif form.validate_on_submit() and (
+        new_email == user.email or reauthenticated(form)
+    ):
         try:
             accounts.update_account(
                 db.session, user, _account_data(form, user.username)
@@ -115,7 +121,7 @@ def edit_account(user_id: int):
             return redirect(url_for("admin.list_accounts"))
     return render_template(
         "admin/account_form.html", form=form, account=user, button=EmptyForm()
-    )
+    ), status
 
 
 @bp.route("/accounts/<int:user_id>/active", methods=["POST"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from juragan.extensions import db
@@ -17,6 +18,14 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("Your account is not allowed to do this.")),
     404: (_l("Not found"), _l("The page or record you asked for does not exist.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (
+        _l("Changed by someone else"),
+        _l(
+            "Someone else changed this record while you were working on it. Their "
+            "change is saved and yours was not: open the record again to see it, then "
+            "make your change again if it is still needed."
+        ),
+    ),
     413: (_l("Too large"), _l("The file or form you sent is too large.")),
     429: (
         _l("Too many attempts"),
@@ -67,6 +76,12 @@ def register_error_handlers(app: Flask) -> None:
         if code >= 500:
             db.session.rollback()
         return render_error(code)
+
+    @app.errorhandler(StaleDataError)
+    def lost_update(error: StaleDataError):
+        # Two changes of one record crossed: the other one was committed first.
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(Exception)
     def unhandled_error(error: Exception):

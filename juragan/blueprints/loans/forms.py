@@ -11,7 +11,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from juragan.forms import BaseForm, RegionSelectField, RupiahField, choices, labelled
+from juragan.forms import (
+    BaseForm,
+    RegionSelectField,
+    RupiahField,
+    VersionedForm,
+    choices,
+    labelled,
+)
 from juragan.labels import (
     DOCUMENT_TYPE_LABELS,
     LENDER_LABELS,
@@ -82,7 +89,7 @@ class SimulatorForm(BaseForm):
         self.scheme.choices = labelled(SCHEME_LABELS, _l("— choose after simulating —"))
 
 
-class DocumentForm(BaseForm):
+class DocumentForm(VersionedForm):
     doc_type = SelectField(_l("Document"))
     file = FileField(
         _l("File (PDF, JPEG or PNG, at most 5 MB)"), validators=[FileRequired()]
@@ -93,7 +100,7 @@ class DocumentForm(BaseForm):
         self.doc_type.choices = labelled(DOCUMENT_TYPE_LABELS)
 
 
-class ReasonForm(BaseForm):
+class ReasonForm(VersionedForm):
     reason = TextAreaField(
         _l("Reason"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
     )
@@ -118,7 +125,7 @@ class DecisionForm(ReasonForm):
         )
 
 
-class DisbursementForm(BaseForm):
+class DisbursementForm(VersionedForm):
     amount_idr = RupiahField(_l("Amount disbursed (Rp)"), validators=[DataRequired()])
     akad_on = DateField(_l("Akad (contract) date"), validators=[DataRequired()])
     disbursed_on = DateField(_l("Disbursed on"), validators=[DataRequired()])
@@ -126,7 +133,7 @@ class DisbursementForm(BaseForm):
     is_sikp_registered = BooleanField(_l("Registered in SIKP"), default=True)
 
 
-class PaymentForm(BaseForm):
+class PaymentForm(VersionedForm):
     paid_on = DateField(_l("Paid on"), validators=[DataRequired()])
     amount_idr = RupiahField(_l("Amount (Rp)"), validators=[DataRequired()])
     reference = StringField(

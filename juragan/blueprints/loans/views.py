@@ -46,7 +46,7 @@ from juragan.models import (
     utcnow,
 )
 from juragan.pagination import keyset_page
-from juragan.policy import Action, can
+from juragan.policy import Action, can, may_ever
 from juragan.reports import loans as loan_reports
 from juragan.services import loans, payment_files
 from juragan.services.eligibility import Request, advise
@@ -59,6 +59,13 @@ def _storage() -> Path:
 
 
 def _loan(loan_id: int, action: Action) -> LoanApplication:
+    """The loan for ``action``; a form sent from an older version of the loan page
+    is refused with a 409 (someone else moved the application meanwhile)."""
+    if request.method == "POST":
+        seen = load_or_404(LoanApplication, loan_id, Action.VIEW_LOAN)
+        stale = request.form.get("version") != str(seen.version)
+        if stale and may_ever(current_user, action, seen):
+            abort(409)
     return load_or_404(LoanApplication, loan_id, action)
 
 
@@ -220,12 +227,16 @@ def _loan_page(loan: LoanApplication, on: date, status: int = 200, **forms):
         disbursement.amount_idr.data = loan.amount_requested_idr
         disbursement.akad_on.data = disbursement.disbursed_on.data = today
         disbursement.first_due_on.data = today + relativedelta(months=1)
+    page_forms = {"document_form": DocumentForm(), "reason_form": ReasonForm(),
+                  "decision_form": DecisionForm(), "disbursement_form": disbursement,
+                  "payment_form": payment}  # fmt: skip
+    for form in page_forms.values():
+        # Every action says which version of the application it was made on.
+        form.version.data = loan.version
     return render_template(
         "loans/view.html", loan=loan, standing=standing, today=today, on=on,
-        missing=loans.missing_documents(loan), chart=chart,
-        document_form=DocumentForm(), reason_form=ReasonForm(),
-        decision_form=DecisionForm(), disbursement_form=disbursement,
-        payment_form=payment, button=EmptyForm(),
+        missing=loans.missing_documents(loan), chart=chart, **page_forms,
+        button=EmptyForm(),
         reminder=loan_reports.whatsapp_reminder(loan, standing) if standing else None,
         rules=rule_set(loan.rule_set),
     ), status  # fmt: skip

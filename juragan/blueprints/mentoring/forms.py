@@ -17,7 +17,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from juragan.forms import BaseForm, RupiahField, SubForm, choices, labelled
+from juragan.forms import (
+    BaseForm,
+    RupiahField,
+    SubForm,
+    VersionedForm,
+    choices,
+    labelled,
+)
 from juragan.labels import (
     ACTION_OWNER_LABELS,
     OBSERVED_STATUS_LABELS,
@@ -41,7 +48,7 @@ class AssignForm(BaseForm):
     )  # fmt: skip
 
 
-class CadenceForm(BaseForm):
+class CadenceForm(VersionedForm):
     early_days = IntegerField(_l("Days between visits while a business is young"),
                               validators=[DataRequired(), NumberRange(7, 180)])  # fmt: skip
     early_months = IntegerField(_l("A business is young for (months)"),

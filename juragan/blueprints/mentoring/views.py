@@ -27,7 +27,7 @@ from juragan.blueprints.mentoring.forms import (
 )
 from juragan.errors import DomainError
 from juragan.extensions import db
-from juragan.forms import attach_error
+from juragan.forms import CONFLICT_MESSAGE, attach_error
 from juragan.models import (
     ActionItem,
     Business,
@@ -98,8 +98,15 @@ def assign():
 def cadence():
     province = current_user.scope_province_code
     current = mentoring.cadence_for(db.session, province)
-    form = CadenceForm(data=vars(current) if request.method == "GET" else None)
-    if form.validate_on_submit():
+    version = mentoring.cadence_version(db.session, province)
+    form = CadenceForm(data=vars(current) | {"version": version}
+                       if request.method == "GET" else None)  # fmt: skip
+    status = 200
+    if form.validate_on_submit() and form.version.data != str(version):
+        form.form_errors.append(str(CONFLICT_MESSAGE))
+        form.version.data = version
+        status = 409
+    elif form.validate_on_submit():
         try:
             mentoring.set_cadence(db.session, current_user, province, Cadence(
                 form.early_days.data, form.early_months.data or 0,
@@ -111,7 +118,7 @@ def cadence():
             db.session.commit()
             flash(_("Visit cadence saved."), "success")
             return redirect(url_for("mentoring.cadence"))
-    return render_template("mentoring/cadence.html", form=form)
+    return render_template("mentoring/cadence.html", form=form), status
 
 
 def _series(returnee: Returnee):

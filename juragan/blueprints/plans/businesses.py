@@ -9,7 +9,7 @@ from juragan.blueprints.plans import bp
 from juragan.blueprints.plans.forms import BusinessForm, StatusForm
 from juragan.errors import DomainError
 from juragan.extensions import db
-from juragan.forms import attach_error
+from juragan.forms import attach_error, is_stale, show_conflict
 from juragan.models import Business, BusinessPlan, utcnow
 from juragan.policy import Action
 from juragan.services import businesses
@@ -51,8 +51,12 @@ def open_business(plan_id: int):
 @login_required
 def view_business(business_id: int):
     business = load_or_404(Business, business_id, Action.VIEW_BUSINESS)
-    form = StatusForm(current=business.status)
-    if form.validate_on_submit():
+    form = StatusForm(current=business.status, data={"version": business.version})
+    status = 200
+    if form.validate_on_submit() and is_stale(form, business):
+        show_conflict(form, business)
+        status = 409
+    elif form.validate_on_submit():
         business = load_or_404(Business, business_id, Action.CHANGE_BUSINESS)
         now = utcnow()
         try:
@@ -70,7 +74,7 @@ def view_business(business_id: int):
             return redirect(url_for("plans.view_business", business_id=business.id))
     elif not form.is_submitted():
         form.changed_on.data = utcnow().date()
-    return render_template("businesses/view.html", business=business, form=form)
+    return render_template("businesses/view.html", business=business, form=form), status
 
 
 @bp.route("/businesses/<int:business_id>/edit", methods=["GET", "POST"])
@@ -78,7 +82,11 @@ def view_business(business_id: int):
 def edit_business(business_id: int):
     business = load_or_404(Business, business_id, Action.CHANGE_BUSINESS)
     form = BusinessForm(obj=business)
-    if form.validate_on_submit():
+    status = 200
+    if form.validate_on_submit() and is_stale(form, business):
+        show_conflict(form, business)
+        status = 409
+    elif form.validate_on_submit():
         try:
             businesses.update_business(
                 db.session, business, _data(form), utcnow().date()
@@ -90,4 +98,4 @@ def edit_business(business_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("plans.view_business", business_id=business.id))
-    return render_template("businesses/edit.html", business=business, form=form)
+    return render_template("businesses/edit.html", business=business, form=form), status

@@ -18,6 +18,7 @@ from juragan.forms import (
     RegionSelectField,
     RupiahField,
     SubForm,
+    VersionedForm,
     choices,
     labelled,
     province_choices,
@@ -60,7 +61,7 @@ class NewPlanForm(BaseForm):
         self.sector.choices = labelled(BUSINESS_LINE_LABELS, _l("— choose —"))
 
 
-class BusinessSectionForm(BaseForm):
+class BusinessSectionForm(VersionedForm):
     business_name = StringField(
         PLAN_FIELD_LABELS["business_name"], validators=[DataRequired(), Length(max=120)]
     )
@@ -91,13 +92,13 @@ class BusinessSectionForm(BaseForm):
         self.regency_code.choices = regency_choices(BLANK_REGENCY)
 
 
-class MarketSectionForm(BaseForm):
+class MarketSectionForm(VersionedForm):
     target_market = _text("target_market")
     competitors = _text("competitors")
     marketing = _text("marketing")
 
 
-class OperationsSectionForm(BaseForm):
+class OperationsSectionForm(VersionedForm):
     operations = _text("operations")
     suppliers = _text("suppliers", rows=3)
     equipment = _text("equipment", rows=3)
@@ -108,7 +109,7 @@ class OperationsSectionForm(BaseForm):
     )
 
 
-class RisksSectionForm(BaseForm):
+class RisksSectionForm(VersionedForm):
     risks = _text("risks", rows=6)
 
 
@@ -142,11 +143,11 @@ class FundingLineForm(SubForm):
         self.kind.choices = labelled(FUNDING_KIND_LABELS)
 
 
-class CapitalForm(BaseForm):
+class CapitalForm(VersionedForm):
     items = FieldList(FormField(CapitalLineForm))
 
 
-class FundingForm(BaseForm):
+class FundingForm(VersionedForm):
     items = FieldList(FormField(FundingLineForm))
     kur_tenor_months = IntegerField(
         _l("Repay the KUR over (months)"),
@@ -175,7 +176,7 @@ def month_count_choices():
     )
 
 
-class ProjectionForm(BaseForm):
+class ProjectionForm(VersionedForm):
     month_count = SelectField(_l("Months to project"), coerce=int)
     months = FieldList(FormField(MonthForm))
 
@@ -228,7 +229,7 @@ class CompareForm(BaseForm):
     right = SelectField(_l("with version"), coerce=int)
 
 
-class BusinessForm(BaseForm):
+class BusinessForm(VersionedForm):
     opened_on = DateField(_l("Opening date"), validators=[DataRequired()])
     nib = StringField(
         _l("NIB from OSS (if any)"),
@@ -252,7 +253,7 @@ class BusinessForm(BaseForm):
     )
 
 
-class StatusForm(BaseForm):
+class StatusForm(VersionedForm):
     to_status = SelectField(_l("New state"))
     changed_on = DateField(_l("Since"), validators=[DataRequired()])
     close_reason = RegionSelectField(_l("Reason for closing"))

@@ -31,7 +31,7 @@ from juragan.blueprints.plans.forms import (
 )
 from juragan.errors import DomainError
 from juragan.extensions import db
-from juragan.forms import attach_error, flash_errors
+from juragan.forms import attach_error, flash_errors, is_stale, show_conflict
 from juragan.models import BusinessPlan, PlanComment, Returnee, utcnow
 from juragan.pagination import keyset_page
 from juragan.policy import Action, can, scoped
@@ -153,7 +153,11 @@ def edit_section(plan_id: int, section: str):
         abort(404)
     plan = _plan(plan_id, Action.EDIT_PLAN)
     form = SECTION_FORMS[section](obj=plan)
-    if form.validate_on_submit():
+    status = 200
+    if form.validate_on_submit() and is_stale(form, plan):
+        show_conflict(form, plan)
+        status = 409
+    elif form.validate_on_submit():
         values = {name: getattr(form, name).data for name in SECTION_FIELDS[section]}
         try:
             plans.save_section(db.session, plan, section, values, utcnow().date())
@@ -167,7 +171,7 @@ def edit_section(plan_id: int, section: str):
     return render_template(
         "plans/section_form.html", plan=plan, form=form, section=section,
         comments=plans.open_comments(plan)[section],
-    )  # fmt: skip
+    ), status  # fmt: skip
 
 
 def _next_step(plan: BusinessPlan, section: str):
@@ -205,8 +209,12 @@ def _offer_rows(form, stored) -> None:
 @login_required
 def edit_capital(plan_id: int):
     plan = _plan(plan_id, Action.EDIT_PLAN)
-    form = CapitalForm()
-    if form.validate_on_submit():
+    form = CapitalForm(data={"version": plan.version})
+    status = 200
+    if form.validate_on_submit() and is_stale(form, plan):
+        show_conflict(form, plan)
+        status = 409
+    elif form.validate_on_submit():
         try:
             plans.save_capital(db.session, plan, _lines(form))
         except DomainError as error:
@@ -223,7 +231,7 @@ def edit_capital(plan_id: int):
     return render_template(
         "plans/lines_form.html", plan=plan, form=form, section="capital",
         figures=plans.figures_of(plan), comments=plans.open_comments(plan)["capital"],
-    )  # fmt: skip
+    ), status  # fmt: skip
 
 
 @bp.route("/<int:plan_id>/funding", methods=["GET", "POST"])
@@ -233,8 +241,13 @@ def edit_funding(plan_id: int):
     form = FundingForm(data={
         "kur_tenor_months": plan.kur_tenor_months,
         "kur_rate_percent": plan.kur_rate_percent,
+        "version": plan.version,
     })  # fmt: skip
-    if form.validate_on_submit():
+    status = 200
+    if form.validate_on_submit() and is_stale(form, plan):
+        show_conflict(form, plan)
+        status = 409
+    elif form.validate_on_submit():
         try:
             plans.save_funding(
                 db.session, plan, _lines(form), form.kur_tenor_months.data,
@@ -256,15 +269,16 @@ def edit_funding(plan_id: int):
         "plans/lines_form.html", plan=plan, form=form, section="funding",
         figures=figures, balance_message=plans.balance_message(figures),
         comments=plans.open_comments(plan)["funding"],
-    )  # fmt: skip
+    ), status  # fmt: skip
 
 
 @bp.route("/<int:plan_id>/projection", methods=["GET", "POST"])
 @login_required
 def edit_projection(plan_id: int):
     plan = _plan(plan_id, Action.EDIT_PLAN)
-    form = ProjectionForm()
+    form = ProjectionForm(data={"version": plan.version})
     quick = QuickFillForm(prefix="quick")
+    status = 200
     if request.method == "POST" and "quick-month_count" in request.form:
         # Start from one typical month: the rows are filled in, not yet saved.
         if quick.validate_on_submit():
@@ -275,9 +289,12 @@ def edit_projection(plan_id: int):
                 quick.growth_percent.data or Decimal(0),
                 quick.month_count.data,
             )
-            form = ProjectionForm(formdata=None)
+            form = ProjectionForm(formdata=None, data={"version": plan.version})
             _offer_months(form, rows, quick.month_count.data)
             flash(_("Months filled in. Adjust any month, then save."), "info")
+    elif form.validate_on_submit() and is_stale(form, plan):
+        show_conflict(form, plan)
+        status = 409
     elif form.validate_on_submit():
         rows = [
             MonthInput(**{name: entry.form[name].data for name in MONTH_FIELDS})
@@ -302,7 +319,7 @@ def edit_projection(plan_id: int):
     return render_template(
         "plans/projection_form.html", plan=plan, form=form, quick=quick,
         comments=plans.open_comments(plan)["projections"],
-    )  # fmt: skip
+    ), status  # fmt: skip
 
 
 def _offer_months(form, rows, count: int) -> None:

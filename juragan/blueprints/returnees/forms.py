@@ -31,6 +31,7 @@ from juragan.forms import (
     BaseForm,
     RegionSelectField,
     RupiahField,
+    VersionedForm,
     choices,
     labelled,
     province_choices,
@@ -225,7 +226,7 @@ class FindForm(BaseForm):
     )  # fmt: skip
 
 
-class PlacementForm(BaseForm):
+class PlacementForm(VersionedForm):
     country_code = SelectField(
         _l("Destination country"),
         validators=[DataRequired(message=_l("Choose the destination country."))],
@@ -295,7 +296,7 @@ class PlacementForm(BaseForm):
         )
 
 
-class TrainingForm(BaseForm):
+class TrainingForm(VersionedForm):
     title = StringField(
         _l("Course name"),
         validators=[
@@ -342,7 +343,7 @@ class ConfirmImportForm(BaseForm):
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
 
 
-class EditProfileForm(ProfileForm):
+class EditProfileForm(ProfileForm, VersionedForm):
     """The profile, changed later: a new phone or e-mail needs the editor's password."""
 
     confirm_password = confirm_password_field()

@@ -23,7 +23,7 @@ from juragan.blueprints.returnees.forms import (
 )
 from juragan.errors import DomainError
 from juragan.extensions import db
-from juragan.forms import attach_error, flash_errors
+from juragan.forms import attach_error, flash_errors, is_stale, show_conflict
 from juragan.labels import PERSONAL_DATA_FIELDS, PERSONAL_DATA_SECTIONS
 from juragan.models import Placement, Returnee, Training, utcnow
 from juragan.pagination import Page, keyset_page
@@ -242,7 +242,12 @@ def edit_returnee(returnee_id: int):
     form = EditProfileForm(obj=returnee)
     if not may_change_nik:
         form.nik.render_kw = {**(form.nik.render_kw or {}), "readonly": True}
-    if form.validate_on_submit() and (
+    submitted = form.validate_on_submit()
+    status = 200
+    if submitted and is_stale(form, returnee):
+        show_conflict(form, returnee)
+        status = 409
+    elif submitted and (
         not registry.changes_contact(returnee, profile_data(form))
         or reauthenticated(form)
     ):
@@ -261,7 +266,7 @@ def edit_returnee(returnee_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
-    return render_template("returnees/edit.html", form=form, returnee=returnee)
+    return render_template("returnees/edit.html", form=form, returnee=returnee), status
 
 
 # Placements and trainings belong to the returnee: loaded through the returnee,
@@ -299,7 +304,15 @@ def edit_placement(returnee_id: int, placement_id: int | None = None):
         _child_or_404(Placement, returnee, placement_id) if placement_id else None
     )
     form = PlacementForm(obj=placement)
-    if form.validate_on_submit():
+    status = 200
+    if (
+        form.validate_on_submit()
+        and placement is not None
+        and is_stale(form, placement)
+    ):
+        show_conflict(form, placement)
+        status = 409
+    elif form.validate_on_submit():
         try:
             if placement is None:
                 registry.add_placement(
@@ -322,7 +335,7 @@ def edit_placement(returnee_id: int, placement_id: int | None = None):
         returnee=returnee,
         placement=placement,
         button=EmptyForm(),
-    )
+    ), status
 
 
 @bp.route("/<int:returnee_id>/placements/<int:placement_id>/delete", methods=["POST"])
@@ -345,7 +358,11 @@ def edit_training(returnee_id: int, training_id: int | None = None):
     returnee = load_or_404(Returnee, returnee_id, Action.EDIT_RETURNEE)
     training = _child_or_404(Training, returnee, training_id) if training_id else None
     form = TrainingForm(obj=training)
-    if form.validate_on_submit():
+    status = 200
+    if form.validate_on_submit() and training is not None and is_stale(form, training):
+        show_conflict(form, training)
+        status = 409
+    elif form.validate_on_submit():
         try:
             if training is None:
                 registry.add_training(
@@ -368,7 +385,7 @@ def edit_training(returnee_id: int, training_id: int | None = None):
         returnee=returnee,
         training=training,
         button=EmptyForm(),
-    )
+    ), status
 
 
 @bp.route("/<int:returnee_id>/trainings/<int:training_id>/delete", methods=["POST"])
