@@ -1,6 +1,6 @@
 """A business: opened from a plan, then followed through its changes of state."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -51,13 +51,14 @@ def open_business(plan_id: int):
 @login_required
 def view_business(business_id: int):
     business = load_or_404(Business, business_id, Action.VIEW_BUSINESS)
+    if request.method == "POST":
+        business = load_or_404(Business, business_id, Action.CHANGE_BUSINESS)
     form = StatusForm(current=business.status, data={"version": business.version})
     status = 200
     if form.validate_on_submit() and is_stale(form, business):
         show_conflict(form, business)
         status = 409
     elif form.validate_on_submit():
-        business = load_or_404(Business, business_id, Action.CHANGE_BUSINESS)
         now = utcnow()
         try:
             businesses.change_status(

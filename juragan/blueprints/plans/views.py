@@ -89,9 +89,10 @@ def my_plans():
 @login_required
 def returnee_plans(returnee_id: int):
     returnee = load_or_404(Returnee, returnee_id, Action.VIEW_RETURNEE)
+    if request.method == "POST":
+        returnee = load_or_404(Returnee, returnee_id, Action.CREATE_PLAN)
     form = NewPlanForm()
     if form.validate_on_submit():
-        returnee = load_or_404(Returnee, returnee_id, Action.CREATE_PLAN)
         try:
             plan = plans.create_plan(
                 db.session, current_user, returnee, form.business_name.data,

@@ -1,0 +1,401 @@
+"""The authorization matrix: every route x method x role x relation to the object.
+
+The expected outcome of every case is written here, from what each role should be
+able to do, apart from :mod:`juragan.policy` (which the app uses). A route that is
+added without an entry in ``SPEC`` fails the test. Every response body is also
+scanned: no full NIK where the role may not reveal it, nothing of another region's
+person for a regional role.
+
+Outcomes compared: ``ok`` (the page or the action answered: 200, a redirect that is
+not to the sign-in page, or a form's 400/409/422), ``forbidden`` (403), ``hidden``
+(404), ``login`` (a redirect to the sign-in page).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from PIL import Image
+
+from juragan.extensions import limiter
+from juragan.models import (
+    Business,
+    BusinessPlan,
+    ErasureRequest,
+    LoanApplication,
+    PlanComment,
+    Returnee,
+    Role,
+    Training,
+    utcnow,
+)
+from juragan.models.returnee import Placement
+from juragan.services import mentoring
+from juragan.services.mentoring import ActionData, Upload, VisitData
+from tests.factories import login
+
+ROLES = ("anonymous", "returnee_user", "mentor", "official_regency",
+         "official_province", "official_national", "bank_officer", "admin",
+         "observer")  # fmt: skip
+#: own: the role's own record, or its caseload or region's first person (Sri, Kab.
+#: Malang); region: another person of East Java (Kota Surabaya); other: a person of
+#: Central Java; missing: an id nobody has.
+RELATIONS = ("own", "region", "other", "missing")
+
+ALL3 = frozenset({"own", "region", "other"})
+OWN = frozenset({"own"})
+PROVINCE = frozenset({"own", "region"})
+OFFICIALS = {"official_regency": OWN, "official_province": PROVINCE,
+             "official_national": ALL3}  # fmt: skip
+CARERS = {"returnee_user": OWN, "mentor": OWN, **OFFICIALS}
+AUTHORS = {"returnee_user": OWN, "mentor": OWN}
+REVIEWERS = {"mentor": OWN, **OFFICIALS}
+BANK = {"bank_officer": PROVINCE}
+#: Who can tell a person's record exists (everyone else gets a 404).
+SEES_RECORD = {**CARERS, **BANK, "admin": ALL3}
+#: Plans, businesses and loans: administrators never see a family's finances.
+SEES_FINANCE = {**CARERS, **BANK}
+NOBODY: dict[str, frozenset[str]] = {}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a route should allow.
+
+    :param on: the object the route acts on (``person``, ``account``) or ``None``.
+    :param sees: who can see that object exists, per role (relations).
+    :param get, post: who may, per role: relations for an object, or any truthy
+        value for a route without one.
+    :param public: answers anonymous visitors too.
+    :param refused: the outcome for those not allowed (``forbidden`` by default).
+    """
+
+    on: str | None = None
+    sees: dict[str, frozenset[str]] = field(default_factory=dict)
+    get: dict[str, frozenset[str]] | frozenset[str] = field(default_factory=dict)
+    post: dict[str, frozenset[str]] | frozenset[str] = field(default_factory=dict)
+    public: bool = False
+    refused: str = "forbidden"
+    #: What an allowed request looks like (signing out ends on the sign-in page).
+    success: str = "ok"
+
+
+def roles(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+SIGNED_IN = roles(*ROLES[1:])
+OFFICIAL_ROLES = roles("official_regency", "official_province", "official_national")
+
+
+def person(get=NOBODY, post=NOBODY, sees=None) -> Spec:
+    return Spec(on="person", sees=SEES_RECORD if sees is None else sees, get=get,
+                post=post)  # fmt: skip
+
+
+def finance(get=NOBODY, post=NOBODY) -> Spec:
+    return person(get, post, SEES_FINANCE)
+
+
+#: The world's state: every person has a ready plan with a business, a KUR being
+#: repaid (documents, payments), a visit with a photo and an open action item, a
+#: comment on the plan, and a pending erasure request. Actions the state does not
+#: allow (editing a ready plan, deciding a loan being repaid) are refused to all.
+SPEC: dict[str, Spec] = {
+    # The public front door.
+    "static": Spec(public=True),
+    "main.plotly_js": Spec(public=True),
+    "main.healthz": Spec(public=True),
+    "auth.login": Spec(public=True),
+    "auth.register": Spec(public=True),
+    "auth.set_language": Spec(public=True),
+    "auth.accept_invitation": Spec(public=True, refused="hidden"),  # a bad token
+    "main.home": Spec(get=SIGNED_IN),
+    "auth.logout": Spec(post=SIGNED_IN, success="login"),
+    "auth.change_password": Spec(get=SIGNED_IN, post=SIGNED_IN),
+    "reference.list_provinces": Spec(get=SIGNED_IN),
+    "reference.view_province": Spec(get=SIGNED_IN),
+    # Administration.
+    "admin.audit_log": Spec(get=roles("admin")),
+    "admin.list_accounts": Spec(get=roles("admin")),
+    "admin.create_account": Spec(get=roles("admin"), post=roles("admin")),
+    "admin.edit_account": Spec(on="account", get=roles("admin"), post=roles("admin")),
+    "admin.set_account_active": Spec(on="account", post=roles("admin")),
+    # The registry.
+    "returnees.list_returnees": Spec(get=roles("mentor", *OFFICIAL_ROLES,
+                                               "bank_officer", "admin")),
+    "returnees.find_returnee": Spec(post=roles("mentor", *OFFICIAL_ROLES,
+                                               "bank_officer", "admin")),
+    "returnees.register_returnee": Spec(get=roles("mentor", *OFFICIAL_ROLES),
+                                        post=roles("mentor", *OFFICIAL_ROLES)),
+    "returnees.import_returnees": Spec(get=OFFICIAL_ROLES, post=OFFICIAL_ROLES),
+    "returnees.confirm_import": Spec(post=OFFICIAL_ROLES),
+    "returnees.import_template": Spec(get=OFFICIAL_ROLES),
+    "returnees.export_returnees": Spec(get=OFFICIAL_ROLES),
+    "returnees.erasure_requests": Spec(get=OFFICIAL_ROLES),
+    "returnees.view_returnee": person(get=SEES_RECORD),
+    "returnees.edit_returnee": person(get=CARERS, post=CARERS),
+    "returnees.reveal_nik": person(post=CARERS),
+    "returnees.verify_nik": person(post=OFFICIALS),
+    "returnees.invite_returnee": person(post=REVIEWERS),
+    "returnees.journey": person(get=CARERS),
+    "returnees.own_data": person(get={"returnee_user": OWN}),
+    "returnees.request_erasure": person(post={"returnee_user": OWN}),
+    "returnees.decide_erasure": person(post=OFFICIALS),
+    "returnees.edit_placement": person(get=CARERS, post=CARERS),
+    "returnees.delete_placement": person(post=CARERS),
+    "returnees.edit_training": person(get=CARERS, post=CARERS),
+    "returnees.delete_training": person(post=CARERS),
+    # Plans (ready for the bank: they can be reopened, not edited or reviewed).
+    "plans.list_plans": Spec(get=roles("mentor", *OFFICIAL_ROLES, "bank_officer")),
+    "plans.my_plans": Spec(get=roles("returnee_user"), refused="hidden"),
+    "plans.returnee_plans": person(get=SEES_RECORD, post=AUTHORS),
+    "plans.view_plan": finance(get=SEES_FINANCE),
+    "plans.compare_versions": finance(get=SEES_FINANCE),
+    "plans.proposal": finance(get=SEES_FINANCE),
+    "plans.proposal_pdf": finance(get=SEES_FINANCE),
+    "plans.edit_section": finance(),
+    "plans.edit_capital": finance(),
+    "plans.edit_funding": finance(),
+    "plans.edit_projection": finance(),
+    "plans.submit_plan": finance(),
+    "plans.start_review": finance(),
+    "plans.mark_ready": finance(),
+    "plans.reopen_plan": finance(post=AUTHORS),
+    "plans.activate_plan": finance(post=AUTHORS),
+    "plans.add_comment": finance(),
+    "plans.resolve_comment": finance(post=CARERS),
+    "plans.open_business": finance(),  # the plan has its business already
+    "plans.view_business": finance(get=SEES_FINANCE, post=CARERS),
+    "plans.edit_business": finance(get=CARERS, post=CARERS),
+    # KUR (being repaid: the bank records payments, restructures or writes off).
+    "loans.list_loans": Spec(get=roles("mentor", *OFFICIAL_ROLES, "bank_officer")),
+    "loans.portfolio": Spec(get=roles("mentor", *OFFICIAL_ROLES, "bank_officer")),
+    "loans.kur_rules": Spec(get=roles(*OFFICIAL_ROLES, "bank_officer", "admin")),
+    "loans.import_payments": Spec(get=roles("bank_officer"), post=roles("bank_officer")),
+    "loans.my_loans": Spec(get=roles("returnee_user"), refused="hidden"),
+    "loans.returnee_loans": person(get=SEES_RECORD),
+    "loans.simulator": person(get=AUTHORS, post=AUTHORS),
+    "loans.view_loan": finance(get=SEES_FINANCE),
+    "loans.download_schedule": finance(get=SEES_FINANCE),
+    "loans.download_document": finance(get=SEES_FINANCE),
+    "loans.upload_document": finance(),
+    "loans.submit_loan": finance(),
+    "loans.withdraw_loan": finance(),
+    "loans.verify_loan": finance(),
+    "loans.decide_loan": finance(),
+    "loans.disburse_loan": finance(),
+    "loans.record_payment": finance(post=BANK),
+    "loans.restructure_loan": finance(post=BANK),
+    "loans.write_off_loan": finance(post=BANK),
+    # Mentoring.
+    "mentoring.assign": Spec(get=OFFICIAL_ROLES, post=OFFICIAL_ROLES),
+    "mentoring.cadence": Spec(get=OFFICIAL_ROLES, post=OFFICIAL_ROLES),
+    "mentoring.returnee_case": person(get=CARERS),
+    "mentoring.log_visit": person(get={"mentor": OWN}, post={"mentor": OWN}),
+    "mentoring.wellbeing": person(get={"mentor": OWN}, post={"mentor": OWN}),
+    "mentoring.photo": person(get=CARERS),
+    "mentoring.close_action": person(post=AUTHORS),
+    "mentoring.self_report": finance(get={"returnee_user": OWN},
+                                     post={"returnee_user": OWN}),
+    # Dashboards: officials, and observers (figures only).
+    "dashboards.programme_dashboard": Spec(get=roles(*OFFICIAL_ROLES, "observer")),
+    "dashboards.cohorts_dashboard": Spec(get=roles(*OFFICIAL_ROLES, "observer")),
+    "dashboards.repayment_dashboard": Spec(get=roles(*OFFICIAL_ROLES, "observer")),
+    "dashboards.download": Spec(get=roles(*OFFICIAL_ROLES, "observer")),
+    "dashboards.returnees_behind": Spec(get=OFFICIAL_ROLES),
+}  # fmt: skip
+
+#: Routes that sign the visitor out: the matrix signs in again after them.
+SIGNS_OUT = frozenset({"auth.logout", "auth.accept_invitation"})
+#: URL values and query strings particular to a route.
+PARAMS = {"returnees.own_data": {"kind": "json"}}
+QUERY = {"plans.compare_versions": "?left=1&right=1"}
+
+
+def expected(spec: Spec, role: str, relation: str, method: str) -> str:
+    allowed = spec.get if method == "GET" else spec.post
+    if spec.public:
+        return "ok" if spec.refused != "hidden" else "hidden"
+    if role == "anonymous":
+        return "login"
+    if spec.on is None:
+        return spec.success if role in allowed else spec.refused
+    if spec.on == "account":
+        if role != "admin":
+            return "forbidden"
+        return "hidden" if relation == "missing" else "ok"
+    if relation == "missing" or relation not in spec.sees.get(role, ()):
+        return "hidden"
+    return "ok" if relation in allowed.get(role, ()) else "forbidden"
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if status in (301, 302, 303) and "/login" in response.headers.get("Location", ""):
+        return "login"
+    return {403: "forbidden", 404: "hidden", 405: "method"}.get(
+        status, "error" if status >= 500 else "ok"
+    )
+
+
+@pytest.fixture
+def world(app, db, cast, make_loan, make_user, tmp_path):
+    """The objects of each relation: ids to put in the URLs."""
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    cast.observer = make_user(Role.OBSERVER, "35")
+    ids = {}
+    for relation, returnee in (("own", cast.returnee), ("region", cast.neighbour),
+                               ("other", cast.far_away)):  # fmt: skip
+        loan = make_loan(cast, status="repaying", returnee=returnee)
+        placement = Placement(
+            returnee_id=returnee.id, country_code="TW", sector="caregiver",
+            agency_name="PT A", departure_date=date(2015, 1, 1), contract_months=24,
+            return_date=date(2017, 1, 1), return_reason="contract_completed",
+        )  # fmt: skip
+        training = Training(returnee_id=returnee.id, title="Kursus", kind="entrepreneurship",
+                            stage="after_return", organiser="Disnaker",
+                            start_date=date(2018, 1, 1))  # fmt: skip
+        comment = PlanComment(plan_id=loan.plan_id, version_number=1, section="market",
+                              body="Berapa harga?", author_id=cast.mentor.id,
+                              created_at=utcnow())  # fmt: skip
+        db.session.add_all([placement, training, comment])
+        photo = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(photo, "PNG")
+        visit, _ = mentoring.record_visit(
+            db.session, cast.mentor, returnee,
+            VisitData(idempotency_key=f"m-{relation}", visited_on=utcnow().date(),
+                      mode="home", duration_minutes=10, business_status="operating",
+                      actions=[ActionData("Catat penjualan", "returnee",
+                                          utcnow().date())]),
+            [Upload("p.png", photo.getvalue())], tmp_path / "visits", utcnow().date(),
+            utcnow(),
+        )  # fmt: skip
+        db.session.add(ErasureRequest(returnee_id=returnee.id, requested_at=utcnow()))
+        db.session.commit()
+        ids[relation] = {
+            "returnee_id": returnee.id, "plan_id": loan.plan_id, "loan_id": loan.id,
+            "business_id": loan.business_id, "document_id": loan.documents[0].id,
+            "photo_id": visit.photos[0].id, "item_id": visit.action_items[0].id,
+            "placement_id": placement.id, "training_id": training.id,
+            "comment_id": comment.id,
+        }  # fmt: skip
+    # make_loan keeps documents where the loan pages look for them.
+    (tmp_path / "loans").mkdir(exist_ok=True)
+    for stored in tmp_path.glob("*.pdf"):
+        shutil.copy(stored, tmp_path / "loans" / stored.name)
+    ids["missing"] = dict.fromkeys(ids["own"], 999_999)
+    common = {"user_id": cast.mentor.id, "token": "not-a-token", "kind": "csv",
+              "section": "market", "province_code": "35", "name": "countries",
+              "filename": "css/app.css"}  # fmt: skip
+    return {relation: {**values, **common} for relation, values in ids.items()} | {
+        "missing_account": {**ids["missing"], **common, "user_id": 999_999},
+    }
+
+
+def _url(rule, values) -> str:
+    values = values | PARAMS.get(rule.endpoint, {})
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+    return path + QUERY.get(rule.endpoint, "")
+
+
+def _version(db, rule, values) -> str:
+    """The version a page would have put in its form: of the route's main object."""
+    for key, model in (("loan_id", LoanApplication), ("plan_id", BusinessPlan),
+                       ("business_id", Business), ("returnee_id", Returnee)):  # fmt: skip
+        if f"<int:{key}>" in rule.rule:
+            found = db.session.get(model, values[key])
+            return str(found.version) if found is not None else "1"
+    return ""
+
+
+def _sign_in(client, user) -> None:
+    limiter.reset()  # the matrix signs in far more often than a person would
+    login(client, user.username)
+
+
+def _may_reveal(role: str, relation: str) -> bool:
+    return relation in CARERS.get(role, ())
+
+
+def test_every_route_for_every_role_and_relation(app, client, db, cast, world):
+    rules = [r for r in app.url_map.iter_rules()]
+    unlisted = sorted({r.endpoint for r in rules} - set(SPEC))
+    assert unlisted == [], "routes without an entry in SPEC"
+    people = {"own": cast.returnee, "region": cast.neighbour, "other": cast.far_away}
+    niks = {relation: p.nik for relation, p in people.items()}
+    far_name = cast.far_away.full_name
+    connection = db.engines[None]
+    cases = 0
+    mismatches: list[tuple] = []
+    leaks: list[tuple] = []
+    tally: Counter[str] = Counter()
+    for role in ROLES:
+        user = None if role == "anonymous" else cast.user(role) if role != "observer" \
+            else cast.observer  # fmt: skip
+        if user is not None:
+            _sign_in(client, user)
+        for rule in rules:
+            spec = SPEC[rule.endpoint]
+            relations = RELATIONS if spec.on == "person" else (
+                ("own", "missing") if spec.on == "account" else ("own",))  # fmt: skip
+            for relation in relations:
+                values = world["missing_account" if spec.on == "account"
+                               and relation == "missing" else relation]  # fmt: skip
+                url = _url(rule, values)
+                for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                    data = (
+                        {"version": _version(db, rule, values)}
+                        if method == "POST"
+                        else {}
+                    )
+                    db.session.expire_all()
+                    savepoint = connection.begin_nested()
+                    try:
+                        response = client.open(url, method=method, data=data)
+                        got = outcome(response)
+                        body = response.get_data(as_text=True) if (
+                            response.mimetype or "").startswith(("text/", "application/json")) else ""  # fmt: skip
+                        response.close()
+                    finally:
+                        savepoint.rollback()
+                    cases += 1
+                    want = expected(spec, role, relation, method)
+                    tally[got] += 1
+                    if got != want:
+                        mismatches.append((role, method, url, relation, want, got))
+                    for whose, nik in niks.items():
+                        if nik in body and not _may_reveal(role, whose):
+                            leaks.append((role, method, url, "nik", whose))
+                    if far_name in body and role not in (
+                            "official_national", "admin"):  # fmt: skip
+                        leaks.append((role, method, url, "other region", far_name))
+                    if rule.endpoint in SIGNS_OUT and user is not None:
+                        _sign_in(client, user)
+        if user is not None:
+            client.post("/logout")
+    print(f"\nauthorization matrix: {cases} cases, {len(mismatches)} mismatches, "
+          f"{len(leaks)} leaks; outcomes {dict(tally)}")  # fmt: skip
+    for case in mismatches[:50]:
+        print("MISMATCH", *case)
+    assert mismatches == []
+    assert leaks == []
+    assert cases > 2000
+
+
+def test_other_methods_are_refused_everywhere(app, client, cast, world):
+    """What a route does not accept is a 405, never a 5xx or a silent success."""
+    login(client, cast.official_province.username)
+    refused = 0
+    for rule in app.url_map.iter_rules():
+        for method in sorted({"GET", "POST", "PUT", "DELETE", "PATCH"} - rule.methods):
+            response = client.open(_url(rule, world["own"]), method=method)
+            assert response.status_code == 405, (method, rule.rule)
+            refused += 1
+    assert refused > 300
