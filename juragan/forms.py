@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,7 +12,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from wtforms import Form, HiddenField, IntegerField, SelectChoice, SelectField
+from wtforms import (
+    FieldList,
+    FileField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.widgets import Select, TextInput, html_params
 
 from juragan.errors import DomainError
@@ -30,15 +42,52 @@ class _BabelTranslations:
         return flask_babel.gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return flask_babel.ngettext(singular, plural, n)
+        # WTForms fills in its own placeholders (%(min)d, %(max)d) afterwards;
+        # flask_babel.ngettext would try to, with only ``num``, and fail.
+        return flask_babel.get_translations().ngettext(singular, plural, n)
+
+
+# Characters no text field accepts: NUL cannot be stored in PostgreSQL and the
+# other C0 controls (tab and line breaks aside) only ever come from pasted junk.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(form: Any, field: Any) -> None:
+    for value in field.raw_data or ():
+        if isinstance(value, str) and _CONTROL_CHARACTERS.search(value):
+            raise ValidationError(_l("This contains characters that cannot be saved."))
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class _JuraganMeta:
+    """Shared by every form: messages in the reader's language and input hygiene.
+
+    A choice of only spaces would pass ``Optional()`` (which treats it as empty
+    and drops the "not a valid choice" error) and still reach a query, so choices
+    are stripped; control characters are refused in every field.
+    """
+
+    def get_translations(self, form: Any) -> _BabelTranslations:
+        return _BabelTranslations()
+
+    def bind_field(self, form: Any, unbound_field: Any, options: dict) -> Any:
+        if issubclass(unbound_field.field_class, SelectFieldBase):
+            filters = unbound_field.kwargs.get("filters", ())
+            options = {**options, "filters": (_strip, *filters)}
+        field = unbound_field.bind(form=form, **options)
+        if not issubclass(unbound_field.field_class, (FormField, FieldList, FileField)):
+            field.validators = [*field.validators, _no_control_characters]
+        return field
 
 
 class BaseForm(FlaskForm):
     """Every juragan form: CSRF from Flask-WTF, messages in the reader's language."""
 
-    class Meta:
-        def get_translations(self, form: Any) -> _BabelTranslations:
-            return _BabelTranslations()
+    class Meta(_JuraganMeta):
+        pass
 
 
 def choices(pairs: Iterable[tuple[str, Any]], blank: Any = None) -> list[SelectChoice]:
@@ -167,9 +216,8 @@ def _field_at(form: Any, name: str) -> Any:
 class SubForm(Form):
     """A row inside a ``FieldList`` (no CSRF of its own), in the reader's language."""
 
-    class Meta:
-        def get_translations(self, form: Any) -> _BabelTranslations:
-            return _BabelTranslations()
+    class Meta(_JuraganMeta):
+        pass
 
 
 BLANK_PROVINCE = _l("— choose a province —")

@@ -8,7 +8,9 @@ so running the same file again creates nothing new.
 
 from __future__ import annotations
 
+import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 from flask_babel import lazy_gettext as _l
+from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -90,7 +93,14 @@ def read_table(
                 raise ValueError("binary")
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                                 sep=None, engine="python")  # fmt: skip
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, KeyError) as error:
+    except (
+        ValueError,  # also UnicodeDecodeError
+        InvalidFileException,
+        pd.errors.ParserError,
+        csv.Error,  # no delimiter can be sniffed from the text
+        zipfile.BadZipFile,  # starts like XLSX, is not
+        KeyError,
+    ) as error:
         raise BadFile(
             _l("This is not a CSV or XLSX file made from the template.")
         ) from error

@@ -89,7 +89,9 @@ class FilterForm(BaseForm):
 
     def validate_returned_to(self, field):
         start = self.returned_from.data
-        if field.data and start and int(field.data) < int(start):
+        if not (field.data and start and field.data.isdigit() and start.isdigit()):
+            return  # an unknown quarter is refused by the choices already
+        if int(field.data) < int(start):
             raise ValidationError(_l("The end of the period is before its start."))
 
 
