@@ -65,6 +65,15 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         or os.path.join(instance_path, "uploads"),
         # Login throttling: memory by default, shared through Redis when available.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis away: each worker counts in its own memory until Redis answers again
+        # (limits still hold, per worker), and a slow Redis never holds up a page.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": (
+            {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+            if redis_url
+            else {}
+        ),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_IP": environ.get("LOGIN_LIMIT_PER_IP", "20 per minute"),
         "LOGIN_LIMIT_PER_ACCOUNT": environ.get(

@@ -152,3 +152,23 @@ def test_work_list_uses_the_visit_agreed_at_the_latest_visit(client, db, cast):
         due = format_date(today + timedelta(days=6))
     assert f"jatuh tempo {due}" in home
     assert "disepakati pada kunjungan terakhir" in home
+
+
+def test_a_visit_sent_twice_at_once_is_stored_once(client, db, cast, monkeypatch):
+    from juragan.services import mentoring
+
+    login(client, cast.mentor.username)
+    url = f"/mentoring/returnees/{cast.returnee.id}/visit"
+    assert client.post(url, data=visit_form(idempotency_key="tap")).status_code == 302
+    # The second sending looked for its key before the first one was committed.
+    real = mentoring.find_by_key
+    calls = []
+    monkeypatch.setattr(mentoring, "find_by_key",
+                        lambda session, key: calls.append(key) or (
+                            None if len(calls) == 1 else real(session, key)))  # fmt: skip
+    page = client.post(
+        url, data=visit_form(idempotency_key="tap"), follow_redirects=True
+    )
+    assert page.status_code == 200
+    assert "Kunjungan ini sudah tersimpan sebelumnya." in page.text
+    assert len(db.session.scalars(select(Visit)).all()) == 1

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from contextlib import nullcontext, suppress
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from juragan.extensions import db
+from juragan.extensions import db, login_manager
+
+#: How long a client is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 5
+#: Errors that mean the database cannot be reached (down, restarting, pool exhausted),
+#: not that the request was wrong.
+DATABASE_UNAVAILABLE = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+)
 
 MESSAGES = {
     400: (
@@ -30,6 +44,14 @@ MESSAGES = {
     429: (
         _l("Too many attempts"),
         _l("Too many attempts in a short time. Wait a minute, then try again."),
+    ),
+    503: (
+        _l("Briefly unavailable"),
+        _l(
+            "juragan cannot reach its database just now. What was saved before is "
+            "safe. Wait a few seconds and try again; if you were saving something, "
+            "check afterwards that it is there."
+        ),
     ),
     500: (
         _l("Something went wrong"),
@@ -82,6 +104,28 @@ def register_error_handlers(app: Flask) -> None:
         # Two changes of one record crossed: the other one was committed first.
         db.session.rollback()
         return render_error(409)
+
+    def database_unavailable(error: Exception):
+        app.logger.warning("Database unavailable on %s %s: %s", request.method,
+                           request.path, error)  # fmt: skip
+        # The page must render without the database: keep the reader's language if
+        # the account was loaded, then show the page as to a visitor (the navigation
+        # would otherwise ask the database about the account again).
+        user = g.get("_login_user")
+        try:
+            locale = user.locale if getattr(user, "is_authenticated", False) else None
+        except DATABASE_UNAVAILABLE:
+            locale = None
+        g._login_user = login_manager.anonymous_user()
+        with suppress(DATABASE_UNAVAILABLE):
+            # The connection may be gone; the pool replaces it on the next checkout.
+            db.session.rollback()
+        with force_locale(locale) if locale else nullcontext():
+            body, code = render_error(503)
+        return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+    for kind in DATABASE_UNAVAILABLE:
+        app.register_error_handler(kind, database_unavailable)
 
     @app.errorhandler(Exception)
     def unhandled_error(error: Exception):

@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
@@ -203,11 +204,22 @@ def log_visit(returnee_id: int):
                 db.session, current_user, returnee, _visit_data(form), uploads,
                 _storage(), now.date(), now,
             )  # fmt: skip
+            db.session.commit()
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
-        else:
-            db.session.commit()
+            visit = None
+        except IntegrityError:
+            # The same form sent twice at once (a double tap, a retry after a
+            # timeout): the other sending stored it first.
+            db.session.rollback()
+            visit, created = (
+                mentoring.find_by_key(db.session, form.idempotency_key.data),
+                False,
+            )
+            if visit is None or visit.returnee_id != returnee.id:
+                raise
+        if visit is not None:
             flash(_("Visit saved.") if created else _("This visit was saved already."),
                   "success")  # fmt: skip
             return redirect(url_for("mentoring.returnee_case", returnee_id=returnee.id,
