@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run serve test test-sqlite test-postgres lint translations extract-messages \
-        browser-deps pdf-deps install install-test bench bench-dashboard clean
+        browser-deps pdf-deps install install-test bench bench-dashboard bench-trust clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -87,6 +87,11 @@ bench: install-test
 # Dashboards at 10k, 100k and 1M returnees on PostgreSQL (seeds its databases once).
 bench-dashboard: install-test translations
 	$(BIN)/python bench/dashboard.py --server $(PG_TEST_URL)
+
+# Load and faults against gunicorn with PostgreSQL and Redis: stops the local
+# PostgreSQL cluster for 5 seconds (run it alone, as root or the cluster's owner).
+bench-trust: install-test translations
+	$(BIN)/python bench/trust.py --server $(PG_TEST_URL)
 
 clean:
 	rm -rf $(VENV) .pytest_cache artefacts

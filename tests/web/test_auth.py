@@ -168,6 +168,15 @@ def test_login_throttled_per_account(client, make_user):
     assert login(client, make_user().username).status_code == 302
 
 
+def test_signing_in_often_is_not_guessing(client, make_user):
+    # One person on a phone and a laptop: sign-ins do not use up the account's limit.
+    user = make_user()
+    for _ in range(8):
+        assert login(client, user.username).status_code == 302
+        client.post("/logout")
+    assert login(client, user.username, "wrong-password").status_code == 200
+
+
 def test_login_throttled_per_address(client, make_user):
     for n in range(20):
         assert login(client, f"nobody{n}", "wrong-password").status_code == 200

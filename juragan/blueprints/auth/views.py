@@ -69,6 +69,8 @@ def _account_key() -> str:
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
     key_func=_account_key,
     methods=["POST"],
+    # Guesses count, sign-ins do not: one person may open several sessions.
+    deduct_when=lambda response: response.status_code != 302,
 )
 def login():
     if current_user.is_authenticated:
