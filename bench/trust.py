@@ -184,6 +184,9 @@ class Server:
     def __init__(self, database: str, redis: Redis, workers: int) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        #: The app's own log: what went wrong behind any error the clients saw.
+        self.log = ROOT / "artefacts" / "bench-trust-server.log"
+        self.log.parent.mkdir(exist_ok=True)
         self.workers = workers
         env = {**os.environ, "DATABASE_URL": database, "REDIS_URL": redis.url,
                "SECRET_KEY": uuid.uuid4().hex * 2,
@@ -193,7 +196,7 @@ class Server:
         self.process = subprocess.Popen(  # noqa: S603
             [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
              "--log-level", "warning", "--timeout", "60", "wsgi:app"],
-            cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
+            cwd=ROOT, env=env, stderr=self.log.open("w"),
         )  # fmt: skip
         for _ in range(300):
             try:

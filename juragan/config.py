@@ -58,7 +58,10 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         # Left empty when unset: validate_config refuses that in production.
         "SECRET_KEY": secret_key or (DEFAULT_SECRET_KEY if not production else ""),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # pre-ping: a connection the database dropped (a restart) is replaced on
+        # checkout; hide_parameters: error reports and logs carry the SQL, never the
+        # values (names, phones, amounts).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "REDIS_URL": redis_url,
         # Uploaded documents: outside the web root, served only through views.
         "UPLOAD_FOLDER": environ.get("UPLOAD_FOLDER")

@@ -107,7 +107,7 @@ def register_error_handlers(app: Flask) -> None:
 
     def database_unavailable(error: Exception):
         app.logger.warning("Database unavailable on %s %s: %s", request.method,
-                           request.path, error)  # fmt: skip
+                           request.path, getattr(error, "orig", error))  # fmt: skip
         # The page must render without the database: keep the reader's language if
         # the account was loaded, then show the page as to a visitor (the navigation
         # would otherwise ask the database about the account again).
