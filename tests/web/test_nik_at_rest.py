@@ -48,7 +48,9 @@ def test_no_table_holds_a_nik_in_clear(client, db, cast, caplog):
         assert nik not in caplog.text
 
 
-def test_an_error_report_carries_no_personal_value(app, client, db, cast, caplog, monkeypatch):
+def test_an_error_report_carries_no_personal_value(
+    app, client, db, cast, caplog, monkeypatch
+):
     caplog.set_level(logging.DEBUG)
     login(client, cast.returnee_user.username)
 

@@ -158,6 +158,41 @@ REDIS_AWAY = textwrap.dedent(
 )
 
 
+def test_the_database_lost_once_the_answer_is_ready_is_no_error(
+    outage_app, monkeypatch
+):
+    # Found by bench/trust.py: PostgreSQL stopped between a page's last query and the
+    # end of the request, and the closing ROLLBACK turned a finished page into a 500.
+    with outage_app.app_context():
+        engine = db.engine
+        dbapi = engine.dialect.dbapi
+        # A transaction is open, as after a page's queries.
+        postgres = engine.dialect.name == "postgresql"
+        pid = db.session.scalar(
+            text("SELECT pg_backend_pid()" if postgres else "SELECT 1")
+        )
+        if postgres:
+            admin = create_engine(engine.url, poolclass=NullPool)
+            with admin.connect() as connection:
+                connection.execute(
+                    text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}
+                )
+            admin.dispose()
+        else:
+
+            def connection_gone(*_args):
+                raise dbapi.OperationalError("disk I/O error (played by the test)")
+
+            monkeypatch.setattr(engine.dialect, "do_rollback", connection_gone)
+        # Leaving the context ends the request: it must not raise.
+    monkeypatch.undo()
+    with outage_app.app_context():
+        assert db.session.scalar(text("SELECT 1")) == 1
+    client = outage_app.test_client()
+    sign_in(client)
+    assert client.get("/returnees/").status_code == 200
+
+
 def test_with_redis_away_limits_still_hold_in_memory_and_nothing_fails(tmp_path):
     # A separate process: the limiter is one object per process, bound at start-up
     # to the storage the configuration names (here a Redis nobody listens on).

@@ -83,6 +83,13 @@ def render_error(code: int, detail: str | None = None):
     )
 
 
+def discard_session_changes() -> None:
+    """Roll the request's session back; a connection already lost is no new error
+    (the pool replaces it on the next checkout)."""
+    with suppress(*DATABASE_UNAVAILABLE):
+        db.session.rollback()
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -96,13 +103,13 @@ def register_error_handlers(app: Flask) -> None:
         if code not in MESSAGES:
             return error
         if code >= 500:
-            db.session.rollback()
+            discard_session_changes()
         return render_error(code)
 
     @app.errorhandler(StaleDataError)
     def lost_update(error: StaleDataError):
         # Two changes of one record crossed: the other one was committed first.
-        db.session.rollback()
+        discard_session_changes()
         return render_error(409)
 
     def database_unavailable(error: Exception):
@@ -117,9 +124,7 @@ def register_error_handlers(app: Flask) -> None:
         except DATABASE_UNAVAILABLE:
             locale = None
         g._login_user = login_manager.anonymous_user()
-        with suppress(DATABASE_UNAVAILABLE):
-            # The connection may be gone; the pool replaces it on the next checkout.
-            db.session.rollback()
+        discard_session_changes()
         with force_locale(locale) if locale else nullcontext():
             body, code = render_error(503)
         return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
@@ -127,9 +132,24 @@ def register_error_handlers(app: Flask) -> None:
     for kind in DATABASE_UNAVAILABLE:
         app.register_error_handler(kind, database_unavailable)
 
+    @app.teardown_appcontext
+    def release_database_session(_error: BaseException | None) -> None:
+        # Runs before Flask-SQLAlchemy's own teardown (teardowns run in reverse order
+        # of registration). When the database goes away after the answer is ready,
+        # the closing ROLLBACK fails; the answer still stands, so drop the dead
+        # connection instead of turning it into a 500. The pool opens a new one.
+        try:
+            db.session.remove()
+        except DATABASE_UNAVAILABLE as error:
+            app.logger.warning("Database connection lost while closing: %s",
+                               getattr(error, "orig", error))  # fmt: skip
+            with suppress(*DATABASE_UNAVAILABLE):
+                db.session.registry().invalidate()
+            db.session.registry.clear()
+
     @app.errorhandler(Exception)
     def unhandled_error(error: Exception):
         # Log with the traceback, then answer with the generic page: nothing leaks.
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        discard_session_changes()
         return render_error(InternalServerError.code)
