@@ -14,6 +14,7 @@ from sqlalchemy import event
 from juragan import audit, files, summaries, vault
 from juragan.config import load_config, validate_config
 from juragan.extensions import babel, csrf, db, limiter, login_manager, migrate
+from juragan.logs import redact_database_details
 
 #: Content-Security-Policy: nothing inline, nothing from another origin.
 CSP = (
@@ -38,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     validate_config(app.config)
+    redact_database_details(app.logger)
 
     register_extensions(app)
     register_blueprints(app)
