@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 import flask_migrate
 import pytest
+from flask_login import current_user
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import NullPool
 
@@ -158,32 +159,38 @@ REDIS_AWAY = textwrap.dedent(
 )
 
 
+def lose_the_sessions_connection(monkeypatch, sqlite_method):
+    """The connection the request's session holds dies, as when PostgreSQL stops in
+    the middle of a request: on PostgreSQL its server process is terminated; on
+    SQLite the dialect's ``sqlite_method`` fails from now on. Either way the failure
+    reads as a disconnect, as "server closed the connection unexpectedly" does:
+    SQLAlchemy invalidates the connection, and the session refuses to go on until it
+    is rolled back."""
+    engine = db.engine
+    monkeypatch.setattr(engine.dialect, "is_disconnect", lambda *_args: True)
+    if engine.dialect.name == "postgresql":
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+        admin = create_engine(engine.url, poolclass=NullPool)
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        admin.dispose()
+    else:
+        db.session.scalar(text("SELECT 1"))  # a transaction is open, as on PostgreSQL
+        dbapi = engine.dialect.dbapi
+
+        def connection_gone(*_args):
+            raise dbapi.OperationalError("disk I/O error (played by the test)")
+
+        monkeypatch.setattr(engine.dialect, sqlite_method, connection_gone)
+
+
 def test_the_database_lost_once_the_answer_is_ready_is_no_error(
     outage_app, monkeypatch
 ):
     # Found by bench/trust.py: PostgreSQL stopped between a page's last query and the
     # end of the request, and the closing ROLLBACK turned a finished page into a 500.
     with outage_app.app_context():
-        engine = db.engine
-        dbapi = engine.dialect.dbapi
-        # A transaction is open, as after a page's queries.
-        postgres = engine.dialect.name == "postgresql"
-        pid = db.session.scalar(
-            text("SELECT pg_backend_pid()" if postgres else "SELECT 1")
-        )
-        if postgres:
-            admin = create_engine(engine.url, poolclass=NullPool)
-            with admin.connect() as connection:
-                connection.execute(
-                    text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}
-                )
-            admin.dispose()
-        else:
-
-            def connection_gone(*_args):
-                raise dbapi.OperationalError("disk I/O error (played by the test)")
-
-            monkeypatch.setattr(engine.dialect, "do_rollback", connection_gone)
+        lose_the_sessions_connection(monkeypatch, "do_rollback")
         # Leaving the context ends the request: it must not raise.
     monkeypatch.undo()
     with outage_app.app_context():
@@ -191,6 +198,28 @@ def test_the_database_lost_once_the_answer_is_ready_is_no_error(
     client = outage_app.test_client()
     sign_in(client)
     assert client.get("/returnees/").status_code == 200
+
+
+def test_the_database_lost_after_a_commit_is_a_503(outage_app, monkeypatch):
+    # Found by bench/trust.py: a visit was saved, PostgreSQL stopped, and reading the
+    # account again for the 503 page (a commit expires it) raised a second error.
+    client = outage_app.test_client()
+    sign_in(client)
+
+    def save_then_lose_the_database():
+        assert current_user.is_authenticated  # loaded, as the sign-in check does
+        db.session.commit()  # expires the signed-in account, as saving a visit does
+        lose_the_sessions_connection(monkeypatch, "do_execute")
+        return current_user.full_name  # reading it again meets the lost connection
+
+    monkeypatch.setitem(
+        outage_app.view_functions, "main.home", save_then_lose_the_database
+    )
+    response = client.get("/")
+    assert response.status_code == 503
+    assert FRIENDLY in response.get_data(as_text=True)
+    monkeypatch.undo()
+    assert client.get("/").status_code == 200
 
 
 def test_with_redis_away_limits_still_hold_in_memory_and_nothing_fails(tmp_path):

@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -90,6 +91,14 @@ def discard_session_changes() -> None:
         db.session.rollback()
 
 
+def language_in_memory(user: object) -> str | None:
+    """The account's language if it is loaded, read without touching the database:
+    after a commit the account is expired, and reloading it on a lost connection
+    fails again (the session refuses to go on until it is rolled back)."""
+    state = sa_inspect(user, raiseerr=False)
+    return state.dict.get("locale") if state is not None else None
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -116,13 +125,9 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.warning("Database unavailable on %s %s: %s", request.method,
                            request.path, getattr(error, "orig", error))  # fmt: skip
         # The page must render without the database: keep the reader's language if
-        # the account was loaded, then show the page as to a visitor (the navigation
-        # would otherwise ask the database about the account again).
-        user = g.get("_login_user")
-        try:
-            locale = user.locale if getattr(user, "is_authenticated", False) else None
-        except DATABASE_UNAVAILABLE:
-            locale = None
+        # the account is still in memory, then show the page as to a visitor (the
+        # navigation would otherwise ask the database about the account again).
+        locale = language_in_memory(g.get("_login_user"))
         g._login_user = login_manager.anonymous_user()
         discard_session_changes()
         with force_locale(locale) if locale else nullcontext():
