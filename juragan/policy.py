@@ -102,7 +102,9 @@ OBJECTLESS_RULES: Mapping[Action, frozenset[Role]] = {
     Action.LIST_LOANS: frozenset({Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER}),
     Action.IMPORT_PAYMENTS: frozenset({Role.BANK_OFFICER}),
     Action.ASSIGN_MENTORS: frozenset({Role.OFFICIAL}),
-    Action.VIEW_DASHBOARD: frozenset({Role.OFFICIAL, Role.OBSERVER}),
+    # Bank officers watch the programme's figures of their region like observers (a
+    # person's record only through the applications they handle).
+    Action.VIEW_DASHBOARD: frozenset({Role.OFFICIAL, Role.OBSERVER, Role.BANK_OFFICER}),
     Action.VIEW_PEOPLE_BEHIND_FIGURES: frozenset({Role.OFFICIAL}),
     Action.LIST_ERASURE_REQUESTS: frozenset({Role.OFFICIAL}),
     Action.SET_CADENCE: frozenset({Role.OFFICIAL}),
@@ -376,10 +378,10 @@ def summary_clause(user: Any, table: Any) -> ColumnElement[bool]:
     """The WHERE clause that keeps dashboard summary rows inside ``user``'s region.
 
     ``table`` is a summary model or an alias of one (anything with ``province_code``
-    and ``regency_code`` columns). Only officials and observers read the summaries
-    (the dashboard is theirs); everyone else gets nothing.
+    and ``regency_code`` columns). Only those who open the dashboard read the
+    summaries; everyone else gets nothing.
     """
-    if not _is_signed_in(user) or user.role not in (Role.OFFICIAL, Role.OBSERVER):
+    if not can(user, Action.VIEW_DASHBOARD):
         return false()
     return region_clause(user, table.province_code, table.regency_code)
 
@@ -390,8 +392,8 @@ SMALL_GROUP = 5
 
 
 def may_see_individuals(user: Any) -> bool:
-    """Observers read the programme's figures only, and never a group so small that
-    it points at a person."""
+    """Observers and bank officers read the programme's figures only, and never a
+    group so small that it points at a person."""
     return can(user, Action.VIEW_PEOPLE_BEHIND_FIGURES)
 
 

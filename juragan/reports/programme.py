@@ -44,7 +44,7 @@ from juragan.models.dashboard import (
     ReturneeFact,
 )
 from juragan.pagination import Page
-from juragan.policy import scoped, summary_clause
+from juragan.policy import may_see_individuals, scoped, summary_clause
 from juragan.repayment import COLLECTIBILITY_BANDS
 from juragan.sqldates import days_between, whole_months
 from juragan.summaries import ensure_current, lender_bit, scheme_bit
@@ -575,6 +575,8 @@ def returnees_behind(
     :param stage: a funnel stage (``STAGES`` or ``lasting``).
     :param business_sector: people owning a business in this line of business.
     """
+    if not may_see_individuals(user):  # figures only, whatever the view asks
+        return Page([], None)
     ensure_current(session)
     fact = ReturneeFact
     ids = select(fact.returnee_id).where(*where(fact, user, filters))

@@ -57,6 +57,19 @@ class Chart:
     links: list[str | None] = field(default_factory=list)
     note: str = ""
 
+    def why_nothing_is_drawn(self) -> str | None:
+        """Why the chart would be empty axes (every figure hidden or none yet), said
+        in its place; ``None`` when there is something to draw."""
+        figures = self.frame.iloc[:, 2:]  # after the code and the label
+        hidden = figures.apply(lambda column: column.astype(object) == HIDDEN)
+        if not (hidden | figures.isna()).all(axis=None):
+            return None
+        if hidden.any(axis=None):
+            return _("Every group here has fewer than %(n)d people or loans, so its "
+                     "figures are hidden; the table shows them as “%(hidden)s”.",
+                     n=SMALL_GROUP, hidden=HIDDEN)  # fmt: skip
+        return _("Nothing to draw in this view yet.")
+
 
 @dataclass(frozen=True)
 class Context:

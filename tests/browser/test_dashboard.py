@@ -113,3 +113,27 @@ def test_official_filters_drills_downloads_and_opens_a_journey(live_server, brow
         assert errors == []
     finally:
         phone.close()
+
+
+def test_a_bank_officer_watches_repayment_on_a_phone(live_server, browser):
+    phone = browser.new_context(viewport=dict(zip(("width", "height"), WIDTHS["phone"],
+                                                  strict=True)), locale="id-ID")  # fmt: skip
+    page = phone.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        sign_in(page, live_server, "bank", DEMO_PASSWORD)
+        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("link", name="Dasbor").click()
+        page.wait_for_selector(".chart-drawn .main-svg")
+        page.get_by_role("link", name="Pengembalian").click()
+        page.wait_for_selector(".chart-drawn .main-svg")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Dasbor")
+        # Figures only: no link to the people behind a figure.
+        assert page.locator("a[href^='/dashboard/returnees']").count() == 0
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= WIDTHS["phone"][0], width
+        page.screenshot(path=str(SHOTS / "bank-repayment-phone.png"), full_page=True)
+        assert errors == []
+    finally:
+        phone.close()

@@ -253,7 +253,8 @@ def test_the_people_behind_each_bar(db, cast, make_loan):
     assert names(province, business_sector="farming") == set()
     assert names(cast.official_regency) == {cast.returnee.id}
     assert names(cast.official_other) == {cast.far_away.id}
-    # Only officials read the summaries at all.
+    # Only officials see the people behind a figure (observers and banks read
+    # figures only; the others no summaries at all).
     for user in (cast.mentor, cast.bank_officer, cast.admin, cast.returnee_user):
         assert names(user) == set()
     # Pages of one, in id order.

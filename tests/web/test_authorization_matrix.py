@@ -92,6 +92,8 @@ def roles(*names: str) -> frozenset[str]:
 
 SIGNED_IN = roles(*ROLES[1:])
 OFFICIAL_ROLES = roles("official_regency", "official_province", "official_national")
+#: Who reads the programme's figures (all but officials without the people behind).
+FIGURE_READERS = roles(*OFFICIAL_ROLES, "observer", "bank_officer")
 
 
 def person(get=NOBODY, post=NOBODY, sees=None) -> Spec:
@@ -205,10 +207,10 @@ SPEC: dict[str, Spec] = {
     "mentoring.self_report": finance(get={"returnee_user": OWN},
                                      post={"returnee_user": OWN}),
     # Dashboards: officials, and observers (figures only).
-    "dashboards.programme_dashboard": Spec(get=roles(*OFFICIAL_ROLES, "observer")),
-    "dashboards.cohorts_dashboard": Spec(get=roles(*OFFICIAL_ROLES, "observer")),
-    "dashboards.repayment_dashboard": Spec(get=roles(*OFFICIAL_ROLES, "observer")),
-    "dashboards.download": Spec(get=roles(*OFFICIAL_ROLES, "observer")),
+    "dashboards.programme_dashboard": Spec(get=FIGURE_READERS),
+    "dashboards.cohorts_dashboard": Spec(get=FIGURE_READERS),
+    "dashboards.repayment_dashboard": Spec(get=FIGURE_READERS),
+    "dashboards.download": Spec(get=FIGURE_READERS),
     "dashboards.returnees_behind": Spec(get=OFFICIAL_ROLES),
 }  # fmt: skip
 

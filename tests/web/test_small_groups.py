@@ -69,6 +69,10 @@ def test_the_dashboard_and_its_downloads_hide_small_groups(
     assert client.get("/returnees/").status_code == 403
     assert client.get(f"/returnees/{cast.returnee.id}").status_code == 404
     assert client.get("/").headers["Location"] == "/dashboard/"
+    # Only Japan (1 person): every chart would be empty axes, and says why instead.
+    japan = client.get("/dashboard/?country=JP").text
+    assert "jadi angkanya disembunyikan" in japan
+    assert 'class="js-chart"' not in japan
 
 
 def test_one_small_group_hides_the_next_one_too(
@@ -95,3 +99,33 @@ def test_officials_see_every_figure(client, db, cast, taiwan_and_more):
     data = client.get("/dashboard/data/countries.csv").data.decode("utf-8-sig")
     assert "< 5" not in data
     assert "JP,Jepang,1" in data
+
+
+def test_a_bank_officer_reads_their_regions_figures_as_an_observer_does(
+    client, db, cast, taiwan_and_more, make_returnee
+):
+    # One more person home from Taiwan, in Central Java: outside the bank's region.
+    outside = make_returnee("33.01")
+    db.session.add(Placement(
+        returnee_id=outside.id, country_code="TW", sector="caregiver",
+        agency_name="PT A", departure_date=date(2019, 1, 1), contract_months=24,
+        return_date=date(2021, 3, 1), return_reason="contract_completed",
+    ))  # fmt: skip
+    db.session.commit()
+    login(client, cast.bank_officer.username)  # East Java
+    page = client.get("/dashboard/")
+    assert page.status_code == 200
+    assert "/dashboard/returnees" not in page.text
+    assert 'href="/dashboard/"' in client.get("/kur/").text  # in the menu
+    data = client.get("/dashboard/data/countries.csv").data.decode("utf-8-sig")
+    counts = dict(line.split(",")[0::2] for line in data.strip().splitlines()[1:])
+    assert counts == {"TW": "6", "JP": "< 5", "KR": "< 5"}
+    # No loan yet: the charts say so instead of drawing empty axes.
+    repayment = client.get("/dashboard/repayment")
+    assert repayment.status_code == 200
+    assert "Belum ada yang bisa digambar untuk tampilan ini." in repayment.text
+    assert 'class="js-chart"' not in repayment.text
+    client.post("/logout")
+    login(client, cast.official_national.username)
+    data = client.get("/dashboard/data/countries.csv").data.decode("utf-8-sig")
+    assert "TW,Taiwan,7" in data
