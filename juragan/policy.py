@@ -397,6 +397,12 @@ def may_see_individuals(user: Any) -> bool:
     return can(user, Action.VIEW_PEOPLE_BEHIND_FIGURES)
 
 
+def may_see_loans(user: Any) -> bool:
+    """Those who list their region's loans one by one (bank officers among them)
+    gain nothing from small groups of loans being hidden: they see them whole."""
+    return can(user, Action.LIST_LOANS) or may_see_individuals(user)
+
+
 def scoped(stmt: Select[Any], user: Any, model: type) -> Select[Any]:
     """Filter ``stmt`` to the ``model`` rows ``user`` may see."""
     return stmt.where(visibility_clause(user, model))

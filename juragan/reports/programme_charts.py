@@ -78,18 +78,22 @@ class Context:
     filters: Filters
     today: date
     link: Linker
-    #: Groups of fewer people (or loans) than this are hidden (0: nothing is).
+    #: Groups of fewer people than this are hidden (0: nothing is).
     hide_below: int = 0
+    #: Groups of fewer loans than this are hidden (0: nothing is).
+    hide_loans_below: int = 0
     #: Figures two charts share (one query answers both), computed once.
     shared: dict[str, Any] = field(default_factory=dict)
 
-    def hides(self, count: int | None) -> bool:
-        return bool(self.hide_below) and count is not None and count < self.hide_below
+    def hides(self, count: int | None, loans: bool = False) -> bool:
+        """Whether a group of ``count`` people (or loans) is too small to show."""
+        below = self.hide_loans_below if loans else self.hide_below
+        return bool(below) and count is not None and count < below
 
-    def hidden_rows(self, counts: list[int]) -> set[int]:
+    def hidden_rows(self, counts: list[int], loans: bool = False) -> set[int]:
         """Rows to hide: the small ones, and when only one is small, the next
         smallest too, so that it cannot be worked out from the total."""
-        small = {i for i, n in enumerate(counts) if self.hides(n)}
+        small = {i for i, n in enumerate(counts) if self.hides(n, loans)}
         if len(small) == 1 and len(counts) > 1:
             small.add(min((n, i) for i, n in enumerate(counts) if i not in small)[1])
         return small
@@ -385,7 +389,7 @@ def mix_chart(ctx: Context, by: str) -> Chart:
     )
     heading, label = _group_label(ctx, by)
     classes = [str(COLLECTIBILITY_LABELS[g]) for g in range(1, 6)]
-    hidden = ctx.hidden_rows([m.loans for m in mix])
+    hidden = ctx.hidden_rows([m.loans for m in mix], loans=True)
     frame = pd.DataFrame(
         [(m.key, label(m.key), *([HIDDEN] * 7)) if i in hidden
          else (m.key, label(m.key), *m.outstanding, m.total, m.npl_ratio)
@@ -418,7 +422,7 @@ def trend_chart(ctx: Context, by: str) -> Chart:
     heading, label = _group_label(ctx, by)
     ends = programme.month_ends_before(ctx.today)
     month_names = [format_date(day, "MMM yyyy") for day in ends]
-    trend = {code: [(day, HIDDEN if ctx.hides(loans) else ratio)
+    trend = {code: [(day, HIDDEN if ctx.hides(loans, loans=True) else ratio)
                     for day, ratio, loans in points]
              for code, points in trend.items()}  # fmt: skip
     frame = pd.DataFrame(

@@ -134,6 +134,9 @@ def test_a_bank_officer_watches_repayment_on_a_phone(live_server, browser):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= WIDTHS["phone"][0], width
         page.screenshot(path=str(SHOTS / "bank-repayment-phone.png"), full_page=True)
+        page.get_by_role("link", name="Kohort dan kelangsungan").click()
+        expect(page.locator("main, body").first).to_contain_text("Kohort")
+        page.screenshot(path=str(SHOTS / "bank-cohorts-phone.png"), full_page=True)
         assert errors == []
     finally:
         phone.close()

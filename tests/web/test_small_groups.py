@@ -101,8 +101,8 @@ def test_officials_see_every_figure(client, db, cast, taiwan_and_more):
     assert "JP,Jepang,1" in data
 
 
-def test_a_bank_officer_reads_their_regions_figures_as_an_observer_does(
-    client, db, cast, taiwan_and_more, make_returnee
+def test_a_bank_officer_reads_people_as_figures_and_loans_whole(
+    client, db, cast, observer, taiwan_and_more, make_returnee, make_loan
 ):
     # One more person home from Taiwan, in Central Java: outside the bank's region.
     outside = make_returnee("33.01")
@@ -116,6 +116,7 @@ def test_a_bank_officer_reads_their_regions_figures_as_an_observer_does(
     page = client.get("/dashboard/")
     assert page.status_code == 200
     assert "/dashboard/returnees" not in page.text
+    assert "Pinjaman, yang Anda lihat satu per satu, ditampilkan utuh." in page.text
     assert 'href="/dashboard/"' in client.get("/kur/").text  # in the menu
     data = client.get("/dashboard/data/countries.csv").data.decode("utf-8-sig")
     counts = dict(line.split(",")[0::2] for line in data.strip().splitlines()[1:])
@@ -125,6 +126,15 @@ def test_a_bank_officer_reads_their_regions_figures_as_an_observer_does(
     assert repayment.status_code == 200
     assert "Belum ada yang bisa digambar untuk tampilan ini." in repayment.text
     assert 'class="js-chart"' not in repayment.text
+    # One loan: the bank lists it on its KUR pages, so the figures show it whole.
+    make_loan(cast, status="repaying")
+    mix = client.get("/dashboard/data/mix_lender.csv").data.decode("utf-8-sig")
+    assert "< 5" not in mix
+    assert 'class="js-chart"' in client.get("/dashboard/repayment").text
+    client.post("/logout")
+    login(client, observer.username)  # sees no loan one by one: the loan is hidden
+    mix = client.get("/dashboard/data/mix_lender.csv").data.decode("utf-8-sig")
+    assert "< 5" in mix
     client.post("/logout")
     login(client, cast.official_national.username)
     data = client.get("/dashboard/data/countries.csv").data.decode("utf-8-sig")
