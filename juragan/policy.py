@@ -102,8 +102,8 @@ OBJECTLESS_RULES: Mapping[Action, frozenset[Role]] = {
     Action.LIST_LOANS: frozenset({Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER}),
     Action.IMPORT_PAYMENTS: frozenset({Role.BANK_OFFICER}),
     Action.ASSIGN_MENTORS: frozenset({Role.OFFICIAL}),
-    # Bank officers watch the programme's figures of their region like observers (a
-    # person's record only through the applications they handle).
+    # Bank officers watch their region's figures, never the people behind them (they
+    # open a person's record only through the applications they handle).
     Action.VIEW_DASHBOARD: frozenset({Role.OFFICIAL, Role.OBSERVER, Role.BANK_OFFICER}),
     Action.VIEW_PEOPLE_BEHIND_FIGURES: frozenset({Role.OFFICIAL}),
     Action.LIST_ERASURE_REQUESTS: frozenset({Role.OFFICIAL}),
