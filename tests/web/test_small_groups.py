@@ -13,6 +13,15 @@ from juragan.reports.programme import Filters, headline, hidden_figures
 from tests.factories import login
 
 
+def home_from(db, person, country: str) -> None:
+    """``person`` came home in March 2021 from two years' care work in ``country``."""
+    db.session.add(Placement(
+        returnee_id=person.id, country_code=country, sector="caregiver",
+        agency_name="PT A", departure_date=date(2019, 1, 1), contract_months=24,
+        return_date=date(2021, 3, 1), return_reason="contract_completed",
+    ))  # fmt: skip
+
+
 @pytest.fixture
 def observer(make_user):
     return make_user(Role.OBSERVER)  # national: no province
@@ -26,11 +35,7 @@ def taiwan_and_more(db, cast, make_returnee):
     ]
     for i, person in enumerate(people):
         country = "TW" if i < 6 else ("JP" if i == 6 else "KR")
-        db.session.add(Placement(
-            returnee_id=person.id, country_code=country, sector="caregiver",
-            agency_name="PT A", departure_date=date(2019, 1, 1), contract_months=24,
-            return_date=date(2021, 3, 1), return_reason="contract_completed",
-        ))  # fmt: skip
+        home_from(db, person, country)
     db.session.commit()
     return people
 
@@ -82,11 +87,7 @@ def test_one_small_group_hides_the_next_one_too(
     # from the total, so the next smallest (Korea, 5) is hidden as well.
     for _ in range(4):
         person = make_returnee("35.78")
-        db.session.add(Placement(
-            returnee_id=person.id, country_code="KR", sector="caregiver",
-            agency_name="PT A", departure_date=date(2019, 1, 1), contract_months=24,
-            return_date=date(2021, 3, 1), return_reason="contract_completed",
-        ))  # fmt: skip
+        home_from(db, person, "KR")
     db.session.commit()
     login(client, observer.username)
     data = client.get("/dashboard/data/countries.csv").data.decode("utf-8-sig")
@@ -106,11 +107,7 @@ def test_a_bank_officer_reads_people_as_figures_and_loans_whole(
 ):
     # One more person home from Taiwan, in Central Java: outside the bank's region.
     outside = make_returnee("33.01")
-    db.session.add(Placement(
-        returnee_id=outside.id, country_code="TW", sector="caregiver",
-        agency_name="PT A", departure_date=date(2019, 1, 1), contract_months=24,
-        return_date=date(2021, 3, 1), return_reason="contract_completed",
-    ))  # fmt: skip
+    home_from(db, outside, "TW")
     db.session.commit()
     login(client, cast.bank_officer.username)  # East Java
     page = client.get("/dashboard/")
