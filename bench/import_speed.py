@@ -21,15 +21,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import flask_migrate  # noqa: E402
 import pandas as pd  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from juragan import create_app  # noqa: E402
 from juragan.extensions import db  # noqa: E402
-from juragan.models import Role, utcnow  # noqa: E402
+from juragan.models import AuditEntry, Role, utcnow  # noqa: E402
+from juragan.reports.registry import RegistrySearch, search_statement  # noqa: E402
 from juragan.seeding import SyntheticPeople  # noqa: E402
 from juragan.services.accounts import AccountData, create_account  # noqa: E402
 from juragan.services.registry_files import (  # noqa: E402
     TEMPLATE_COLUMNS,
     apply_import,
+    export_file,
+    export_frame,
     plan_import,
     read_table,
 )
@@ -85,6 +89,17 @@ def main() -> None:
                                 utcnow().date())  # fmt: skip
             print(f"re-run dry run    {time.perf_counter() - applied:.1f} s, "
                   f"{rerun.count('create')} would be created")  # fmt: skip
+            # Exporting everyone, with an entry in each person's processing log.
+            started = time.perf_counter()
+            frame = export_frame(db.session, official,
+                                 search_statement(official, RegistrySearch()))  # fmt: skip
+            body = export_file(frame, "csv")
+            db.session.commit()
+            logged = db.session.scalar(select(func.count()).select_from(AuditEntry)
+                                       .where(AuditEntry.action == "view"))  # fmt: skip
+            print(f"export            {time.perf_counter() - started:.1f} s, "
+                  f"{len(frame):,} rows ({len(body) / 1e6:.1f} MB CSV), "
+                  f"{logged:,} processing-log entries")  # fmt: skip
             db.engine.dispose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory       {peak:.0f} MiB")

@@ -454,13 +454,14 @@ def _apply_cells(session: Session, delta: dict) -> None:
         from sqlalchemy.dialects.postgresql import insert as upsert
     else:
         from sqlalchemy.dialects.sqlite import insert as upsert
-    for start in range(0, len(rows), _CHUNK):
-        statement = upsert(table).values(rows[start : start + _CHUNK])
-        statement = statement.on_conflict_do_update(
-            index_elements=list(DIMENSIONS),
-            set_={m: table.c[m] + statement.excluded[m] for m in CELL_MEASURES},
-        )
-        session.execute(statement)
+    # One statement executed for many rows: compiled once (a multi-row VALUES of
+    # the same rows cost seconds to compile and send, per chunk).
+    statement = upsert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(DIMENSIONS),
+        set_={m: table.c[m] + statement.excluded[m] for m in CELL_MEASURES},
+    )
+    session.execute(statement, rows)
     emptied = [
         tuple(row[d] for d in DIMENSIONS) for row in rows if row["returnees"] < 0
     ]

@@ -25,7 +25,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from juragan import summaries, vault
-from juragan.audit import current_actor
+from juragan.audit import current_actor, record_views
 from juragan.errors import DomainError, FieldErrors
 from juragan.identifiers import compact_nik, mask_nik, mask_phone
 from juragan.models import AuditEntry, Placement, Regency, Returnee, User, utcnow
@@ -549,18 +549,27 @@ def _audit(
 # Export -------------------------------------------------------------------------
 
 
+#: What an export shows of each person, as their processing log names it.
+EXPORTED_FIELDS = ["registry_export", "full_name", "birth_date", "district", "village"]
+
+
 def export_frame(session: Session, user: User, stmt: Any) -> pd.DataFrame:
     """The returnees of a scoped search as a table; NIKs always masked, phones
-    masked unless the user may see contact details."""
-    rows = []
+    masked unless the user may see contact details.
+
+    Every person exported gets an entry in their processing log (what the export
+    showed of them, never the values), in the caller's transaction.
+    """
+    rows, views = [], []
     for returnee in session.scalars(stmt.order_by(Returnee.id)):
+        contact = can(user, Action.VIEW_CONTACT, returnee)
+        views.append((returnee, EXPORTED_FIELDS + (["phone"] if contact else [])))
         rows.append({
             "nik": mask_nik(returnee.nik),
             "full_name": returnee.full_name,
             "sex": returnee.sex,
             "birth_date": returnee.birth_date.isoformat(),
-            "phone": returnee.phone if can(user, Action.VIEW_CONTACT, returnee)
-            else mask_phone(returnee.phone),
+            "phone": returnee.phone if contact else mask_phone(returnee.phone),
             "province_code": returnee.province_code,
             "regency_code": returnee.regency_code,
             "regency": returnee.regency.name,
@@ -576,6 +585,7 @@ def export_frame(session: Session, user: User, stmt: Any) -> pd.DataFrame:
         "regency_code", "regency", "district", "village", "education",
         "marital_status", "dependants", "nik_verified",
     ])  # fmt: skip
+    record_views(session, views)
     return frame
 
 

@@ -217,6 +217,39 @@ def test_export_is_scoped_and_masked(db, cast):
     assert cast.returnee.nik not in official.to_csv()  # NIKs never leave in full
 
 
+def test_every_person_exported_has_it_in_their_processing_log(db, cast):
+    from juragan.audit import REDACTED, Actor, acting_as
+    from juragan.models import AuditEntry
+    from juragan.reports.registry import RegistrySearch, search_statement
+    from juragan.services import privacy
+
+    def exports_of(person):
+        return [e.changes for e in db.session.scalars(select(AuditEntry).where(
+            AuditEntry.table_name == "returnees", AuditEntry.action == "view",
+            AuditEntry.object_id == str(person.id)))
+            if "registry_export" in e.changes]  # fmt: skip
+
+    for user in (cast.bank_officer, cast.official_regency):
+        with acting_as(Actor(user.id, user.username)):
+            registry_files.export_frame(
+                db.session, user, search_statement(user, RegistrySearch())
+            )
+    db.session.commit()
+    # Sri: by the bank (phone masked, so not logged) and by her regency's official.
+    bank, official = exports_of(cast.returnee)
+    assert set(bank) == {"registry_export", "full_name", "birth_date", "district",
+                         "village"}  # fmt: skip
+    assert set(official) == set(bank) | {"phone"}
+    assert set(bank["full_name"]) == {REDACTED}  # never the values
+    assert len(exports_of(cast.neighbour)) == 1  # Kota Surabaya: the bank's only
+    assert exports_of(cast.far_away) == []  # Central Java: in neither export
+    history = privacy.personal_data(db.session, cast.returnee)["record_history"]
+    assert [h["by"] for h in history if "registry_export" in h["fields"]] == [
+        cast.bank_officer.username,
+        cast.official_regency.username,
+    ]
+
+
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_every_spreadsheet_escapes_formulas(kind):
     from juragan.spreadsheets import frame_bytes

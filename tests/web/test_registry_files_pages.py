@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from juragan.models import Returnee
+from juragan.models import AuditEntry, Returnee
 from juragan.services.registry_files import EXAMPLE_ROW
 from tests.factories import login
 
@@ -88,7 +88,7 @@ def test_upload_needs_consent_and_a_real_file(client, cast):
     )
 
 
-def test_exports_are_scoped_masked_and_both_formats(client, cast):
+def test_exports_are_scoped_masked_and_both_formats(client, db, cast):
     login(client, cast.official_regency.username)
     response = client.get("/returnees/export", query_string={"format": "csv"})
     assert response.status_code == 200
@@ -97,6 +97,10 @@ def test_exports_are_scoped_masked_and_both_formats(client, cast):
     assert cast.returnee.full_name in text
     assert cast.neighbour.full_name not in text  # another regency
     assert cast.returnee.nik not in text
+    # The export is in the processing log of the person exported, and only theirs.
+    logged = db.session.execute(select(AuditEntry.object_id, AuditEntry.actor_id).where(
+        AuditEntry.action == "view", AuditEntry.table_name == "returnees")).all()  # fmt: skip
+    assert logged == [(str(cast.returnee.id), cast.official_regency.id)]
     response = client.get(
         "/returnees/export", query_string={"format": "xlsx", "q": "zzz"}
     )

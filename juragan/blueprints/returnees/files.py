@@ -153,6 +153,7 @@ def export_returnees():
     form = ReturneeFilterForm(request.args)
     stmt = search_statement(current_user, search_from(form))
     frame = registry_files.export_frame(db.session, current_user, stmt)
+    db.session.commit()  # the processing log of everyone exported
     stamp = utcnow().strftime("%Y%m%d")
     return _download(
         registry_files.export_file(frame, kind), f"purna-pmi-{stamp}", kind
