@@ -14,7 +14,13 @@ import random
 import re
 from html.parser import HTMLParser
 
-from tests.web.test_authorization_matrix import SPEC, _url, _version, world  # noqa: F401
+from tests.web.test_authorization_matrix import (  # noqa: F401
+    SPEC,
+    _sign_in,
+    _url,
+    _version,
+    world,
+)
 
 ROUNDS = 6
 MARKUP = '<script>alert("fz")</script>'
@@ -116,8 +122,6 @@ def test_every_form_with_hostile_values(app, client, db, cast, world):  # noqa: 
         "admin",
     ):
         client.post("/logout")
-        from tests.web.test_authorization_matrix import _sign_in
-
         _sign_in(client, cast.user(role))
         pages = [_url(rule, world["own"]) for name, rule in rules.items()
                  if "GET" in rule.methods and name in SPEC and not SPEC[name].public

@@ -213,10 +213,8 @@ def log_visit(returnee_id: int):
             # The same form sent twice at once (a double tap, a retry after a
             # timeout): the other sending stored it first.
             db.session.rollback()
-            visit, created = (
-                mentoring.find_by_key(db.session, form.idempotency_key.data),
-                False,
-            )
+            visit = mentoring.find_by_key(db.session, form.idempotency_key.data)
+            created = False
             if visit is None or visit.returnee_id != returnee.id:
                 raise
         if visit is not None:
