@@ -533,9 +533,12 @@ def _write_loan_months(session: Session, returnee_ids: Sequence[int] | None,
                 continue
             end = ended.get(loan_id)
             last = (end.date() - relativedelta(days=1)) if end else horizon
+            # A closed loan stops at its last open day: the end of the month it
+            # closed in is not reached (an open loan runs to the horizon's month end).
             days = [
-                day for day in _month_ends(disbursed_on, last) if day >= disbursed_on
-            ]
+                day for day in _month_ends(disbursed_on, last)
+                if day >= disbursed_on and (end is None or day <= last)
+            ]  # fmt: skip
             returnee_id, scheme, lender, *owner = owners[loan_id]
             base = dict(zip(DIMENSIONS, owner, strict=True)) | {
                 "loan_id": loan_id, "returnee_id": returnee_id, "scheme": scheme,
