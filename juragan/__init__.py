@@ -11,7 +11,7 @@ from flask import Flask, Response, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
-from juragan import audit, files, summaries, vault
+from juragan import audit, files, scope, summaries, vault
 from juragan.config import load_config, validate_config
 from juragan.extensions import babel, csrf, db, limiter, login_manager, migrate
 from juragan.logs import redact_database_details
@@ -42,6 +42,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     redact_database_details(app.logger)
 
     register_extensions(app)
+    # Outermost: every request, its routing errors included, is scoped to the
+    # signed-in account, whatever context the server or a test runs it in.
+    app.wsgi_app = scope.ScopedToRequest(app.wsgi_app)  # type: ignore[method-assign]
     register_blueprints(app)
     register_request_hooks(app)
     register_template_helpers(app)
@@ -103,6 +106,8 @@ def register_extensions(app: Flask) -> None:
         vault.make_vault(app.config["NIK_ENCRYPTION_KEYS"], app.config["NIK_HMAC_KEYS"])
     )
     app.after_request(_say_why_the_session_ended)
+    scope.install()
+    scope.request_user = _request_user
     audit.install()
     audit.actor_resolver = _web_actor
     summaries.install()
@@ -117,10 +122,11 @@ def _load_user(token: str) -> Any:
     from juragan.models import utcnow
     from juragan.services import accounts
 
-    row, reason = accounts.find_session(
-        db.session, token, utcnow(), current_app.config["SESSION_LIMITS"]
-    )
-    if db.session.dirty:
+    with scope.system("sessions"):
+        row, reason = accounts.find_session(
+            db.session, token, utcnow(), current_app.config["SESSION_LIMITS"]
+        )
+    if accounts.session_changed(db.session):
         # The session's end, or its last-seen mark, stays whatever the request does.
         db.session.commit()
     g.user_session = row
@@ -146,6 +152,16 @@ def _say_why_the_session_ended(response: Response) -> Response:
         flash(_("Sessions last %(hours)d hours. Please sign in again.",
                 hours=limits.absolute.total_seconds() // 3600), "warning")  # fmt: skip
     return response
+
+
+def _request_user() -> Any:
+    """The signed-in account of the current request, for the data layer's scope."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    if not has_request_context():
+        return None
+    return current_user._get_current_object()
 
 
 def _web_actor() -> audit.Actor | None:
@@ -216,10 +232,11 @@ def register_template_helpers(app: Flask) -> None:
         format_percent,
         get_locale,
     )
+    from flask_login import current_user
 
+    from juragan import disclosure
     from juragan.access import user_can
     from juragan.i18n import rupiah_filter
-    from juragan.identifiers import format_phone, mask_nik, mask_phone
     from juragan.labels import (
         AUDIT_ACTION_LABELS,
         IMPORT_OUTCOME_LABELS,
@@ -254,9 +271,10 @@ def register_template_helpers(app: Flask) -> None:
         code_label=code_label,
         outcome_label=lambda outcome: IMPORT_OUTCOME_LABELS.get(outcome, outcome),
         country=lambda code: country_name(code, str(get_locale() or "id")),
-        mask_nik=mask_nik,
-        mask_phone=mask_phone,
-        format_phone=format_phone,
+        mask_nik=disclosure.nik,
+        mask_phone=disclosure.phone,
+        format_phone=lambda value: disclosure.phone(value, full=True),
+        shown=lambda person, **kw: disclosure.person(person, current_user, **kw),
         section_url=section_url,
     )
 

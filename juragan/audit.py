@@ -107,6 +107,15 @@ def _object_id(obj: Audited) -> str:
     return ":".join(str(part) for part in key)
 
 
+def _person(obj: Any) -> int | None:
+    """The returnee an audited object is about (its parents may lie outside what
+    the actor loaded: looked up across scopes, for the log only)."""
+    from juragan import scope
+
+    with scope.system("audit"):
+        return scope.person_of(obj)
+
+
 def _record(session: Session, flush_context: UOWTransaction) -> None:
     entries: list[dict[str, Any]] = []
     for action, objects in (
@@ -127,6 +136,7 @@ def _record(session: Session, flush_context: UOWTransaction) -> None:
                     "action": action,
                     "table_name": obj.__tablename__,  # type: ignore[attr-defined]
                     "object_id": _object_id(obj),
+                    "returnee_id": _person(obj),
                     "changes": changes,
                 }
             )
@@ -179,6 +189,7 @@ def record_views(session: Session, views: Iterable[tuple[Audited, list[str]]]) -
             "action": "view",
             "table_name": obj.__tablename__,  # type: ignore[attr-defined]
             "object_id": _object_id(obj),
+            "returnee_id": _person(obj),
             "changes": {name: [REDACTED, REDACTED] for name in fields},
         }
         for obj, fields in views

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import click
 from flask.cli import AppGroup
 
+from juragan import scope
 from juragan.audit import Actor, acting_as
 from juragan.errors import DomainError
 from juragan.extensions import db
 from juragan.models import Role
 
-juragan_cli = AppGroup("juragan", help="juragan administration commands.")
+log = logging.getLogger("juragan.cli")
+
+
+@click.pass_context
+def _as_the_server(ctx: click.Context) -> None:
+    """Every command reads across every scope, as the server: named, and logged."""
+    ctx.with_resource(scope.system("cli"))
+    log.info("command %s run on the server", ctx.invoked_subcommand)
+
+
+juragan_cli = AppGroup(
+    "juragan", help="juragan administration commands.", callback=_as_the_server
+)
 
 
 @juragan_cli.command("create-admin")

@@ -155,27 +155,3 @@ def normalise_phone(value: str, region: str = "ID") -> str:
             _l("This phone number is not valid. Write it like 0812 3456 7890.")
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def format_phone(e164: str | None) -> str:
-    """A stored number written for reading: ``+62 812-3456-7890``."""
-    if not e164:
-        return ""
-    number = phonenumbers.parse(e164, None)
-    return phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-
-
-def mask_nik(nik: str | None) -> str:
-    """``3201********0003``: the region and the serial stay, the birth date goes."""
-    if not nik:
-        return ""
-    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
-
-
-def mask_phone(e164: str | None) -> str:
-    """``+62812*****890``: country and operator prefix and the last three digits."""
-    if not e164:
-        return ""
-    return e164[:6] + "*" * max(len(e164) - 9, 0) + e164[-3:]

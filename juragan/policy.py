@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, true
 
+from juragan import scope
 from juragan.models import Business, BusinessPlan, LoanApplication, Returnee, Role, User
-from juragan.models.dashboard import SUMMARY_MODELS
 
 
 class Action(enum.StrEnum):
@@ -79,7 +79,8 @@ class Relation(enum.StrEnum):
 
     OWN = "own"  # the returnee's own record
     CASELOAD = "caseload"  # the mentor's assigned returnee
-    REGION = "region"  # inside an official's or bank officer's region
+    REGION = "region"  # inside an official's region
+    LENDER = "lender"  # a bank officer's: sent to their lender (or its applicant)
     NATIONAL = "national"  # admins and national officials: everything
     NONE = "none"
 
@@ -114,7 +115,7 @@ _RETURNEE_VIEWERS = {
     Role.RETURNEE: {Relation.OWN},
     Role.MENTOR: {Relation.CASELOAD},
     Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL},
-    Role.BANK_OFFICER: {Relation.REGION},
+    Role.BANK_OFFICER: {Relation.LENDER},
     Role.ADMIN: {Relation.NATIONAL},
 }
 
@@ -124,7 +125,7 @@ _FINANCE_VIEWERS = {
     Role.RETURNEE: {Relation.OWN},
     Role.MENTOR: {Relation.CASELOAD},
     Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL},
-    Role.BANK_OFFICER: {Relation.REGION},
+    Role.BANK_OFFICER: {Relation.LENDER},
 }
 
 #: Who can see that an object exists at all, per model; outside this it is a 404.
@@ -144,7 +145,7 @@ _CARERS = {
 }
 _OFFICIALS = {Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL}}
 _AUTHORS = {Role.RETURNEE: {Relation.OWN}, Role.MENTOR: {Relation.CASELOAD}}
-_BANK = {Role.BANK_OFFICER: {Relation.REGION}}
+_BANK = {Role.BANK_OFFICER: {Relation.LENDER}}
 _REVIEWERS = {
     Role.MENTOR: {Relation.CASELOAD},
     Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL},
@@ -245,8 +246,32 @@ def in_region(user: User, province_code: str | None, regency_code: str | None) -
     return user.scope_regency_code is None or regency_code == user.scope_regency_code
 
 
+def _sent_to(user: User, loan: LoanApplication) -> bool:
+    """Whether ``loan`` is one the bank officer ``user`` handles: sent to their
+    lender, for a person of their branch's region (the rule of
+    :func:`juragan.scope._lender_loans`)."""
+    person = loan.returnee
+    return (
+        user.lender_code is not None
+        and loan.lender == user.lender_code
+        and loan.status != "draft"
+        and in_region(user, person.province_code, person.regency_code)
+    )
+
+
 def relation(user: User, obj: Any) -> Relation:
     """How ``user`` stands to ``obj``."""
+    if user.role == Role.BANK_OFFICER:
+        # A lender's officer stands to a loan sent to their lender, to the plan and
+        # business it was made on, and to its applicant: nothing else.
+        if isinstance(obj, LoanApplication):
+            loans = [obj]
+        elif isinstance(obj, BusinessPlan | Business | Returnee):
+            loans = obj.applications
+        else:
+            loans = []
+        return Relation.LENDER if any(_sent_to(user, loan) for loan in loans) \
+            else Relation.NONE  # fmt: skip
     if isinstance(obj, BusinessPlan | Business | LoanApplication):
         obj = obj.returnee
     if user.is_national:
@@ -256,7 +281,9 @@ def relation(user: User, obj: Any) -> Relation:
             return Relation.OWN if obj.user_id == user.id else Relation.NONE
         if user.role == Role.MENTOR:
             return Relation.CASELOAD if obj.mentor_id == user.id else Relation.NONE
-        if user.is_regional and in_region(user, obj.province_code, obj.regency_code):
+        if user.role == Role.OFFICIAL and in_region(
+            user, obj.province_code, obj.regency_code
+        ):
             return Relation.REGION
     return Relation.NONE
 
@@ -290,12 +317,12 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
         return False
     if action in LOAN_STATES and obj.status not in LOAN_STATES[action]:
         return False
-    if action == Action.VIEW_LOAN and user.role == Role.BANK_OFFICER:
-        return obj.status != "draft"  # a bank sees applications once submitted
     if action == Action.MARK_PLAN_READY and obj.is_revised:
         return False  # the revision must be submitted first
-    if action == Action.VIEW_PLAN:
-        return _bank_may_read(user, obj)
+    if action == Action.VERIFY_LOAN and user.id in obj.makers:
+        return False  # maker-checker: whoever filed or sent it does not check it
+    if action == Action.SET_CADENCE and user.scope_regency_code is not None:
+        return False  # a cadence is the province's: a regency does not set it
     if action == Action.OPEN_BUSINESS:
         return obj.business is None
     return True
@@ -309,21 +336,11 @@ def may_ever(user: Any, action: Action, obj: Any) -> bool:
     return relation(user, obj) in OBJECT_RULES[action].get(user.role, set())
 
 
-def _bank_may_read(user: User, plan: BusinessPlan) -> bool:
-    """Bank officers read proposals once they are ready for the bank, not drafts."""
-    return user.role != Role.BANK_OFFICER or plan.status == "ready"
-
-
 def can_see(user: Any, obj: Any) -> bool:
     """Whether ``obj`` exists for ``user`` at all (outside this, it is a 404)."""
     if not _is_signed_in(user):
         return False
     rules = VISIBILITY_RULES[type(obj)]
-    if isinstance(obj, BusinessPlan) and not _bank_may_read(user, obj):
-        return False
-    if (isinstance(obj, LoanApplication) and user.role == Role.BANK_OFFICER
-            and obj.status == "draft"):  # fmt: skip
-        return False
     return relation(user, obj) in rules.get(user.role, set())
 
 
@@ -342,48 +359,22 @@ def region_clause(
 
 
 def visibility_clause(user: Any, model: type) -> ColumnElement[bool]:
-    """The WHERE clause that keeps ``model`` rows to those ``user`` may see."""
-    if not _is_signed_in(user):
-        return false()
-    if model in SUMMARY_MODELS:
-        return summary_clause(user, model)
-    if model in VISIBILITY_RULES and user.role not in VISIBILITY_RULES[model]:
-        return false()  # before any shortcut: a national observer sees no one
-    if model is User:
-        # Accounts are administered centrally; nobody else looks them up.
-        return true() if user.role == Role.ADMIN else false()
-    if model is BusinessPlan or model is Business or model is LoanApplication:
-        if user.role not in _FINANCE_VIEWERS:
-            return false()
-        clause = model.returnee.has(visibility_clause(user, Returnee))
-        if model is BusinessPlan and user.role == Role.BANK_OFFICER:
-            clause = and_(clause, BusinessPlan.status == "ready")
-        if model is LoanApplication and user.role == Role.BANK_OFFICER:
-            clause = and_(clause, LoanApplication.status != "draft")
-        return clause
-    if user.is_national:
-        return true()
-    if model is Returnee:
-        if user.role == Role.RETURNEE:
-            return Returnee.user_id == user.id
-        if user.role == Role.MENTOR:
-            return Returnee.mentor_id == user.id
-        if user.role in (Role.OFFICIAL, Role.BANK_OFFICER):
-            return region_clause(user, Returnee.province_code, Returnee.regency_code)
-        return false()
-    raise LookupError(f"no visibility rule for {model.__name__}")
+    """The WHERE clause that keeps ``model`` rows to those ``user`` may see: the
+    data layer's own rule (:func:`juragan.scope.clause_for`)."""
+    return scope.clause_for(scope.viewer_of(user if _is_signed_in(user) else None),
+                            model)  # fmt: skip
 
 
 def summary_clause(user: Any, table: Any) -> ColumnElement[bool]:
-    """The WHERE clause that keeps dashboard summary rows inside ``user``'s region.
+    """The WHERE clause that keeps dashboard summary rows inside ``user``'s region
+    (and, for a bank officer, their lender's).
 
-    ``table`` is a summary model or an alias of one (anything with ``province_code``
-    and ``regency_code`` columns). Only those who open the dashboard read the
-    summaries; everyone else gets nothing.
+    ``table`` is a summary model or an alias of one. Only those who open the
+    dashboard read the summaries; everyone else gets nothing.
     """
     if not can(user, Action.VIEW_DASHBOARD):
         return false()
-    return region_clause(user, table.province_code, table.regency_code)
+    return scope.summary_clause(scope.viewer_of(user), table)
 
 
 #: Below this many people a group's figures are hidden from those who may not see
@@ -404,5 +395,13 @@ def may_see_loans(user: Any) -> bool:
 
 
 def scoped(stmt: Select[Any], user: Any, model: type) -> Select[Any]:
-    """Filter ``stmt`` to the ``model`` rows ``user`` may see."""
-    return stmt.where(visibility_clause(user, model))
+    """Filter ``stmt`` to the ``model`` rows ``user`` may see.
+
+    The data layer applies the same rule to every ORM statement of ``user``'s own
+    requests; the WHERE is added here only when the statement runs for someone
+    else (a system context, another user).
+    """
+    viewer = scope.viewer_of(user if _is_signed_in(user) else None)
+    if scope.current_viewer() == viewer:
+        return stmt
+    return stmt.where(scope.clause_for(viewer, model))

@@ -27,7 +27,7 @@ from sqlalchemy import JSON, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from juragan import summaries, vault
+from juragan import scope, summaries, vault
 from juragan.audit import Actor, acting_as
 from juragan.identifiers import FEMALE_DAY_OFFSET
 from juragan.models import (
@@ -67,7 +67,7 @@ from juragan.seeding_plans import (
     write_through_services,
 )
 from juragan.services import plans, registry
-from juragan.services.accounts import AccountData, create_account
+from juragan.services.accounts import AccountData, branch_for, create_account
 from juragan.services.registry import (
     CONSENT_PURPOSE,
     CONSENT_VERSION,
@@ -261,6 +261,9 @@ class DemoAccount:
     full_name: str
     province: str | None = None
     regency: str | None = None
+    #: A bank officer's lender and the name of their branch.
+    lender: str | None = None
+    branch: str | None = None
 
 
 DEMO_ACCOUNTS = (
@@ -269,7 +272,22 @@ DEMO_ACCOUNTS = (
     DemoAccount("pejabat", Role.OFFICIAL, "Rina Kusumawati", "35"),
     DemoAccount("pejabat.malang", Role.OFFICIAL, "Agus Santoso", "35", "35.07"),
     DemoAccount("pemantau", Role.OBSERVER, "Hendra Wijaya", "35"),
-    DemoAccount("bank", Role.BANK_OFFICER, "Dewi Lestari", "35"),
+    DemoAccount(
+        "bank",
+        Role.BANK_OFFICER,
+        "Dewi Lestari",
+        "35",
+        lender="bri",
+        branch="BRI Kantor Wilayah Surabaya",
+    ),
+    DemoAccount(
+        "bank.jatim",
+        Role.BANK_OFFICER,
+        "Yudi Prasetyo",
+        "35",
+        lender="bpd_jatim",
+        branch="Bank Jatim Kantor Pusat Surabaya",
+    ),
     DemoAccount("pendamping", Role.MENTOR, "Siti Rahmawati", "35", "35.07"),
     DemoAccount("purna", Role.RETURNEE, "Sri Wahyuni"),
 )
@@ -734,10 +752,20 @@ def seed_demo(
     Everything goes through the registry services, so the demo data passes the
     same checks as data entered in the app.
     """
+    with scope.system("seeding"):
+        return _seed_demo(session, seed, uploads)
+
+
+def _seed_demo(session: Session, seed: int, uploads: str | None) -> dict[str, User]:
     users: dict[str, User] = {}
     today = date.today()
     with acting_as(Actor(None, "seed-demo")):
         for account in DEMO_ACCOUNTS:
+            branch = (
+                branch_for(session, account.lender, account.province, account.branch)
+                if account.lender and account.province
+                else None
+            )
             users[account.username] = create_account(
                 session,
                 AccountData(
@@ -746,6 +774,7 @@ def seed_demo(
                     role=account.role,
                     scope_province_code=account.province,
                     scope_regency_code=account.regency,
+                    lender_branch_id=branch.id if branch else None,
                 ),
                 DEMO_PASSWORD,
             )
@@ -1056,6 +1085,13 @@ def generate_returnees(
     copies the last, and the id sequences are moved past the new rows at the end.
     Returns the number of returnees.
     """
+    with scope.system("seeding"):
+        return _generate_returnees(session, count, seed, batch_size)
+
+
+def _generate_returnees(
+    session: Session, count: int, seed: int, batch_size: int
+) -> int:
     connection = session.connection()
     postgres = connection.dialect.name == "postgresql"
     if postgres:

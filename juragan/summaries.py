@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from juragan import scope
 from juragan.models import (
     Business,
     BusinessPlan,
@@ -378,6 +379,11 @@ def _insert_from(session: Session, model: Any, rows: Any) -> None:
 
 def rebuild_all(session: Session, today: date | None = None) -> None:
     """Recompute every summary row from scratch (after a bulk load, or nightly)."""
+    with scope.system("summaries"):
+        _rebuild_all(session, today)
+
+
+def _rebuild_all(session: Session, today: date | None) -> None:
     dialect = _dialect(session)
     for model in (LoanMonth, LoanFact, BusinessFact, ReturneeCell, ReturneeFact):
         session.execute(delete(model))
@@ -405,6 +411,13 @@ def refresh_returnees(
     session: Session, returnee_ids: Iterable[int], today: date | None = None
 ) -> None:
     """Rebuild the summary rows of these returnees, and the cells they move between."""
+    with scope.system("summaries"):
+        _refresh_returnees(session, returnee_ids, today)
+
+
+def _refresh_returnees(
+    session: Session, returnee_ids: Iterable[int], today: date | None
+) -> None:
     ids = sorted(set(returnee_ids))
     dialect = _dialect(session)
     today = today or utcnow().date()
@@ -601,6 +614,18 @@ def ensure_current(session: Session) -> None:
     loans = session.info.pop(_PENDING_LOANS, set())
     businesses.discard(None)
     loans.discard(None)
+    with scope.system("summaries"):
+        _owners(session, returnees, businesses, loans)
+    if not returnees:
+        return
+    ids = sorted(returnees)
+    returnees.clear()
+    refresh_returnees(session, ids)
+
+
+def _owners(session: Session, returnees: set[int], businesses: set[int],
+            loans: set[int]) -> None:  # fmt: skip
+    """Add the owners of changed businesses and loans to ``returnees``."""
     if businesses:
         returnees.update(session.scalars(
             select(Business.returnee_id).where(Business.id.in_(sorted(businesses)))))  # fmt: skip
@@ -608,11 +633,6 @@ def ensure_current(session: Session) -> None:
         returnees.update(session.scalars(
             select(LoanApplication.returnee_id)
             .where(LoanApplication.id.in_(sorted(loans)))))  # fmt: skip
-    if not returnees:
-        return
-    ids = sorted(returnees)
-    returnees.clear()
-    refresh_returnees(session, ids)
 
 
 def _before_commit(session: Session) -> None:

@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from juragan import scope
+
 config = context.config
 if config.config_file_name is not None:
     # Keep the app's and the test runner's loggers working.
@@ -60,7 +62,8 @@ def run_migrations_online() -> None:
         context.configure(
             connection=connection, target_metadata=target_db.metadata, **conf_args
         )
-        with context.begin_transaction():
+        # Data migrations move every row, whoever's: a named system context.
+        with context.begin_transaction(), scope.system("migration"):
             context.run_migrations()
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from juragan import create_app
+from juragan import create_app, scope
 from juragan.extensions import db as _db
 from juragan.extensions import limiter
 from tests.databases import throwaway_database
@@ -80,7 +80,10 @@ def db(app: Flask) -> Iterator[Any]:
         transaction = connection.begin()
         engines[None] = connection
         try:
-            yield _db
+            # The test's own reads and writes span every scope; each request the
+            # client makes is scoped to its signed-in account all the same.
+            with scope.system("tests"):
+                yield _db
         finally:
             _db.session.remove()
             engines[None] = engine

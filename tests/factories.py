@@ -13,7 +13,7 @@ from faker import Faker
 from flask.testing import FlaskClient
 
 from juragan.models import Returnee, Role, User, utcnow
-from juragan.services.accounts import AccountData, create_account
+from juragan.services.accounts import AccountData, branch_for, create_account
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
 _numbers = itertools.count(1)
@@ -30,8 +30,14 @@ def make_user(db: Any) -> Callable[..., User]:
         username: str | None = None,
         password: str = PASSWORD,
         locale: str = "id",
+        lender: str = "bri",
     ) -> User:
         n = next(_numbers)
+        branch = (
+            branch_for(db.session, lender, province).id
+            if role == Role.BANK_OFFICER
+            else None
+        )
         user = create_account(
             db.session,
             AccountData(
@@ -41,6 +47,7 @@ def make_user(db: Any) -> Callable[..., User]:
                 scope_province_code=province,
                 scope_regency_code=regency,
                 locale=locale,
+                lender_branch_id=branch,
             ),
             password,
         )
@@ -315,3 +322,72 @@ def make_loan(
         return loan
 
     return make
+
+
+@pytest.fixture
+def world(app, db, cast, make_loan, make_user, tmp_path):
+    """A row in every person-linked table for three people (Sri in Kab. Malang, a
+    neighbour in Kota Surabaya, someone far away in Kab. Cilacap): a plan with its
+    business, a KUR being repaid (documents, payments), a placement, a training, a
+    comment, a visit with a photo and an action, an erasure request. Returns the
+    ids to put in URLs, per relation (``own``, ``region``, ``other``, ``missing``)."""
+    import io
+    import shutil
+
+    from PIL import Image
+
+    from juragan.models import ErasureRequest, PlanComment, Training
+    from juragan.models.returnee import Placement
+    from juragan.services import mentoring
+    from juragan.services.mentoring import ActionData, Upload, VisitData
+
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    cast.observer = make_user(Role.OBSERVER, "35")
+    cast.bank_other_lender = make_user(Role.BANK_OFFICER, "35", lender="bni")
+    ids = {}
+    for relation, returnee in (("own", cast.returnee), ("region", cast.neighbour),
+                               ("other", cast.far_away)):  # fmt: skip
+        loan = make_loan(cast, status="repaying", returnee=returnee)
+        placement = Placement(
+            returnee_id=returnee.id, country_code="TW", sector="caregiver",
+            agency_name="PT A", departure_date=date(2015, 1, 1), contract_months=24,
+            return_date=date(2017, 1, 1), return_reason="contract_completed",
+        )  # fmt: skip
+        training = Training(returnee_id=returnee.id, title="Kursus", kind="entrepreneurship",
+                            stage="after_return", organiser="Disnaker",
+                            start_date=date(2018, 1, 1))  # fmt: skip
+        comment = PlanComment(plan_id=loan.plan_id, version_number=1, section="market",
+                              body="Berapa harga?", author_id=cast.mentor.id,
+                              created_at=utcnow())  # fmt: skip
+        db.session.add_all([placement, training, comment])
+        photo = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(photo, "PNG")
+        visit, _ = mentoring.record_visit(
+            db.session, cast.mentor, returnee,
+            VisitData(idempotency_key=f"m-{relation}", visited_on=utcnow().date(),
+                      mode="home", duration_minutes=10, business_status="operating",
+                      actions=[ActionData("Catat penjualan", "returnee",
+                                          utcnow().date())]),
+            [Upload("p.png", photo.getvalue())], tmp_path / "visits", utcnow().date(),
+            utcnow(),
+        )  # fmt: skip
+        db.session.add(ErasureRequest(returnee_id=returnee.id, requested_at=utcnow()))
+        db.session.commit()
+        ids[relation] = {
+            "returnee_id": returnee.id, "plan_id": loan.plan_id, "loan_id": loan.id,
+            "business_id": loan.business_id, "document_id": loan.documents[0].id,
+            "photo_id": visit.photos[0].id, "item_id": visit.action_items[0].id,
+            "placement_id": placement.id, "training_id": training.id,
+            "comment_id": comment.id,
+        }  # fmt: skip
+    # make_loan keeps documents where the loan pages look for them.
+    (tmp_path / "loans").mkdir(exist_ok=True)
+    for stored in tmp_path.glob("*.pdf"):
+        shutil.copy(stored, tmp_path / "loans" / stored.name)
+    ids["missing"] = dict.fromkeys(ids["own"], 999_999)
+    common = {"user_id": cast.mentor.id, "token": "not-a-token", "kind": "csv",
+              "section": "market", "province_code": "35", "name": "countries",
+              "filename": "css/app.css"}  # fmt: skip
+    return {relation: {**values, **common} for relation, values in ids.items()} | {
+        "missing_account": {**ids["missing"], **common, "user_id": 999_999},
+    }

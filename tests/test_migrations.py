@@ -66,6 +66,8 @@ def test_round_trip(migration_app):
             "loan_months",
             "user_sessions",
             "erasure_requests",
+            "lenders",
+            "lender_branches",
         }
         with db.engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(Regency)) == 514

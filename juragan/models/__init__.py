@@ -11,6 +11,7 @@ from juragan.models.dashboard import (
     ReturneeCell,
     ReturneeFact,
 )
+from juragan.models.lender import Lender, LenderBranch
 from juragan.models.loan import (
     Instalment,
     LoanApplication,
@@ -74,6 +75,8 @@ __all__ = [
     "Instalment",
     "ErasureRequest",
     "Invitation",
+    "Lender",
+    "LenderBranch",
     "LoanApplication",
     "LoanDocument",
     "LoanTransition",

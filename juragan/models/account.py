@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from juragan.models.base import Audited, Base, Timestamped, Versioned
+from juragan.models.lender import Lender, LenderBranch
 from juragan.models.region import Province, Regency
 
 
@@ -77,12 +78,23 @@ class User(Audited, Versioned, Timestamped, UserMixin, Base):
     scope_province_code: Mapped[str | None] = mapped_column(String(2), index=True)
     scope_regency_code: Mapped[str | None] = mapped_column(String(5), index=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: A bank officer's lender and branch; their region is the branch's.
+    lender_code: Mapped[str | None] = mapped_column(
+        ForeignKey("lenders.code", ondelete="RESTRICT"), index=True
+    )
+    lender_branch_id: Mapped[int | None] = mapped_column(Integer)
 
     scope_province: Mapped[Province | None] = relationship(
         foreign_keys=[scope_province_code], viewonly=True
     )
     scope_regency: Mapped[Regency | None] = relationship(
         foreign_keys=[scope_regency_code], viewonly=True
+    )
+    lender: Mapped[Lender | None] = relationship(viewonly=True)
+    lender_branch: Mapped[LenderBranch | None] = relationship(
+        foreign_keys=[lender_branch_id],
+        primaryjoin="LenderBranch.id == User.lender_branch_id",
+        viewonly=True,
     )
 
     __table_args__ = (
@@ -95,6 +107,25 @@ class User(Audited, Versioned, Timestamped, UserMixin, Base):
             ["regencies.province_code", "regencies.code"],
             ondelete="RESTRICT",
             name="fk_users_scope_regency_in_province",
+        ),
+        # A bank officer's lender and province are those of their branch.
+        ForeignKeyConstraint(
+            ["lender_branch_id", "lender_code", "scope_province_code"],
+            [
+                "lender_branches.id",
+                "lender_branches.lender_code",
+                "lender_branches.province_code",
+            ],
+            ondelete="RESTRICT",
+            name="fk_users_branch_lender_province",
+        ),  # fmt: skip
+        CheckConstraint(
+            "role = 'bank_officer' OR (lender_code IS NULL AND lender_branch_id IS NULL)",
+            name="lender_only_for_bank_officers",
+        ),
+        CheckConstraint(
+            "(lender_code IS NULL) = (lender_branch_id IS NULL)",
+            name="lender_with_branch",
         ),
         CheckConstraint("locale IN ('id', 'en')", name="locale_known"),
         CheckConstraint("username = lower(username)", name="username_lowercase"),

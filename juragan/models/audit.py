@@ -5,15 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from juragan.models.account import User
 from juragan.models.base import Base, BigIntPK, utcnow
 
-#: ``view`` records that someone displayed a protected value (a full NIK).
-AUDIT_ACTIONS = ("insert", "update", "delete", "view")
+#: ``view``: someone displayed a protected value (a full NIK); ``search``: someone
+#: looked a person up by an identifier (never stored); ``erase``: an erasure;
+#: ``system``: a named system context read across every scope (CLI, jobs).
+AUDIT_ACTIONS = ("insert", "update", "delete", "view", "search", "erase", "system")
 
 
 class AuditEntry(Base):
@@ -28,6 +38,10 @@ class AuditEntry(Base):
     #: Who acted, kept readable even when the account is gone (``cli``, ``system``).
     actor_label: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(6))
+    #: The person the entry is about, whatever the table: their processing log, the
+    #: scope of the trail, and what an erasure scrubs. No foreign key: the trail
+    #: outlives the rows it tells of.
+    returnee_id: Mapped[int | None] = mapped_column(Integer, index=True)
     table_name: Mapped[str] = mapped_column(String(64))
     object_id: Mapped[str] = mapped_column(String(64))
     #: ``{"field": [old, new]}``; redacted fields carry ``"***"`` for both values.
@@ -39,7 +53,8 @@ class AuditEntry(Base):
 
     __table_args__ = (
         CheckConstraint(
-            "action IN ('insert', 'update', 'delete', 'view', 'erase')",
+            "action IN ('insert', 'update', 'delete', 'view', 'search', 'erase',"
+            " 'system')",
             name="action_known",
         ),
         Index("ix_audit_log_object", "table_name", "object_id"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -31,6 +32,9 @@ from juragan.models.plan import BusinessPlan
 from juragan.models.region import Regency
 from juragan.models.registry_codes import in_list
 from juragan.models.returnee import Returnee
+
+if TYPE_CHECKING:
+    from juragan.models.loan import LoanApplication
 
 
 class Business(Audited, Versioned, Timestamped, Base):
@@ -74,6 +78,10 @@ class Business(Audited, Versioned, Timestamped, Base):
         order_by="(BusinessStatusChange.changed_on, BusinessStatusChange.id)",
         cascade="all, delete-orphan",
         passive_deletes=True,
+    )
+    #: KUR applications for this business that the reader may see.
+    applications: Mapped[list[LoanApplication]] = relationship(
+        "LoanApplication", viewonly=True, order_by="LoanApplication.id"
     )
 
     __table_args__ = (

@@ -46,7 +46,8 @@ DOCUMENT_TYPES = (
     "ktp", "kk", "business_proof", "plan_pdf", "npwp", "placement_agreement",
     "work_contract", "other",
 )  # fmt: skip
-#: Banks and other appointed lenders (penyalur) the product knows.
+#: The lenders (penyalur) shipped with the first data: the ``lenders`` table holds
+#: them all; this order gives each its bit in the dashboards' ``lender_mask``.
 LENDERS = (
     "bri", "bni", "mandiri", "bsi", "bpd_jatim", "bpd_jateng", "bjb", "sinarmas",
     "artha_graha", "bank_jakarta",
@@ -74,7 +75,10 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
     placement_id: Mapped[int | None] = mapped_column(
         ForeignKey("placements.id", ondelete="SET NULL"), index=True
     )
-    lender: Mapped[str] = mapped_column(String(16), index=True)
+    #: The lender the returnee addressed the application to (``lenders.code``).
+    lender: Mapped[str] = mapped_column(
+        ForeignKey("lenders.code", ondelete="RESTRICT"), index=True
+    )
     scheme: Mapped[str] = mapped_column(String(12))
     #: The rule set in force on the application date (``juragan.kur_rules``).
     rule_set: Mapped[str] = mapped_column(String(8))
@@ -105,12 +109,18 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
     first_due_on: Mapped[date | None] = mapped_column(Date)
     #: Registered in SIKP by the lender (the Ministry of Finance's system).
     is_sikp_registered: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Who filed it (the returnee, or a mentor helping them).
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     returnee: Mapped[Returnee] = relationship()
     business: Mapped[Business | None] = relationship()
     plan: Mapped[BusinessPlan | None] = relationship()
     placement: Mapped[Placement | None] = relationship()
-    decided_by: Mapped[User | None] = relationship(viewonly=True)
+    decided_by: Mapped[User | None] = relationship(
+        foreign_keys=[decided_by_id], viewonly=True
+    )
     transitions: Mapped[list[LoanTransition]] = relationship(
         back_populates="loan", order_by="LoanTransition.id",
         cascade="all, delete-orphan", passive_deletes=True,
@@ -128,13 +138,19 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         cascade="all, delete-orphan", passive_deletes=True,
     )  # fmt: skip
 
+    @property
+    def makers(self) -> frozenset[int]:
+        """Accounts that filed or sent the application: maker-checker keeps them
+        from checking it themselves."""
+        senders = {t.actor_id for t in self.transitions if t.to_status == "submitted"}
+        return frozenset({self.created_by_id, *senders} - {None})
+
     __table_args__ = (
         CheckConstraint(in_list("kind", LOAN_KINDS), name="kind_known"),
         CheckConstraint(in_list("status", LOAN_STATUSES), name="status_known"),
         CheckConstraint(in_list("scheme", SCHEMES), name="scheme_known"),
         CheckConstraint(in_list("purpose", PURPOSES), name="purpose_known"),
         CheckConstraint(in_list("other_credit", OTHER_CREDIT), name="credit_known"),
-        CheckConstraint(in_list("lender", LENDERS), name="lender_known"),
         CheckConstraint("amount_requested_idr > 0", name="amount_positive"),
         CheckConstraint("tenor_months BETWEEN 1 AND 84", name="tenor_range"),
         CheckConstraint("rate_percent BETWEEN 0 AND 30", name="rate_range"),

@@ -45,6 +45,7 @@ from juragan.models.returnee import Returnee
 
 if TYPE_CHECKING:
     from juragan.models.business import Business
+    from juragan.models.loan import LoanApplication
 
 
 class BusinessPlan(Audited, Versioned, Timestamped, Base):
@@ -128,6 +129,10 @@ class BusinessPlan(Audited, Versioned, Timestamped, Base):
         order_by="PlanComment.id",
         cascade="all, delete-orphan",
         passive_deletes=True,
+    )
+    #: KUR applications made on this plan that the reader may see.
+    applications: Mapped[list[LoanApplication]] = relationship(
+        "LoanApplication", viewonly=True, order_by="LoanApplication.id"
     )
 
     __table_args__ = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -39,6 +39,9 @@ from juragan.models.registry_codes import (
     TRAINING_STAGES,
     in_list,
 )
+
+if TYPE_CHECKING:
+    from juragan.models.loan import LoanApplication
 
 
 class NikComparator(Comparator[str]):
@@ -128,6 +131,10 @@ class Returnee(Audited, Versioned, Timestamped, Base):
         order_by="Training.start_date",
         cascade="all, delete-orphan",
         passive_deletes=True,
+    )
+    #: The KUR applications the reader may see (loaded through their scope).
+    applications: Mapped[list[LoanApplication]] = relationship(
+        "LoanApplication", viewonly=True, order_by="LoanApplication.id"
     )
 
     __table_args__ = (

@@ -16,9 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from juragan import scope
 from juragan.audit import Actor, acting_as
 from juragan.errors import DomainError
-from juragan.models import Regency, Role, User, UserSession, utcnow
+from juragan.models import LenderBranch, Regency, Role, User, UserSession, utcnow
 from juragan.models.account import LOCALES, PROVINCE_REQUIRED_ROLES, REGIONAL_ROLES
 
 MIN_PASSWORD_LENGTH = 8
@@ -91,9 +92,10 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     Upgrades the stored hash when the argon2 parameters have changed and stamps
     ``last_login_at``.
     """
-    user = session.scalar(
-        select(User).where(User.username == normalise_username(username))
-    )
+    with scope.system("sessions"):
+        user = session.scalar(
+            select(User).where(User.username == normalise_username(username))
+        )
     if user is None:
         with contextlib.suppress(VerificationError):
             _hasher.verify(_dummy_hash, password)
@@ -122,13 +124,30 @@ class AccountData:
     scope_province_code: str | None = None
     scope_regency_code: str | None = None
     locale: str = "id"
+    #: A bank officer's branch: it gives their lender and their region.
+    lender_branch_id: int | None = None
+    #: Set from the branch.
+    lender_code: str | None = None
 
 
 def _check_scope(session: Session, data: AccountData) -> None:
     role = Role(data.role)
+    if role != Role.BANK_OFFICER:
+        data.lender_branch_id = data.lender_code = None
     if role not in REGIONAL_ROLES:
         data.scope_province_code = None
         data.scope_regency_code = None
+        return
+    if role == Role.BANK_OFFICER:
+        branch = (session.get(LenderBranch, data.lender_branch_id)
+                  if data.lender_branch_id else None)  # fmt: skip
+        if branch is None:
+            raise DomainError(
+                "lender_branch_id", _l("A bank officer works at one branch: choose it.")
+            )
+        data.lender_code = branch.lender_code
+        data.scope_province_code = branch.province_code
+        data.scope_regency_code = branch.regency_code
         return
     if role in PROVINCE_REQUIRED_ROLES and not data.scope_province_code:
         raise DomainError(
@@ -153,7 +172,9 @@ def _check_unique(session: Session, data: AccountData, user_id: int | None) -> N
         stmt = select(User.id).where(column == value)
         if user_id is not None:
             stmt = stmt.where(User.id != user_id)
-        if session.scalar(stmt) is not None:
+        with scope.system("accounts"):
+            taken = session.scalar(stmt) is not None
+        if taken:
             raise DomainError(field, _l("Already used by another account."))
 
 
@@ -163,6 +184,7 @@ def _normalise(data: AccountData) -> None:
     data.email = data.email.strip().lower() if data.email else None
     data.scope_province_code = data.scope_province_code or None
     data.scope_regency_code = data.scope_regency_code or None
+    data.lender_branch_id = data.lender_branch_id or None
     if data.locale not in LOCALES:
         data.locale = "id"
 
@@ -185,6 +207,8 @@ def create_account(session: Session, data: AccountData, password: str) -> User:
         locale=data.locale,
         scope_province_code=data.scope_province_code,
         scope_regency_code=data.scope_regency_code,
+        lender_code=data.lender_code,
+        lender_branch_id=data.lender_branch_id,
         password_hash=hash_password(password),
     )
     session.add(user)
@@ -203,8 +227,29 @@ def update_account(session: Session, user: User, data: AccountData) -> User:
     user.role = Role(data.role)
     user.scope_province_code = data.scope_province_code
     user.scope_regency_code = data.scope_regency_code
+    user.lender_code = data.lender_code
+    user.lender_branch_id = data.lender_branch_id
     session.flush()
     return user
+
+
+def branch_for(
+    session: Session, lender_code: str, province_code: str, name: str | None = None
+) -> LenderBranch:
+    """The lender's branch for a province, made when it does not exist yet."""
+    branch = session.scalar(
+        select(LenderBranch).where(LenderBranch.lender_code == lender_code,
+                                   LenderBranch.province_code == province_code,
+                                   LenderBranch.regency_code.is_(None))
+    )  # fmt: skip
+    if branch is None:
+        branch = LenderBranch(
+            lender_code=lender_code, province_code=province_code,
+            name=name or f"{lender_code.upper()} {province_code}",
+        )  # fmt: skip
+        session.add(branch)
+        session.flush()
+    return branch
 
 
 def set_active(session: Session, actor: User, user: User, active: bool) -> User:
@@ -315,14 +360,26 @@ def find_session(
         return None, "deactivated"
     if now - _aware(row.created_at) > limits.absolute:
         end_session(session, row, "expired", now)
+        session.info[_SESSION_CHANGED] = True
         return None, "expired"
     if now - _aware(row.last_seen_at) > limits.idle:
         end_session(session, row, "idle", now)
+        session.info[_SESSION_CHANGED] = True
         return None, "idle"
     if now - _aware(row.last_seen_at) > timedelta(minutes=1):
         row.last_seen_at = now
+        session.info[_SESSION_CHANGED] = True
     row.user.session_token = token
     return row, None
+
+
+_SESSION_CHANGED = "accounts.session_changed"
+
+
+def session_changed(session: Session) -> bool:
+    """Whether :func:`find_session` changed the session row (its end, or its last
+    request), for the caller to commit whatever the request goes on to do."""
+    return bool(session.info.pop(_SESSION_CHANGED, False))
 
 
 def _aware(moment: datetime) -> datetime:

@@ -15,9 +15,9 @@ from difflib import SequenceMatcher
 import pycountry
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from juragan import vault
+from juragan import scope, vault
 from juragan.audit import Actor, acting_as
 from juragan.errors import DomainError, FieldErrors
 from juragan.identifiers import (
@@ -181,24 +181,34 @@ def check_profile(
 
 
 def find_by_nik(session: Session, nik: str) -> Returnee | None:
+    """The person with this NIK among those the current viewer may see."""
     return session.scalar(select(Returnee).where(Returnee.nik == nik))
+
+
+def nik_owner_anywhere(session: Session, nik: str) -> int | None:
+    """The id of whoever holds ``nik``, across every scope: only for refusing a
+    second registration. Never show the person behind it to the caller."""
+    with scope.system("uniqueness"):
+        return session.scalar(select(Returnee.id).where(Returnee.nik == nik))
 
 
 def find_similar(
     session: Session, data: ProfileData, exclude_id: int | None = None
 ) -> list[Returnee]:
-    """People with the same birth date and regency whose names are alike."""
+    """People with the same birth date and regency whose names are alike, across
+    every scope (the caller shows only those its user may see)."""
     stmt = select(Returnee).where(
         Returnee.birth_date == data.birth_date,
         Returnee.regency_code == data.regency_code,
     )
     if exclude_id is not None:
         stmt = stmt.where(Returnee.id != exclude_id)
-    return [
-        person
-        for person in session.scalars(stmt)
-        if name_similarity(person.full_name, data.full_name) >= SIMILAR_NAME_RATIO
-    ]
+    with scope.system("uniqueness"):
+        return [
+            person
+            for person in session.scalars(stmt)
+            if name_similarity(person.full_name, data.full_name) >= SIMILAR_NAME_RATIO
+        ]
 
 
 def _check_registrar_scope(actor: User | None, data: ProfileData) -> None:
@@ -234,9 +244,9 @@ def register_returnee(
         )
     check_profile(session, data, now.date())
     _check_registrar_scope(actor, data)
-    existing = find_by_nik(session, data.nik)
+    existing = nik_owner_anywhere(session, data.nik)
     if existing is not None:
-        raise DuplicateNik(existing.id)
+        raise DuplicateNik(existing)
     if not confirmed_not_duplicate:
         similar = find_similar(session, data)
         if similar:
@@ -323,9 +333,9 @@ def update_profile(
                 "nik",
                 _l("An official has verified this NIK; ask them to correct it."),
             )
-        other = find_by_nik(session, data.nik)
-        if other is not None and other.id != returnee.id:
-            raise DuplicateNik(other.id)
+        other = nik_owner_anywhere(session, data.nik)
+        if other is not None and other != returnee.id:
+            raise DuplicateNik(other)
         returnee.nik_verified_at = None
         returnee.nik_verified_by_id = None
     for key, value in vars(data).items():
@@ -379,10 +389,17 @@ def create_invitation(
 
 
 def find_invitation(session: Session, token: str, now: datetime) -> Invitation | None:
-    """The open invitation for ``token``; ``None`` if unknown, used or expired."""
-    invitation = session.scalar(
-        select(Invitation).where(Invitation.token_hash == _token_hash(token))
-    )
+    """The open invitation for ``token``; ``None`` if unknown, used or expired.
+
+    Whoever holds the token may open it (they are not signed in yet): its person
+    is loaded across scopes, for this one purpose.
+    """
+    with scope.system("invitations"):
+        invitation = session.scalar(
+            select(Invitation)
+            .where(Invitation.token_hash == _token_hash(token))
+            .options(selectinload(Invitation.returnee))
+        )
     if invitation is None or invitation.used_at is not None:
         return None
     expires_at = invitation.expires_at

@@ -24,10 +24,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from juragan import summaries, vault
+from juragan import disclosure, scope, summaries, vault
 from juragan.audit import current_actor, record_views
 from juragan.errors import DomainError, FieldErrors
-from juragan.identifiers import compact_nik, mask_nik, mask_phone
+from juragan.identifiers import compact_nik
 from juragan.models import AuditEntry, Placement, Regency, Returnee, User, utcnow
 from juragan.policy import Action, can, in_region
 from juragan.services.registry import (
@@ -282,16 +282,55 @@ def _placement_from(cells: dict[str, Any]) -> PlacementData | None:
     )
 
 
+def registered_anywhere(session: Session, niks: list[str]) -> set[str]:
+    """Which of ``niks`` someone holds, across every scope: only to refuse a second
+    registration, never to show who."""
+    taken: set[str] = set()
+    with scope.system("uniqueness"):
+        for chunk in _chunks(niks):
+            hashes = [h for nik in chunk for h in vault.current().lookup_hashes(nik)]
+            found = set(session.scalars(
+                select(Returnee.nik_hash).where(Returnee.nik_hash.in_(hashes))))  # fmt: skip
+            taken.update(nik for nik in chunk
+                         if found & set(vault.current().lookup_hashes(nik)))  # fmt: skip
+    return taken
+
+
 def _chunks(items: list[Any], size: int = 900) -> Iterator[list[Any]]:
     """Slices of ``items``: 900 fits any SQLite's limit on bound values."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
+#: One answer for every row the importer's office may not write, whatever the
+#: reason: an address outside its region, or a person registered by another office
+#: (who moves only by a transfer). Saying which would tell whether a NIK is
+#: registered anywhere.
+NOT_YOURS = _l(
+    "Not imported: your office may not register or change this person. The address "
+    "must lie in your region; someone registered by another office moves to yours "
+    "only by a transfer request."
+)
+#: Optional profile cells: left empty in a file, they keep what is stored.
+_KEPT_WHEN_EMPTY = ("phone", "email", "district", "village")
+
+
 def plan_import(
     session: Session, actor: User, frame: pd.DataFrame, today: date
 ) -> ImportPlan:
-    """Check every row and decide what would happen; writes nothing."""
+    """Check every row and decide what would happen; writes nothing.
+
+    People are looked up by NIK only among those ``actor`` may see (the data
+    layer's scope); a NIK registered outside it refuses its row with the same
+    words as an address outside the region.
+    """
+    with scope.as_user(actor):
+        return _plan_import(session, actor, frame, today)
+
+
+def _plan_import(
+    session: Session, actor: User, frame: pd.DataFrame, today: date
+) -> ImportPlan:
     records = frame.to_dict("records")
     niks = sorted({compact_nik(str(r.get("nik", ""))) for r in records} - {""})
     existing: dict[str, Returnee] = {}
@@ -300,6 +339,7 @@ def plan_import(
             select(Returnee).where(Returnee.nik.in_(chunk))
         ):
             existing[returnee.nik] = returnee
+    elsewhere = registered_anywhere(session, [n for n in niks if n not in existing])
     existing_placements: dict[int, list[Placement]] = {}
     ids = [r.id for r in existing.values()]
     for chunk in _chunks(ids):
@@ -320,7 +360,7 @@ def plan_import(
     first_line: dict[str, int] = {}
     for index, cells in enumerate(records):
         line = index + 2
-        row = RowResult(line, mask_nik(compact_nik(str(cells.get("nik", "")))),
+        row = RowResult(line, disclosure.nik(compact_nik(str(cells.get("nik", "")))),
                         str(cells.get("full_name", "")))  # fmt: skip
         plan.rows.append(row)
         try:
@@ -332,13 +372,19 @@ def plan_import(
         except FieldErrors as error:
             row.outcome, row.reasons = "reject", _reasons(error)
             continue
-        row.nik = mask_nik(data.nik)
-        if not in_region(actor, data.province_code, data.regency_code):
+        row.nik = disclosure.nik(data.nik)
+        if data.nik in elsewhere or not in_region(
+            actor, data.province_code, data.regency_code
+        ):
             row.outcome = "reject"
-            row.reasons = [str(_l("This address is outside your region."))]
+            row.reasons = [str(NOT_YOURS)]
             continue
-        values = vars(data)
         person = existing.get(data.nik)
+        if person is not None:
+            for name in _KEPT_WHEN_EMPTY:
+                if getattr(data, name) is None:
+                    setattr(data, name, getattr(person, name))
+        values = vars(data)
         if data.nik in plan.people:
             if plan.people[data.nik][1] != values:
                 row.outcome = "reject"
@@ -425,6 +471,13 @@ def apply_import(
 
     :raises DomainError: when the plan has rejected rows.
     """
+    with scope.as_user(actor):
+        return _apply_import(session, actor, plan, now, filename)
+
+
+def _apply_import(
+    session: Session, actor: User, plan: ImportPlan, now: datetime, filename: str
+) -> dict[str, int]:
     if not plan.can_apply:
         raise DomainError(
             None, _l("Fix the rejected rows first; nothing was imported.")
@@ -565,11 +618,11 @@ def export_frame(session: Session, user: User, stmt: Any) -> pd.DataFrame:
         contact = can(user, Action.VIEW_CONTACT, returnee)
         views.append((returnee, EXPORTED_FIELDS + (["phone"] if contact else [])))
         rows.append({
-            "nik": mask_nik(returnee.nik),
+            "nik": disclosure.nik(returnee.nik),
             "full_name": returnee.full_name,
             "sex": returnee.sex,
             "birth_date": returnee.birth_date.isoformat(),
-            "phone": returnee.phone if contact else mask_phone(returnee.phone),
+            "phone": returnee.phone if contact else disclosure.phone(returnee.phone),
             "province_code": returnee.province_code,
             "regency_code": returnee.regency_code,
             "regency": returnee.regency.name,

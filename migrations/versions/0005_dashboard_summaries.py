@@ -147,14 +147,9 @@ def upgrade():
 
     # ### end Alembic commands ###
 
-    # Existing registries get their summaries now; later writes keep them current.
-    from sqlalchemy.orm import Session
-
-    from juragan.summaries import rebuild_all
-
-    session = Session(bind=op.get_bind())
-    rebuild_all(session)
-    session.flush()
+    # Existing registries get their summaries from the newest revision that
+    # changes the summary tables (the code that fills them is written for the
+    # tables as they are at head, not as they are here).
 
 
 def downgrade():

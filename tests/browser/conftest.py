@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from juragan import create_app
+from juragan import create_app, scope
 from juragan.extensions import db
 from juragan.seeding import seed_demo
 from tests.conftest import TEST_CONFIG
@@ -36,6 +36,14 @@ def live_app(tmp_path_factory) -> Iterator[Flask]:
         finally:
             with app.app_context():
                 db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _tests_read_every_scope() -> Iterator[None]:
+    """The test's own checks read the database across scopes; the live server's
+    requests (in its own thread) are scoped to their signed-in accounts."""
+    with scope.system("tests"):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -51,7 +51,7 @@ def test_create_account_normalises_and_hashes(db):
                 "scope_province_code": None,
                 "scope_regency_code": None,
             },
-            "scope_province_code",
+            "lender_branch_id",
         ),
     ],
 )

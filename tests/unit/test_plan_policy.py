@@ -17,9 +17,9 @@ ROLES = (
 EXPECTED = {
     (Action.VIEW_PLAN, "draft"): {"returnee_user", "mentor", "official_regency",
                                   "official_province", "official_national"},
+    # A lender reads a plan once an application to it was made on the plan.
     (Action.VIEW_PLAN, "ready"): {"returnee_user", "mentor", "official_regency",
-                                  "official_province", "official_national",
-                                  "bank_officer"},
+                                  "official_province", "official_national"},
     (Action.EDIT_PLAN, "draft"): {"returnee_user", "mentor"},
     (Action.EDIT_PLAN, "submitted"): set(),
     (Action.EDIT_PLAN, "in_review"): {"returnee_user", "mentor"},
@@ -66,8 +66,21 @@ def test_lists_are_scoped_like_single_plans(db, cast, make_plan, make_user):
         expected = {p for p in (own, draft_far) if can_see(user, p)}
         assert listed == expected, role
     assert set(db.session.scalars(scoped(select(BusinessPlan), cast.bank_officer,
-                                         BusinessPlan))) == {own}  # fmt: skip
+                                         BusinessPlan))) == set()  # fmt: skip
     assert not can_see(cast.admin, own)  # finances are not for administrators
+
+
+def test_a_lender_reads_the_plan_of_an_application_sent_to_it(db, cast, make_loan,
+                                                               make_user):  # fmt: skip
+    from juragan.models import Role
+
+    loan = make_loan(cast, status="submitted")  # to BRI, on a ready plan
+    other_lender = make_user(Role.BANK_OFFICER, "35", lender="bni")
+    plan = loan.plan
+    assert can(cast.bank_officer, Action.VIEW_PLAN, plan)
+    assert not can(other_lender, Action.VIEW_PLAN, plan)
+    assert set(db.session.scalars(scoped(select(BusinessPlan), cast.bank_officer,
+                                         BusinessPlan))) == {plan}  # fmt: skip
 
 
 def test_bank_officers_do_not_see_drafts(db, cast, make_plan):
@@ -89,7 +102,7 @@ def test_businesses_follow_the_returnee_scope(db, cast, make_plan):
                              BusinessData(opened_on=now.date()), now.date(), now)  # fmt: skip
     seen = {role for role in ROLES if can_see(cast.user(role), business)}
     assert seen == {"returnee_user", "mentor", "official_regency", "official_province",
-                    "official_national", "bank_officer"}  # fmt: skip
+                    "official_national"}  # fmt: skip
     changers = {
         role for role in ROLES if can(cast.user(role), Action.CHANGE_BUSINESS, business)
     }

@@ -21,7 +21,8 @@ RETURNEE_CASES = [
     ("official_national", "far_away", True, True),
     ("official_other", "far_away", True, True),
     ("official_other", "returnee", False, False),
-    ("bank_officer", "neighbour", True, False),
+    # A lender's officer sees applicants to the lender only (see below).
+    ("bank_officer", "neighbour", False, False),
     ("bank_officer", "far_away", False, False),
     ("admin", "far_away", True, False),  # administrators do not edit personal data
 ]
@@ -75,11 +76,51 @@ def test_anonymous_and_deactivated_may_do_nothing(db, cast):
     assert db.session.scalar(scoped(select(Returnee), cast.mentor, Returnee)) is None
 
 
-def test_accounts_are_visible_to_admins_only(db, cast):
+def test_accounts_are_administered_by_admins_only(db, cast):
+    """Only administrators open accounts; others read staff names (a mentor's, an
+    official's) and a returnee's account only where they may see the returnee."""
     for name in ("official_national", "official_province", "mentor", "returnee_user"):
-        assert db.session.scalar(scoped(select(User), cast.user(name), User)) is None
         assert not can_see(cast.user(name), cast.admin)
     assert can_see(cast.admin, cast.mentor)
+    other = cast.returnee_user
+    stranger_account = select(User.id).where(User.id == other.id)
+    for name, sees in (("official_other", False), ("other_mentor", False),
+                       ("bank_officer", False), ("official_province", True),
+                       ("mentor", True), ("admin", True)):  # fmt: skip
+        found = db.session.scalar(scoped(stranger_account, cast.user(name), User))
+        assert (found is not None) is sees, name
+    staff = select(User.id).where(User.id == cast.mentor.id)
+    assert db.session.scalar(scoped(staff, cast.official_other, User)) is not None
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "repaying"])
+def test_a_lender_sees_its_own_applicants_once_they_applied(
+    db, cast, make_user, make_loan, status
+):
+    """Lenders as organisations: an application is addressed to one lender; its
+    officers in the region see the applicant, the loan, its plan and business, and
+    no one else's; officers of another lender see none of it."""
+    from juragan.models import Business, BusinessPlan, LoanApplication, Role
+
+    loan = make_loan(cast, status=status, returnee=cast.neighbour)  # to BRI
+    bni = make_user(Role.BANK_OFFICER, "35", lender="bni")
+    bri_far = make_user(Role.BANK_OFFICER, "33", lender="bri")
+    sent = status != "draft"
+    for officer, sees in ((cast.bank_officer, sent), (bni, False), (bri_far, False)):
+        for model, obj_id in ((Returnee, cast.neighbour.id), (LoanApplication, loan.id),
+                              (BusinessPlan, loan.plan_id), (Business, loan.business_id)):  # fmt: skip
+            found = db.session.scalar(
+                scoped(select(model.id).where(model.id == obj_id), officer, model)
+            )
+            assert (found is not None) is sees, (officer.lender_code, model.__name__)
+        db.session.expire_all()
+        assert can_see(officer, db.session.get(Returnee, cast.neighbour.id)) is sees
+        assert can(officer, Action.VIEW_LOAN, db.session.get(LoanApplication, loan.id)) \
+            is sees  # fmt: skip
+    # Nobody else of the province, whoever's lender: not a single other person.
+    others = scoped(select(Returnee.id).where(Returnee.id != cast.neighbour.id),
+                    cast.bank_officer, Returnee)  # fmt: skip
+    assert db.session.scalars(others).all() == []
 
 
 def test_object_action_needs_an_object(cast):

@@ -14,12 +14,10 @@ import random
 import re
 from html.parser import HTMLParser
 
-from tests.web.test_authorization_matrix import (  # noqa: F401
+from tests.web.test_authorization_matrix import (
     SPEC,
     _sign_in,
     _url,
-    _version,
-    world,
 )
 
 ROUNDS = 6
@@ -107,7 +105,7 @@ def hostile_data(rng: random.Random, form: dict) -> dict:
     return data
 
 
-def test_every_form_with_hostile_values(app, client, db, cast, world):  # noqa: F811
+def test_every_form_with_hostile_values(app, client, db, cast, world):
     rng = random.Random(2026)
     connection = db.engines[None]
     rules = {r.endpoint: r for r in app.url_map.iter_rules()}

@@ -68,7 +68,8 @@ OBJECT_ACCESS = [
     ("official_regency", "neighbour", 404, 404),
     ("official_province", "neighbour", 200, 200),
     ("official_province", "far_away", 404, 404),
-    ("bank_officer", "neighbour", 200, 403),
+    # A lender's officer: only people who applied to the lender (none here).
+    ("bank_officer", "neighbour", 404, 404),
     ("admin", "far_away", 200, 403),
 ]
 

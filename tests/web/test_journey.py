@@ -63,7 +63,7 @@ def test_lanes_come_from_the_records(client, db, cast, make_loan, tmp_path):
 def test_journey_is_for_the_person_and_those_who_care_for_them(client, db, cast):
     for role, expected in (("returnee_user", 200), ("mentor", 200),
                            ("official_regency", 200), ("other_mentor", 404),
-                           ("official_other", 404), ("bank_officer", 403),
+                           ("official_other", 404), ("bank_officer", 404),
                            ("admin", 403)):  # fmt: skip
         login(client, cast.user(role).username)
         assert (

@@ -7,6 +7,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from juragan import scope
 from juragan.extensions import db as database
 from juragan.models import AuditEntry, Returnee
 from tests.factories import login, make_nik, profile_form
@@ -47,7 +48,7 @@ def test_200_races_of_two_edits_through_the_forms(app, client, db, cast):
 def test_200_races_of_two_transactions_on_the_database(app):
     """Below the forms: two sessions read the same version and both write; the
     database refuses the second (UPDATE ... WHERE version = the one read)."""
-    with app.app_context():
+    with app.app_context(), scope.system("tests"):
         engine = database.engine
         with Session(engine) as setup:
             person = Returnee(

@@ -86,7 +86,7 @@ def test_bad_visit_is_shown_at_the_fields(client, db, cast):
 
 def test_only_the_caseload_mentor_logs_visits(client, db, cast):
     for role, expected in (("other_mentor", 404), ("official_regency", 403),
-                           ("returnee_user", 403), ("bank_officer", 403)):  # fmt: skip
+                           ("returnee_user", 403), ("bank_officer", 404)):  # fmt: skip
         login(client, cast.user(role).username)
         response = client.post(f"/mentoring/returnees/{cast.returnee.id}/visit",
                                data=visit_form(idempotency_key=role))  # fmt: skip

@@ -184,17 +184,20 @@ def test_refused_steps(client, db, cast, make_plan, role, path, status, expected
     assert plan.status == status
 
 
-def test_bank_officer_reads_ready_proposals_with_a_masked_nik(
-    client, db, cast, make_plan
+def test_bank_officer_reads_proposals_sent_to_the_bank_with_a_masked_nik(
+    client, db, cast, make_plan, make_loan
 ):
-    plan = make_plan(cast.returnee, cast.returnee_user, status="ready")
+    unsent = make_plan(cast.neighbour, cast.official_province, status="ready")
+    plan = make_loan(cast, status="submitted").plan
     login(client, cast.bank_officer.username)
+    assert client.get(f"/plans/{unsent.id}/proposal").status_code == 404
     listing = client.get("/plans/?status=ready")
     assert "Warung Makan Sari" in listing.text
     page = client.get(f"/plans/{plan.id}/proposal")
     assert page.status_code == 200
     assert cast.returnee.nik not in page.text
-    assert cast.returnee.nik[:4] in page.text
+    assert "************" + cast.returnee.nik[-4:] in page.text
+    assert cast.returnee.birth_date.isoformat() not in page.text
     assert "Kemampuan bayar" in page.text
 
 

@@ -117,7 +117,7 @@ def test_a_bank_officer_reads_people_as_figures_and_loans_whole(
     assert 'href="/dashboard/"' in client.get("/kur/").text  # in the menu
     data = client.get("/dashboard/data/countries.csv").data.decode("utf-8-sig")
     counts = dict(line.split(",")[0::2] for line in data.strip().splitlines()[1:])
-    assert counts == {"TW": "6", "JP": "< 5", "KR": "< 5"}
+    assert counts == {}  # a lender's figures are of its own applicants: none yet
     # No loan yet: the charts say so instead of drawing empty axes.
     repayment = client.get("/dashboard/repayment")
     assert repayment.status_code == 200

@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from juragan import audit
+from juragan import audit, disclosure
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.auth.reauth import reauthenticated
@@ -179,7 +179,7 @@ def _render_profile(returnee: Returnee, *, nik_revealed: bool = False, token=Non
     return render_template(
         "returnees/view.html",
         returnee=returnee,
-        nik_revealed=nik_revealed or returnee.user_id == current_user.id,
+        shown=disclosure.person(returnee, current_user, nik_revealed=nik_revealed),
         invitation_token=token,
         button=EmptyForm(),
         erasure_form=ErasureRequestForm(),

@@ -1,0 +1,92 @@
+"""Lenders (penyalur KUR) and their branches: the organisations bank officers work for."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from juragan.models.base import Base
+from juragan.models.region import Province, Regency
+
+#: State-owned banks, regional development banks (BPD) and private banks.
+LENDER_KINDS = ("state", "regional", "private")
+
+
+class Lender(Base):
+    """A bank or other appointed KUR lender; applications are addressed to one."""
+
+    __tablename__ = "lenders"
+
+    #: Short stable code, also used in applications and the dashboards' filters.
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    branches: Mapped[list[LenderBranch]] = relationship(
+        back_populates="lender", order_by="LenderBranch.name"
+    )
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('state', 'regional', 'private')", name="kind_known"),
+        CheckConstraint("code = lower(code)", name="code_lowercase"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Lender {self.code}>"
+
+
+class LenderBranch(Base):
+    """A lender's office for a province (or one regency in it): its officers decide
+    and service the applications of the people of that area addressed to the lender."""
+
+    __tablename__ = "lender_branches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lender_code: Mapped[str] = mapped_column(
+        ForeignKey("lenders.code", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    province_code: Mapped[str] = mapped_column(String(2))
+    #: Empty for a branch that serves the whole province.
+    regency_code: Mapped[str | None] = mapped_column(String(5))
+
+    lender: Mapped[Lender] = relationship(back_populates="branches")
+    province: Mapped[Province] = relationship(viewonly=True)
+    regency: Mapped[Regency | None] = relationship(
+        viewonly=True,
+        foreign_keys=[regency_code],
+        primaryjoin="Regency.code == LenderBranch.regency_code",
+    )
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["province_code"], ["provinces.code"], ondelete="RESTRICT"
+        ),
+        ForeignKeyConstraint(
+            ["province_code", "regency_code"],
+            ["regencies.province_code", "regencies.code"],
+            ondelete="RESTRICT",
+            name="fk_lender_branches_regency_in_province",
+        ),
+        UniqueConstraint("lender_code", "name"),
+        # Target of the officers' composite key: an officer's lender and region are
+        # those of their branch.
+        UniqueConstraint(
+            "id",
+            "lender_code",
+            "province_code",
+            name="uq_lender_branches_id_lender_province",
+        ),  # fmt: skip
+    )
+
+    def __repr__(self) -> str:
+        return f"<LenderBranch {self.id} {self.lender_code} {self.name}>"
