@@ -168,6 +168,12 @@ def install() -> None:
         event.listen(Session, "after_flush", _record)
     if not event.contains(Audited, "mapper_configured", _track_old_values):
         event.listen(Audited, "mapper_configured", _track_old_values, propagate=True)
+    # Mappers configured before this ran (an import that asked for one) get it now.
+    from juragan.models import Base
+
+    for mapper in Base.registry.mappers:
+        if issubclass(mapper.class_, Audited) and mapper.configured:
+            _track_old_values(mapper, mapper.class_)
 
 
 def record_view(session: Session, obj: Audited, fields: list[str]) -> None:

@@ -367,6 +367,12 @@ def _linked_core(model: type, people: ColumnElement[bool]) -> ColumnElement[bool
     )
 
 
+def linked(model: type, person_id: int) -> ColumnElement[bool]:
+    """The condition on ``model`` for the rows of one person (erasure, the
+    processing log)."""
+    return _linked(model, _returnees.c.id == person_id)
+
+
 def _bank_finance(viewer: Viewer, model: type) -> ColumnElement[bool]:
     """A bank officer's money rows: the loans sent to their lender, and the plan and
     business each of those loans was made on, with what hangs under them."""

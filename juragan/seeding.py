@@ -17,7 +17,6 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from operator import itemgetter
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from faker.providers.person.id_ID import Provider as IndonesianNames
@@ -835,16 +834,10 @@ def _seed_demo(session: Session, seed: int, uploads: str | None) -> dict[str, Us
                 )
         seed_sri_plan(session, sri, users["purna"], mentor, now)
         session.flush()
-        storage = Path(uploads or current_app.config["UPLOAD_FOLDER"]) / "loans"
+        storage = uploads or current_app.config["UPLOAD_FOLDER"]
         seed_demo_loans(session, users, rng, today, storage)
         seed_demo_placement_loan(session, users, rng, today, storage)
-        seed_demo_visits(
-            session,
-            users,
-            rng,
-            today,
-            Path(uploads or current_app.config["UPLOAD_FOLDER"]) / "visits",
-        )
+        seed_demo_visits(session, users, rng, today, storage)
         session.flush()
     return users
 

@@ -332,7 +332,6 @@ def world(app, db, cast, make_loan, make_user, tmp_path):
     comment, a visit with a photo and an action, an erasure request. Returns the
     ids to put in URLs, per relation (``own``, ``region``, ``other``, ``missing``)."""
     import io
-    import shutil
 
     from PIL import Image
 
@@ -368,7 +367,7 @@ def world(app, db, cast, make_loan, make_user, tmp_path):
                       mode="home", duration_minutes=10, business_status="operating",
                       actions=[ActionData("Catat penjualan", "returnee",
                                           utcnow().date())]),
-            [Upload("p.png", photo.getvalue())], tmp_path / "visits", utcnow().date(),
+            [Upload("p.png", photo.getvalue())], tmp_path, utcnow().date(),
             utcnow(),
         )  # fmt: skip
         db.session.add(ErasureRequest(returnee_id=returnee.id, requested_at=utcnow()))
@@ -380,10 +379,6 @@ def world(app, db, cast, make_loan, make_user, tmp_path):
             "placement_id": placement.id, "training_id": training.id,
             "comment_id": comment.id,
         }  # fmt: skip
-    # make_loan keeps documents where the loan pages look for them.
-    (tmp_path / "loans").mkdir(exist_ok=True)
-    for stored in tmp_path.glob("*.pdf"):
-        shutil.copy(stored, tmp_path / "loans" / stored.name)
     ids["missing"] = dict.fromkeys(ids["own"], 999_999)
     common = {"user_id": cast.mentor.id, "token": "not-a-token", "kind": "csv",
               "section": "market", "province_code": "35", "name": "countries",

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from juragan import files
+from juragan import files, inventory
 from juragan.errors import DomainError, FieldErrors
 from juragan.finance import loan_schedule
 from juragan.i18n import format_rupiah
@@ -357,7 +357,7 @@ def attach_document(
     doc_type: str,
     original_name: str,
     content: bytes,
-    storage: Path,
+    upload_folder: Path | str,
     now: datetime,
 ) -> LoanDocument:
     """Keep an uploaded PDF, JPEG or PNG under a random name outside the web root.
@@ -377,7 +377,8 @@ def attach_document(
     if content_type is None:
         raise FieldErrors([("file", _l("Upload a PDF, JPEG or PNG file."))])
     stored_name = secrets.token_hex(16) + EXTENSIONS[content_type]
-    files.write(session, storage / stored_name, content)
+    files.write(session, inventory.path_of("loan_document", stored_name, upload_folder),
+                content)  # fmt: skip
     document = LoanDocument(
         doc_type=doc_type,
         original_name=Path(original_name or "document").name[:200],

@@ -15,7 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from juragan import files
+from juragan import files, inventory
 from juragan.errors import DomainError, FieldErrors
 from juragan.models import (
     ActionItem,
@@ -273,7 +273,7 @@ def record_visit(
     returnee: Returnee,
     data: VisitData,
     photos: list[Upload],
-    storage: Path,
+    upload_folder: Path | str,
     today: date,
     now: datetime,
 ) -> tuple[Visit, bool]:
@@ -328,7 +328,8 @@ def record_visit(
             ))  # fmt: skip
     for content, kind, width, height in cleaned:
         name = secrets.token_hex(16) + (".jpg" if kind == "image/jpeg" else ".png")
-        files.write(session, storage / name, content)
+        files.write(session, inventory.path_of("visit_photo", name, upload_folder),
+                    content)  # fmt: skip
         visit.photos.append(VisitPhoto(stored_name=name, content_type=kind, width=width,
                                        height=height, size_bytes=len(content)))  # fmt: skip
     session.add(visit)

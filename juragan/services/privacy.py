@@ -26,28 +26,21 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select, update
+from sqlalchemy import and_, delete, inspect, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from juragan import audit, files
+from juragan import audit, files, inventory, scope
 from juragan.errors import DomainError
 from juragan.models import (
-    ActionItem,
     AuditEntry,
     Business,
     BusinessPlan,
-    BusinessStatusChange,
     ErasureRequest,
-    Invitation,
     LoanApplication,
-    LoanDocument,
-    PlanComment,
-    PlanVersion,
     Returnee,
     User,
     UserSession,
     Visit,
-    VisitPhoto,
     WellbeingCheck,
 )
 from juragan.policy import scoped
@@ -180,7 +173,9 @@ def refuse_erasure(session: Session, actor: User, request: ErasureRequest,
 
 def erase(session: Session, actor: User, request: ErasureRequest, now: datetime,
           upload_folder: str | Path) -> None:  # fmt: skip
-    """Carry out an erasure request (see the module docstring).
+    """Carry out an erasure request (see the module docstring): every column and
+    file kind :mod:`juragan.inventory` lists as personal, for every row of the
+    person, their account and the audit trail.
 
     :raises DomainError: while a KUR has money out, or when the request is closed.
     """
@@ -194,103 +189,88 @@ def erase(session: Session, actor: User, request: ErasureRequest, now: datetime,
         raise DomainError(None, _l(
             "A KUR of this person still has money out: the lender must be able to "
             "follow it until it is paid off or written off. Refuse for now, saying so."))  # fmt: skip
-    touched: dict[str, set[int]] = {"returnees": {returnee.id}}
-
-    def note(table: str, ids: Any) -> None:
-        touched.setdefault(table, set()).update(ids)
-
-    note("loan_documents", _erase_files(session, returnee, Path(upload_folder)))
-
-    # The person.
-    returnee.full_name = ERASED_NAME
-    returnee.nik = _nobodys_nik()
-    returnee.nik_verified_at = returnee.nik_verified_by_id = None
-    returnee.birth_date = date(returnee.birth_date.year, 1, 1)
-    returnee.phone = returnee.email = returnee.district = returnee.village = None
-    returnee.erased_at = now
-    if returnee.user is not None:
-        user = returnee.user
-        note("users", [user.id])
-        end_sessions(session, user, "deactivated", now)
-        user.username = f"dihapus-{user.id}"
-        user.full_name, user.email = ERASED_NAME, None
-        user.password_hash = hash_password(secrets.token_urlsafe(32))
-        user.is_active_account = False
-    session.execute(update(Invitation).where(Invitation.returnee_id == returnee.id)
-                    .values(used_at=now))  # fmt: skip
-    # Their journey: dates, countries, sectors and amounts stay for the figures.
-    for placement in returnee.placements:
-        note("placements", [placement.id])
-        placement.occupation = placement.skills = None
-        if not placement.is_independent:
-            placement.agency_name = "—"
-        placement.salary_foreign = placement.salary_currency = None
-        placement.salary_idr = placement.remittances_idr = placement.savings_idr = None
-    for training in returnee.trainings:
-        note("trainings", [training.id])
-        training.certificate = None
-    plans = session.scalars(select(BusinessPlan).where(
-        BusinessPlan.returnee_id == returnee.id)).all()  # fmt: skip
-    for plan in plans:
-        note("business_plans", [plan.id])
-        plan.business_name = f"Usaha {plan.id}"
-        plan.district = None
-        for field in ("description", "target_market", "competitors", "marketing",
-                      "operations", "suppliers", "equipment", "risks"):  # fmt: skip
-            setattr(plan, field, None)
-        for item in plan.capital_items:
-            item.description = "—"
-        for source in plan.funding_sources:
-            source.description = None
-        note("plan_capital_items", [i.id for i in plan.capital_items])
-        note("plan_funding_sources", [f.id for f in plan.funding_sources])
-        for version in session.scalars(
-            select(PlanVersion).where(PlanVersion.plan_id == plan.id)
-        ):
-            session.delete(version)
-        for comment in session.scalars(
-            select(PlanComment).where(PlanComment.plan_id == plan.id)
-        ):
-            note("plan_comments", [comment.id])
-            session.delete(comment)
-    for business in session.scalars(
-        select(Business).where(Business.returnee_id == returnee.id)
-    ):
-        note("businesses", [business.id])
-        business.name = f"Usaha {business.id}"
-        business.nib = business.district = None
-        note("business_status_changes", [c.id for c in business.status_changes])
-        session.execute(update(BusinessStatusChange)
-                        .where(BusinessStatusChange.business_id == business.id)
-                        .values(note=None))  # fmt: skip
-    for loan in session.scalars(select(LoanApplication).where(
-            LoanApplication.returnee_id == returnee.id)):  # fmt: skip
-        note("loan_applications", [loan.id])
-        loan.npwp = None
-        if loan.decision_reason is not None:
-            loan.decision_reason = "—"
-    for visit in session.scalars(select(Visit).where(Visit.returnee_id == returnee.id)):
-        note("visits", [visit.id])
-        visit.observations = visit.problems = None
-        visit.latitude = visit.longitude = None
-        visit.location_consent = False
-        note("action_items", [a.id for a in visit.action_items])
-        session.execute(update(ActionItem).where(ActionItem.visit_id == visit.id)
-                        .values(description="—"))  # fmt: skip
-    for check in session.scalars(select(WellbeingCheck).where(
-            WellbeingCheck.returnee_id == returnee.id)):  # fmt: skip
-        note("wellbeing_checks", [check.id])
-        check.answers = {}  # the scores stay: they are what the figures read
-    request.decided_by_id = actor.id
-    request.reason = None
+    actor_id, actor_label = actor.id, actor.username
+    person_id, account_id = returnee.id, returnee.user_id
+    request.decided_by_id = actor_id
     request.status, request.decided_at = "done", now
     session.flush()
-    _scrub_trail(session, touched)
+    # Across every scope: the person's rows are wherever their data went.
+    with scope.system("erasure"):
+        _erase_files(session, person_id, Path(upload_folder))
+        for model, table in inventory.INVENTORY.items():
+            if model in scope.PERSON_LINKS and scope.FAMILIES[model] != scope.SUMMARY:
+                _erase_rows(session, model, table, _rows_of(model, person_id))
+        if account_id is not None:
+            account = session.get(User, account_id)
+            end_sessions(session, account, "deactivated", now)
+            account.is_active_account = False
+            _erase_rows(session, User, inventory.INVENTORY[User],
+                        select(User).where(User.id == account_id))  # fmt: skip
+            session.execute(
+                delete(UserSession).where(UserSession.user_id == account_id)
+            )
+        returnee.erased_at = now
+        session.flush()
+        _scrub_trail(session, person_id, account_id)
     # The erasure itself stays on record: who, when, which record; no values.
-    session.add(AuditEntry(at=now, actor_id=actor.id, actor_label=actor.username,
+    session.add(AuditEntry(at=now, actor_id=actor_id, actor_label=actor_label,
                            action="erase", table_name="returnees",
-                           object_id=str(returnee.id), changes={}))  # fmt: skip
+                           object_id=str(person_id), returnee_id=person_id,
+                           changes={}))  # fmt: skip
     session.flush()
+
+
+def _rows_of(model: type, person_id: int) -> Any:
+    """The person's rows of ``model``, by the link :mod:`juragan.scope` declares."""
+    if scope.PERSON_LINKS[model] is None:
+        return select(model).where(model.id == person_id)
+    return select(model).where(scope.linked(model, person_id))
+
+
+def _erase_rows(session: Session, model: type, table: inventory.Table,
+                rows: Any) -> None:  # fmt: skip
+    """Apply the inventory's erasure rules to each row (or delete the rows)."""
+    personal = inventory.personal_columns(model)
+    for row in session.scalars(rows).all():
+        if table.rows == "delete":
+            session.delete(row)
+            continue
+        for name, column in personal.items():
+            _erase_value(row, name, column)
+    session.flush()
+
+
+def _erase_value(row: Any, name: str, column: inventory.Column) -> None:
+    rule = column.erase
+    if rule == inventory.CLEAR:
+        setattr(row, name, None)
+    elif rule == inventory.PLACEHOLDER:
+        if getattr(row, name) is not None:  # what was empty stays empty
+            setattr(row, name, inventory.placeholder(column, row))
+    elif rule == inventory.FALSE:
+        setattr(row, name, False)
+    elif rule == inventory.YEAR_ONLY:
+        value = getattr(row, name)
+        if value is not None:
+            setattr(row, name, date(value.year, 1, 1))
+    elif rule == inventory.REPLACE_NIK:
+        if name == "nik_ciphertext":  # the hash goes with it, through the setter
+            row.nik = _nobodys_nik()
+    elif rule == inventory.SCRUB:
+        setattr(row, name, _scrubbed(getattr(row, name)))
+    elif rule == inventory.RANDOM_SECRET:
+        setattr(row, name, hash_password(secrets.token_urlsafe(32)))
+    else:  # pragma: no cover - a rule the inventory names but erasure lacks
+        raise LookupError(f"no erasure for rule {rule!r}")
+
+
+def _scrubbed(value: Any) -> Any:
+    """A JSON value with every leaf replaced by the redaction mark (keys stay)."""
+    if isinstance(value, dict):
+        return {key: _scrubbed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [audit.REDACTED for _ in value]
+    return None if value is None else audit.REDACTED
 
 
 def _nobodys_nik() -> str:
@@ -299,33 +279,36 @@ def _nobodys_nik() -> str:
     return "00" + "".join(secrets.choice("0123456789") for _ in range(14))
 
 
-def _erase_files(session: Session, returnee: Returnee, folder: Path) -> list[int]:
-    """Delete the person's documents and photos, files and rows; returns the
-    documents' ids (their rows were audited)."""
-    documents = session.scalars(select(LoanDocument).join(LoanApplication).where(
-        LoanApplication.returnee_id == returnee.id)).all()  # fmt: skip
-    photos = session.scalars(select(VisitPhoto).join(Visit).where(
-        Visit.returnee_id == returnee.id)).all()  # fmt: skip
-    for document in documents:
-        files.remove_after_commit(session, folder / document.stored_name)
-        session.delete(document)
-    for photo in photos:
-        files.remove_after_commit(session, folder / "visits" / photo.stored_name)
-        session.delete(photo)
-    session.flush()
-    return [document.id for document in documents]
+def _erase_files(session: Session, person_id: int, folder: Path) -> None:
+    """Remove, once the erasure commits, every file of the person of every file
+    kind that rows name; and every registry upload still waiting for its
+    confirmation (they hold whole rows of people, and no row says whose)."""
+    for kind, spec in inventory.FILE_KINDS.items():
+        if spec.model is None:
+            waiting = inventory.folder_of(kind, folder)
+            if waiting.is_dir():
+                for path in waiting.iterdir():
+                    files.remove_after_commit(session, path)
+            continue
+        for name in session.scalars(select(getattr(spec.model, spec.column)).where(
+                scope.linked(spec.model, person_id))):  # fmt: skip
+            files.remove_after_commit(session, inventory.path_of(kind, name, folder))
 
 
-def _scrub_trail(session: Session, touched: dict[str, set[int]]) -> None:
-    """Keep who changed what and when, drop the values (old and new)."""
-    for table, ids in touched.items():
-        keys = [str(i) for i in ids]
-        for start in range(0, len(keys), 500):
-            for entry in session.scalars(select(AuditEntry).where(
-                    AuditEntry.table_name == table,
-                    AuditEntry.object_id.in_(keys[start : start + 500]))):  # fmt: skip
-                entry.changes = {name: [audit.REDACTED, audit.REDACTED]
-                                 for name in entry.changes}  # fmt: skip
+def _scrub_trail(session: Session, person_id: int, account_id: int | None) -> None:
+    """Keep who changed what and when, drop the values (old and new), and the
+    person's own username where they acted."""
+    about = [AuditEntry.returnee_id == person_id]
+    if account_id is not None:
+        about.append(and_(AuditEntry.table_name == "users",
+                          AuditEntry.object_id == str(account_id)))  # fmt: skip
+    for entry in session.scalars(select(AuditEntry).where(or_(*about))):
+        entry.changes = _scrubbed(entry.changes)
+    if account_id is not None:
+        label = inventory.INVENTORY[AuditEntry].columns["actor_label"]
+        for entry in session.scalars(select(AuditEntry).where(
+                AuditEntry.actor_id == account_id)):  # fmt: skip
+            entry.actor_label = inventory.placeholder(label, entry)
     session.flush()
 
 

@@ -86,7 +86,7 @@ def test_documents_are_checked_by_content_and_size(db, cast, make_loan, tmp_path
     document = loans.attach_document(db.session, cast.returnee_user, loan, "ktp",
                                      "../../etc/ktp.pdf", PDF_BYTES, tmp_path, now)  # fmt: skip
     assert document.original_name == "ktp.pdf"
-    assert (tmp_path / document.stored_name).read_bytes() == PDF_BYTES
+    assert (tmp_path / "loans" / document.stored_name).read_bytes() == PDF_BYTES
     assert document.stored_name.endswith(".pdf")
     with pytest.raises(DomainError):
         loans.submit(db.session, cast.returnee_user, loan, now)  # KK etc. missing

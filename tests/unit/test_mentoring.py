@@ -107,7 +107,7 @@ def test_photos_are_reencoded_without_exif_and_limited(db, cast, tmp_path):
         db.session, cast.mentor, cast.returnee, visit_data(),
         [Upload("warung.jpg", jpeg_with_exif())], tmp_path, TODAY, utcnow())  # fmt: skip
     [photo] = visit.photos
-    stored = (tmp_path / photo.stored_name).read_bytes()
+    stored = (tmp_path / "visits" / photo.stored_name).read_bytes()
     with Image.open(io.BytesIO(stored)) as image:
         assert not image.getexif()
         assert max(image.size) == mentoring.PHOTO_SIDE

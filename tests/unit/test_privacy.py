@@ -81,7 +81,7 @@ def test_erasure_keeps_the_figures_and_removes_the_person(db, cast, sri, tmp_pat
     returnee, loan = sri
     name, nik, phone = returnee.full_name, returnee.nik, returnee.phone
     username = cast.returnee_user.username
-    files = [tmp_path / d.stored_name for d in loan.documents]
+    files = [tmp_path / "loans" / d.stored_name for d in loan.documents]
     assert all(f.exists() for f in files)
     before = figures(db, cast.official_province)
     request = privacy.request_erasure(db.session, returnee, "Saya pindah.", utcnow())

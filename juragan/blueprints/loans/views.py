@@ -1,5 +1,4 @@
 from datetime import date
-from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from flask import (
@@ -17,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from juragan import audit
+from juragan import audit, inventory
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.loans import bp
@@ -54,8 +53,8 @@ from juragan.services.loans import ApplicationData, Declared, Disbursement
 from juragan.spreadsheets import MIMETYPES
 
 
-def _storage() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "loans"
+def _uploads() -> str:
+    return current_app.config["UPLOAD_FOLDER"]
 
 
 def _loan(loan_id: int, action: Action) -> LoanApplication:
@@ -260,7 +259,7 @@ def upload_document(loan_id: int):
         upload = form.file.data
         try:
             loans.attach_document(db.session, current_user, loan, form.doc_type.data,
-                                  upload.filename, upload.read(), _storage(), utcnow())  # fmt: skip
+                                  upload.filename, upload.read(), _uploads(), utcnow())  # fmt: skip
         except DomainError as error:
             db.session.rollback()
             flash_errors(error)
@@ -279,7 +278,7 @@ def download_document(loan_id: int, document_id: int):
     document = db.session.get(LoanDocument, document_id)
     if document is None or document.loan_id != loan.id:
         abort(404)
-    path = _storage() / document.stored_name
+    path = inventory.path_of("loan_document", document.stored_name, _uploads())
     if not path.is_file():
         abort(404)
     if loan.returnee.user_id != current_user.id:

@@ -1,5 +1,4 @@
 import secrets
-from pathlib import Path
 
 from flask import (
     abort,
@@ -16,6 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from juragan import inventory
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.mentoring import bp
@@ -50,8 +50,8 @@ from juragan.visit_schedule import Cadence
 from juragan.wellbeing import QUESTIONS
 
 
-def _storage() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "visits"
+def _uploads() -> str:
+    return current_app.config["UPLOAD_FOLDER"]
 
 
 @bp.route("/assign", methods=["GET", "POST"])
@@ -202,7 +202,7 @@ def log_visit(returnee_id: int):
         try:
             visit, created = mentoring.record_visit(
                 db.session, current_user, returnee, _visit_data(form), uploads,
-                _storage(), now.date(), now,
+                _uploads(), now.date(), now,
             )  # fmt: skip
             db.session.commit()
         except DomainError as error:
@@ -273,7 +273,7 @@ def photo(photo_id: int):
     if found is None:
         abort(404)
     load_or_404(Returnee, found.visit.returnee_id, Action.VIEW_VISITS)
-    path = _storage() / found.stored_name
+    path = inventory.path_of("visit_photo", found.stored_name, _uploads())
     if not path.is_file():
         abort(404)
     return send_file(path, mimetype=found.content_type, max_age=0)

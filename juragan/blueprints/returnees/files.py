@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from juragan import inventory
 from juragan.access import requires
 from juragan.blueprints.returnees import bp
 from juragan.blueprints.returnees.forms import (
@@ -37,16 +38,16 @@ from juragan.reports.registry import search_statement
 from juragan.services import registry_files
 from juragan.spreadsheets import MIMETYPES
 
-#: Uploads wait here between the dry run and the import; older ones are removed.
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600
 SHOWN_ROWS = 200
 
 
 def _upload_dir() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
+    """Uploads wait here between the dry run and the import; older ones go."""
+    kind = inventory.FILE_KINDS["import_upload"]
+    folder = inventory.folder_of("import_upload", current_app.config["UPLOAD_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
-    for old in folder.glob("*.upload"):
+    cutoff = time.time() - (kind.max_age_seconds or 0)
+    for old in folder.iterdir():
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     return folder

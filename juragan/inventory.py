@@ -1,0 +1,351 @@
+"""Every place juragan keeps a value: what kind of value it is, and what erasure
+does to it. One declared inventory, read by erasure (:mod:`juragan.services.privacy`),
+by the audit viewer and by the masking of :mod:`juragan.disclosure`.
+
+Each column of each mapped class is listed with its *kind* (how it may be shown)
+and its *erasure rule*. Each kind of file kept under ``UPLOAD_FOLDER`` is listed in
+:data:`FILE_KINDS` with the folder it lives in. ``tests/unit/test_inventory.py``
+fails when a model gains a column, or the upload folder a file kind, that is not
+here; ``tests/web/test_erasure_inventory.py`` puts a value in every personal place,
+erases the person, and finds none of them anywhere in the database or on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from juragan.models import (
+    ActionItem,
+    AuditEntry,
+    Business,
+    BusinessPlan,
+    BusinessReport,
+    BusinessStatusChange,
+    CapitalItem,
+    CaseAssignment,
+    ErasureRequest,
+    FundingSource,
+    Instalment,
+    Invitation,
+    Lender,
+    LenderBranch,
+    LoanApplication,
+    LoanDocument,
+    LoanTransition,
+    Payment,
+    Placement,
+    PlanComment,
+    PlanVersion,
+    ProjectionMonth,
+    Province,
+    Regency,
+    Returnee,
+    Training,
+    User,
+    UserSession,
+    Visit,
+    VisitCadence,
+    VisitPhoto,
+    WellbeingCheck,
+)
+from juragan.models.dashboard import (
+    BusinessFact,
+    LoanFact,
+    LoanMonth,
+    ReturneeCell,
+    ReturneeFact,
+)
+
+# Kinds of value (how a value may be shown; see juragan.disclosure.SHOW).
+KEY = "key"  # ids, links, codes, states, dates, counts: plain
+MONEY = "money"  # a family's or business's amounts (specific data: finance)
+SCORE = "score"  # wellbeing scores
+NIK = "nik"
+NPWP = "npwp"
+PHONE = "phone"
+EMAIL = "email"
+NAME = "name"  # a person's or business's name, an account's username
+ADDRESS = "address"  # below the regency: district, village
+TEXT = "text"  # anything someone wrote
+BIRTH_DATE = "birth_date"
+LOCATION = "location"  # coordinates
+SECRET = "secret"  # noqa: S105 (hashes, ciphertexts, tokens, stored file names)
+
+# Erasure rules.
+KEEP = "keep"  # the figures need it, and it identifies no one
+CLEAR = "clear"  # becomes empty (NULL)
+PLACEHOLDER = "placeholder"  # a value is replaced by a fixed one (NOT NULL columns)
+YEAR_ONLY = "year_only"  # a date becomes 1 January of its year
+REPLACE_NIK = "replace_nik"  # a random value no one holds (it stays unique)
+SCRUB = "scrub"  # JSON: every value replaced by the redaction mark
+RANDOM_SECRET = "random_secret"  # noqa: S105 (a password nobody knows)
+FALSE = "false"  # a consent flag: withdrawn
+DELETED = "deleted"  # the whole row goes (see Table.rows)
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: str = KEY
+    erase: str = KEEP
+    #: What PLACEHOLDER writes; ``{id}`` is the row's id.
+    placeholder: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: dict[str, Column]
+    #: ``keep``: rows stay with their columns erased as listed; ``delete``: a
+    #: person's rows go altogether (and their files).
+    rows: str = "keep"
+
+
+def _keys(*names: str) -> dict[str, Column]:
+    return {name: Column() for name in names}
+
+
+def _(kind: str, erase: str = CLEAR, placeholder: str | None = None) -> Column:
+    return Column(kind, erase, placeholder)
+
+
+_STAMPS = _keys("version", "created_at", "updated_at")
+_GONE = Column(KEY, DELETED)
+
+INVENTORY: dict[type, Table] = {
+    Returnee: Table({
+        **_keys("id", "user_id", "nik_verified_by_id", "sex", "province_code",
+                "regency_code", "education", "marital_status", "dependants",
+                "consent_at", "consent_version", "mentor_id", "erased_at",
+                "registered_by_id", *_STAMPS),
+        "nik_ciphertext": _(NIK, REPLACE_NIK), "nik_hash": _(SECRET, REPLACE_NIK),
+        "nik_verified_at": _(KEY, CLEAR),
+        "full_name": _(NAME, PLACEHOLDER, "Dihapus"),
+        "birth_date": _(BIRTH_DATE, YEAR_ONLY),
+        "phone": _(PHONE), "email": _(EMAIL),
+        "district": _(ADDRESS), "village": _(ADDRESS),
+        # The text the person agreed to is the programme's, not theirs.
+        "consent_purpose": Column(),
+    }),
+    Placement: Table({
+        **_keys("id", "returnee_id", "country_code", "sector", "is_independent",
+                "departure_date", "contract_months", "return_date", "return_reason",
+                *_STAMPS),
+        "occupation": _(TEXT), "agency_name": _(TEXT, PLACEHOLDER, "—"),
+        "salary_foreign": _(MONEY), "salary_currency": _(MONEY), "salary_idr": _(MONEY),
+        "remittances_idr": _(MONEY), "savings_idr": _(MONEY), "skills": _(TEXT),
+    }),
+    Training: Table({
+        **_keys("id", "returnee_id", "kind", "stage", "start_date", "end_date",
+                *_STAMPS),
+        "title": _(TEXT, PLACEHOLDER, "—"), "organiser": _(TEXT, PLACEHOLDER, "—"),
+        "certificate": _(TEXT),
+    }),
+    ErasureRequest: Table({
+        **_keys("id", "returnee_id", "requested_at", "status", "decided_at",
+                "decided_by_id"),
+        # A refusal keeps that it had a reason (the database asks for one).
+        "reason": _(TEXT), "decision_note": _(TEXT, PLACEHOLDER, "—"),
+    }),
+    Invitation: Table({
+        **_keys("id", "returnee_id", "created_by_id", "created_at", "expires_at",
+                "used_at"),
+        "token_hash": _(SECRET, DELETED),
+    }, rows="delete"),
+    CaseAssignment: Table({
+        **_keys("id", "returnee_id", "mentor_id", "assigned_by_id", "assigned_at",
+                "ended_at"),
+        "reason": _(TEXT),
+    }),
+    BusinessPlan: Table({
+        **_keys("id", "returnee_id", "is_active", "status", "is_revised", "legal_form",
+                "sector", "kbli_section", "province_code", "regency_code",
+                "planned_start", "workers_planned", "projection_months",
+                "kur_tenor_months", "kur_rate_percent", "created_by_id", *_STAMPS),
+        "business_name": _(NAME, PLACEHOLDER, "Usaha {id}"), "district": _(ADDRESS),
+        **{name: _(TEXT) for name in ("description", "target_market", "competitors",
+                                      "marketing", "operations", "suppliers",
+                                      "equipment", "risks")},
+    }),
+    CapitalItem: Table({
+        **_keys("id", "plan_id", "position", "kind"),
+        "description": _(TEXT, PLACEHOLDER, "—"), "amount_idr": Column(MONEY),
+    }),
+    FundingSource: Table({
+        **_keys("id", "plan_id", "position", "kind"),
+        "description": _(TEXT), "amount_idr": Column(MONEY),
+    }),
+    ProjectionMonth: Table({
+        **_keys("plan_id", "month"),
+        **{name: Column(MONEY) for name in ("sales_idr", "cogs_idr",
+                                            "operating_costs_idr", "owner_draw_idr")},
+    }),
+    # A submitted version is the whole plan again, texts included.
+    PlanVersion: Table({
+        **_keys("id", "plan_id", "number", "submitted_at", "submitted_by_id"),
+        "content": _(TEXT, DELETED),
+    }, rows="delete"),
+    PlanComment: Table({
+        **_keys("id", "plan_id", "version_number", "section", "author_id",
+                "created_at", "resolved_at"),
+        "body": _(TEXT, DELETED),
+    }, rows="delete"),
+    Business: Table({
+        **_keys("id", "returnee_id", "plan_id", "legal_form", "sector",
+                "kbli_section", "province_code", "regency_code", "opened_on",
+                "workers_family", "workers_paid", "status", "status_since", *_STAMPS),
+        "name": _(NAME, PLACEHOLDER, "Usaha {id}"), "district": _(ADDRESS),
+        "nib": _(SECRET),
+    }),
+    BusinessStatusChange: Table({
+        **_keys("id", "business_id", "from_status", "to_status", "changed_on",
+                "close_reason", "changed_by_id", "recorded_at"),
+        "note": _(TEXT),
+    }),
+    BusinessReport: Table({
+        **_keys("id", "business_id", "month", "source", "status", "workers_family",
+                "workers_paid", "visit_id", "reported_by_id", "reported_at"),
+        "revenue_idr": Column(MONEY),
+    }),
+    LoanApplication: Table({
+        **_keys("id", "returnee_id", "kind", "business_id", "plan_id", "placement_id",
+                "lender", "scheme", "rule_set", "purpose", "tenor_months",
+                "access_number", "rate_percent", "has_npwp", "other_credit",
+                "interest_only_months", "status", "applied_on", "submitted_at",
+                "decided_by_id", "decided_at", "akad_on", "disbursed_on",
+                "first_due_on", "is_sikp_registered", "created_by_id", *_STAMPS),
+        "amount_requested_idr": Column(MONEY),
+        "amount_disbursed_idr": Column(MONEY),
+        "npwp": _(NPWP),
+        # A rejection keeps that it had a reason (the database asks for one).
+        "decision_reason": _(TEXT, PLACEHOLDER, "—"),
+    }),
+    LoanTransition: Table({
+        **_keys("id", "loan_id", "from_status", "to_status", "actor_id", "at"),
+        "reason": _(TEXT),
+    }),
+    LoanDocument: Table({
+        **_keys("id", "loan_id", "doc_type", "content_type", "size_bytes",
+                "uploaded_by_id", "uploaded_at"),
+        "original_name": _(TEXT, DELETED), "stored_name": _(SECRET, DELETED),
+        "sha256": _(SECRET, DELETED),
+    }, rows="delete"),
+    Instalment: Table({
+        **_keys("loan_id", "number", "due_on", "settled_on"),
+        **{name: Column(MONEY) for name in ("principal_idr", "interest_idr",
+                                            "paid_principal_idr",
+                                            "paid_interest_idr")},
+    }),
+    Payment: Table({
+        **_keys("id", "loan_id", "paid_on", "recorded_by_id", "recorded_at"),
+        "amount_idr": Column(MONEY),
+        # The lender's own reference: its books keep it, and it names no one.
+        "reference": Column(KEY),
+    }),
+    Visit: Table({
+        **_keys("id", "returnee_id", "business_id", "mentor_id", "visited_on", "mode",
+                "duration_minutes", "topics", "business_status", "workers_family",
+                "workers_paid", "next_visit_on", "idempotency_key", "created_at"),
+        "location_consent": _(KEY, FALSE),
+        "latitude": _(LOCATION), "longitude": _(LOCATION),
+        "observations": _(TEXT), "problems": _(TEXT),
+        "revenue_last_month_idr": Column(MONEY),
+    }),
+    ActionItem: Table({
+        **_keys("id", "visit_id", "returnee_id", "owner", "due_on", "closed_at",
+                "closed_by_id", "version"),
+        "description": _(TEXT, PLACEHOLDER, "—"),
+    }),
+    VisitPhoto: Table({
+        **_keys("id", "visit_id", "content_type", "width", "height", "size_bytes"),
+        "stored_name": _(SECRET, DELETED),
+    }, rows="delete"),
+    WellbeingCheck: Table({
+        **_keys("id", "returnee_id", "visit_id", "taken_on"),
+        "answers": _(TEXT, SCRUB),
+        **{name: Column(SCORE) for name in ("economic", "social", "psychosocial",
+                                            "overall")},
+    }),
+    User: Table({
+        **_keys("id", "role", "locale", "is_active_account", "scope_province_code",
+                "scope_regency_code", "last_login_at", "lender_code",
+                "lender_branch_id", *_STAMPS),
+        "username": _(NAME, PLACEHOLDER, "dihapus-{id}"),
+        "full_name": _(NAME, PLACEHOLDER, "Dihapus"), "email": _(EMAIL),
+        "password_hash": _(SECRET, RANDOM_SECRET),
+    }),
+    UserSession: Table({
+        **_keys("id", "user_id", "created_at", "last_seen_at", "authenticated_at",
+                "ended_at", "end_reason"),
+        "token_hash": _(SECRET, DELETED), "user_agent": _(TEXT, DELETED),
+    }, rows="delete"),
+    AuditEntry: Table({
+        **_keys("id", "at", "actor_id", "action", "returnee_id", "table_name",
+                "object_id"),
+        # Who acted: the person's own username, where they did.
+        "actor_label": _(NAME, PLACEHOLDER, "dihapus-{actor_id}"),
+        "changes": _(TEXT, SCRUB),
+    }),
+    # Derived figures: dimensions, dates and counts, no one's words or identifiers.
+    **{model: Table(_keys(*model.__table__.columns.keys()))
+       for model in (ReturneeFact, ReturneeCell, BusinessFact, LoanFact, LoanMonth)},
+    # Reference data and settings: not about anyone.
+    **{model: Table(_keys(*model.__table__.columns.keys()))
+       for model in (Province, Regency, Lender, LenderBranch, VisitCadence)},
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """Files of one kind under ``UPLOAD_FOLDER``: the folder, and the model whose
+    rows name them (``None``: files no row names, such as an import waiting for its
+    confirmation)."""
+
+    folder: str
+    model: type | None = None
+    column: str = "stored_name"
+    #: Files no row points at are kept at most this long (seconds).
+    max_age_seconds: int | None = None
+
+
+FILE_KINDS: dict[str, FileKind] = {
+    "loan_document": FileKind("loans", LoanDocument),
+    "visit_photo": FileKind("visits", VisitPhoto),
+    # A registry file between its dry run and its confirmation: whole rows of
+    # people, removed after a day, and all at once by any erasure.
+    "import_upload": FileKind("imports", max_age_seconds=24 * 3600),
+}
+
+
+def folder_of(kind: str, upload_folder: str | Path) -> Path:
+    """Where files of ``kind`` live."""
+    return Path(upload_folder) / FILE_KINDS[kind].folder
+
+
+def path_of(kind: str, stored_name: str, upload_folder: str | Path) -> Path:
+    """The one place a stored file's path is made: writers, readers and erasure."""
+    name = Path(stored_name).name  # a stored name is never a path
+    return folder_of(kind, upload_folder) / name
+
+
+def kind_of(table_name: str, column: str) -> str:
+    """The kind of value a table's column holds (``key`` for unknown ones)."""
+    model = MODELS_BY_TABLE.get(table_name)
+    if model is None:
+        return KEY
+    found = INVENTORY[model].columns.get(column)
+    return found.kind if found is not None else KEY
+
+
+MODELS_BY_TABLE: dict[str, type] = {model.__tablename__: model for model in INVENTORY}
+
+
+def personal_columns(model: type) -> dict[str, Column]:
+    """The columns of ``model`` that erasure changes."""
+    return {name: c for name, c in INVENTORY[model].columns.items() if c.erase != KEEP}
+
+
+def placeholder(column: Column, row: Any) -> str:
+    return (column.placeholder or "").format(
+        id=getattr(row, "id", ""), actor_id=getattr(row, "actor_id", "")
+    )
