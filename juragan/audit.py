@@ -184,6 +184,19 @@ def record_view(session: Session, obj: Audited, fields: list[str]) -> None:
     record_views(session, [(obj, fields)])
 
 
+def record_search(session: Session, by: str, returnee_id: int | None = None) -> None:
+    """Record that the current actor looked someone up by an identifier (``by``:
+    ``nik``, ``phone``), or tried to register a NIK someone else holds: in the
+    person's own processing log when there is one. The value is never kept."""
+    actor = current_actor()
+    session.connection().execute(insert(AuditEntry), [{
+        "at": utcnow(), "actor_id": actor.id, "actor_label": actor.label,
+        "action": "search", "table_name": "returnees",
+        "object_id": "" if returnee_id is None else str(returnee_id),
+        "returnee_id": returnee_id, "changes": {by: [REDACTED, REDACTED]},
+    }])  # fmt: skip
+
+
 def record_views(session: Session, views: Iterable[tuple[Audited, list[str]]]) -> None:
     """:func:`record_view` for many objects at once (every row of an export)."""
     actor, now = current_actor(), utcnow()

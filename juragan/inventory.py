@@ -41,6 +41,7 @@ from juragan.models import (
     ProjectionMonth,
     Province,
     Regency,
+    RegistrationCheck,
     Returnee,
     Training,
     User,
@@ -152,6 +153,14 @@ INVENTORY: dict[type, Table] = {
                 "used_at"),
         "token_hash": _(SECRET, DELETED),
     }, rows="delete"),
+    # A self-registration waiting for its check: the account's own; it goes with
+    # the account.
+    RegistrationCheck: Table({
+        **_keys("id", "user_id", "created_at", "reason", "matched_returnee_id",
+                "province_code", "regency_code", "status", "decided_by_id",
+                "decided_at"),
+        "profile_ciphertext": _(SECRET, DELETED), "note": _(TEXT, DELETED),
+    }, rows="delete"),
     CaseAssignment: Table({
         **_keys("id", "returnee_id", "mentor_id", "assigned_by_id", "assigned_at",
                 "ended_at"),
@@ -216,7 +225,7 @@ INVENTORY: dict[type, Table] = {
                 "first_due_on", "is_sikp_registered", "created_by_id", *_STAMPS),
         "amount_requested_idr": Column(MONEY),
         "amount_disbursed_idr": Column(MONEY),
-        "npwp": _(NPWP),
+        "npwp_ciphertext": _(NPWP), "npwp_hash": _(SECRET),
         # A rejection keeps that it had a reason (the database asks for one).
         "decision_reason": _(TEXT, PLACEHOLDER, "—"),
     }),

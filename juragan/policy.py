@@ -58,6 +58,8 @@ class Action(enum.StrEnum):
     REQUEST_ERASURE = "returnee.request_erasure"  # on a returnee
     ERASE_RETURNEE = "returnee.erase"  # on a returnee: carry out or refuse
     LIST_ERASURE_REQUESTS = "returnee.erasure_requests"
+    #: Self-registrations that clashed, checked by an official of the region.
+    CHECK_REGISTRATIONS = "returnee.check_registrations"
     VIEW_KUR_RULES = "kur.rules"
     LIST_LOANS = "loan.list"
     IMPORT_PAYMENTS = "loan.import_payments"
@@ -108,6 +110,7 @@ OBJECTLESS_RULES: Mapping[Action, frozenset[Role]] = {
     Action.VIEW_DASHBOARD: frozenset({Role.OFFICIAL, Role.OBSERVER, Role.BANK_OFFICER}),
     Action.VIEW_PEOPLE_BEHIND_FIGURES: frozenset({Role.OFFICIAL}),
     Action.LIST_ERASURE_REQUESTS: frozenset({Role.OFFICIAL}),
+    Action.CHECK_REGISTRATIONS: frozenset({Role.OFFICIAL}),
     Action.SET_CADENCE: frozenset({Role.OFFICIAL}),
 }
 

@@ -57,6 +57,7 @@ from juragan.models import (
     ProjectionMonth,
     Province,
     Regency,
+    RegistrationCheck,
     Returnee,
     Role,
     Training,
@@ -88,6 +89,8 @@ CARE = "care"
 SUMMARY = "summary"
 ACCOUNT = "account"
 AUDIT = "audit"
+#: A self-registration waiting for an official's check (its own account's).
+CLAIM = "claim"
 #: Not about anyone: regions, lenders, settings.
 REFERENCE = "reference"
 
@@ -117,6 +120,7 @@ FAMILIES: dict[type, str] = {
     CaseAssignment: CARE,
     ErasureRequest: CARE,
     Invitation: CARE,
+    RegistrationCheck: CLAIM,
     ReturneeFact: SUMMARY,
     ReturneeCell: SUMMARY,
     BusinessFact: SUMMARY,
@@ -429,6 +433,13 @@ def clause_for(viewer: Viewer, model: type) -> ColumnElement[bool]:
                     User.id.in_(select(_returnees.c.user_id).where(people)))  # fmt: skip
         return or_(User.role != Role.RETURNEE.value, User.id == viewer.user_id,
                    accounts)  # fmt: skip
+    if family == CLAIM:
+        if viewer.role == Role.RETURNEE:
+            return RegistrationCheck.user_id == viewer.user_id
+        if viewer.role == Role.OFFICIAL:
+            return _region(viewer, RegistrationCheck.province_code,
+                           RegistrationCheck.regency_code)  # fmt: skip
+        return false()
     if family == AUDIT:
         if viewer.role == Role.ADMIN:
             return true()

@@ -56,6 +56,10 @@ class Vault:
         """The column values that store ``nik``."""
         return {"nik_ciphertext": self.encrypt(nik), "nik_hash": self.lookup_hash(nik)}
 
+    def sealed(self, value: str) -> tuple[str, str]:
+        """Any identifier (an NPWP, a KK number) as (ciphertext, keyed hash)."""
+        return self.encrypt(value), self.lookup_hash(value)
+
     def rotate(self, token: str, nik_hash: str) -> dict[str, str] | None:
         """The row's values under the current keys, or ``None`` when already so."""
         nik = self.decrypt(token)

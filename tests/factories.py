@@ -380,7 +380,19 @@ def world(app, db, cast, make_loan, make_user, tmp_path):
             "comment_id": comment.id,
         }  # fmt: skip
     ids["missing"] = dict.fromkeys(ids["own"], 999_999)
-    common = {"user_id": cast.mentor.id, "token": "not-a-token", "kind": "csv",
+    # A self-registration in Kab. Malang that clashed with Sri's NIK, to check.
+    from juragan.models import RegistrationCheck
+
+    claimant = make_user(Role.RETURNEE)
+    check = RegistrationCheck(
+        user_id=claimant.id, created_at=utcnow(), reason="nik",
+        matched_returnee_id=cast.returnee.id, province_code="35",
+        regency_code="35.07", profile_ciphertext=None,
+    )  # fmt: skip
+    db.session.add(check)
+    db.session.commit()
+    common = {"user_id": cast.mentor.id, "check_id": check.id, "token": "not-a-token",
+              "kind": "csv",
               "section": "market", "province_code": "35", "name": "countries",
               "filename": "css/app.css"}  # fmt: skip
     return {relation: {**values, **common} for relation, values in ids.items()} | {

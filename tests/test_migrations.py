@@ -68,6 +68,7 @@ def test_round_trip(migration_app):
             "erasure_requests",
             "lenders",
             "lender_branches",
+            "registration_checks",
         }
         with db.engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(Regency)) == 514

@@ -41,6 +41,7 @@ from juragan.models.returnee import (
     ErasureRequest,
     Invitation,
     Placement,
+    RegistrationCheck,
     Returnee,
     Training,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "LoanTransition",
     "Payment",
     "Placement",
+    "RegistrationCheck",
     "Returnee",
     "Training",
     "Role",

@@ -22,14 +22,16 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from juragan import vault
 from juragan.models.account import User
 from juragan.models.base import Audited, Base, Timestamped, Versioned
 from juragan.models.business import Business
 from juragan.models.plan import BusinessPlan
 from juragan.models.registry_codes import in_list
-from juragan.models.returnee import Placement, Returnee
+from juragan.models.returnee import NikComparator, Placement, Returnee
 
 LOAN_KINDS = ("business", "placement")
 LOAN_STATUSES = (
@@ -58,6 +60,7 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
     """A KUR application, and the loan it becomes once approved and disbursed."""
 
     __tablename__ = "loan_applications"
+    __audit_redacted__ = ("npwp_ciphertext", "npwp_hash")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     returnee_id: Mapped[int] = mapped_column(
@@ -89,7 +92,10 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
     access_number: Mapped[int] = mapped_column(SmallInteger, default=1)
     rate_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     has_npwp: Mapped[bool] = mapped_column(Boolean, default=False)
-    npwp: Mapped[str | None] = mapped_column(String(16))
+    #: The NPWP (16 digits; a resident's NIK is their NPWP, PMK 112/2022): never
+    #: stored in clear, like the NIK. Read and written through :attr:`npwp`.
+    npwp_ciphertext: Mapped[str | None] = mapped_column(String(200))
+    npwp_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     other_credit: Mapped[str] = mapped_column(String(10), default="none")
     #: Instalment numbers that pay interest only (grace or lean season).
     interest_only_months: Mapped[list[int]] = mapped_column(JSON, default=list)
@@ -138,6 +144,24 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         cascade="all, delete-orphan", passive_deletes=True,
     )  # fmt: skip
 
+    @hybrid_property
+    def npwp(self) -> str | None:
+        if self.npwp_ciphertext is None:
+            return None
+        return vault.current().decrypt(self.npwp_ciphertext)
+
+    @npwp.inplace.setter
+    def _npwp_setter(self, value: str | None) -> None:
+        if value is None:
+            self.npwp_ciphertext = self.npwp_hash = None
+        else:
+            self.npwp_ciphertext, self.npwp_hash = vault.current().sealed(value)
+
+    @npwp.inplace.comparator
+    @classmethod
+    def _npwp_comparator(cls) -> NikComparator:
+        return NikComparator(cls.npwp_hash)  # compared by keyed hash, as a NIK
+
     @property
     def makers(self) -> frozenset[int]:
         """Accounts that filed or sent the application: maker-checker keeps them
@@ -167,7 +191,9 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         CheckConstraint(
             "(kind = 'placement') = (scheme = 'pmi')", name="placement_is_pmi"
         ),
-        CheckConstraint("npwp IS NULL OR length(npwp) = 16", name="npwp_16_digits"),
+        CheckConstraint(
+            "(npwp_ciphertext IS NULL) = (npwp_hash IS NULL)", name="npwp_sealed"
+        ),
         # One active business KUR per returnee.
         Index(
             "uq_loan_applications_one_active_business",

@@ -342,3 +342,72 @@ class Invitation(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     returnee: Mapped[Returnee] = relationship()
+
+
+CHECK_REASONS = ("nik", "similar")
+CHECK_STATUSES = ("pending", "linked", "registered", "rejected")
+
+
+class RegistrationCheck(Base):
+    """A self-registration that could not become a record by itself: its NIK is
+    registered already, or someone alike is. The person is told only that their
+    registration will be checked (as everyone is); an official of the address's
+    region links the account to the existing record, registers the person, or
+    refuses, saying why."""
+
+    __tablename__ = "registration_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The account the person made (it holds no record until the check is done).
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(8))
+    #: Who the NIK or the likeness points at; never shown to the person.
+    matched_returnee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("returnees.id", ondelete="SET NULL")
+    )
+    #: The address given: the region whose officials do the check.
+    province_code: Mapped[str] = mapped_column(String(2))
+    regency_code: Mapped[str] = mapped_column(String(5))
+    #: The profile as entered (NIK included), encrypted under the NIK keys; emptied
+    #: once the check is done.
+    profile_ciphertext: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Why it was refused (required then), for the person to read.
+    note: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    matched: Mapped[Returnee | None] = relationship(viewonly=True)
+    regency: Mapped[Regency] = relationship(
+        viewonly=True,
+        foreign_keys=[regency_code],
+        primaryjoin="Regency.code == RegistrationCheck.regency_code",
+    )
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["province_code", "regency_code"],
+            ["regencies.province_code", "regencies.code"],
+            ondelete="RESTRICT",
+            name="fk_registration_checks_regency_in_province",
+        ),
+        CheckConstraint(in_list("reason", CHECK_REASONS), name="reason_known"),
+        CheckConstraint(in_list("status", CHECK_STATUSES), name="status_known"),
+        CheckConstraint(
+            "(status = 'pending') = (decided_at IS NULL)", name="decided_unless_pending"
+        ),
+        CheckConstraint(
+            "status <> 'rejected' OR note IS NOT NULL", name="refusal_has_reason"
+        ),
+        CheckConstraint(
+            "status = 'pending' OR profile_ciphertext IS NULL",
+            name="profile_kept_only_while_pending",
+        ),
+        Index("ix_registration_checks_region", "province_code", "regency_code"),
+    )

@@ -12,6 +12,7 @@ from juragan.models import (
     BusinessPlan,
     LoanApplication,
     Regency,
+    RegistrationCheck,
     Returnee,
     Role,
     User,
@@ -25,6 +26,14 @@ def own_profile(session: Session, user: User) -> Returnee | None:
         .options(selectinload(Returnee.mentor), selectinload(Returnee.regency))
         .where(Returnee.user_id == user.id)
     )
+
+
+def own_registration_check(session: Session, user: User) -> RegistrationCheck | None:
+    """The latest check of a self-registration that clashed, if any."""
+    return session.scalar(
+        select(RegistrationCheck).where(RegistrationCheck.user_id == user.id)
+        .order_by(RegistrationCheck.id.desc()).limit(1)
+    )  # fmt: skip
 
 
 def caseload(session: Session, mentor: User, limit: int = 50) -> list[Returnee]:

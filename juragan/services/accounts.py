@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -84,6 +85,24 @@ def check_password_rules(password: str, *personal: str) -> None:
 
 def normalise_username(username: str) -> str:
     return username.strip().lower()
+
+
+def new_username(session: Session, full_name: str) -> str:
+    """A username nobody has, made from the name and four random digits
+    (``sri.wahyuni.4821``): self-registration never says a name is taken."""
+    folded = unicodedata.normalize("NFKD", full_name).encode("ascii", "ignore").decode()
+    words = [
+        "".join(ch for ch in word if ch.isalnum()) for word in folded.lower().split()
+    ]
+    stem = ".".join(word for word in words if word)[:40].strip(".") or "purna"
+    with scope.system("accounts"):
+        while True:
+            candidate = f"{stem}.{secrets.randbelow(9000) + 1000}"
+            if (
+                session.scalar(select(User.id).where(User.username == candidate))
+                is None
+            ):
+                return candidate
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

@@ -37,6 +37,7 @@ from juragan.models import (
     BusinessPlan,
     ErasureRequest,
     LoanApplication,
+    RegistrationCheck,
     Returnee,
     User,
     UserSession,
@@ -48,8 +49,9 @@ from juragan.services.accounts import end_sessions, hash_password
 
 LIVE_LOAN_STATUSES = ("approved", "disbursed", "repaying", "restructured")
 ERASED_NAME = "Dihapus"
-_HIDDEN_COLUMNS = frozenset({"nik_ciphertext", "nik_hash", "password_hash",
-                             "token_hash", "stored_name"})  # fmt: skip
+_HIDDEN_COLUMNS = frozenset({"nik_ciphertext", "nik_hash", "npwp_ciphertext",
+                             "npwp_hash", "password_hash", "token_hash",
+                             "stored_name", "profile_ciphertext"})  # fmt: skip
 
 
 def _row(obj: Any) -> dict[str, Any]:
@@ -71,10 +73,11 @@ def personal_data(session: Session, returnee: Returnee) -> dict[str, Any]:
         Visit.returnee_id == returnee.id).order_by(Visit.visited_on, Visit.id)).all()  # fmt: skip
     wellbeing = session.scalars(select(WellbeingCheck).where(
         WellbeingCheck.returnee_id == returnee.id).order_by(WellbeingCheck.taken_on)).all()  # fmt: skip
+    # Every entry about them, whatever the record: their profile, documents,
+    # photos, plans, loans, visits; views and exports included.
     trail = session.scalars(
         select(AuditEntry)
-        .where(AuditEntry.table_name == "returnees",
-               AuditEntry.object_id == str(returnee.id))
+        .where(AuditEntry.returnee_id == returnee.id)
         .order_by(AuditEntry.at, AuditEntry.id)
     ).all()  # fmt: skip
     account = returnee.user
@@ -99,7 +102,7 @@ def personal_data(session: Session, returnee: Returnee) -> dict[str, Any]:
         "businesses": [{**_row(b), "history": [_row(c) for c in b.status_changes]}
                        for b in businesses],
         "kur_applications": [{
-            **_row(loan),
+            **_row(loan), "npwp": loan.npwp,
             "documents": [_row(d) for d in loan.documents],
             "steps": [_row(t) for t in loan.transitions],
             "instalments": [_row(i) for i in loan.instalments],
@@ -113,7 +116,8 @@ def personal_data(session: Session, returnee: Returnee) -> dict[str, Any]:
         # Who saw or changed the record, and when; the values themselves are not
         # repeated here (they are above, as they are now).
         "record_history": [{"at": audit.plain_value(e.at), "by": e.actor_label,
-                            "action": e.action, "fields": sorted(e.changes)}
+                            "action": e.action, "record": e.table_name,
+                            "fields": sorted(e.changes)}
                            for e in trail],
     }  # fmt: skip
 
@@ -206,9 +210,8 @@ def erase(session: Session, actor: User, request: ErasureRequest, now: datetime,
             account.is_active_account = False
             _erase_rows(session, User, inventory.INVENTORY[User],
                         select(User).where(User.id == account_id))  # fmt: skip
-            session.execute(
-                delete(UserSession).where(UserSession.user_id == account_id)
-            )
+            for model in (UserSession, RegistrationCheck):
+                session.execute(delete(model).where(model.user_id == account_id))
         returnee.erased_at = now
         session.flush()
         _scrub_trail(session, person_id, account_id)

@@ -4,6 +4,7 @@ placements abroad, trainings and account invitations."""
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import unicodedata
 from collections.abc import Mapping
@@ -30,6 +31,7 @@ from juragan.models import (
     Invitation,
     Placement,
     Regency,
+    RegistrationCheck,
     Returnee,
     Role,
     Training,
@@ -44,7 +46,7 @@ from juragan.models.registry_codes import (
     TRAINING_STAGES,
 )
 from juragan.policy import in_region
-from juragan.services.accounts import AccountData, create_account
+from juragan.services.accounts import AccountData, create_account, new_username
 
 #: The version of the consent text below; bump it when the wording changes.
 CONSENT_VERSION = "2026-11"
@@ -265,40 +267,147 @@ def register_returnee(
     return returnee
 
 
+@dataclass
+class SelfRegistration:
+    """What a self-registration made: always an account, with either the record or
+    a check an official does first (the person is told the same in both cases)."""
+
+    user: User
+    returnee: Returnee | None = None
+    check: RegistrationCheck | None = None
+
+
 def self_register(
     session: Session,
-    username: str,
     password: str,
     data: ProfileData,
     *,
     consent: bool,
     consent_text: str,
     now: datetime,
-    confirmed_not_duplicate: bool = False,
-) -> tuple[User, Returnee]:
-    """Create a returnee's account and profile together (one transaction)."""
-    account = AccountData(
-        username=username, full_name=data.full_name, role=Role.RETURNEE
-    )
-    # Profile rules first: the account is only created for a valid profile.
+) -> SelfRegistration:
+    """Create a returnee's account and, when nothing clashes, their record.
+
+    Registration says nothing about anyone else: the username is made here (so
+    none can be found taken), and a NIK registered already, or a person alike,
+    turns the registration into a :class:`RegistrationCheck` for an official of
+    the address's region instead of an error.
+
+    :raises FieldErrors: for the person's own invalid entries (nothing is saved).
+    """
     if not consent:
         raise DomainError(
             "consent", _l("Your consent is needed before anything is saved.")
         )
     check_profile(session, data, now.date())
-    user = create_account(session, account, password)
+    # Profile rules first: the account is only created for a valid profile.
+    user = create_account(
+        session,
+        AccountData(username=new_username(session, data.full_name),
+                    full_name=data.full_name, role=Role.RETURNEE),
+        password,
+    )  # fmt: skip
+    matched = nik_owner_anywhere(session, data.nik)
+    reason = "nik" if matched is not None else None
+    if reason is None:
+        similar = find_similar(session, data)
+        if similar:
+            reason, matched = "similar", similar[0].id
     with acting_as(Actor(user.id, user.username)):
+        if reason is not None:
+            check = RegistrationCheck(
+                user_id=user.id, created_at=now, reason=reason,
+                matched_returnee_id=matched, province_code=data.province_code,
+                regency_code=data.regency_code,
+                profile_ciphertext=_seal_profile(data, consent_text, now),
+            )  # fmt: skip
+            session.add(check)
+            session.flush()
+            return SelfRegistration(user, check=check)
         returnee = register_returnee(
-            session,
-            None,
-            data,
-            consent=consent,
-            consent_text=consent_text,
-            now=now,
-            user=user,
-            confirmed_not_duplicate=confirmed_not_duplicate,
-        )
-    return user, returnee
+            session, None, data, consent=consent, consent_text=consent_text,
+            now=now, user=user, confirmed_not_duplicate=True,
+        )  # fmt: skip
+    return SelfRegistration(user, returnee=returnee)
+
+
+def _seal_profile(data: ProfileData, consent_text: str, now: datetime) -> str:
+    values = {**vars(data), "birth_date": data.birth_date.isoformat(),
+              "consent_text": consent_text, "consent_at": now.isoformat()}  # fmt: skip
+    return vault.current().encrypt(json.dumps(values))
+
+
+def _opened_profile(check: RegistrationCheck) -> tuple[ProfileData, str, datetime]:
+    values = json.loads(vault.current().decrypt(check.profile_ciphertext or "{}"))
+    consent_text = values.pop("consent_text")
+    consent_at = datetime.fromisoformat(values.pop("consent_at"))
+    values["birth_date"] = date.fromisoformat(values["birth_date"])
+    return ProfileData(**values), consent_text, consent_at
+
+
+def check_profile_of(check: RegistrationCheck) -> ProfileData | None:
+    """The profile a pending check holds, for the official doing it."""
+    return _opened_profile(check)[0] if check.profile_ciphertext else None
+
+
+def link_to_record(session: Session, actor: User, check: RegistrationCheck,
+                   now: datetime) -> Returnee:  # fmt: skip
+    """The person is the one already registered (the official has seen their KTP):
+    their account now holds that record.
+
+    :raises DomainError: when the record is outside the official's reach, or has
+        an account already.
+    """
+    record = session.get(Returnee, check.matched_returnee_id or 0)  # in scope only
+    if record is None:
+        raise DomainError(None, _l(
+            "The matching record is outside your region: a national official can "
+            "link it."))  # fmt: skip
+    if record.user_id is not None:
+        raise DomainError(None, _l("That record has an account already."))
+    record.user_id = check.user_id
+    _close_check(check, actor, "linked", now)
+    session.flush()
+    return record
+
+
+def register_from_check(session: Session, actor: User, check: RegistrationCheck,
+                        now: datetime) -> Returnee:  # fmt: skip
+    """The person is someone else than the one alike: register them as entered.
+
+    :raises DomainError: when the NIK itself is registered (it cannot be twice).
+    """
+    data, consent_text, _consent_at = _opened_profile(check)
+    if nik_owner_anywhere(session, data.nik) is not None:
+        raise DomainError(None, _l(
+            "This NIK is registered already: link the account to that record, or "
+            "refuse."))  # fmt: skip
+    returnee = register_returnee(
+        session, actor, data, consent=True, consent_text=consent_text, now=now,
+        user=session.get(User, check.user_id), confirmed_not_duplicate=True,
+    )  # fmt: skip
+    _close_check(check, actor, "registered", now)
+    session.flush()
+    return returnee
+
+
+def refuse_check(session: Session, actor: User, check: RegistrationCheck, note: str,
+                 now: datetime) -> None:  # fmt: skip
+    """:raises DomainError: on ``note`` without a reason."""
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("note", _l("Say why, for the person to read."))
+    check.note = note
+    _close_check(check, actor, "rejected", now)
+    session.flush()
+
+
+def _close_check(check: RegistrationCheck, actor: User, status: str,
+                 now: datetime) -> None:  # fmt: skip
+    if check.status != "pending":
+        raise DomainError(None, _l("This registration has been checked already."))
+    check.status, check.decided_at, check.decided_by_id = status, now, actor.id
+    check.profile_ciphertext = None  # what was entered now lives in the record
 
 
 def changes_contact(returnee: Returnee, data: ProfileData) -> bool:
@@ -319,27 +428,50 @@ def update_profile(
     data: ProfileData,
     *,
     today: date,
-    may_change_nik: bool,
+    actor: User | None = None,
 ) -> Returnee:
-    """Change a returnee's profile; a new NIK clears an earlier verification.
+    """Change a returnee's profile, never their NIK (:func:`change_nik` does).
 
-    :raises FieldErrors: for invalid fields; :raises DomainError: on ``nik`` when
-        the NIK may not change or belongs to someone else.
+    :raises FieldErrors: for invalid fields; :raises DomainError: on
+        ``regency_code`` when a staff editor would move the person out of their
+        own region (the receiving region asks for a transfer instead).
     """
+    data.nik = returnee.nik
     check_profile(session, data, today)
-    if data.nik != returnee.nik:
-        if not may_change_nik:
-            raise DomainError(
-                "nik",
-                _l("An official has verified this NIK; ask them to correct it."),
-            )
-        other = nik_owner_anywhere(session, data.nik)
-        if other is not None and other != returnee.id:
-            raise DuplicateNik(other)
-        returnee.nik_verified_at = None
-        returnee.nik_verified_by_id = None
+    moved = (data.province_code, data.regency_code) != (
+        returnee.province_code, returnee.regency_code)  # fmt: skip
+    if moved:
+        _check_registrar_scope(actor, data)
     for key, value in vars(data).items():
-        setattr(returnee, key, value)
+        if key != "nik":
+            setattr(returnee, key, value)
+    session.flush()
+    return returnee
+
+
+def change_nik(
+    session: Session, returnee: Returnee, new_nik: str, *, today: date
+) -> Returnee:
+    """Correct a returnee's NIK: its own action, recorded in the audit trail (the
+    value never: only that it changed). A new NIK clears an earlier verification.
+
+    :raises DomainError: on ``nik`` for a NIK that is not valid, does not agree with
+        the birth date and sex, is the same, or cannot be registered.
+    """
+    try:
+        info = parse_nik(new_nik, today)
+    except InvalidIdentifier as error:
+        raise DomainError("nik", error.message) from None
+    problems = check_nik_agrees(info, returnee.birth_date, returnee.sex)
+    if problems:
+        raise FieldErrors([("nik", message) for _field, message in problems])
+    if info.nik == returnee.nik:
+        raise DomainError("nik", _l("This is the NIK already recorded."))
+    if nik_owner_anywhere(session, info.nik) is not None:
+        raise DuplicateNik(-1)  # whose is never said
+    returnee.nik = info.nik
+    returnee.nik_verified_at = None
+    returnee.nik_verified_by_id = None
     session.flush()
     return returnee
 
@@ -639,6 +771,31 @@ def delete_training(session: Session, training: Training) -> None:
     session.flush()
 
 
+def _rotate_npwps(session: Session, keys: vault.Vault, batch: int) -> None:
+    """NPWPs move under the current keys with the NIKs (the same keys seal them)."""
+    from juragan.models import LoanApplication as Loan
+
+    last = 0
+    while True:
+        rows = session.execute(
+            select(Loan.id, Loan.version, Loan.npwp_ciphertext, Loan.npwp_hash)
+            .where(Loan.id > last, Loan.npwp_ciphertext.is_not(None))
+            .order_by(Loan.id).limit(batch)
+        ).all()  # fmt: skip
+        if not rows:
+            return
+        changes = []
+        for row in rows:
+            fresh = keys.rotate(row.npwp_ciphertext, row.npwp_hash)
+            if fresh is not None:
+                changes.append({"id": row.id, "version": row.version,
+                                "npwp_ciphertext": fresh["nik_ciphertext"],
+                                "npwp_hash": fresh["nik_hash"]})  # fmt: skip
+        if changes:
+            session.execute(update(Loan), changes)
+        last = rows[-1].id
+
+
 def rotate_nik_keys(session: Session, batch: int = 2000) -> tuple[int, int]:
     """Move every stored NIK under the current keys; returns (moved, total).
 
@@ -646,6 +803,7 @@ def rotate_nik_keys(session: Session, batch: int = 2000) -> tuple[int, int]:
     the current keys is left alone, so the command can be run again safely.
     """
     keys = vault.current()
+    _rotate_npwps(session, keys, batch)
     moved = total = 0
     last = 0
     while True:

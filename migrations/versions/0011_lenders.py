@@ -114,14 +114,7 @@ def upgrade():
             f"UPDATE audit_log SET returnee_id = ({inner}) WHERE table_name = '{table}'"
             " AND object_id <> ''"
         )
-    # The dashboards' summaries of an existing registry (see 0005).
-    from sqlalchemy.orm import Session
-
-    from juragan.summaries import rebuild_all
-
-    session = Session(bind=op.get_bind())
-    rebuild_all(session)
-    session.flush()
+    # The dashboards' summaries are rebuilt by the newest revision (see 0005).
 
 
 def downgrade():

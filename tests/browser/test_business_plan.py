@@ -33,7 +33,6 @@ def test_new_returnee_writes_a_plan_on_a_phone_and_the_mentor_comments(
     try:
         # She signs up herself.
         page.goto(f"{live_server}/register")
-        page.fill("#username", "wulan.malang")
         page.fill("#password", "kata sandi wulan")
         page.fill("#confirm_password", "kata sandi wulan")
         page.fill("#nik", "3507015203880004")

@@ -21,7 +21,6 @@ def test_newcomer_registers_and_adds_a_placement_on_a_phone(live_server, browser
         page.goto(f"{live_server}/login")
         page.get_by_role("link", name="Daftar di sini").click()
         page.wait_for_url("**/register")
-        page.fill("#username", "rahayu.malang")
         page.fill("#password", "kata sandi rahayu")
         page.fill("#confirm_password", "kata sandi rahayu")
         page.fill("#nik", "3507 0152 0388 0003")

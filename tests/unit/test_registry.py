@@ -1,11 +1,13 @@
 """Registry rules without a request: registration, duplicates, placements, trainings."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from juragan import scope
 from juragan.errors import DomainError, FieldErrors
 from juragan.models import Returnee, Role
 from juragan.services import registry
@@ -166,58 +168,80 @@ def test_registrars_stay_in_their_region(db, make_user):
 
 
 def test_self_registration_creates_account_and_profile(db):
-    user, returnee = registry.self_register(
-        db.session,
-        "sri.w",
-        "kata-sandi-panjang",
-        profile(),
-        consent=True,
-        consent_text="x",
+    made = registry.self_register(
+        db.session, "kata-sandi-panjang", profile(), consent=True, consent_text="x",
         now=NOW,
-    )
+    )  # fmt: skip
+    user, returnee = made.user, made.returnee
     assert user.role == Role.RETURNEE
     assert returnee.user_id == user.id
     assert returnee.registered_by_id == user.id
+    assert made.check is None
+    assert re.fullmatch(r"[a-z.]+\.\d{4}", user.username)
+
+
+def test_a_clash_becomes_a_check_for_the_region_not_an_answer(db, make_user):
+    """The same NIK, or a person alike, registers again: an account and a check
+    for the regency's officials, and nothing else (no record, no error)."""
+    from juragan.models import RegistrationCheck
+
+    first = registry.self_register(db.session, "kata-sandi-panjang", profile(),
+                                   consent=True, consent_text="x", now=NOW)  # fmt: skip
+    again = registry.self_register(db.session, "kata-sandi-lainnya", profile(),
+                                   consent=True, consent_text="x", now=NOW)  # fmt: skip
+    assert again.returnee is None
+    check = again.check
+    assert (check.reason, check.matched_returnee_id) == ("nik", first.returnee.id)
+    assert check.user_id == again.user.id != first.user.id
+    assert profile().nik not in (check.profile_ciphertext or "")  # sealed
+    official = make_user(Role.OFFICIAL, "35", "35.07")
+    other = make_user(Role.OFFICIAL, "33")
+    for who, sees in ((official, True), (other, False), (again.user, True),
+                      (first.user, False)):  # fmt: skip
+        with scope.as_user(who):
+            found = db.session.scalar(select(RegistrationCheck.id))
+        assert (found is not None) is sees
+    # The official sees the person's KTP and links the account to the record?
+    # Not here: the record has an account already. They refuse, saying why.
+    with pytest.raises(DomainError):
+        registry.link_to_record(db.session, official, check, NOW)
+    registry.refuse_check(db.session, official, check, "Sudah terdaftar.", NOW)
+    assert (check.status, check.profile_ciphertext) == ("rejected", None)
 
 
 def test_self_registration_with_a_bad_profile_creates_no_account(db):
     from juragan.models import User
 
+    before = db.session.scalar(select(func.count()).select_from(User))
     with pytest.raises(FieldErrors):
         registry.self_register(
             db.session,
-            "sri.w",
             "kata-sandi-panjang",
             profile(nik="123"),
             consent=True,
             consent_text="x",
             now=NOW,
         )
-    assert db.session.scalar(select(User).where(User.username == "sri.w")) is None
+    assert db.session.scalar(select(func.count()).select_from(User)) == before
 
 
 def test_verified_nik_is_locked_for_the_returnee(db, make_user):
     official = make_user(Role.OFFICIAL, "35")
     returnee = register(db)
     registry.verify_nik(db.session, official, returnee, NOW)
-    with pytest.raises(DomainError) as caught:
-        registry.update_profile(
-            db.session,
-            returnee,
-            profile(nik="3507015203880009"),
-            today=TODAY,
-            may_change_nik=False,
-        )
-    assert caught.value.field == "nik"
-    registry.update_profile(
-        db.session,
-        returnee,
-        profile(nik="3507015203880009"),
-        today=TODAY,
-        may_change_nik=True,
-    )
+    from juragan.policy import Action, can
+
+    assert not can(returnee.user or official, Action.EDIT_NIK, returnee) or (
+        can(official, Action.EDIT_NIK, returnee))  # fmt: skip
+    # The profile form never changes a NIK, whatever it is sent.
+    registry.update_profile(db.session, returnee, profile(nik="3507015203880009"),
+                            today=TODAY)  # fmt: skip
+    assert returnee.nik != "3507015203880009"
+    registry.change_nik(db.session, returnee, "3507015203880009", today=TODAY)
     assert returnee.nik == "3507015203880009"
     assert returnee.nik_verified_at is None  # a new NIK needs a new check
+    with pytest.raises(DomainError):
+        registry.change_nik(db.session, returnee, "3507015203880009", today=TODAY)
 
 
 def test_invitation_lifecycle(db, make_user):

@@ -131,6 +131,10 @@ SPEC: dict[str, Spec] = {
     "returnees.import_template": Spec(get=OFFICIAL_ROLES),
     "returnees.export_returnees": Spec(get=OFFICIAL_ROLES),
     "returnees.erasure_requests": Spec(get=OFFICIAL_ROLES),
+    "returnees.registration_checks": Spec(get=OFFICIAL_ROLES),
+    # No registration check in the world: the one asked for is missing for all.
+    "returnees.registration_check": Spec(get=OFFICIAL_ROLES, post=OFFICIAL_ROLES),
+    "returnees.change_nik": person(get=CARERS, post=CARERS),
     "returnees.view_returnee": person(get=SEES_RECORD),
     "returnees.edit_returnee": person(get=CARERS, post=CARERS),
     "returnees.reveal_nik": person(post=CARERS),

@@ -146,9 +146,7 @@ def test_edit_returnee_records_audit(client, db, cast):
     login(client, cast.mentor.username)
     response = client.post(
         f"/returnees/{cast.returnee.id}/edit",
-        data=profile_form(
-            cast.returnee, full_name="Sri Wahyuni Baru", regency_code="35.73"
-        ),
+        data=profile_form(cast.returnee, full_name="Sri Wahyuni Baru", village="Baru"),
     )
     assert response.status_code == 302
     entry = db.session.scalars(
@@ -159,7 +157,7 @@ def test_edit_returnee_records_audit(client, db, cast):
         )
     ).one()
     assert entry.actor_id == cast.mentor.id
-    assert entry.changes["regency_code"] == ["35.07", "35.73"]
+    assert entry.changes["village"] == ["Talangagung", "Baru"]
     assert entry.changes["full_name"][1] == "Sri Wahyuni Baru"
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from juragan.models import Returnee
 from juragan.services.registry_files import EXAMPLE_ROW
-from tests.factories import login
+from tests.factories import login, make_nik
 
 
 def _upload(client, rows):
@@ -79,3 +79,46 @@ def test_01_an_update_in_scope_keeps_what_a_row_leaves_empty(client, db, cast):
     person = db.session.scalar(select(Returnee).where(Returnee.id == cast.returnee.id))
     assert person.village == "Baru"
     assert person.phone == "+6281234567890"  # an empty cell wipes nothing
+
+
+# 10. Anonymous registration tells nothing about anyone -----------------------------
+
+
+def _register(app, **overrides):
+    """A visitor's registration from a fresh browser: what they are told."""
+    from tests.web.test_registry_pages import NEW_PERSON
+
+    visitor = app.test_client()
+    form = {**NEW_PERSON, "password": "kata-sandi-kuat",
+            "confirm_password": "kata-sandi-kuat", **overrides}  # fmt: skip
+    response = visitor.post("/register", data=form)
+    home = visitor.get("/")
+    flashed = re.sub(r"[a-z.]+\.\d{4}", "USERNAME",
+                     home.text.replace(form["full_name"], "NAME"))  # fmt: skip
+    notice = re.findall(r'<div class="alert[^"]*"[^>]*>\s*(.*?)\s*<', flashed, re.S)
+    return response.status_code, response.headers.get("Location"), notice[:1]
+
+
+def test_10_registration_answers_alike_whoever_is_registered(app, db, cast):
+    """A new NIK, a NIK registered already, and a person alike someone registered:
+    the visitor is told the same each time, and never that a name is taken."""
+    from juragan.models import RegistrationCheck
+
+    sri = cast.returnee
+    new = _register(app)
+    taken_nik = _register(app, nik=sri.nik, full_name="Orang Lain",
+                          birth_date=sri.birth_date.isoformat(), sex=sri.sex)  # fmt: skip
+    alike = _register(app, full_name=sri.full_name, nik=make_nik(
+        sri.regency_code, sri.birth_date, sri.sex, 7777),
+        birth_date=sri.birth_date.isoformat(), sex=sri.sex,
+        province_code=sri.province_code, regency_code=sri.regency_code)  # fmt: skip
+    assert new == taken_nik == alike
+    assert new[0] == 302
+    # The two clashes wait for the regency's officials; nobody got Sri's record.
+    checks = db.session.scalars(select(RegistrationCheck)).all()
+    assert sorted(c.reason for c in checks) == ["nik", "similar"]
+    db.session.expire_all()
+    assert db.session.get(Returnee, sri.id).user_id == cast.returnee_user.id
+    # There is no username to try: the form has none.
+    page = app.test_client().get("/register").text
+    assert 'name="username"' not in page

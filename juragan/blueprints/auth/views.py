@@ -24,7 +24,7 @@ from juragan.blueprints.returnees.forms import (
     AcceptInvitationForm,
     SelfRegistrationForm,
 )
-from juragan.blueprints.returnees.views import duplicate_feedback, profile_data
+from juragan.blueprints.returnees.views import profile_data
 from juragan.errors import DomainError
 from juragan.extensions import db, limiter
 from juragan.forms import attach_error
@@ -160,32 +160,34 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SelfRegistrationForm()
-    similar = []
     if form.validate_on_submit():
         try:
-            user, _returnee = registry.self_register(
+            made = registry.self_register(
                 db.session,
-                form.username.data,
                 form.password.data,
                 profile_data(form),
                 consent=form.consent.data,
                 consent_text=str(registry.CONSENT_PURPOSE),
                 now=utcnow(),
-                confirmed_not_duplicate=form.confirm_not_duplicate.data,
             )
         except DomainError as error:
+            # Only the person's own entries can be wrong here: nothing is said of
+            # anyone else (a NIK or a person registered already goes to a check).
             db.session.rollback()
-            similar = duplicate_feedback(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
-            sign_in(user)
-            flash(_("Welcome to juragan, %(name)s.", name=user.full_name), "success")
+            sign_in(made.user)
+            # The same words whether a record was made or a check was opened.
+            flash(_("Welcome to juragan, %(name)s. Your username is %(username)s: "
+                    "write it down. The BP3MI office checks every registration "
+                    "against the KTP.", name=made.user.full_name,
+                    username=made.user.username), "success")  # fmt: skip
             return redirect(url_for("main.home"))
     return render_template(
         "returnees/register.html",
         form=form,
         similar=[],
-        hidden_matches=len(similar),
         consent_text=registry.CONSENT_PURPOSE,
         self_registration=True,
     )

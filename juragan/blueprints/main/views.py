@@ -21,6 +21,9 @@ def home():
     if role == Role.RETURNEE:
         profile = overview.own_profile(session, current_user)
         loan = overview.current_loan(session, profile) if profile else None
+        check = (
+            None if profile else overview.own_registration_check(session, current_user)
+        )
         return render_template(
             "main/home_returnee.html",
             profile=profile,
@@ -28,6 +31,7 @@ def home():
             loan=loan,
             standing=loans.standing(loan, utcnow().date()) if loan else None,
             missing=loans.missing_documents(loan) if loan else [],
+            check=check,
         )
     if role == Role.MENTOR:
         today = utcnow().date()

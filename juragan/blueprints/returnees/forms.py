@@ -150,19 +150,26 @@ class RegistrationForm(ProfileForm):
     )
 
 
+USERNAME = StringField(
+    _l("Choose a username"),
+    validators=[
+        DataRequired(message=_l("Enter a username.")),
+        Length(min=3, max=64, message=_l("Use 3 to 64 characters.")),
+        Regexp(
+            r"^[A-Za-z0-9._-]+$",
+            message=_l("Use letters, digits, dots, dashes or underscores only."),
+        ),
+    ],
+    render_kw={"autocapitalize": "none", "autocomplete": "username"},
+)
+
+
 class SelfRegistrationForm(RegistrationForm):
-    username = StringField(
-        _l("Choose a username"),
-        validators=[
-            DataRequired(message=_l("Enter a username.")),
-            Length(min=3, max=64, message=_l("Use 3 to 64 characters.")),
-            Regexp(
-                r"^[A-Za-z0-9._-]+$",
-                message=_l("Use letters, digits, dots, dashes or underscores only."),
-            ),
-        ],
-        render_kw={"autocapitalize": "none", "autocomplete": "username"},
-    )
+    """A newcomer's own registration. The username is made for them (a chosen one
+    would tell whether someone else took it), and no duplicate is confirmed here:
+    a clash goes to an official."""
+
+    confirm_not_duplicate = None
     password = PasswordField(
         _l("Choose a password"),
         validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
@@ -179,7 +186,7 @@ class SelfRegistrationForm(RegistrationForm):
 
 
 class AcceptInvitationForm(BaseForm):
-    username = SelfRegistrationForm.username
+    username = USERNAME
     password = SelfRegistrationForm.password
     confirm_password = SelfRegistrationForm.confirm_password
 
@@ -344,9 +351,27 @@ class ConfirmImportForm(BaseForm):
 
 
 class EditProfileForm(ProfileForm, VersionedForm):
-    """The profile, changed later: a new phone or e-mail needs the editor's password."""
+    """The profile, changed later: a new phone or e-mail needs the editor's password.
+    The NIK is not in it (never sent to a browser in full): it is corrected with
+    :class:`NikChangeForm`."""
 
+    nik = None
     confirm_password = confirm_password_field()
+
+
+class NikChangeForm(VersionedForm):
+    """A correction of the NIK, typed in full: nothing is pre-filled."""
+
+    nik = StringField(
+        _l("The correct NIK (16 digits, on the KTP)"),
+        validators=[DataRequired(message=_l("Enter the NIK.")), Length(max=24)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    confirm_password = PasswordField(
+        _l("Your own password (unless you gave it in the last few minutes)"),
+        validators=[Optional()],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class ErasureRequestForm(BaseForm):
@@ -358,6 +383,27 @@ class ErasureRequestForm(BaseForm):
            "this cannot be undone."),
         validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )  # fmt: skip
+
+
+class RegistrationCheckForm(BaseForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=choices(
+            [
+                (
+                    "link",
+                    _l("It is the person already registered: give them that record"),
+                ),
+                ("register", _l("It is someone else: register them as entered")),
+                ("refuse", _l("Refuse, saying why")),
+            ]
+        ),  # fmt: skip
+        validators=[DataRequired(message=_l("Choose a decision."))],
+    )
+    note = TextAreaField(
+        _l("Reason for a refusal (the person reads it)"),
+        validators=[Optional(), Length(max=2000)],
+    )
 
 
 class ErasureDecisionForm(BaseForm):

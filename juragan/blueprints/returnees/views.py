@@ -3,7 +3,9 @@ from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from juragan import audit, disclosure
 from juragan.access import load_or_404, requires
@@ -15,8 +17,10 @@ from juragan.blueprints.returnees.forms import (
     ErasureDecisionForm,
     ErasureRequestForm,
     FindForm,
+    NikChangeForm,
     PlacementForm,
     ProfileForm,
+    RegistrationCheckForm,
     RegistrationForm,
     ReturneeFilterForm,
     TrainingForm,
@@ -25,9 +29,9 @@ from juragan.errors import DomainError
 from juragan.extensions import db
 from juragan.forms import attach_error, flash_errors, is_stale, show_conflict
 from juragan.labels import PERSONAL_DATA_FIELDS, PERSONAL_DATA_SECTIONS
-from juragan.models import Placement, Returnee, Training, utcnow
+from juragan.models import Placement, RegistrationCheck, Returnee, Training, utcnow
 from juragan.pagination import Page, keyset_page
-from juragan.policy import Action, can
+from juragan.policy import Action
 from juragan.reports.plans import render_pdf
 from juragan.reports.registry import RegistrySearch, search_statement
 from juragan.services import privacy, registry
@@ -47,8 +51,12 @@ PROFILE_FIELDS = (
 )  # fmt: skip
 
 
-def profile_data(form: ProfileForm) -> ProfileData:
-    values = {name: getattr(form, name).data for name in PROFILE_FIELDS}
+def profile_data(form: ProfileForm, nik: str | None = None) -> ProfileData:
+    """The profile a form holds; ``nik`` for a form without one (an edit)."""
+    values = {name: getattr(form, name).data for name in PROFILE_FIELDS
+              if name != "nik" or form.nik is not None}  # fmt: skip
+    if form.nik is None:
+        values["nik"] = nik
     values["dependants"] = values["dependants"] or 0
     return ProfileData(**values)
 
@@ -74,29 +82,42 @@ def registry_search_for(identifier: str) -> RegistrySearch:
     return RegistrySearch(phone=identifier)
 
 
+#: Said of a NIK that someone outside the reader's reach holds: the same words as
+#: any NIK that cannot be registered, so that they do not tell whether it exists.
+NIK_NOT_REGISTRABLE = _l(
+    "This NIK cannot be registered here. Check it against the KTP; if it is right, "
+    "ask the BP3MI office, who can see where it is registered."
+)
+
+
 def duplicate_feedback(form, error: DomainError) -> list[Returnee]:
-    """Attach a duplicate error to the form; return the similar people to list."""
+    """Attach a duplicate error to the form (after the caller's rollback); return
+    the similar people the user may see, to list.
+
+    A NIK or a similar person the user may not see is never named: the attempt is
+    recorded in that person's processing log instead.
+    """
     if isinstance(error, DuplicateNik):
-        existing = db.session.get(Returnee, error.existing_id)
-        if existing is not None and can(current_user, Action.VIEW_RETURNEE, existing):
-            link = url_for("returnees.view_returnee", returnee_id=existing.id)
+        existing = db.session.get(Returnee, error.existing_id)  # in scope only
+        if existing is not None:
             form.nik.errors = [
                 *form.nik.errors,
                 _("This NIK is already registered: %(name)s.", name=existing.full_name),
             ]
-            form.duplicate_link = link
+            form.duplicate_link = url_for(
+                "returnees.view_returnee", returnee_id=existing.id
+            )
         else:
-            form.nik.errors = [
-                *form.nik.errors,
-                _(
-                    "This NIK is already registered. If it is yours, ask the BP3MI "
-                    "office or your mentor for help."
-                ),
-            ]
+            form.nik.errors = [*form.nik.errors, str(NIK_NOT_REGISTRABLE)]
+            audit.record_search(db.session, "nik_registration", error.existing_id)
+            db.session.commit()
         return []
     if isinstance(error, PossibleDuplicates):
         form.form_errors.append(str(error.message))
-        return error.candidates
+        visible = [p for p in error.candidates
+                   if db.session.get(Returnee, p.id) is not None]  # fmt: skip
+        form.hidden_matches = len(error.candidates) - len(visible)
+        return visible
     attach_error(form, error)
     return []
 
@@ -238,26 +259,23 @@ def invite_returnee(returnee_id: int):
 @login_required
 def edit_returnee(returnee_id: int):
     returnee = load_or_404(Returnee, returnee_id, Action.EDIT_RETURNEE)
-    may_change_nik = can(current_user, Action.EDIT_NIK, returnee)
     form = EditProfileForm(obj=returnee)
-    if not may_change_nik:
-        form.nik.render_kw = {**(form.nik.render_kw or {}), "readonly": True}
     submitted = form.validate_on_submit()
     status = 200
     if submitted and is_stale(form, returnee):
         show_conflict(form, returnee)
         status = 409
     elif submitted and (
-        not registry.changes_contact(returnee, profile_data(form))
+        not registry.changes_contact(returnee, profile_data(form, returnee.nik))
         or reauthenticated(form)
     ):
         try:
             registry.update_profile(
                 db.session,
                 returnee,
-                profile_data(form),
+                profile_data(form, returnee.nik),
                 today=date.today(),
-                may_change_nik=may_change_nik,
+                actor=current_user,
             )
         except DomainError as error:
             db.session.rollback()
@@ -266,7 +284,42 @@ def edit_returnee(returnee_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
-    return render_template("returnees/edit.html", form=form, returnee=returnee), status
+    return render_template("returnees/edit.html", form=form, returnee=returnee,
+                           shown=disclosure.person(returnee, current_user)), status  # fmt: skip
+
+
+@bp.route("/<int:returnee_id>/nik/change", methods=["GET", "POST"])
+@login_required
+def change_nik(returnee_id: int):
+    """Correct the NIK: typed in full, never pre-filled, with the password given
+    recently, and recorded."""
+    returnee = load_or_404(Returnee, returnee_id, Action.EDIT_NIK)
+    form = NikChangeForm()
+    status = 200
+    if request.method == "GET":
+        form.version.data = returnee.version
+    elif form.validate_on_submit():
+        if is_stale(form, returnee):
+            show_conflict(form, returnee)
+            status = 409
+        elif reauthenticated(form):
+            try:
+                registry.change_nik(db.session, returnee, form.nik.data,
+                                    today=utcnow().date())  # fmt: skip
+            except DomainError as error:
+                db.session.rollback()
+                if isinstance(error, DuplicateNik):
+                    error = DomainError("nik", NIK_NOT_REGISTRABLE)
+                attach_error(form, error)
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("The NIK has been corrected; an official checks it again."),
+                      "success")  # fmt: skip
+                return redirect(url_for("returnees.view_returnee",
+                                        returnee_id=returnee.id))  # fmt: skip
+    return render_template("returnees/nik_change.html", form=form, returnee=returnee,
+                           shown=disclosure.person(returnee, current_user)), status  # fmt: skip
 
 
 # Placements and trainings belong to the returnee: loaded through the returnee,
@@ -466,6 +519,47 @@ def request_erasure(returnee_id: int):
         flash(_("Your request is with the regional office. You will see the answer "
                 "here."), "success")  # fmt: skip
     return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
+
+
+@bp.route("/registration-checks")
+@requires(Action.CHECK_REGISTRATIONS)
+def registration_checks():
+    """Self-registrations of the region that clashed with a record, oldest first."""
+    pending = db.session.scalars(
+        select(RegistrationCheck).where(RegistrationCheck.status == "pending")
+        .order_by(RegistrationCheck.created_at).limit(200)
+    ).all()  # fmt: skip
+    return render_template("returnees/registration_checks.html", pending=pending)
+
+
+@bp.route("/registration-checks/<int:check_id>", methods=["GET", "POST"])
+@requires(Action.CHECK_REGISTRATIONS)
+def registration_check(check_id: int):
+    check = load_or_404(RegistrationCheck, check_id, Action.CHECK_REGISTRATIONS)
+    form = RegistrationCheckForm()
+    matched = (db.session.get(Returnee, check.matched_returnee_id)
+               if check.matched_returnee_id else None)  # fmt: skip
+    if check.status == "pending" and form.validate_on_submit():
+        now = utcnow()
+        try:
+            if form.decision.data == "link":
+                registry.link_to_record(db.session, current_user, check, now)
+            elif form.decision.data == "register":
+                registry.register_from_check(db.session, current_user, check, now)
+            else:
+                registry.refuse_check(db.session, current_user, check, form.note.data,
+                                      now)  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The registration has been checked."), "success")
+            return redirect(url_for("returnees.registration_checks"))
+    return render_template(
+        "returnees/registration_check.html", check=check, form=form, matched=matched,
+        entered=registry.check_profile_of(check) if check.status == "pending" else None,
+    )  # fmt: skip
 
 
 @bp.route("/erasure-requests")
