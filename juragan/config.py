@@ -82,6 +82,8 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         "LOGIN_LIMIT_PER_ACCOUNT": environ.get(
             "LOGIN_LIMIT_PER_ACCOUNT", "5 per minute"
         ),
+        # Looking people up by NIK or phone, per account.
+        "FIND_LIMIT_PER_USER": environ.get("FIND_LIMIT_PER_USER", "30 per hour"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or _bool(environ.get("COOKIE_SECURE")),

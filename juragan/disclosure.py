@@ -74,11 +74,13 @@ def text(value: str | None, full: bool = False) -> str:
     return value if full else str(HIDDEN_TEXT)
 
 
-def birth_date(value: date | None, full: bool = False) -> date | int | None:
-    """The whole date, or only its year when masked."""
+def birth_date(value: date | str | None, full: bool = False) -> date | str | int | None:
+    """The whole date, or only its year when masked (a date, or as ISO text)."""
     if value is None:
         return None
-    return value if full else value.year
+    if full:
+        return value
+    return value.year if isinstance(value, date) else str(value)[:4]
 
 
 def secret(_value: Any, _full: bool = False) -> str:

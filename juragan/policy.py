@@ -74,6 +74,8 @@ class Action(enum.StrEnum):
     RECORD_PAYMENT = "loan.pay"
     RESTRUCTURE_LOAN = "loan.restructure"
     WRITE_OFF_LOAN = "loan.write_off"
+    #: A lender's officer reveals the borrower's number to remind them (recorded).
+    REMIND_BORROWER = "loan.remind"
 
 
 class Relation(enum.StrEnum):
@@ -194,6 +196,7 @@ OBJECT_RULES: Mapping[Action, Mapping[Role, set[Relation]]] = {
     Action.RECORD_PAYMENT: _BANK,
     Action.RESTRUCTURE_LOAN: _BANK,
     Action.WRITE_OFF_LOAN: _BANK,
+    Action.REMIND_BORROWER: _BANK,
     # Mentoring: the caseload's mentor records; officials of the region follow.
     Action.LOG_VISIT: {Role.MENTOR: {Relation.CASELOAD}},
     Action.WELLBEING_CHECK: {Role.MENTOR: {Relation.CASELOAD}},
@@ -224,6 +227,7 @@ LOAN_STATES: Mapping[Action, frozenset[str]] = {
     Action.RECORD_PAYMENT: frozenset({"disbursed", "repaying", "restructured"}),
     Action.RESTRUCTURE_LOAN: frozenset({"disbursed", "repaying"}),
     Action.WRITE_OFF_LOAN: frozenset({"disbursed", "repaying", "restructured"}),
+    Action.REMIND_BORROWER: frozenset({"disbursed", "repaying", "restructured"}),
 }
 
 #: The plan states in which each plan action is possible at all.

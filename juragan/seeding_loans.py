@@ -16,6 +16,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
+from juragan import vault
 from juragan.seeding_plans import pick
 
 #: A tiny but valid PDF, standing in for scanned documents in demo data.
@@ -294,7 +295,9 @@ def loan_rows(
         "purpose": drawn.purpose, "amount_requested_idr": drawn.amount_idr,
         "tenor_months": drawn.tenor_months, "access_number": 1, "rate_percent": rate,
         "has_npwp": drawn.amount_idr > 50_000_000,
-        "npwp": f"9{loan_id:015d}" if drawn.amount_idr > 50_000_000 else None,
+        **dict(zip(("npwp_ciphertext", "npwp_hash"),
+                   vault.current().sealed(f"9{loan_id:015d}")
+                   if drawn.amount_idr > 50_000_000 else (None, None), strict=True)),
         "other_credit": "none", "interest_only_months": [], "status": "draft",
         "applied_on": drawn.applied_on, "submitted_at": None, "decided_by_id": None,
         "decided_at": None, "decision_reason": None, "amount_disbursed_idr": None,

@@ -8,7 +8,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from juragan import disclosure, inventory, scope
 from juragan.models import AuditEntry, User
+
+#: Records whose values an administrator never reads, in the trail as elsewhere:
+#: a family's money, mentoring and wellbeing, registration checks.
+_NOT_FOR_ADMINS = frozenset({scope.FINANCE, scope.CARE, scope.CLAIM})
 
 
 @dataclass
@@ -48,3 +53,26 @@ def audit_query(filters: AuditFilter) -> Select[tuple[AuditEntry]]:
             AuditEntry.at < _start_of(filters.date_to + timedelta(days=1))
         )
     return stmt
+
+
+def shown_changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
+    """An entry's changes as the trail shows them: ``(field, old, new)``, each value
+    as an administrator sees it on the record itself (they keep the system running;
+    they do not read the people in it): names whole, identifiers, contacts,
+    addresses, texts and amounts through the disclosure function of their kind,
+    masked. Values of records they never see (plans, loans, visits, wellbeing,
+    checks) are not shown at all."""
+    model = inventory.MODELS_BY_TABLE.get(entry.table_name)
+    hidden = model is not None and scope.FAMILIES.get(model) in _NOT_FOR_ADMINS
+    rows = []
+    for field, values in sorted((entry.changes or {}).items()):
+        old, new = (list(values) + [None, None])[:2]
+        kind = inventory.kind_of(entry.table_name, field)
+        if hidden and kind != inventory.KEY or kind == inventory.SECRET:
+            shown = [None if v is None else disclosure.HIDDEN for v in (old, new)]
+        else:
+            full = kind == inventory.NAME
+            shown = [v if v in (None, "***") else disclosure.value(kind, v, full)
+                     for v in (old, new)]  # fmt: skip
+        rows.append((field, *shown))
+    return rows

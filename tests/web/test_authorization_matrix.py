@@ -190,6 +190,7 @@ SPEC: dict[str, Spec] = {
     "loans.record_payment": finance(post=BANK),
     "loans.restructure_loan": finance(post=BANK),
     "loans.write_off_loan": finance(post=BANK),
+    "loans.remind_borrower": finance(post=BANK),
     # Mentoring.
     "mentoring.assign": Spec(get=OFFICIAL_ROLES, post=OFFICIAL_ROLES),
     "mentoring.cadence": Spec(get=OFFICIAL_ROLES, post=OFFICIAL_ROLES),

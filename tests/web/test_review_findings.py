@@ -122,3 +122,166 @@ def test_10_registration_answers_alike_whoever_is_registered(app, db, cast):
     # There is no username to try: the form has none.
     page = app.test_client().get("/register").text
     assert 'name="username"' not in page
+
+
+# 2. A masked NIK gives nothing back --------------------------------------------
+
+
+def test_02_a_masked_page_shows_no_part_of_the_nik_the_rest_would_complete(
+    client, db, cast, make_loan
+):
+    """A lender's officer reads its applicant: the NIK's last four digits and no
+    birth day, district or village, which are the NIK's middle digits."""
+    make_loan(cast, status="submitted")
+    sri = cast.returnee
+    login(client, cast.bank_officer.username)
+    for path in (f"/returnees/{sri.id}", f"/plans/{sri_plan(db, sri)}/proposal"):
+        page = client.get(path).text
+        assert "************" + sri.nik[-4:] in page
+        assert sri.nik[:4] + "*" not in page
+        for clue in (sri.district, sri.village, sri.birth_date.strftime("%d"),
+                     sri.birth_date.isoformat()):  # fmt: skip
+            assert f">{clue}<" not in page, (path, clue)
+            assert f" {clue} " not in page, (path, clue)
+        assert str(sri.birth_date.year) in page
+
+
+def sri_plan(db, sri) -> int:
+    from juragan.models import BusinessPlan
+
+    return db.session.scalar(select(BusinessPlan.id).where(
+        BusinessPlan.returnee_id == sri.id))  # fmt: skip
+
+
+def test_02_find_by_nik_answers_in_scope_only_is_recorded_and_throttled(
+    app, client, db, cast, make_loan
+):
+    from juragan.models import AuditEntry
+
+    make_loan(cast, status="submitted")
+    login(client, cast.bank_officer.username)
+    inside = client.post("/returnees/find", data={"identifier": cast.returnee.nik})
+    assert inside.headers["Location"].endswith(f"/returnees/{cast.returnee.id}")
+    outside = client.post("/returnees/find", data={"identifier": cast.neighbour.nik})
+    assert outside.status_code == 200  # nobody it may see
+    searches = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "search", AuditEntry.actor_id == cast.bank_officer.id)).all()  # fmt: skip
+    assert [s.returnee_id for s in searches] == [cast.returnee.id, None]
+    assert all(cast.returnee.nik not in str(s.changes) for s in searches)
+    limit = int(app.config["FIND_LIMIT_PER_USER"].split()[0])
+    codes = [client.post("/returnees/find", data={"identifier": "0812345678"}).status_code
+             for _ in range(limit)]  # fmt: skip
+    assert codes[-1] == 429
+
+
+# 4. No form hands out a full NIK ---------------------------------------------------
+
+
+def test_04_the_profile_form_holds_no_nik_and_a_correction_is_recorded(
+    client, db, cast
+):
+    from juragan.models import AuditEntry
+
+    sri = cast.returnee
+    for who in ("mentor", "official_national", "official_regency"):
+        login(client, cast.user(who).username)
+        page = client.get(f"/returnees/{sri.id}/edit").text
+        assert sri.nik not in page, who
+        assert 'name="nik"' not in page
+        client.post("/logout")
+    login(client, cast.official_regency.username)
+    form = client.get(f"/returnees/{sri.id}/nik/change").text
+    assert sri.nik not in form
+    new = make_nik("35.07", sri.birth_date, sri.sex, 8888)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
+    done = client.post(f"/returnees/{sri.id}/nik/change",
+                       data={"nik": new, "version": version,
+                             "confirm_password": "correct-horse-battery"})  # fmt: skip
+    assert done.status_code == 302
+    entry = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.table_name == "returnees", AuditEntry.action == "update",
+        AuditEntry.object_id == str(sri.id))).all()[-1]  # fmt: skip
+    assert entry.actor_id == cast.official_regency.id
+    assert entry.changes["nik_ciphertext"] == ["***", "***"]
+    assert new not in str(entry.changes)
+
+
+# 5. The audit viewer shows what an administrator may see ---------------------------
+
+
+def test_05_the_audit_viewer_masks_and_hides_as_the_records_do(
+    client, db, cast, make_loan, tmp_path
+):
+    from juragan.models import utcnow
+    from juragan.services import mentoring
+    from juragan.services.mentoring import VisitData
+    from juragan.wellbeing import QUESTIONS
+
+    sri = cast.returnee
+    sri.phone = "+6285712340987"
+    loan = make_loan(cast, status="draft")
+    loan.npwp = "3507015203880003"
+    loan.plan.description = "RAHASIA rencana usaha"
+    visit, _ = mentoring.record_visit(
+        db.session, cast.mentor, sri,
+        VisitData(idempotency_key="audit-5", visited_on=utcnow().date(), mode="home",
+                  duration_minutes=20, business_status="operating",
+                  observations="RAHASIA catatan kunjungan"),
+        [], tmp_path, utcnow().date(), utcnow())  # fmt: skip
+    mentoring.record_wellbeing(db.session, sri, {q.code: 1 for q in QUESTIONS},
+                               utcnow().date(), utcnow().date())  # fmt: skip
+    db.session.commit()
+    login(client, cast.admin.username)
+    text = ""
+    after = None
+    while True:  # every page of the trail
+        page = client.get(
+            "/admin/audit", query_string={"after": after} if after else {}
+        )
+        text += page.text
+        found = re.search(r'href="/admin/audit\?after=(\d+)', page.text)
+        if not found:
+            break
+        after = found.group(1)
+    for secret in ("+6285712340987", "85712340987", "3507015203880003", "RAHASIA",
+                   sri.nik):  # fmt: skip
+        assert secret not in text, secret
+    assert "wellbeing_checks" in text or "Kesejahteraan" in text or "answers" in text
+
+
+# 6. The NPWP is sealed ---------------------------------------------------------------
+
+
+def test_06_the_npwp_is_never_stored_in_clear(db, cast, make_loan):
+    from sqlalchemy import inspect, text
+
+    loan = make_loan(cast, status="draft")
+    loan.npwp = "0123456789012345"
+    db.session.commit()
+    stored = "\n".join(
+        str(row) for name in inspect(db.engines[None]).get_table_names()
+        for row in db.session.execute(text(f'SELECT * FROM "{name}"'))  # noqa: S608 - our tables
+    )  # fmt: skip
+    assert "0123456789012345" not in stored
+    db.session.expire_all()
+    assert loan.npwp == "0123456789012345"  # and reads back whole
+
+
+# 8. A lender's officer gets the phone only by a recorded reveal ---------------------
+
+
+def test_08_the_reminder_needs_a_recorded_reveal(client, db, cast, make_loan):
+    from juragan.models import AuditEntry
+
+    loan = make_loan(cast, status="repaying")
+    login(client, cast.bank_officer.username)
+    page = client.get(f"/kur/{loan.id}").text
+    assert "wa.me" not in page
+    assert cast.returnee.phone.lstrip("+") not in page
+    revealed = client.post(f"/kur/{loan.id}/remind", data={"version": loan.version})
+    assert revealed.status_code == 200
+    assert "https://wa.me/" + cast.returnee.phone.lstrip("+") in revealed.text
+    entry = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "view", AuditEntry.actor_id == cast.bank_officer.id)).one()  # fmt: skip
+    assert entry.returnee_id == cast.returnee.id
+    assert set(entry.changes) == {"phone", "payment_reminder"}

@@ -19,7 +19,7 @@ from juragan.forms import attach_error, is_stale, show_conflict
 from juragan.models import AuditEntry, User
 from juragan.pagination import keyset_page
 from juragan.policy import Action, scoped
-from juragan.reports.audit_trail import AuditFilter, audit_query
+from juragan.reports.audit_trail import AuditFilter, audit_query, shown_changes
 from juragan.services import accounts
 
 
@@ -176,4 +176,5 @@ def audit_log():
         current_app.config["PAGE_SIZE"],
         newest_first=True,
     )
-    return render_template("admin/audit.html", form=form, page=page, args=_page_args())
+    return render_template("admin/audit.html", form=form, page=page, args=_page_args(),
+                           shown_changes=shown_changes)  # fmt: skip

@@ -208,7 +208,8 @@ def returnee_loans(returnee_id: int):
     )
 
 
-def _loan_page(loan: LoanApplication, on: date, status: int = 200, **forms):
+def _loan_page(loan: LoanApplication, on: date, status: int = 200,
+               number_revealed: bool = False, **forms):  # fmt: skip
     """The loan page; a form that failed comes back with its errors (422)."""
     today = utcnow().date()
     standing = loans.standing(loan, on)
@@ -236,7 +237,11 @@ def _loan_page(loan: LoanApplication, on: date, status: int = 200, **forms):
         "loans/view.html", loan=loan, standing=standing, today=today, on=on,
         missing=loans.missing_documents(loan), chart=chart, **page_forms,
         button=EmptyForm(),
-        reminder=loan_reports.whatsapp_reminder(loan, standing) if standing else None,
+        # The number itself only to those who see it anyway (the person's carers),
+        # or to a lender's officer once the reveal is recorded.
+        reminder=loan_reports.whatsapp_reminder(loan, standing) if standing and (
+            number_revealed or can(current_user, Action.VIEW_CONTACT, loan.returnee))
+        else None,
         rules=rule_set(loan.rule_set),
     ), status  # fmt: skip
 
@@ -248,6 +253,19 @@ def view_loan(loan_id: int):
     # Standing on any day: ?on=2026-03-01 replays the payments made up to then.
     on = request.args.get("on", type=date.fromisoformat) or utcnow().date()
     return _loan_page(loan, on)
+
+
+@bp.route("/<int:loan_id>/remind", methods=["POST"])
+@login_required
+def remind_borrower(loan_id: int):
+    """A lender's officer asks for the borrower's number to remind them: the reveal
+    is recorded in the borrower's processing log, then the reminder link shows."""
+    loan = _loan(loan_id, Action.REMIND_BORROWER)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    audit.record_view(db.session, loan.returnee, ["phone", "payment_reminder"])
+    db.session.commit()
+    return _loan_page(loan, utcnow().date(), number_revealed=True)
 
 
 @bp.route("/<int:loan_id>/documents", methods=["POST"])

@@ -26,7 +26,7 @@ from juragan.blueprints.returnees.forms import (
     TrainingForm,
 )
 from juragan.errors import DomainError
-from juragan.extensions import db
+from juragan.extensions import db, limiter
 from juragan.forms import attach_error, flash_errors, is_stale, show_conflict
 from juragan.labels import PERSONAL_DATA_FIELDS, PERSONAL_DATA_SECTIONS
 from juragan.models import Placement, RegistrationCheck, Returnee, Training, utcnow
@@ -138,17 +138,29 @@ def list_returnees():
                            find=FindForm())  # fmt: skip
 
 
+def _searcher_key() -> str:
+    return f"find:{current_user.id}"
+
+
 @bp.route("/find", methods=["POST"])
 @requires(Action.LIST_RETURNEES)
+@limiter.limit(
+    lambda: current_app.config["FIND_LIMIT_PER_USER"], key_func=_searcher_key
+)
 def find_returnee():
-    """One person by NIK or phone: straight to their page, or the few who share a
-    phone; never through the URL."""
+    """One person by NIK or phone, among those the user may see: straight to their
+    page, or the few who share a phone; never through the URL. Each search is
+    recorded (in the processing log of whoever it found), and throttled."""
     find = FindForm()
     matches: list[Returnee] = []
     if find.validate_on_submit():
         search = registry_search_for(find.identifier.data)
         matches = list(db.session.scalars(
             search_statement(current_user, search).order_by(Returnee.id).limit(20)))  # fmt: skip
+        by = "nik" if search.nik else "phone"
+        for person in matches or [None]:
+            audit.record_search(db.session, by, person.id if person else None)
+        db.session.commit()
         if len(matches) == 1:
             return redirect(
                 url_for("returnees.view_returnee", returnee_id=matches[0].id)
