@@ -127,6 +127,7 @@ INVENTORY: dict[type, Table] = {
         "district": _(ADDRESS), "village": _(ADDRESS),
         # The text the person agreed to is the programme's, not theirs.
         "consent_purpose": Column(),
+        "disclosure_key": Column(SECRET),
     }),
     Placement: Table({
         **_keys("id", "returnee_id", "country_code", "sector", "is_independent",
@@ -204,7 +205,7 @@ INVENTORY: dict[type, Table] = {
                 "kbli_section", "province_code", "regency_code", "opened_on",
                 "workers_family", "workers_paid", "status", "status_since", *_STAMPS),
         "name": _(NAME, PLACEHOLDER, "Usaha {id}"), "district": _(ADDRESS),
-        "nib": _(SECRET),
+        "nib": _(SECRET), "disclosure_key": Column(SECRET),
     }),
     BusinessStatusChange: Table({
         **_keys("id", "business_id", "from_status", "to_status", "changed_on",
@@ -226,6 +227,7 @@ INVENTORY: dict[type, Table] = {
         "amount_requested_idr": Column(MONEY),
         "amount_disbursed_idr": Column(MONEY),
         "npwp_ciphertext": _(NPWP), "npwp_hash": _(SECRET),
+        "disclosure_key": Column(SECRET),
         # A rejection keeps that it had a reason (the database asks for one).
         "decision_reason": _(TEXT, PLACEHOLDER, "—"),
     }),

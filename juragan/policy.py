@@ -384,20 +384,15 @@ def summary_clause(user: Any, table: Any) -> ColumnElement[bool]:
     return scope.summary_clause(scope.viewer_of(user), table)
 
 
-#: Below this many people a group's figures are hidden from those who may not see
-#: individuals: a count of 1 or 2 in a village and a sex can name someone.
-SMALL_GROUP = 5
-
-
 def may_see_individuals(user: Any) -> bool:
-    """Observers and bank officers read the programme's figures only, and never a
-    group so small that it points at a person."""
+    """Observers and bank officers read the programme's figures only, perturbed so
+    that none points at a person (:mod:`juragan.perturbation`)."""
     return can(user, Action.VIEW_PEOPLE_BEHIND_FIGURES)
 
 
 def may_see_loans(user: Any) -> bool:
-    """Those who list their region's loans one by one (bank officers among them)
-    gain nothing from small groups of loans being hidden: they see them whole."""
+    """Those who list loans one by one (a bank officer, their own lender's) gain
+    nothing from loans' figures being perturbed: they see them whole."""
     return can(user, Action.LIST_LOANS)
 
 

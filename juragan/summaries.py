@@ -233,6 +233,7 @@ def returnee_fact_rows(dialect: str, where: Where = _everyone):
             func.coalesce(businesses.c.operating, zero).label("operating"),
             func.coalesce(businesses.c.workers, zero).label("workers"),
             wellbeing.c.overall.label("wellbeing"),
+            Returnee.disclosure_key.label("record_key"),
             *((func.coalesce(cohort.c[f"at_{m}"], zero) == 1).label(f"operating_at_{m}")
               for m in COHORT_MONTHS),
         )
@@ -286,6 +287,8 @@ def business_fact_rows(dialect: str, where: Where = _everyone):
             anniversary.label("anniversary_on"),
             (func.coalesce(at_anniversary.c.hit, 0) == 1)
             .label("is_operating_at_anniversary"),
+            Business.disclosure_key.label("record_key"),
+            facts.c.record_key.label("owner_key"),
         )
         .join(facts, facts.c.returnee_id == Business.returnee_id)
         .outerjoin(at_anniversary, at_anniversary.c.business_id == Business.id)
@@ -325,6 +328,7 @@ def loan_fact_rows(dialect: str, where: Where = _everyone):
             .label("days_to_disbursement"),
             func.coalesce(balances.c.out, 0).label("outstanding_idr"),
             balances.c.oldest.label("oldest_unpaid_due_on"),
+            loan.disclosure_key.label("record_key"),
         )
         .join(facts, facts.c.returnee_id == loan.returnee_id)
         .outerjoin(balances, balances.c.loan_id == loan.id)
@@ -355,6 +359,7 @@ def cell_sums(where: Where = _everyone):
                 func.count(fact.wellbeing).label("wellbeing_n"),
                 *(flag(fact[f"operating_at_{m}"]).label(f"operating_at_{m}")
                   for m in COHORT_MONTHS),
+                func.sum(fact.record_key).label("key_sum"),
             )
             .where(where(fact.returnee_id))
             .group_by(*keys[2:], *(k for k in (province, regency) if k is not blank))
@@ -535,7 +540,8 @@ def _write_loan_months(session: Session, returnee_ids: Sequence[int] | None,
             row[0]: row[1:]
             for row in session.execute(
                 select(LoanApplication.id, LoanApplication.returnee_id,
-                       LoanApplication.scheme, LoanApplication.lender, *dims)
+                       LoanApplication.scheme, LoanApplication.lender,
+                       LoanApplication.disclosure_key, *dims)
                 .join(ReturneeFact, ReturneeFact.returnee_id == LoanApplication.returnee_id)
                 .where(LoanApplication.id.in_(loan_ids))
             )
@@ -552,10 +558,10 @@ def _write_loan_months(session: Session, returnee_ids: Sequence[int] | None,
                 day for day in _month_ends(disbursed_on, last)
                 if day >= disbursed_on and (end is None or day <= last)
             ]  # fmt: skip
-            returnee_id, scheme, lender, *owner = owners[loan_id]
+            returnee_id, scheme, lender, key, *owner = owners[loan_id]
             base = dict(zip(DIMENSIONS, owner, strict=True)) | {
                 "loan_id": loan_id, "returnee_id": returnee_id, "scheme": scheme,
-                "lender": lender}  # fmt: skip
+                "lender": lender, "record_key": key}  # fmt: skip
             for day, outstanding, late in month_end_standings(
                 schedules[loan_id], paid[loan_id], days
             ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,12 @@ BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC (used as a column default)."""
     return datetime.now(UTC)
+
+
+def random_key() -> int:
+    """A record's key for the dashboards' disclosure control
+    (:mod:`juragan.perturbation`): random, kept with the record, never shown."""
+    return secrets.randbelow(65536)
 
 
 class Base(DeclarativeBase):

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from juragan.models.account import User
-from juragan.models.base import Audited, Base, Timestamped, Versioned
+from juragan.models.base import Audited, Base, Timestamped, Versioned, random_key
 from juragan.models.business_codes import (
     BUSINESS_LINES,
     BUSINESS_STATUSES,
@@ -65,6 +65,9 @@ class Business(Audited, Versioned, Timestamped, Base):
     #: The current state; its history is in ``business_status_changes``.
     status: Mapped[str] = mapped_column(String(10), default="operating")
     status_since: Mapped[date] = mapped_column(Date)
+    #: Random, never shown: what the dashboards' figures are perturbed by for those
+    #: who may not see individuals (``juragan.perturbation``).
+    disclosure_key: Mapped[int] = mapped_column(Integer, default=random_key)
 
     returnee: Mapped[Returnee] = relationship()
     plan: Mapped[BusinessPlan | None] = relationship(back_populates="business")

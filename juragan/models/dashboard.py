@@ -90,6 +90,8 @@ class ReturneeFact(Dimensions, Base):
     operating_at_12: Mapped[bool] = mapped_column(Boolean)
     operating_at_24: Mapped[bool] = mapped_column(Boolean)
     operating_at_36: Mapped[bool] = mapped_column(Boolean)
+    #: The person's disclosure key (``juragan.perturbation``).
+    record_key: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_returnee_facts_region", "province_code", "regency_code"),
@@ -130,6 +132,9 @@ class ReturneeCell(Base):
     operating_at_12: Mapped[int] = mapped_column(Integer)
     operating_at_24: Mapped[int] = mapped_column(Integer)
     operating_at_36: Mapped[int] = mapped_column(Integer)
+    #: The sum of the people's disclosure keys: the cell key of any group of cells
+    #: is the sum of theirs (``juragan.perturbation``).
+    key_sum: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 #: The summed columns of :class:`ReturneeCell`, with the fact each one sums.
@@ -144,6 +149,7 @@ CELL_MEASURES = (
     "wellbeing_sum",
     "wellbeing_n",
     *(f"operating_at_{m}" for m in COHORT_MONTHS),
+    "key_sum",
 )
 
 
@@ -164,6 +170,9 @@ class BusinessFact(Dimensions, Base):
     anniversary_on: Mapped[date] = mapped_column(Date)
     #: Operating on its first anniversary (today's state while that is to come).
     is_operating_at_anniversary: Mapped[bool] = mapped_column(Boolean)
+    #: The business's disclosure key, and its owner's.
+    record_key: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    owner_key: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_business_facts_region", "province_code", "regency_code"),
@@ -188,6 +197,8 @@ class LoanFact(Dimensions, Base):
     outstanding_idr: Mapped[int] = mapped_column(BigInteger)
     #: The oldest instalment not fully paid; days past due count from it.
     oldest_unpaid_due_on: Mapped[date | None] = mapped_column(Date)
+    #: The loan's disclosure key.
+    record_key: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_loan_facts_region", "province_code", "regency_code"),)
 
@@ -209,6 +220,7 @@ class LoanMonth(Dimensions, Base):
     lender: Mapped[str] = mapped_column(String(16))
     outstanding_idr: Mapped[int] = mapped_column(BigInteger)
     days_past_due: Mapped[int] = mapped_column(Integer)
+    record_key: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_loan_months_month_end", "month_end"),)
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from juragan import vault
 from juragan.models.account import User
-from juragan.models.base import Audited, Base, Timestamped, Versioned
+from juragan.models.base import Audited, Base, Timestamped, Versioned, random_key
 from juragan.models.business import Business
 from juragan.models.plan import BusinessPlan
 from juragan.models.registry_codes import in_list
@@ -115,6 +115,9 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
     first_due_on: Mapped[date | None] = mapped_column(Date)
     #: Registered in SIKP by the lender (the Ministry of Finance's system).
     is_sikp_registered: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Random, never shown: what the dashboards' figures are perturbed by for those
+    #: who may not see individuals (``juragan.perturbation``).
+    disclosure_key: Mapped[int] = mapped_column(Integer, default=random_key)
     #: Who filed it (the returnee, or a mentor helping them).
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")

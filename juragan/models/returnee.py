@@ -28,7 +28,7 @@ from sqlalchemy.sql import operators
 
 from juragan import vault
 from juragan.models.account import User
-from juragan.models.base import Audited, Base, Timestamped, Versioned
+from juragan.models.base import Audited, Base, Timestamped, Versioned, random_key
 from juragan.models.region import Province, Regency
 from juragan.models.registry_codes import (
     EDUCATION_LEVELS,
@@ -104,6 +104,9 @@ class Returnee(Audited, Versioned, Timestamped, Base):
     #: Set when the person's data was erased at their request (UU PDP): what is
     #: left is what the programme's figures need, with nothing to identify them.
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Random, never shown: what the dashboards' figures are perturbed by for those
+    #: who may not see individuals (``juragan.perturbation``).
+    disclosure_key: Mapped[int] = mapped_column(Integer, default=random_key)
     #: Who entered the record (the returnee themselves, a mentor or an official).
     registered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")

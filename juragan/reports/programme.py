@@ -34,6 +34,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import ColumnElement, and_, case, func, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
+from juragan import perturbation as pert
 from juragan.models import Returnee, User
 from juragan.models.dashboard import (
     COHORT_MONTHS,
@@ -44,7 +45,7 @@ from juragan.models.dashboard import (
     ReturneeFact,
 )
 from juragan.pagination import Page
-from juragan.policy import may_see_individuals, scoped, summary_clause
+from juragan.policy import may_see_individuals, may_see_loans, scoped, summary_clause
 from juragan.repayment import COLLECTIBILITY_BANDS
 from juragan.sqldates import days_between, whole_months
 from juragan.summaries import ensure_current, lender_bit, scheme_bit
@@ -59,6 +60,21 @@ APPROVED = (
 )
 LIVE = ("disbursed", "repaying", "restructured")
 NPL_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Protection:
+    """Which figures are perturbed for the reader (:mod:`juragan.perturbation`):
+    people's for those who may not see individuals; loans' too, unless the reader
+    lists loans one by one anyway (a lender's officer, their own lender's)."""
+
+    people: bool
+    loans: bool
+
+
+def protection(user: User) -> Protection:
+    people = not may_see_individuals(user)
+    return Protection(people, people and not may_see_loans(user))
 
 
 @dataclass(frozen=True)
@@ -191,64 +207,93 @@ _KUR_FIGURES = ("kur_applied", "kur_applied_idr", "kur_approved", "kur_disbursed
                 "npl_ratio")  # fmt: skip
 
 
-def hidden_figures(figures: Headline, hide_below: int) -> set[str]:
-    """The headline figures resting on fewer than ``hide_below`` people or loans."""
-    if not hide_below:
-        return set()
-    if figures.returnees < hide_below:
-        return {f.name for f in fields(Headline)}
-    hidden: set[str] = set()
-    if figures.businesses_operating < hide_below:
-        hidden |= {"businesses_operating", "workers", "median_days_to_business"}
-    if figures.kur_applied < hide_below:
-        hidden |= set(_KUR_FIGURES)
-    elif figures.kur_disbursed < hide_below:
-        hidden |= {"kur_disbursed", "kur_disbursed_idr", "median_days_to_disbursement",
-                   "npl_ratio"}  # fmt: skip
-    if figures.wellbeing_checks < hide_below:
-        hidden.add("mean_wellbeing")
-    return hidden
+def _key_of(column: Any, condition: Any = None) -> Any:
+    """The cell key of the rows a query sums (``juragan.perturbation``)."""
+    value = column if condition is None else case((condition, column), else_=0)
+    return func.coalesce(func.sum(value), 0)
+
+
+def _protected_median(
+    session: Session, column: Any, clauses: list[Any], protect: bool
+) -> Decimal | None:
+    median = _median(session, column, clauses)
+    if not protect or median is None:
+        return median
+    table = column.class_ if hasattr(column, "class_") else column.table
+    n, key = session.execute(
+        select(func.count(), _key_of(table.record_key))
+        .where(*clauses, column.is_not(None))
+    ).one()  # fmt: skip
+    return pert.statistic(median, pert.count(n, key, "median_n"), key, "median",
+                          spread=Decimal(5), step=Decimal(5))  # fmt: skip
 
 
 def headline(session: Session, user: User, filters: Filters, today: date) -> Headline:
+    """The headline figures; perturbed where the reader may not see individuals."""
     ensure_current(session)
+    guard = protection(user)
     cell = ReturneeCell
-    returnees, operating, workers, wellbeing_sum, wellbeing_n = session.execute(
+    returnees, operating, workers, wellbeing_sum, wellbeing_n, key = session.execute(
         select(func.coalesce(func.sum(cell.returnees), 0),
                func.coalesce(func.sum(cell.operating), 0),
                func.coalesce(func.sum(cell.workers), 0),
                func.coalesce(func.sum(cell.wellbeing_sum), 0),
-               func.coalesce(func.sum(cell.wellbeing_n), 0))
+               func.coalesce(func.sum(cell.wellbeing_n), 0),
+               _key_of(cell.key_sum))
         .where(*cells_where(user, filters))
     ).one()  # fmt: skip
     loan = LoanFact
     applied = loan.status != "draft"
+    is_approved = loan.status.in_(APPROVED)
+    is_rejected = loan.status == "rejected"
+    is_disbursed = loan.amount_disbursed_idr.is_not(None)
     row = session.execute(
         select(
             func.count().filter(applied),
             func.coalesce(func.sum(case((applied, loan.amount_requested_idr), else_=0)), 0),
-            func.count().filter(loan.status.in_(APPROVED)),
-            func.count().filter(loan.status == "rejected"),
-            func.count().filter(loan.amount_disbursed_idr.is_not(None)),
+            func.count().filter(is_approved),
+            func.count().filter(is_rejected),
+            func.count().filter(is_disbursed),
             func.coalesce(func.sum(loan.amount_disbursed_idr), 0),
+            _key_of(loan.record_key, applied), _key_of(loan.record_key, is_approved),
+            _key_of(loan.record_key, is_rejected), _key_of(loan.record_key, is_disbursed),
         ).where(*loans_where(user, filters))
     ).one()  # fmt: skip
-    n_applied, applied_idr, approved, rejected, disbursed, disbursed_idr = row
+    (n_applied, applied_idr, approved, rejected, disbursed, disbursed_idr,
+     k_applied, k_approved, k_rejected, k_disbursed) = row  # fmt: skip
     mean = (
         (Decimal(wellbeing_sum) / wellbeing_n).quantize(Decimal("0.001"), ROUND_HALF_UP)
         if wellbeing_n
         else None
     )
+    if guard.people:
+        returnees = pert.count(returnees, key, "returnees")
+        operating = pert.count(operating, key, "operating")
+        workers = pert.count(workers, key, "workers")
+        wellbeing_n = pert.count(wellbeing_n, key, "wellbeing_n")
+        mean = pert.statistic(mean, wellbeing_n, key, "wellbeing",
+                              spread=Decimal("0.02"), step=Decimal("0.01"))  # fmt: skip
+    if guard.loans:
+        n_applied = pert.count(n_applied, k_applied, "applied")
+        applied_idr = pert.amount(applied_idr, k_applied, "applied_idr")
+        approved = pert.count(approved, k_approved, "approved")
+        rejected = pert.count(rejected, k_rejected, "rejected")
+        disbursed = pert.count(disbursed, k_disbursed, "disbursed")
+        disbursed_idr = pert.amount(disbursed_idr, k_disbursed, "disbursed_idr")
+    decided = approved + rejected
     return Headline(
         returnees=int(returnees), businesses_operating=int(operating),
         workers=int(workers), kur_applied=n_applied, kur_applied_idr=int(applied_idr),
         kur_approved=approved, kur_disbursed=disbursed,
         kur_disbursed_idr=int(disbursed_idr),
-        approval_rate=_ratio(approved, approved + rejected),
-        median_days_to_business=_median(session, BusinessFact.days_from_return,
-                                        where(BusinessFact, user, filters)),
-        median_days_to_disbursement=_median(session, LoanFact.days_to_disbursement,
-                                            loans_where(user, filters)),
+        approval_rate=(None if guard.loans and decided < pert.MIN_FOR_STATISTICS
+                       else _ratio(approved, decided)),
+        median_days_to_business=_protected_median(
+            session, BusinessFact.days_from_return, where(BusinessFact, user, filters),
+            guard.people),
+        median_days_to_disbursement=_protected_median(
+            session, LoanFact.days_to_disbursement, loans_where(user, filters),
+            guard.loans),
         npl_ratio=npl(session, user, filters, today),
         mean_wellbeing=mean, wellbeing_checks=int(wellbeing_n),
     )  # fmt: skip
@@ -273,12 +318,15 @@ def npl(session: Session, user: User, filters: Filters, today: date) -> Decimal 
     """Outstanding principal in classes 3-5 over all of it, for loans with money out."""
     loan = LoanFact
     late = _days_late(session, loan, today)
-    total, bad = session.execute(
+    total, bad, n, key = session.execute(
         select(func.coalesce(func.sum(loan.outstanding_idr), 0),
                func.coalesce(func.sum(case((late > NPL_DAYS, loan.outstanding_idr),
-                                           else_=0)), 0))
+                                           else_=0)), 0),
+               func.count(), _key_of(loan.record_key))
         .where(*loans_where(user, filters), loan.status.in_(LIVE))
     ).one()  # fmt: skip
+    if protection(user).loans:
+        return pert.ratio_of_amounts(bad, total, n, key, "npl")
     return _ratio(bad, total)
 
 
@@ -294,23 +342,29 @@ def funnel(
     """
     ensure_current(session)
     cell = ReturneeCell
-    returned, planned, ready, opened = session.execute(
+    returned, planned, ready, opened, key = session.execute(
         select(*(func.coalesce(func.sum(column), 0)
-                 for column in (cell.returnees, cell.planned, cell.ready, cell.opened)))
+                 for column in (cell.returnees, cell.planned, cell.ready, cell.opened)),
+               _key_of(cell.key_sum))
         .where(*cells_where(user, filters), cell.return_quarter != 0)
     ).one()  # fmt: skip
     business = BusinessFact
-    lasting = session.scalar(
-        select(func.count(func.distinct(business.returnee_id))).where(
-            *where(business, user, filters),
-            business.return_quarter != 0,
-            business.anniversary_on <= today,
-            business.is_operating_at_anniversary,
-        )
-    )
+    owners = (
+        select(business.returnee_id, business.owner_key)
+        .where(*where(business, user, filters), business.return_quarter != 0,
+               business.anniversary_on <= today, business.is_operating_at_anniversary)
+        .distinct().subquery()
+    )  # fmt: skip
+    lasting, lasting_key = session.execute(
+        select(func.count(), _key_of(owners.c.owner_key))
+    ).one()
     names = ("returned", "planned", "ready", "opened", "lasting")
-    values = (returned, planned, ready, opened, lasting or 0)
-    return [(name, int(value)) for name, value in zip(names, values, strict=True)]
+    values = [int(v) for v in (returned, planned, ready, opened, lasting or 0)]
+    if protection(user).people:
+        keys = (key, key, key, key, lasting_key)
+        values = [pert.count(v, k, name)
+                  for v, k, name in zip(values, keys, names, strict=True)]  # fmt: skip
+    return list(zip(names, values, strict=True))
 
 
 def by_country(session: Session, user: User, filters: Filters) -> list[tuple[str, int]]:
@@ -319,11 +373,15 @@ def by_country(session: Session, user: User, filters: Filters) -> list[tuple[str
     cell = ReturneeCell
     total = func.sum(cell.returnees)
     rows = session.execute(
-        select(cell.country_code, total)
+        select(cell.country_code, total, _key_of(cell.key_sum))
         .where(*cells_where(user, filters), cell.country_code != "")
         .group_by(cell.country_code).order_by(total.desc(), cell.country_code)
     ).all()  # fmt: skip
-    return [(code, int(n)) for code, n in rows]
+    if not protection(user).people:
+        return [(code, int(n)) for code, n, _key in rows]
+    shown = [(code, pert.count(n, key, "returnees")) for code, n, key in rows]
+    # A group shown as 0 is left out: a row of its own would say it is not empty.
+    return sorted(((c, n) for c, n in shown if n), key=lambda r: (-r[1], r[0]))
 
 
 def by_sector(
@@ -333,13 +391,20 @@ def by_sector(
     ensure_current(session)
     business = BusinessFact
     everything = func.count()
+    is_operating = business.status == "operating"
     rows = session.execute(
-        select(business.sector, everything,
-               func.count().filter(business.status == "operating"))
+        select(business.sector, everything, func.count().filter(is_operating),
+               _key_of(business.record_key), _key_of(business.record_key, is_operating))
         .where(*where(business, user, filters))
         .group_by(business.sector).order_by(everything.desc(), business.sector)
     ).all()  # fmt: skip
-    return [(sector, n, operating) for sector, n, operating in rows]
+    if not protection(user).people:
+        return [(sector, n, operating) for sector, n, operating, _k, _o in rows]
+    shown = [(sector, pert.count(n, key, "businesses"),
+              pert.count(operating, key_operating, "operating"))
+             for sector, n, operating, key, key_operating in rows]  # fmt: skip
+    return sorted(((s, n, min(o, n)) for s, n, o in shown if n),
+                  key=lambda r: (-r[1], r[0]))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -363,12 +428,16 @@ def by_area(session: Session, user: User, filters: Filters) -> tuple[str, list[A
     key = cell.regency_code if inside else cell.province_code
     rows = session.execute(
         select(key, func.sum(cell.returnees), func.sum(cell.businesses),
-               func.sum(cell.operating))
+               func.sum(cell.operating), _key_of(cell.key_sum))
         .where(*cells_where(user, filters, "regency" if inside else "province"))
         .group_by(key).order_by(key)
     ).all()  # fmt: skip
     level = "regency" if inside else "province"
-    return level, [Area(code, int(n), int(b), int(o)) for code, n, b, o in rows]
+    if not protection(user).people:
+        return level, [Area(code, int(n), int(b), int(o)) for code, n, b, o, _k in rows]
+    areas = [Area(code, pert.count(n, k, "returnees"), pert.count(b, k, "businesses"),
+                  pert.count(o, k, "operating")) for code, n, b, o, k in rows]  # fmt: skip
+    return level, [a for a in areas if a.returnees]
 
 
 @dataclass(frozen=True)
@@ -394,14 +463,24 @@ def cohorts(
     measures = [func.sum(cell.returnees),
                 *(func.sum(getattr(cell, f"operating_at_{m}")) for m in COHORT_MONTHS)]  # fmt: skip
     rows = session.execute(
-        select(cell.return_quarter, *measures)
+        select(cell.return_quarter, _key_of(cell.key_sum), *measures)
         .where(*cells_where(user, filters), cell.return_quarter != 0)
         .group_by(cell.return_quarter).order_by(cell.return_quarter.desc()).limit(limit)
     ).all()  # fmt: skip
+    protect = protection(user).people
     result = []
-    for quarter, n, *operating in rows:
+    for quarter, key, n, *operating in rows:
         reached = [quarter_end(quarter) + relativedelta(months=m) <= today
                    for m in COHORT_MONTHS]  # fmt: skip
+        if protect:
+            shown_n = pert.count(n, key, "returnees")
+            if not shown_n:
+                continue
+            shares = tuple(pert.share(k, n, key, f"cohort_{m}") if ok else None
+                           for k, ok, m in zip(operating, reached, COHORT_MONTHS,
+                                               strict=True))  # fmt: skip
+            result.append(CohortRow(quarter, shown_n, shares))
+            continue
         shares = tuple(_ratio(k, n) if ok else None
                        for k, ok in zip(operating, reached, strict=True))  # fmt: skip
         result.append(CohortRow(quarter, int(n), shares))
@@ -449,17 +528,22 @@ def survival_counts(
     closed = business.closed_on.is_not(None)
     rows = _by_two_keys(
         session, business.sector, business.country_code, months,
-        [func.count().filter(closed), func.count().filter(~closed)],
+        [func.count().filter(closed), func.count().filter(~closed),
+         _key_of(business.record_key)],
         [*where(business, user, filters), business.opened_on <= today],
     )  # fmt: skip
     counts: dict[str, dict[str, list[tuple[int, int, int]]]] = {"sector": {},
                                                                 "country": {}}  # fmt: skip
-    for which, code, t, events, censored in sorted(
+    keys: dict[tuple[str, str], int] = {}
+    for which, code, t, events, censored, key in sorted(
         rows, key=lambda r: (r[0], r[1], r[2])
     ):
         if code:
-            group = counts["sector" if which == 0 else "country"]
-            group.setdefault(code, []).append((int(t), int(events), int(censored)))
+            by = "sector" if which == 0 else "country"
+            counts[by].setdefault(code, []).append((int(t), int(events), int(censored)))
+            keys[by, code] = keys.get((by, code), 0) + int(key or 0)
+    if protection(user).people:
+        counts["keys"] = keys  # type: ignore[assignment]
     return counts
 
 
@@ -489,15 +573,27 @@ def collectibility_mix(
     grade = grade_of(_days_late(session, loan, today))
     key = _loan_group(loan, user, filters, by)
     rows = session.execute(
-        select(key, grade.label("grade"), func.sum(loan.outstanding_idr), func.count())
+        select(key, grade.label("grade"), func.sum(loan.outstanding_idr), func.count(),
+               _key_of(loan.record_key))
         .where(*loans_where(user, filters), loan.status.in_(LIVE))
         .group_by(key, grade)
     ).all()  # fmt: skip
     mix: dict[str, list[int]] = {}
     counts: dict[str, int] = {}
-    for code, g, amount, n in rows:
+    keys: dict[str, int] = {}
+    for code, g, amount, n, cell_key in rows:
         mix.setdefault(code, [0] * 5)[int(g) - 1] += int(amount or 0)
         counts[code] = counts.get(code, 0) + n
+        keys[code] = keys.get(code, 0) + int(cell_key or 0)
+    if protection(user).loans:
+        # Amounts of groups shown under 10 loans are not given; the others move.
+        for code in list(mix):
+            counts[code] = pert.count(counts[code], keys[code], "loans")
+            if counts[code] < pert.MIN_FOR_STATISTICS:
+                del mix[code]
+                continue
+            mix[code] = [pert.amount(v, keys[code], f"grade_{g}") or 0
+                         for g, v in enumerate(mix[code], start=1)]  # fmt: skip
     return sorted(
         (Collectibility(code, tuple(values), counts[code])  # type: ignore[arg-type]
          for code, values in mix.items()),
@@ -529,14 +625,21 @@ def npl_trends(
     rows = _by_two_keys(
         session, month.lender, _loan_group(month, user, filters, "area"),
         month.month_end,
-        [func.sum(month.outstanding_idr), func.sum(bad), func.count()],
+        [func.sum(month.outstanding_idr), func.sum(bad), func.count(),
+         _key_of(month.record_key)],
         [*loans_where(user, filters, month), month.month_end.in_(ends)],
     )  # fmt: skip
+    protect = protection(user).loans
     found: dict[str, dict[str, dict[date, tuple[Decimal | None, int]]]] = {
         "lender": {}, "area": {}}  # fmt: skip
-    for which, code, day, total, bad_total, loans in rows:
+    for which, code, day, total, bad_total, loans, key in rows:
         group = found["lender" if which == 0 else "area"]
-        group.setdefault(code, {})[_as_date(day)] = (_ratio(bad_total, total), loans)
+        if protect:
+            point = (pert.ratio_of_amounts(bad_total, total, loans, key, "npl"),
+                     pert.count(loans, key, "npl:n"))  # fmt: skip
+        else:
+            point = (_ratio(bad_total, total), loans)
+        group.setdefault(code, {})[_as_date(day)] = point
     return {
         by: {code: [(day, *points.get(day, (None, 0))) for day in ends]
              for code, points in sorted(groups.items())}
@@ -616,7 +719,7 @@ __all__ = [
     "collectibility_mix",
     "funnel",
     "headline",
-    "hidden_figures",
+    "protection",
     "npl",
     "npl_trends",
     "returnees_behind",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -23,13 +24,13 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from juragan import perturbation as pert
 from juragan.labels import COLLECTIBILITY_LABELS, code_label
 from juragan.models import User
 from juragan.models.dashboard import COHORT_MONTHS
-from juragan.policy import SMALL_GROUP
 from juragan.reference import country_name, region_rows
 from juragan.reports import programme
-from juragan.reports.programme import Filters
+from juragan.reports.programme import Filters, Protection
 from juragan.survival import kaplan_meier, survival_at
 
 GREEN = "#0f6b4f"
@@ -58,16 +59,11 @@ class Chart:
     note: str = ""
 
     def why_nothing_is_drawn(self) -> str | None:
-        """Why the chart would be empty axes (every figure hidden or none yet), said
-        in its place; ``None`` when there is something to draw."""
+        """Why the chart would be empty axes (no figure to show yet), said in its
+        place; ``None`` when there is something to draw."""
         figures = self.frame.iloc[:, 2:]  # after the code and the label
-        hidden = figures.apply(lambda column: column.astype(object) == HIDDEN)
-        if not (hidden | figures.isna()).all(axis=None):
+        if not figures.isna().all(axis=None):
             return None
-        if hidden.any(axis=None):
-            return _("Every group here has fewer than %(n)d people or loans, so its "
-                     "figures are hidden; the table shows them as “%(hidden)s”.",
-                     n=SMALL_GROUP, hidden=HIDDEN)  # fmt: skip
         return _("Nothing to draw in this view yet.")
 
 
@@ -78,39 +74,16 @@ class Context:
     filters: Filters
     today: date
     link: Linker
-    #: Groups of fewer people than this are hidden (0: nothing is).
-    hide_below: int = 0
-    #: Groups of fewer loans than this are hidden (0: nothing is).
-    hide_loans_below: int = 0
+    #: Which figures come perturbed (``juragan.perturbation``): the reports apply
+    #: it; the charts say so, and leave out groups too small for a curve.
+    protected: Protection = Protection(people=False, loans=False)
     #: Figures two charts share (one query answers both), computed once.
     shared: dict[str, Any] = field(default_factory=dict)
-
-    def hides(self, count: int | None, loans: bool = False) -> bool:
-        """Whether a group of ``count`` people (or loans) is too small to show."""
-        below = self.hide_loans_below if loans else self.hide_below
-        return bool(below) and count is not None and count < below
-
-    def hidden_rows(self, counts: list[int], loans: bool = False) -> set[int]:
-        """Rows to hide: the small ones, and when only one is small, the next
-        smallest too, so that it cannot be worked out from the total."""
-        small = {i for i, n in enumerate(counts) if self.hides(n, loans)}
-        if len(small) == 1 and len(counts) > 1:
-            small.add(min((n, i) for i, n in enumerate(counts) if i not in small)[1])
-        return small
 
     def once(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self.shared:
             self.shared[key] = compute()
         return self.shared[key]
-
-
-#: What a hidden figure reads in a table or a download.
-HIDDEN = f"< {SMALL_GROUP}"
-
-
-def _plotted(values: list[Any]) -> list[Any]:
-    """Values for a figure: a hidden one is simply not drawn."""
-    return [None if v == HIDDEN else v for v in values]
 
 
 def _locale() -> str:
@@ -137,7 +110,7 @@ def _whole_ticks(values: list[Any]) -> dict[str, Any]:
 
 def _bars(title: str, labels: list[str], values: list[Any], axis: str,
           links: list[str | None]) -> str:  # fmt: skip
-    values = _plotted(values)
+    values = list(values)
     figure = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=GREEN,
                               customdata=links,
                               hovertemplate="%{y}: %{x:,d}<extra></extra>"))  # fmt: skip
@@ -181,10 +154,7 @@ def short_name(name: str) -> str:
 def funnel_chart(ctx: Context) -> Chart:
     rows = programme.funnel(ctx.session, ctx.user, ctx.filters, ctx.today)
     frame = pd.DataFrame(
-        [
-            (code, code_label("funnel", code), HIDDEN if ctx.hides(n) else n)
-            for code, n in rows
-        ],
+        [(code, code_label("funnel", code), n) for code, n in rows],
         columns=[_("Code"), _("Stage"), _("Returnees")],
     )
     links = [ctx.link("stage", code) for code, _n in rows]
@@ -197,11 +167,9 @@ def funnel_chart(ctx: Context) -> Chart:
 def area_chart(ctx: Context) -> Chart:
     level, areas = programme.by_area(ctx.session, ctx.user, ctx.filters)
     names = region_names()
-    hidden = ctx.hidden_rows([a.returnees for a in areas])
     frame = pd.DataFrame(
-        [(a.code, names.get(a.code, a.code), HIDDEN, HIDDEN, HIDDEN) if i in hidden
-         else (a.code, names.get(a.code, a.code), a.returnees, a.businesses, a.operating)
-         for i, a in enumerate(areas)],
+        [(a.code, names.get(a.code, a.code), a.returnees, a.businesses, a.operating)
+         for a in areas],
         columns=[_("Code"), _("Province") if level == "province" else _("Regency or city"),
                  _("Returnees"), _("Businesses"), _("Operating")],
     )  # fmt: skip
@@ -209,7 +177,7 @@ def area_chart(ctx: Context) -> Chart:
     links = [ctx.link(dimension, a.code) for a in areas]
     points = centroids()
     placed = [(a, links[i]) for i, a in enumerate(areas)
-              if a.code in points and i not in hidden]  # fmt: skip
+              if a.code in points]  # fmt: skip
     largest = max((a.operating for a, _l in placed), default=0) or 1
     title = (_("Businesses operating by province") if level == "province"
              else _("Businesses operating by regency or city"))  # fmt: skip
@@ -244,9 +212,7 @@ def area_chart(ctx: Context) -> Chart:
 def country_chart(ctx: Context) -> Chart:
     rows = programme.by_country(ctx.session, ctx.user, ctx.filters)
     locale = _locale()
-    hidden = ctx.hidden_rows([n for _c, n in rows])
-    frame = pd.DataFrame([(code, country_name(code, locale), HIDDEN if i in hidden else n)
-                          for i, (code, n) in enumerate(rows)],
+    frame = pd.DataFrame([(code, country_name(code, locale), n) for code, n in rows],
                          columns=[_("Code"), _("Country"), _("Returnees")])  # fmt: skip
     links = [ctx.link("country", code) for code, _n in rows]
     title = _("Returnees by last destination country")
@@ -258,11 +224,9 @@ def country_chart(ctx: Context) -> Chart:
 
 def sector_chart(ctx: Context) -> Chart:
     rows = programme.by_sector(ctx.session, ctx.user, ctx.filters)
-    hidden = ctx.hidden_rows([n for _c, n, _o in rows])
     frame = pd.DataFrame(
-        [(code, code_label("business_line", code), HIDDEN, HIDDEN) if i in hidden
-         else (code, code_label("business_line", code), n, operating)
-         for i, (code, n, operating) in enumerate(rows)],
+        [(code, code_label("business_line", code), n, operating)
+         for code, n, operating in rows],
         columns=[_("Code"), _("Line of business"), _("Businesses"), _("Operating")],
     )  # fmt: skip
     links = [ctx.link("business_sector", code) for code, _n, _o in rows]
@@ -270,19 +234,19 @@ def sector_chart(ctx: Context) -> Chart:
     labels = list(frame[_("Line of business")])
     figure = go.Figure()
     figure.add_bar(
-        x=_plotted(list(frame[_("Businesses")])),
+        x=list(list(frame[_("Businesses")])),
         y=labels,
         orientation="h",
         name=_("Businesses"),
         marker_color="#9fc5b8",
         customdata=links,
     )
-    figure.add_bar(x=_plotted(list(frame[_("Operating")])), y=labels, orientation="h",
+    figure.add_bar(x=list(list(frame[_("Operating")])), y=labels, orientation="h",
                    name=_("Operating"), marker_color=GREEN, customdata=links)  # fmt: skip
     figure_json = _layout(figure, title, barmode="overlay",
                           height=140 + 28 * max(len(labels), 1),
                           xaxis={"title": _("Businesses"),
-                                 **_whole_ticks(_plotted(list(frame[_("Businesses")])))},
+                                 **_whole_ticks(list(list(frame[_("Businesses")])))},
                           yaxis={"autorange": "reversed", "automargin": True})  # fmt: skip
     return Chart("sectors", title, frame, figure_json,
                  ["text", "text", "number", "number"], links)  # fmt: skip
@@ -299,16 +263,12 @@ def quarter_label(quarter: int) -> str:
 def cohort_chart(ctx: Context) -> Chart:
     rows = programme.cohorts(ctx.session, ctx.user, ctx.filters, ctx.today)
     month_columns = [_("%(months)s months", months=m) for m in COHORT_MONTHS]
-    hidden = {i for i, r in enumerate(rows) if ctx.hides(r.returnees)}
     frame = pd.DataFrame(
-        [(r.quarter, quarter_label(r.quarter), HIDDEN, *([HIDDEN] * len(r.shares)))
-         if i in hidden else (r.quarter, quarter_label(r.quarter), r.returnees, *r.shares)
-         for i, r in enumerate(rows)],
+        [(r.quarter, quarter_label(r.quarter), r.returnees, *r.shares) for r in rows],
         columns=[_("Code"), _("Returned in"), _("Returnees"), *month_columns],
     )  # fmt: skip
     title = _("Share with an operating business, by months since return")
-    z = [[None if s is None or i in hidden else float(s) * 100 for s in r.shares]
-         for i, r in enumerate(rows)]  # fmt: skip
+    z = [[None if s is None else float(s) * 100 for s in r.shares] for r in rows]
     figure = go.Figure(go.Heatmap(
         z=z, x=month_columns, y=list(frame[_("Returned in")]), colorscale="Greens",
         zmin=0, zmax=100, hoverongaps=False, texttemplate="%{text}",
@@ -334,12 +294,27 @@ def survival_chart(ctx: Context, by: str) -> Chart:
     label = ((lambda c: code_label("business_line", c)) if by == "sector"
              else (lambda c: country_name(c, locale)))  # fmt: skip
     curves = {code: kaplan_meier(rows) for code, rows in counts.items()}
-    order = sorted(curves, key=lambda code: -curves[code][0].at_risk)
-    hidden = {code for code in order if ctx.hides(curves[code][0].at_risk)}
+    sizes = {code: curve[0].at_risk for code, curve in curves.items()}
+    survival = {code: {m: survival_at(curve, m) for m in SURVIVAL_MONTHS}
+                for code, curve in curves.items()}  # fmt: skip
+    if ctx.protected.people:
+        # Only groups shown as 10 or more, their curves moved and rounded to 5 %.
+        keys = ctx.once("survival", lambda: None)["keys"]
+        for code in list(curves):
+            key = keys[by, code]
+            sizes[code] = pert.count(sizes[code], key, "businesses")
+            if sizes[code] < pert.MIN_FOR_STATISTICS:
+                del curves[code]
+                continue
+            survival[code] = {m: pert.statistic(v, sizes[code], key, f"km_{m}",
+                                                Decimal("0.025"), Decimal("0.05"))
+                              for m, v in survival[code].items()}  # fmt: skip
+            curves[code] = [replace(step, survival=pert.statistic(
+                step.survival, sizes[code], key, f"km_step_{i}", Decimal("0.025"),
+                Decimal("0.05"))) for i, step in enumerate(curves[code])]  # fmt: skip
+    order = sorted(curves, key=lambda code: -sizes[code])
     frame = pd.DataFrame(
-        [(code, label(code), *([HIDDEN] * (1 + len(SURVIVAL_MONTHS)))) if code in hidden
-         else (code, label(code), curves[code][0].at_risk,
-               *(survival_at(curves[code], m) for m in SURVIVAL_MONTHS))
+        [(code, label(code), sizes[code], *(survival[code][m] for m in SURVIVAL_MONTHS))
          for code in order],
         columns=[_("Code"), _("Line of business") if by == "sector" else _("Destination"),
                  _("Businesses"),
@@ -348,7 +323,7 @@ def survival_chart(ctx: Context, by: str) -> Chart:
     title = (_("Business survival by line of business") if by == "sector"
              else _("Business survival by destination country"))  # fmt: skip
     figure = go.Figure()
-    for i, code in enumerate([c for c in order if c not in hidden][:MAX_LINES]):
+    for i, code in enumerate(order[:MAX_LINES]):
         steps = curves[code]
         # The curve runs on, flat, to the longest follow-up.
         longest = max(months for months, _c, _o in counts[code])
@@ -389,14 +364,10 @@ def mix_chart(ctx: Context, by: str) -> Chart:
     )
     heading, label = _group_label(ctx, by)
     classes = [str(COLLECTIBILITY_LABELS[g]) for g in range(1, 6)]
-    hidden = ctx.hidden_rows([m.loans for m in mix], loans=True)
     frame = pd.DataFrame(
-        [(m.key, label(m.key), *([HIDDEN] * 7)) if i in hidden
-         else (m.key, label(m.key), *m.outstanding, m.total, m.npl_ratio)
-         for i, m in enumerate(mix)],
+        [(m.key, label(m.key), *m.outstanding, m.total, m.npl_ratio) for m in mix],
         columns=[_("Code"), heading, *classes, _("Outstanding"), _("NPL")],
     )  # fmt: skip
-    mix = [m for i, m in enumerate(mix) if i not in hidden]
     title = (_("Outstanding KUR by collectibility and bank") if by == "lender"
              else _("Outstanding KUR by collectibility and region"))  # fmt: skip
     labels = [label(m.key) for m in mix]
@@ -422,8 +393,7 @@ def trend_chart(ctx: Context, by: str) -> Chart:
     heading, label = _group_label(ctx, by)
     ends = programme.month_ends_before(ctx.today)
     month_names = [format_date(day, "MMM yyyy") for day in ends]
-    trend = {code: [(day, HIDDEN if ctx.hides(loans, loans=True) else ratio)
-                    for day, ratio, loans in points]
+    trend = {code: [(day, ratio) for day, ratio, _loans in points]
              for code, points in trend.items()}  # fmt: skip
     frame = pd.DataFrame(
         [(code, label(code), *(ratio for _d, ratio in points))
@@ -436,7 +406,7 @@ def trend_chart(ctx: Context, by: str) -> Chart:
     for i, (code, points) in enumerate(list(trend.items())[:MAX_LINES]):
         figure.add_scatter(
             x=[d.isoformat() for d, _r in points],
-            y=[None if r is None or r == HIDDEN else float(r) for _d, r in points],
+            y=[None if r is None else float(r) for _d, r in points],
             mode="lines+markers", name=label(code),
             line={"color": LINE_COLOURS[i % len(LINE_COLOURS)]},
             hovertemplate="%{x|%b %Y}: %{y:.1%}<extra>" + label(code) + "</extra>",

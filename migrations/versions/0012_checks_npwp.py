@@ -84,15 +84,7 @@ def upgrade():
         batch_op.create_check_constraint(
             batch_op.f('ck_loan_applications_npwp_sealed'),
             "(npwp_ciphertext IS NULL) = (npwp_hash IS NULL)")
-    # The dashboards' summaries of an existing registry: rebuilt by the newest
-    # revision, with the code written for the tables at head (see 0005).
-    from sqlalchemy.orm import Session
-
-    from juragan.summaries import rebuild_all
-
-    session = Session(bind=op.get_bind())
-    rebuild_all(session)
-    session.flush()
+    # The dashboards' summaries are rebuilt by the newest revision (see 0005).
 
 
 def _keys():

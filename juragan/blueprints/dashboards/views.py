@@ -25,7 +25,7 @@ from juragan.labels import (
 )
 from juragan.models import utcnow
 from juragan.models.dashboard import COHORT_MONTHS
-from juragan.policy import SMALL_GROUP, Action, may_see_individuals, may_see_loans
+from juragan.policy import Action, may_see_individuals
 from juragan.reference import countries, country_name
 from juragan.reports import programme
 from juragan.reports.programme import Filters
@@ -135,17 +135,15 @@ def _context(endpoint: str = ".programme_dashboard") -> tuple[FilterForm, Contex
     form = FilterForm(request.args)
     filters = _filters(form)
     individuals = may_see_individuals(current_user)
-    loans = may_see_loans(current_user)
     context = Context(db.session, current_user, filters, utcnow().date(),
                       _linker(filters, endpoint, individuals),
-                      hide_below=0 if individuals else SMALL_GROUP,
-                      hide_loans_below=0 if loans else SMALL_GROUP)  # fmt: skip
+                      protected=programme.protection(current_user))  # fmt: skip
     return form, context
 
 
 def _hiding(context: Context) -> tuple[bool, bool]:
-    """Whether small groups of people, and of loans, are hidden from the reader."""
-    return bool(context.hide_below), bool(context.hide_loans_below)
+    """Whether the reader's figures of people, and of loans, come perturbed."""
+    return context.protected.people, context.protected.loans
 
 
 def _page(page: str, template: str, **extra):
@@ -153,7 +151,7 @@ def _page(page: str, template: str, **extra):
     charts = [CHARTS[name](context) for name in PAGES[page]]
     g.has_charts = True
     return render_template(template, form=form, page=page, charts=charts,
-                           small_group=SMALL_GROUP, hiding=_hiding(context),
+                           hiding=_hiding(context),
                            args=context.filters.as_args(), **extra)  # fmt: skip
 
 
@@ -167,8 +165,7 @@ def programme_dashboard():
     g.has_charts = True
     return render_template("dashboards/programme.html", form=form, page="overview",
                            figures=figures, charts=charts,
-                           hidden=programme.hidden_figures(figures, context.hide_below),
-                           small_group=SMALL_GROUP, hiding=_hiding(context),
+                           hiding=_hiding(context),
                            args=context.filters.as_args())  # fmt: skip
 
 
