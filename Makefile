@@ -46,8 +46,7 @@ run: install translations pdf-deps
 # Production-style serving with gunicorn (set SECRET_KEY, DATABASE_URL, JURAGAN_ENV).
 serve: install translations pdf-deps
 	$(BIN)/flask db upgrade
-	$(BIN)/gunicorn --workers $${WORKERS:-2} --bind $(HOST):$${SERVE_PORT:-8000} \
-	  --access-logfile - wsgi:app
+	HOST=$(HOST) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 # WeasyPrint draws the PDF proposals with Pango and needs a font.
 pdf-deps:
@@ -60,8 +59,8 @@ browser-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 lint: install-test
-	$(BIN)/ruff check juragan tests migrations bench wsgi.py
-	$(BIN)/ruff format --check juragan tests migrations bench wsgi.py
+	$(BIN)/ruff check juragan tests migrations bench wsgi.py gunicorn.conf.py
+	$(BIN)/ruff format --check juragan tests migrations bench wsgi.py gunicorn.conf.py
 
 test: install-test translations browser-deps pdf-deps lint test-sqlite test-postgres
 

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
 
 from juragan import audit, files, scope, summaries, vault
 from juragan.config import load_config, validate_config
@@ -25,6 +26,15 @@ CSP = (
 #: Pages with Plotly charts: plotly.js sets style attributes as it draws, so these
 #: pages allow inline *styles* (never inline scripts).
 CSP_WITH_CHARTS = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` in every route, bounded to what the id columns hold: a longer
+    number is simply not a page (404), never a database error."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -45,6 +55,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Outermost: every request, its routing errors included, is scoped to the
     # signed-in account, whatever context the server or a test runs it in.
     app.wsgi_app = scope.ScopedToRequest(app.wsgi_app)  # type: ignore[method-assign]
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address and scheme as the trusted proxies saw them (the
+        # sign-in limits key on the address).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    app.url_map.converters["int"] = BoundedInt
     register_blueprints(app)
     register_request_hooks(app)
     register_template_helpers(app)
@@ -208,6 +226,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def refuse_control_characters() -> None:
+        # A NUL or other control character in an address reaches no page (forms
+        # refuse them field by field): a 400, never a database error.
+        for key, value in request.args.items(multi=True):
+            if any(ord(ch) < 32 and ch not in "\t" for ch in key + value):
+                abort(400)
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers
@@ -221,6 +247,11 @@ def register_request_hooks(app: Flask) -> None:
         if request.endpoint != "static":
             # Pages can hold personal data: no shared or back-button caches.
             headers.setdefault("Cache-Control", "no-store")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            # Served over TLS: browsers keep to it (a year, subdomains too).
+            headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         return response
 
 
@@ -275,8 +306,19 @@ def register_template_helpers(app: Flask) -> None:
         mask_phone=disclosure.phone,
         format_phone=lambda value: disclosure.phone(value, full=True),
         shown=lambda person, **kw: disclosure.person(person, current_user, **kw),
+        public_link=public_link,
         section_url=section_url,
     )
+
+
+def public_link(endpoint: str, **values: Any) -> str:
+    """A link to send to someone (an invitation): on ``PUBLIC_URL``, never on the
+    Host header a request arrived with (a forged one would send people elsewhere).
+    Without one (development), the address the developer's browser used."""
+    from flask import current_app, url_for
+
+    base = current_app.config["PUBLIC_URL"] or request.url_root.rstrip("/")
+    return base + url_for(endpoint, **values)
 
 
 def register_commands(app: Flask) -> None:

@@ -63,6 +63,12 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         # values (names, phones, amounts).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "REDIS_URL": redis_url,
+        # How many proxies in front set X-Forwarded-For and -Proto (the TLS proxy the
+        # README asks for is one): only their word is trusted for a client's address.
+        "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", "0")),
+        # The address people reach juragan at (links in invitations are built on it,
+        # never on the Host a request claims); required in production.
+        "PUBLIC_URL": environ.get("PUBLIC_URL", "").rstrip("/"),
         # Uploaded documents: outside the web root, served only through views.
         "UPLOAD_FOLDER": environ.get("UPLOAD_FOLDER")
         or os.path.join(instance_path, "uploads"),
@@ -81,6 +87,10 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         "LOGIN_LIMIT_PER_IP": environ.get("LOGIN_LIMIT_PER_IP", "20 per minute"),
         "LOGIN_LIMIT_PER_ACCOUNT": environ.get(
             "LOGIN_LIMIT_PER_ACCOUNT", "5 per minute"
+        ),
+        # Wrong passwords given to confirm a sensitive change, per account.
+        "REAUTH_LIMIT_PER_ACCOUNT": environ.get(
+            "REAUTH_LIMIT_PER_ACCOUNT", "5 per 10 minutes"
         ),
         # Looking people up by NIK or phone, per account.
         "FIND_LIMIT_PER_USER": environ.get("FIND_LIMIT_PER_USER", "30 per hour"),
@@ -149,4 +159,9 @@ def validate_config(config: Mapping[str, Any]) -> None:
         raise ConfigError(
             "SECRET_KEY must be set to a random value of at least 32 characters in "
             'production (python -c "import secrets; print(secrets.token_urlsafe(48))").'
+        )
+    if not str(config.get("PUBLIC_URL", "")).startswith("https://"):
+        raise ConfigError(
+            "PUBLIC_URL must be set in production to the https:// address people use "
+            "(invitation links are built on it)."
         )

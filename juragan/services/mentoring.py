@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -237,19 +238,53 @@ def _check_visit(data: VisitData, today: date) -> list[tuple[str | None, str]]:
     return errors
 
 
+#: Pixels an uploaded photo may have, read from its header before any decoding: a
+#: JPEG is decoded already scaled down (its format allows it), a PNG whole, so a
+#: PNG gets less (4 bytes a pixel while it is re-encoded).
+MAX_JPEG_PIXELS = 100_000_000
+MAX_PNG_PIXELS = 16_000_000
+# Pillow's own guard, for any image opened anywhere in the app: past it a header
+# alone is refused (twice past it, Pillow refuses it itself).
+Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS
+
+
+TOO_MANY_PIXELS = _l(
+    "This photo has too many pixels: send it at a smaller size (as most phones do "
+    "for messages)."
+)
+
+
 def photo_bytes(upload: Upload) -> tuple[bytes, str, int, int]:
     """Re-encode an uploaded JPEG or PNG: no EXIF or other metadata survives.
 
-    :raises DomainError: for anything else, or a file over 5 MB.
+    The size in pixels is checked from the header first, and a JPEG is decoded at
+    the smallest scale that still gives the stored size, so that no upload takes a
+    worker's memory (a 445 KB PNG can claim 12,000 x 12,000 pixels).
+
+    :raises DomainError: for anything else, a file over 5 MB or too many pixels.
     """
     if len(upload.content) > MAX_PHOTO_BYTES:
         raise DomainError("photos", _l("A photo may be at most 5 MB."))
     try:
-        with Image.open(io.BytesIO(upload.content)) as image:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(upload.content))
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise DomainError("photos", TOO_MANY_PIXELS) from None
+    except (UnidentifiedImageError, OSError):
+        raise DomainError("photos", _l("Photos must be JPEG or PNG.")) from None
+    try:
+        with image:
             if image.format not in ("JPEG", "PNG"):
                 raise DomainError("photos", _l("Photos must be JPEG or PNG."))
-            image.load()
+            limit = MAX_JPEG_PIXELS if image.format == "JPEG" else MAX_PNG_PIXELS
+            if image.width * image.height > limit:
+                raise DomainError("photos", TOO_MANY_PIXELS)
             kind = image.format
+            if kind == "JPEG":
+                image.draft("RGB", (PHOTO_SIDE, PHOTO_SIDE))
+            image.load()
+            image.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
             source = (
                 image if image.mode in ("RGB", "RGBA", "L") else image.convert("RGBA")
             )
@@ -258,7 +293,6 @@ def photo_bytes(upload: Upload) -> tuple[bytes, str, int, int]:
             clean.paste(source)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise DomainError("photos", _l("Photos must be JPEG or PNG.")) from None
-    clean.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
     out = io.BytesIO()
     if kind == "JPEG":
         clean.convert("RGB").save(out, "JPEG", quality=85)

@@ -22,7 +22,6 @@ from juragan.services import loans
 from juragan.services.registry_files import BadFile, read_table
 
 COLUMNS = ("loan_id", "paid_on", "amount_idr", "reference")
-MAX_ROWS = 20_000
 
 
 @dataclass
@@ -56,8 +55,6 @@ def import_payments(
         frame = read_table(filename, content, required=COLUMNS)
     except BadFile as error:
         raise FieldErrors([("file", error.message)]) from error
-    if len(frame) > MAX_ROWS:
-        raise FieldErrors([("file", _l("At most 20,000 rows per file."))])
     outcomes = []
     for index, row in enumerate(frame.to_dict("records"), start=2):  # row 1: header
         loan_ref = str(row["loan_id"]).strip()

@@ -254,11 +254,19 @@ def _is_blank(line: LineItem) -> bool:
     return not line.description and not line.amount_idr
 
 
+#: Rows of capital needs or of funding a plan may list: enough for any small
+#: business, and a proposal (its page, its PDF) that stays quick to make.
+MAX_LINES = 40
+
+
 def _check_lines(
     lines: Sequence[LineItem], kinds: Sequence[str], needs_description: bool
 ) -> list[tuple[str | None, str]]:
     """Errors named after the row as the form shows it (blank rows are skipped)."""
     errors: list[tuple[str | None, str]] = []
+    if len(_filled(lines)) > MAX_LINES:
+        return [(None, _l("At most %(n)d rows: group small items together.",
+                          n=MAX_LINES))]  # fmt: skip
     for index, line in enumerate(lines):
         line.description = _clean(line.description)
         if _is_blank(line):

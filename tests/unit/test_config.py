@@ -37,6 +37,8 @@ def test_environment_is_read(tmp_path):
             "REDIS_URL": "redis://127.0.0.1:6379/0",
             "SECRET_KEY": "s" * 40,
             "JURAGAN_ENV": "production",
+            "PUBLIC_URL": "https://juragan.bp3mi.example.id/",
+            "TRUSTED_PROXIES": "1",
             **NIK_KEYS,
         },
         str(tmp_path),
@@ -47,7 +49,11 @@ def test_environment_is_read(tmp_path):
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
     assert config["SESSION_COOKIE_SECURE"] is True
     assert len(config["NIK_ENCRYPTION_KEYS"]) == 2
+    assert (config["PUBLIC_URL"], config["TRUSTED_PROXIES"]) == (
+        "https://juragan.bp3mi.example.id", 1)  # fmt: skip
     validate_config(config)
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        validate_config({**config, "PUBLIC_URL": "http://juragan.example.id"})
 
 
 @pytest.mark.parametrize("secret", [None, "", DEFAULT_SECRET_KEY, "short"])

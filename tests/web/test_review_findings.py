@@ -7,6 +7,7 @@ import io
 import re
 
 import pandas as pd
+import pytest
 from sqlalchemy import select
 
 from juragan.models import Returnee
@@ -285,3 +286,155 @@ def test_08_the_reminder_needs_a_recorded_reveal(client, db, cast, make_loan):
         AuditEntry.action == "view", AuditEntry.actor_id == cast.bank_officer.id)).one()  # fmt: skip
     assert entry.returnee_id == cast.returnee.id
     assert set(entry.changes) == {"phone", "payment_reminder"}
+
+
+# 11. Throttling that an attacker cannot turn against users ---------------------------
+
+
+def test_11_behind_the_proxy_one_attacker_blocks_only_their_own_address(
+    app, client, make_user, monkeypatch
+):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    monkeypatch.setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=1, x_proto=1))
+    attacker = {"X-Forwarded-For": "10.9.9.9"}
+    for n in range(25):
+        client.post("/login", data={"username": f"nobody{n}", "password": "x" * 9},
+                    headers=attacker)  # fmt: skip
+    blocked = client.post("/login", data={"username": "nobody", "password": "x" * 9},
+                          headers=attacker)  # fmt: skip
+    assert blocked.status_code == 429
+    someone = make_user()
+    other = app.test_client()
+    signed_in = other.post("/login", headers={"X-Forwarded-For": "10.1.1.1"},
+                           data={"username": someone.username,
+                                 "password": "correct-horse-battery"})  # fmt: skip
+    assert signed_in.status_code == 302
+
+
+def test_11_failing_as_someone_does_not_lock_them_out_of_their_own_phone(
+    app, make_user
+):
+    owner = make_user()
+    phone, attacker = app.test_client(), app.test_client()
+    # The owner signed in on their phone before: it is known to the account.
+    assert login(phone, owner.username).status_code == 302
+    phone.post("/logout")
+    for _ in range(8):
+        attacker.post(
+            "/login", data={"username": owner.username, "password": "guess1234"}
+        )
+    assert login(attacker, owner.username).status_code == 429  # unknown browsers wait
+    assert login(phone, owner.username).status_code == 302  # the owner does not
+
+
+def test_11_password_confirmation_is_throttled_too(app, client, db, cast):
+    login(client, cast.mentor.username)
+    # The password was given long ago: a new phone number needs it again.
+    db.session.execute(update_sessions(cast.mentor.id, app.config["SESSION_LIMITS"]))
+    db.session.commit()
+    from tests.factories import profile_form
+
+    def change(password):
+        return client.post(f"/returnees/{cast.returnee.id}/edit", data=profile_form(
+            cast.returnee, phone="0813 1111 2222", confirm_password=password,
+            version=str(cast.returnee.version)))  # fmt: skip
+
+    for _ in range(5):
+        assert change("salah-sekali").status_code == 200
+    refused = change("correct-horse-battery")
+    assert refused.status_code == 200
+    assert "Terlalu banyak" in refused.text or "Too many" in refused.text
+
+
+def update_sessions(user_id, limits):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from juragan.models import UserSession, utcnow
+
+    return (update(UserSession).where(UserSession.user_id == user_id)
+            .values(authenticated_at=utcnow() - limits.reauthenticate
+                    - timedelta(minutes=1)))  # fmt: skip
+
+
+def test_11_the_factory_trusts_forwarded_addresses_only_when_told():
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from juragan import create_app
+    from tests.conftest import TEST_CONFIG
+
+    def proxies(app):
+        layer, found = app.wsgi_app, []
+        while hasattr(layer, "app") or hasattr(layer, "wsgi_app"):
+            found.append(type(layer))
+            layer = getattr(layer, "app", None) or layer.wsgi_app
+        return found
+
+    plain = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    behind = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                         "TRUSTED_PROXIES": 1})  # fmt: skip
+    assert ProxyFix not in proxies(plain)
+    assert ProxyFix in proxies(behind)
+
+
+# 12. No request may pin a worker -------------------------------------------------------
+
+
+def test_12_a_plan_lists_at_most_forty_rows(db, cast, make_plan):
+    from juragan.errors import FieldErrors
+    from juragan.services import plans
+    from juragan.services.plans import MAX_LINES, LineItem
+
+    plan = make_plan(cast.returnee, cast.returnee_user)
+    rows = [LineItem("working_capital", f"Barang {n}", 10_000) for n in range(3000)]
+    with pytest.raises(FieldErrors) as refused:
+        plans.save_capital(db.session, plan, rows)
+    assert "40" in str(refused.value.errors[0][1])
+    plans.save_capital(db.session, plan, rows[:MAX_LINES])  # the cap itself is fine
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_12_imports_are_bounded_before_they_are_parsed(client, cast):
+    import gc
+    import zipfile
+
+    login(client, cast.official_province.username)
+    header = ",".join(EXAMPLE_ROW) + "\n"
+    row = ",".join(str(v).replace(",", " ") for v in EXAMPLE_ROW.values()) + "\n"
+    many = (header + row * 5_001).encode()
+    big = b"x" * (4 * 1024 * 1024 + 1)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    for content in (many, big, bomb.getvalue()):
+        page = client.post("/returnees/import", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(content), "people.csv"),
+                                 "consent_on_paper": "y"})  # fmt: skip
+        assert page.status_code == 200
+        assert "invalid-feedback" in page.text
+        assert 'name="token"' not in page.text
+    # The test client spools a large body to a temporary file it leaves open.
+    gc.collect()
+
+
+def test_12_a_photo_claiming_too_many_pixels_is_refused_from_its_header():
+    import tracemalloc
+
+    from PIL import Image
+
+    from juragan.errors import DomainError
+    from juragan.services.mentoring import Upload, photo_bytes
+
+    out = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(out, "PNG")  # a few hundred KB
+    assert len(out.getvalue()) < 1_000_000
+    tracemalloc.start()
+    with pytest.raises(DomainError) as refused:
+        photo_bytes(Upload("bomb.png", out.getvalue()))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert refused.value.field == "photos"
+    assert peak < 50_000_000  # nowhere near the 144 MB of pixels it claims

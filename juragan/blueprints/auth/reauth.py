@@ -7,11 +7,12 @@ from typing import Any
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from limits import parse
 from wtforms import PasswordField
 from wtforms.validators import Optional
 
 from juragan.errors import DomainError
-from juragan.extensions import db
+from juragan.extensions import db, limiter
 from juragan.forms import attach_error
 from juragan.models import utcnow
 from juragan.services import accounts
@@ -40,9 +41,18 @@ def reauthenticated(form: Any) -> bool:
             str(_l("Enter your own password to change a phone number or e-mail.")),
         ]
         return False
+    # Wrong confirmations are guesses too: a few per account, then a pause (the
+    # person stays signed in; only the change waits).
+    limit = parse(current_app.config["REAUTH_LIMIT_PER_ACCOUNT"])
+    key = ("reauthenticate", str(current_user.id))
+    if not limiter.limiter.test(limit, *key):
+        form.confirm_password.errors = [*form.confirm_password.errors, str(_l(
+            "Too many wrong passwords. Wait a few minutes, then try again."))]  # fmt: skip
+        return False
     try:
         accounts.confirm_password(db.session, current_user, row, password, now)
     except DomainError as error:
+        limiter.limiter.hit(limit, *key)
         attach_error(form, error)
         return False
     return True

@@ -1,6 +1,7 @@
 from urllib.parse import urlsplit
 
 from flask import (
+    Response,
     current_app,
     flash,
     g,
@@ -13,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from juragan.blueprints.auth import bp
+from juragan.blueprints.auth import bp, devices
 from juragan.blueprints.auth.forms import (
     EmptyForm,
     LanguageForm,
@@ -58,19 +59,33 @@ def sign_in(user) -> None:
 
 
 def _account_key() -> str:
-    return "login-account:" + accounts.normalise_username(
-        request.form.get("username", "")
-    )
+    """Wrong passwords are counted per account and per known browser: those from
+    browsers the account does not know share one allowance, each known browser
+    has its own (an attacker cannot lock the owner out of their phone)."""
+    username = accounts.normalise_username(request.form.get("username", ""))
+    device = devices.known_device(username)
+    return f"login-account:{username}:" + (f"device:{device}" if device else "unknown")
+
+
+def _from_a_known_device() -> bool:
+    return devices.known_device(request.form.get("username", "")) is not None
+
+
+def _guessed(response: Response) -> bool:
+    """Guesses count, sign-ins do not: one person may open several sessions."""
+    return response.status_code != 302
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
+    deduct_when=_guessed, exempt_when=_from_a_known_device,
+)  # fmt: skip
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
     key_func=_account_key,
     methods=["POST"],
-    # Guesses count, sign-ins do not: one person may open several sessions.
-    deduct_when=lambda response: response.status_code != 302,
+    deduct_when=_guessed,
 )
 def login():
     if current_user.is_authenticated:
@@ -88,7 +103,11 @@ def login():
             db.session.commit()
             sign_in(user)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+            response = redirect(
+                safe_next(request.args.get("next")) or url_for("main.home")
+            )
+            devices.remember_device(response, user.username)
+            return response
     return render_template("auth/login.html", form=form)
 
 
