@@ -14,6 +14,7 @@ regency (together they would give the NIK back).
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -156,6 +157,12 @@ def person(returnee: Any, user: Any, *, nik_revealed: bool = False) -> Shown:
 
 _SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
 _PHONE = re.compile(r"(?<![\w+])(?:\+62|62|0)8\d{7,11}(?!\d)")
+
+
+def plot_text(value: Any) -> str:
+    """Text for a Plotly chart: Plotly reads a few HTML tags in its strings (``<a>``
+    becomes a link), so whatever someone typed is escaped, never markup."""
+    return html.escape(str(value or ""), quote=False)
 
 
 def scrub(message: str) -> str:

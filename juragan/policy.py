@@ -303,6 +303,8 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
     if not _is_signed_in(user):
         return False
     if action in OBJECTLESS_RULES:
+        if action == Action.SET_CADENCE and user.scope_regency_code is not None:
+            return False  # a cadence is the province's: a regency does not set it
         return user.role in OBJECTLESS_RULES[action]
     if obj is None:
         raise ValueError(f"{action} needs an object")
@@ -328,8 +330,6 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
         return False  # the revision must be submitted first
     if action == Action.VERIFY_LOAN and user.id in obj.makers:
         return False  # maker-checker: whoever filed or sent it does not check it
-    if action == Action.SET_CADENCE and user.scope_regency_code is not None:
-        return False  # a cadence is the province's: a regency does not set it
     if action == Action.OPEN_BUSINESS:
         return obj.business is None
     return True

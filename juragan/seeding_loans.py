@@ -201,9 +201,11 @@ def seed_demo_loans(session: Session, users: dict[str, Any], rng: random.Random,
             lender="bri" if index % 2 == 0 else "bpd_jatim", amount_idr=min(amount, 100_000_000),
             tenor_months=24, purpose="working_capital", applied_on=applied,
         )  # fmt: skip
+        # Maker-checker: whoever files and sends an application does not check it.
         write_loan_through_services(
             session, rng, business, mentor if caseload else official,
-            mentor if caseload else official, bank, drawn, as_of, storage,
+            official if caseload else users["pejabat.pusat"], bank, drawn, as_of,
+            storage,
         )  # fmt: skip
     return len(businesses)
 
@@ -241,7 +243,9 @@ def seed_demo_placement_loan(session: Session, users: dict[str, Any], rng: rando
         loans.attach_document(session, official, loan, kind, f"{kind}.pdf", DEMO_PDF,
                               storage, _at(applied))  # fmt: skip
     loans.submit(session, official, loan, _at(applied))
-    loans.verify(session, official, loan, _at(applied + timedelta(days=2)))
+    loans.verify(
+        session, users["pejabat.pusat"], loan, _at(applied + timedelta(days=2))
+    )
     loans.decide(session, bank, loan, True, None, _at(applied + timedelta(days=5)))
     out = applied + timedelta(days=10)
     loans.disburse(session, bank, loan, Disbursement(25_000_000, out, out,

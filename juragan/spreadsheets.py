@@ -9,6 +9,7 @@ are numbers and are left alone.
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 from decimal import Decimal
@@ -43,7 +44,9 @@ def frame_bytes(frame: pd.DataFrame, kind: str, sheet: str = "Data") -> bytes:
         safe.to_excel(buffer, index=False, sheet_name=sheet, engine="openpyxl")
         return buffer.getvalue()
     if kind == "csv":
-        # CRLF between rows, as spreadsheets expect; it also makes the writer quote
-        # any cell holding a lone CR, which would otherwise split its row in two.
-        return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+        # Every text cell quoted: a spreadsheet splitting on ";" (Excel in an
+        # Indonesian locale) or on "," keeps "V;=1+1" one cell, starting with V.
+        # CRLF between rows, as spreadsheets expect.
+        return safe.to_csv(index=False, lineterminator="\r\n",
+                           quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")  # fmt: skip
     raise ValueError(f"unknown spreadsheet kind {kind!r}")

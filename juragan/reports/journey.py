@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from juragan.disclosure import plot_text
 from juragan.labels import code_label
 from juragan.models import (
     Business,
@@ -203,16 +204,19 @@ def timeline_figure(journey: Journey) -> str | None:
             y=[segment.lane], x=[max(width, 86_400_000)], base=[start.isoformat()],
             orientation="h", marker_color=segment.colour, showlegend=False,
             # Short stretches (a month of repayment) carry no text; hover tells.
-            text=[segment.label if (segment.end - segment.start).days >= 120 else ""],
+            text=[plot_text(segment.label) if (segment.end - segment.start).days >= 120
+                  else ""],
             textposition="inside", insidetextanchor="middle", textangle=0,
-            hovertext=[f"{segment.label}<br>{segment.hover}"], hoverinfo="text",
+            hovertext=[f"{plot_text(segment.label)}<br>{plot_text(segment.hover)}"],
+            hoverinfo="text",
         )  # fmt: skip
     if journey.markers:
         figure.add_scatter(
             y=[m.lane for m in journey.markers],
             x=[m.day.isoformat() for m in journey.markers], mode="markers",
             marker={"size": 11, "symbol": "diamond", "color": "#212529"}, showlegend=False,
-            hovertext=[f"{m.day:%d-%m-%Y} · {m.label}<br>{m.hover}" for m in journey.markers],
+            hovertext=[f"{m.day:%d-%m-%Y} · {plot_text(m.label)}<br>{plot_text(m.hover)}"
+                       for m in journey.markers],
             hoverinfo="text",
         )  # fmt: skip
     lanes = journey.lanes

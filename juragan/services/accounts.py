@@ -53,14 +53,28 @@ def common_passwords() -> frozenset[str]:
         return frozenset(line.strip() for line in f if line.strip())
 
 
+def _letters(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in folded.casefold() if ch.isalpha())
+
+
 def is_common_password(password: str, *personal: str) -> bool:
-    """Whether ``password`` is on the shipped list, or is a personal word (the
-    username, say) with at most digits and punctuation around it."""
+    """Whether ``password`` is on the shipped list, or is built on the person: its
+    letters, whatever digits, marks and capitals go with them, are their username,
+    their whole name or one word of it (``SriWahyuni2026``, ``wahyuni.1988``)."""
     folded = password.casefold().strip()
     if folded in common_passwords():
         return True
-    core = folded.strip("0123456789!@#$%^&*()_-+=.,?/ ")
-    return bool(core) and any(core == word.casefold() for word in personal if word)
+    core = _letters(password)
+    if len(core) < 3:
+        return False
+    for text in personal:
+        if not text:
+            continue
+        words = [_letters(word) for word in text.replace(".", " ").split()]
+        if core == _letters(text) or core in {w for w in words if len(w) >= 3}:
+            return True
+    return False
 
 
 def check_password_rules(password: str, *personal: str) -> None:

@@ -235,6 +235,12 @@ def interest_only_months(
     return tuple(sorted(months))
 
 
+#: A plan an application rests on has been sent to its reviewer at least.
+SENT_PLAN_STATUSES = ("submitted", "in_review", "ready")
+PLAN_NOT_SENT = _l(
+    "Submit the business plan first: an application rests on a plan its mentor or "
+    "the office has seen."
+)
 #: Checks a request must pass to be filed at all; the rest are advice for the bank.
 HARD_CHECKS = frozenset({"plafond", "tenor"})
 
@@ -266,6 +272,8 @@ def create_application(
         errors.append(("placement_id", _l("Choose the placement this loan pays for.")))
     if data.kind == "business" and business is None and plan is None:
         errors.append(("business_id", _l("Choose the business or the plan.")))
+    if plan is not None and plan.status not in SENT_PLAN_STATUSES:
+        errors.append(("business_id", PLAN_NOT_SENT))
     npwp = "".join(ch for ch in (data.npwp or "") if ch.isdigit()) or None
     if npwp is not None and len(npwp) == 15:
         npwp = "0" + npwp  # legacy 15-digit NPWP, padded
@@ -309,6 +317,7 @@ def create_application(
         has_npwp=data.declared.has_npwp or npwp is not None, npwp=npwp,
         other_credit=data.declared.other_credit,
         interest_only_months=sorted(months), status="draft", applied_on=today,
+        created_by_id=actor.id,
     )  # fmt: skip
     session.add(loan)
     session.flush()
@@ -413,6 +422,16 @@ def submit(session: Session, actor: User, loan: LoanApplication, now: datetime) 
 
 def verify(session: Session, actor: User, loan: LoanApplication, now: datetime,
            note: str | None = None) -> None:  # fmt: skip
+    """Documents checked (maker-checker: never by whoever filed or sent it).
+
+    :raises DomainError: when the actor filed or sent it, or its plan was never
+        submitted.
+    """
+    if actor.id in loan.makers:
+        raise DomainError(None, _l(
+            "You filed or sent this application: someone else checks it."))  # fmt: skip
+    if loan.plan is not None and loan.plan.status not in SENT_PLAN_STATUSES:
+        raise DomainError(None, PLAN_NOT_SENT)
     move(session, loan, "verified", actor, now, note)
 
 

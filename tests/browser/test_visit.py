@@ -67,3 +67,34 @@ def test_visit_draft_survives_a_reload_and_is_saved_once(
         assert len(visits) == before + 1
         assert visits[-1].idempotency_key == key
         assert visits[-1].duration_minutes == 50
+
+
+def test_a_draft_is_its_writers_and_goes_when_they_sign_out(
+    live_server, live_app, browser
+):
+    """Visit drafts in a shared phone's storage: tied to the mentor who wrote them,
+    gone at sign-out, and never shown to whoever signs in next."""
+    with live_app.app_context():
+        sri_id = db.session.scalar(
+            select(Returnee.id).where(Returnee.full_name == "Sri Wahyuni")
+        )
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
+    page = phone.new_page()
+    drafts = "Object.keys(localStorage).filter(k => k.startsWith('visit-draft:'))"
+    try:
+        sign_in(page, live_server, "pendamping", DEMO_PASSWORD)
+        page.goto(f"{live_server}/mentoring/returnees/{sri_id}/visit")
+        page.fill("#observations", "Catatan yang belum terkirim.")
+        (key,) = page.evaluate(drafts)
+        me = page.evaluate("document.body.dataset.user")
+        assert key == f"visit-draft:{me}:{sri_id}"
+        # Someone else's draft on this phone goes as soon as a page loads.
+        page.evaluate(f"localStorage.setItem('visit-draft:999:{sri_id}', '{{}}')")
+        page.goto(f"{live_server}/")
+        assert page.evaluate(drafts) == [key]
+        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("button", name="Keluar").click()
+        page.wait_for_url("**/login")
+        assert page.evaluate(drafts) == []
+    finally:
+        phone.close()

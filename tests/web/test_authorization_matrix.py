@@ -193,7 +193,9 @@ SPEC: dict[str, Spec] = {
     "loans.remind_borrower": finance(post=BANK),
     # Mentoring.
     "mentoring.assign": Spec(get=OFFICIAL_ROLES, post=OFFICIAL_ROLES),
-    "mentoring.cadence": Spec(get=OFFICIAL_ROLES, post=OFFICIAL_ROLES),
+    # A visit cadence is a province's: regencies follow it, they do not set it.
+    "mentoring.cadence": Spec(get=roles("official_province", "official_national"),
+                              post=roles("official_province", "official_national")),
     "mentoring.returnee_case": person(get=CARERS),
     "mentoring.log_visit": person(get={"mentor": OWN}, post={"mentor": OWN}),
     "mentoring.wellbeing": person(get={"mentor": OWN}, post={"mentor": OWN}),

@@ -27,10 +27,10 @@ def test_officials_see_their_region_with_filters_in_the_url(
     assert "/dashboard/data/sectors.csv?sex=M&amp;sector=culinary" in filtered.text
     csv = client.get("/dashboard/data/sectors.csv?sector=culinary")
     assert csv.mimetype == "text/csv"
-    assert "culinary,Warung makan atau katering,1,1" in csv.data.decode("utf-8-sig")
+    assert '"culinary","Warung makan atau katering",1,1' in csv.data.decode("utf-8-sig")
     assert client.get("/dashboard/data/countries.xlsx").data[:2] == b"PK"
     funnel = client.get("/dashboard/data/funnel.csv").data.decode("utf-8-sig")
-    assert "lasting,Masih berjalan 12 bulan kemudian," in funnel
+    assert '"lasting","Masih berjalan 12 bulan kemudian",' in funnel
     assert "Dari pulang sampai usaha yang bertahan" in page.text
     assert client.get("/dashboard/data/bogus.csv").status_code == 404
     assert client.get("/dashboard/data/funnel.pdf").status_code == 404
@@ -110,7 +110,7 @@ def test_the_people_behind_a_bar_stay_inside_the_region(client, db, cast):
     assert cast.far_away.full_name in everyone
     assert cast.returnee.full_name not in everyone
     csv = client.get("/dashboard/data/countries.csv").data.decode("utf-8-sig")
-    assert "HK,Hong Kong,1" in csv
+    assert '"HK","Hong Kong",1' in csv
 
 
 def test_only_officials_observers_and_banks_open_the_dashboard(client, db, cast):

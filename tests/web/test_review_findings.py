@@ -438,3 +438,178 @@ def test_12_a_photo_claiming_too_many_pixels_is_refused_from_its_header():
     tracemalloc.stop()
     assert refused.value.field == "photos"
     assert peak < 50_000_000  # nowhere near the 144 MB of pixels it claims
+
+
+# 13. The lower findings ---------------------------------------------------------------
+
+
+def test_13b_chart_text_is_escaped_not_markup(client, db, cast, make_plan):
+    plan = make_plan(cast.returnee, cast.returnee_user)
+    plan.business_name = '<a href="https://jahat.example">Klik</a>'
+    db.session.commit()
+    login(client, cast.mentor.username)
+    page = client.get(f"/returnees/{cast.returnee.id}/journey").text
+    assert "&lt;a href=" in page or "&amp;lt;a href=" in page
+    assert '<a href=\\"https://jahat.example' not in page
+
+
+def test_13c_csv_cells_are_quoted_for_both_separators():
+    from juragan.spreadsheets import frame_bytes
+
+    written = frame_bytes(pd.DataFrame([{"a": "V;=1+1", "b": "=SUM(1)", "c": 5}]),
+                          "csv").decode("utf-8-sig")  # fmt: skip
+    assert '"V;=1+1"' in written
+    assert '"\'=SUM(1)"' in written
+    assert written.rstrip().endswith(",5")  # numbers stay numbers
+
+
+def test_13d_a_regency_does_not_set_the_province_cadence(client, cast):
+    login(client, cast.official_regency.username)
+    assert client.get("/mentoring/cadence").status_code == 403
+    assert (
+        client.post("/mentoring/cadence", data={"early_days": "7"}).status_code == 403
+    )
+
+
+def test_13e_whoever_files_and_sends_an_application_does_not_check_it(
+    db, cast, make_plan, make_loan
+):
+    from juragan.errors import DomainError, FieldErrors
+    from juragan.models import utcnow
+    from juragan.policy import Action, can
+    from juragan.services import loans
+    from juragan.services.loans import ApplicationData, Declared
+
+    loan = make_loan(cast, status="draft")
+    loan.created_by_id = cast.mentor.id  # the mentor filed it for Sri
+    db.session.commit()
+    loan.status = "submitted"
+    assert not can(cast.mentor, Action.VERIFY_LOAN, loan)
+    with pytest.raises(DomainError):
+        loans.verify(db.session, cast.mentor, loan, utcnow())
+    db.session.rollback()
+    draft = make_plan(cast.neighbour, cast.official_province)  # never submitted
+    with pytest.raises(FieldErrors):
+        loans.create_application(db.session, cast.official_province, cast.neighbour,
+                                 ApplicationData(
+                                     kind="business", scheme="mikro", lender="bri",
+                                     amount_idr=20_000_000, tenor_months=12,
+                                     purpose="working_capital", declared=Declared(),
+                                     plan_id=draft.id), utcnow().date())  # fmt: skip
+
+
+def test_13f_opening_an_invitation_signs_nobody_out(client, db, cast):
+    from juragan.models import utcnow
+    from juragan.services import registry
+
+    token = registry.create_invitation(db.session, cast.official_regency, cast.neighbour,
+                                       utcnow())  # fmt: skip
+    db.session.commit()
+    login(client, cast.mentor.username)
+    assert client.get("/invite/anything").status_code == 404
+    page = client.get(f"/invite/{token}")
+    assert page.status_code == 200
+    assert client.get("/").status_code == 200  # still signed in
+
+
+def test_13g_the_own_download_lists_who_opened_the_documents(
+    client, db, cast, make_loan, app, tmp_path
+):
+    import json
+
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    loan = make_loan(cast, status="submitted")
+    login(client, cast.official_regency.username)
+    document = loan.documents[0]
+    opened = client.get(f"/kur/{loan.id}/documents/{document.id}")
+    opened.close()
+    assert opened.status_code == 200
+    assert "no-store" in opened.headers["Cache-Control"]  # 13h
+    client.post("/logout")
+    login(client, cast.returnee_user.username)
+    data = json.loads(client.get(f"/returnees/{cast.returnee.id}/data.json").data)
+    views = [e for e in data["record_history"]
+             if e["record"] == "loan_documents" and e["action"] == "view"]  # fmt: skip
+    assert [e["by"] for e in views] == [cast.official_regency.username]
+
+
+def test_13i_a_password_built_on_the_name_is_refused():
+    from juragan.services.accounts import is_common_password
+
+    for password in ("SriWahyuni2026", "wahyuni.1988!", "SRI-WAHYUNI", "sri.w.2026x"):
+        assert is_common_password(password, "sri.w", "Sri Wahyuni") or (
+            password == "sri.w.2026x"), password  # fmt: skip
+    assert not is_common_password("kopi pahit di pagi hari", "sri.w", "Sri Wahyuni")
+
+
+def test_13k_invitation_links_are_built_on_the_public_address(
+    app, client, db, cast, monkeypatch
+):
+    from juragan import public_link
+
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://juragan.bp3mi.example.id")
+    with app.test_request_context("/", headers={"Host": "jahat.example"}):
+        link = public_link("auth.accept_invitation", token="t")
+    assert link == "https://juragan.bp3mi.example.id/invite/t"
+    login(client, cast.official_province.username)
+    page = client.post(f"/returnees/{cast.neighbour.id}/invite")
+    assert "https://juragan.bp3mi.example.id/invite/" in page.text
+
+
+def test_13l_hsts_over_tls(app, client, monkeypatch):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    assert (
+        "max-age=31536000" in client.get("/login").headers["Strict-Transport-Security"]
+    )
+
+
+def test_13m_gunicorn_names_no_version():
+    import runpy
+    from pathlib import Path
+
+    import gunicorn
+    import gunicorn.http.wsgi
+
+    runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    assert gunicorn.http.wsgi.SERVER == "juragan"
+    assert gunicorn.__version__ not in gunicorn.http.wsgi.SERVER
+
+
+def test_13n_huge_ids_and_control_characters_are_never_a_500(app, client, cast):
+    login(client, cast.official_province.username)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        if "<int:" in rule.rule:
+            path = re.sub(r"<int:\w+>", "99999999999999999999", rule.rule)
+            path = re.sub(r"<(?:\w+:)?\w+>", "x", path)
+            assert client.get(path).status_code == 404, path
+            checked += 1
+        if "<" not in rule.rule:
+            for query in ("?q=%00", "?status=%00", "?after=%00x"):
+                response = client.get(rule.rule + query)
+                assert response.status_code < 500, (rule.rule, query)
+                checked += 1
+    assert checked > 50
+
+
+def test_13o_the_end_of_an_idle_session_is_written(app, client, db, cast):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from juragan.models import UserSession, utcnow
+
+    login(client, cast.mentor.username)
+    limits = app.config["SESSION_LIMITS"]
+    db.session.execute(update(UserSession).where(UserSession.user_id == cast.mentor.id)
+                       .values(last_seen_at=utcnow() - limits.idle
+                               - timedelta(minutes=1)))  # fmt: skip
+    db.session.commit()
+    assert client.get("/").status_code == 302  # to the sign-in page
+    db.session.expire_all()
+    ended = db.session.scalars(select(UserSession.end_reason).where(
+        UserSession.user_id == cast.mentor.id)).all()  # fmt: skip
+    assert ended == ["idle"]

@@ -214,17 +214,23 @@ def register():
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    if current_user.is_authenticated:
-        if g.get("user_session") is not None:
-            accounts.end_session(db.session, g.user_session, "logout", utcnow())
-            db.session.commit()
-        logout_user()
-        session.clear()
     invitation = registry.find_invitation(db.session, token, utcnow())
     if invitation is None:
         return render_template("auth/invitation_invalid.html"), 404
     form = AcceptInvitationForm()
+    if current_user.is_authenticated and request.method == "GET":
+        # Opening a link signs nobody out: the page asks the signed-in person to
+        # sign out first (or to pass the link on).
+        return render_template("auth/invitation.html", form=form,
+                               returnee=invitation.returnee, signed_in=True)  # fmt: skip
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            # The one accepting is someone else: the current session ends first.
+            if g.get("user_session") is not None:
+                accounts.end_session(db.session, g.user_session, "logout", utcnow())
+                db.session.commit()
+            logout_user()
+            session.clear()
         try:
             user = registry.accept_invitation(
                 db.session, invitation, form.username.data, form.password.data, utcnow()

@@ -302,8 +302,10 @@ def download_document(loan_id: int, document_id: int):
     if loan.returnee.user_id != current_user.id:
         audit.record_view(db.session, document, ["file"])
         db.session.commit()
-    return send_file(path, mimetype=document.content_type, as_attachment=True,
-                     download_name=document.original_name, max_age=0)  # fmt: skip
+    response = send_file(path, mimetype=document.content_type, as_attachment=True,
+                         download_name=document.original_name, max_age=0)  # fmt: skip
+    response.headers["Cache-Control"] = "private, no-store"  # a KTP is in no cache
+    return response
 
 
 def _step(loan_id: int, action: Action, run, done: str):

@@ -276,7 +276,9 @@ def photo(photo_id: int):
     path = inventory.path_of("visit_photo", found.stored_name, _uploads())
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=found.content_type, max_age=0)
+    response = send_file(path, mimetype=found.content_type, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"  # in no cache, ever
+    return response
 
 
 @bp.route("/businesses/<int:business_id>/report", methods=["GET", "POST"])
