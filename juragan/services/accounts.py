@@ -266,6 +266,31 @@ def update_account(session: Session, user: User, data: AccountData) -> User:
     return user
 
 
+def add_branch(session: Session, lender_code: str, name: str, province_code: str,
+               regency_code: str | None = None) -> LenderBranch:  # fmt: skip
+    """A new branch of a lender, serving a province (or one regency of it).
+
+    :raises DomainError: for a name the lender uses already, or a regency outside
+        the province.
+    """
+    name = " ".join((name or "").split())
+    regency_code = regency_code or None
+    if regency_code:
+        regency = session.get(Regency, regency_code)
+        if regency is None or regency.province_code != province_code:
+            raise DomainError("regency_code",
+                              _l("This regency or city is not in the chosen province."))  # fmt: skip
+    taken = session.scalar(select(LenderBranch.id).where(
+        LenderBranch.lender_code == lender_code, LenderBranch.name == name))  # fmt: skip
+    if taken is not None:
+        raise DomainError("name", _l("This lender has a branch of that name."))
+    branch = LenderBranch(lender_code=lender_code, name=name,
+                          province_code=province_code, regency_code=regency_code)  # fmt: skip
+    session.add(branch)
+    session.flush()
+    return branch
+
+
 def branch_for(
     session: Session, lender_code: str, province_code: str, name: str | None = None
 ) -> LenderBranch:

@@ -171,3 +171,27 @@ def test_lists_do_not_query_per_row(
     few = queries_per_page()
     add_rows()
     assert queries_per_page() == few
+
+
+def test_admin_adds_a_branch_and_puts_a_bank_officer_in_it(client, db, cast):
+    from juragan.models import LenderBranch, User
+
+    login(client, cast.admin.username)
+    page = client.post("/admin/lenders", data={
+        "lender_code": "bni", "name": "BNI Kantor Wilayah Semarang",
+        "province_code": "33", "regency_code": ""})  # fmt: skip
+    assert page.status_code == 302
+    branch = db.session.scalar(select(LenderBranch).where(
+        LenderBranch.name == "BNI Kantor Wilayah Semarang"))  # fmt: skip
+    assert "BNI Kantor Wilayah Semarang" in client.get("/admin/lenders").text
+    refused = client.post("/admin/accounts/new", data=account_form(
+        username="petugas.bni", role="bank_officer", scope_province_code="",
+        scope_regency_code=""))  # fmt: skip
+    assert refused.status_code == 200  # no branch chosen
+    made = client.post("/admin/accounts/new", data=account_form(
+        username="petugas.bni", role="bank_officer", scope_province_code="35",
+        scope_regency_code="", lender_branch_id=str(branch.id)))  # fmt: skip
+    assert made.status_code == 302
+    officer = db.session.scalar(select(User).where(User.username == "petugas.bni"))
+    # The branch decides: BNI, and Central Java whatever the province field said.
+    assert (officer.lender_code, officer.scope_province_code) == ("bni", "33")

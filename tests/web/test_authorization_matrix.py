@@ -116,6 +116,7 @@ SPEC: dict[str, Spec] = {
     # Administration.
     "admin.audit_log": Spec(get=roles("admin")),
     "admin.list_accounts": Spec(get=roles("admin")),
+    "admin.lenders": Spec(get=roles("admin"), post=roles("admin")),
     "admin.create_account": Spec(get=roles("admin"), post=roles("admin")),
     "admin.edit_account": Spec(on="account", get=roles("admin"), post=roles("admin")),
     "admin.set_account_active": Spec(on="account", post=roles("admin")),

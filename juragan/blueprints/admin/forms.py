@@ -24,6 +24,63 @@ from juragan.labels import AUDIT_ACTION_LABELS, RECORD_TYPE_LABELS, ROLE_LABELS
 from juragan.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
+def _optional_int(value: object) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def branch_choices() -> list[tuple[object, str]]:
+    """Every lender's branch, by lender; a bank officer is put in one."""
+    from sqlalchemy import select
+
+    from juragan.extensions import db
+    from juragan.models import Lender, LenderBranch
+
+    rows = db.session.execute(
+        select(LenderBranch.id, Lender.name, LenderBranch.name)
+        .join(Lender, Lender.code == LenderBranch.lender_code)
+        .order_by(Lender.name, LenderBranch.name)
+    ).all()  # fmt: skip
+    return [("", str(_l("— not a bank officer —")))] + [
+        (branch_id, f"{lender} · {name}") for branch_id, lender, name in rows
+    ]
+
+
+class BranchForm(BaseForm):
+    lender_code = SelectField(_l("Lender"), validators=[DataRequired()])
+    name = StringField(
+        _l("Branch name"),
+        validators=[DataRequired(message=_l("Enter the branch's name.")),
+                    Length(max=120)],
+    )  # fmt: skip
+    province_code = RegionSelectField(
+        _l("Province it serves"),
+        validators=[DataRequired(message=_l("Choose a province."))],
+    )
+    regency_code = RegionSelectField(
+        _l("Only one regency or city of it (optional)"),
+        validators=[Optional()],
+        render_kw={"data-follows": "province_code"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from sqlalchemy import select
+
+        from juragan.extensions import db
+        from juragan.models import Lender
+
+        super().__init__(*args, **kwargs)
+        self.lender_code.choices = [
+            (code, name) for code, name in db.session.execute(
+                select(Lender.code, Lender.name).where(Lender.is_active)
+                .order_by(Lender.name))
+        ]  # fmt: skip
+        self.province_code.choices = province_choices(BLANK_PROVINCE)
+        self.regency_code.choices = regency_choices(BLANK_REGENCY)
+
+
 class AccountForm(VersionedForm):
     username = StringField(
         _l("Username"),
@@ -63,6 +120,10 @@ class AccountForm(VersionedForm):
         validators=[Optional()],
         render_kw={"data-follows": "scope_province_code"},
     )
+    lender_branch_id = SelectField(
+        _l("Lender's branch (bank officers)"), coerce=_optional_int,
+        validators=[Optional()],
+    )  # fmt: skip
     password = PasswordField(
         _l("Initial password"),
         validators=[
@@ -85,6 +146,7 @@ class AccountForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.scope_province_code.choices = province_choices(BLANK_PROVINCE)
         self.scope_regency_code.choices = regency_choices(BLANK_REGENCY)
+        self.lender_branch_id.choices = branch_choices()
         if editing:
             # The username is the sign-in name: fixed once created.
             del self.username

@@ -10,13 +10,14 @@ from juragan.blueprints.admin.forms import (
     AccountFilterForm,
     AccountForm,
     AuditFilterForm,
+    BranchForm,
 )
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.auth.reauth import reauthenticated
 from juragan.errors import DomainError
 from juragan.extensions import db
 from juragan.forms import attach_error, is_stale, show_conflict
-from juragan.models import AuditEntry, User
+from juragan.models import AuditEntry, Lender, User
 from juragan.pagination import keyset_page
 from juragan.policy import Action, scoped
 from juragan.reports.audit_trail import AuditFilter, audit_query, shown_changes
@@ -71,6 +72,7 @@ def _account_data(form: AccountForm, username: str) -> accounts.AccountData:
         role=form.role.data,
         scope_province_code=form.scope_province_code.data,
         scope_regency_code=form.scope_regency_code.data,
+        lender_branch_id=form.lender_branch_id.data,
     )
 
 
@@ -152,6 +154,28 @@ def set_account_active(user_id: int):
                 "success",
             )
     return redirect(url_for("admin.edit_account", user_id=user.id))
+
+
+@bp.route("/lenders", methods=["GET", "POST"])
+@requires(Action.MANAGE_ACCOUNTS)
+def lenders():
+    """The lenders and their branches: bank officers are put in a branch."""
+    form = BranchForm()
+    if form.validate_on_submit():
+        try:
+            accounts.add_branch(db.session, form.lender_code.data, form.name.data,
+                                form.province_code.data, form.regency_code.data)  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Branch added."), "success")
+            return redirect(url_for("admin.lenders"))
+    rows = db.session.scalars(
+        select(Lender).options(selectinload(Lender.branches)).order_by(Lender.name)
+    ).all()  # fmt: skip
+    return render_template("admin/lenders.html", lenders=rows, form=form)
 
 
 @bp.route("/audit")
