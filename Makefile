@@ -11,7 +11,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run serve test test-sqlite test-postgres lint translations extract-messages \
-        browser-deps pdf-deps install install-test bench bench-dashboard bench-trust clean
+        browser-deps pdf-deps install install-test bench bench-bounded bench-dashboard \
+        bench-trust clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -81,7 +82,11 @@ test-postgres: install-test translations
 
 bench: install-test
 	$(BIN)/python bench/seed_speed.py
-	$(BIN)/python bench/import_speed.py --rows 20000
+	$(BIN)/python bench/import_speed.py --rows 5000
+
+# Time and peak memory of the heaviest requests, each at its cap.
+bench-bounded: install-test translations pdf-deps
+	$(BIN)/python bench/bounded_work.py
 
 # Dashboards at 10k, 100k and 1M returnees on PostgreSQL (seeds its databases once).
 bench-dashboard: install-test translations

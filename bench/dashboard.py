@@ -36,7 +36,7 @@ import psycopg  # noqa: E402
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from juragan import create_app  # noqa: E402
+from juragan import create_app, scope  # noqa: E402
 from juragan.extensions import db  # noqa: E402
 from juragan.models import (  # noqa: E402
     Business,
@@ -74,7 +74,7 @@ def prepare(server: str, size: int) -> str:
     admin.dispose()
     database = url.set(database=name).render_as_string(hide_password=False)
     app = create_app({"SQLALCHEMY_DATABASE_URI": database})
-    with app.app_context():
+    with app.app_context(), scope.system("cli"):
         flask_migrate.upgrade()
         have = db.session.scalar(select(func.count()).select_from(Returnee)) or 0
         if have < size:
@@ -137,7 +137,7 @@ def measure(database: str, combos: list[dict[str, str]], journeys: int) -> dict:
     gc.collect()
     gc.freeze()  # as wsgi.py does for a server worker
     statements: list[tuple[str, object]] = []
-    with app.app_context():
+    with app.app_context(), scope.system("cli"):
         engine = db.engine
         sample = list(db.session.scalars(
             select(Business.returnee_id)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import flask_migrate  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from juragan import create_app  # noqa: E402
+from juragan import create_app, scope  # noqa: E402
 from juragan.extensions import db  # noqa: E402
 from juragan.models import Returnee, Role, User  # noqa: E402
 from juragan.pagination import keyset_page  # noqa: E402
@@ -52,7 +52,7 @@ def main() -> None:
         throwaway_database(Path(tmp)) as url,
     ):
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-        with app.app_context():
+        with app.app_context(), scope.system("cli"):
             flask_migrate.upgrade()
             started = time.perf_counter()
             done = generate_returnees(db.session, args.returnees, args.seed)

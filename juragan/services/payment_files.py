@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from juragan import scope
 from juragan.errors import DomainError, FieldErrors
 from juragan.models import LoanApplication, Payment, User
 from juragan.policy import Action, can, scoped
@@ -51,6 +52,18 @@ def import_payments(
 
     :raises FieldErrors: when the file itself cannot be read.
     """
+    with scope.as_user(actor):
+        return _import_payments(session, actor, filename, content, today, now)
+
+
+def _import_payments(
+    session: Session,
+    actor: User,
+    filename: str,
+    content: bytes,
+    today: date,
+    now: datetime,
+) -> list[RowOutcome]:
     try:
         frame = read_table(filename, content, required=COLUMNS)
     except BadFile as error:

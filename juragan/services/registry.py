@@ -804,6 +804,10 @@ def rotate_nik_keys(session: Session, batch: int = 2000) -> tuple[int, int]:
     """
     keys = vault.current()
     _rotate_npwps(session, keys, batch)
+    for check in session.scalars(select(RegistrationCheck).where(
+            RegistrationCheck.profile_ciphertext.is_not(None))):  # fmt: skip
+        check.profile_ciphertext = keys.encrypt(keys.decrypt(check.profile_ciphertext))
+    session.flush()
     moved = total = 0
     last = 0
     while True:

@@ -659,6 +659,11 @@ def export_frame(session: Session, user: User, stmt: Any) -> pd.DataFrame:
     Every person exported gets an entry in their processing log (what the export
     showed of them, never the values), in the caller's transaction.
     """
+    with scope.as_user(user):
+        return _export_frame(session, user, stmt)
+
+
+def _export_frame(session: Session, user: User, stmt: Any) -> pd.DataFrame:
     rows, views = [], []
     for returnee in session.scalars(stmt.order_by(Returnee.id)):
         contact = can(user, Action.VIEW_CONTACT, returnee)
