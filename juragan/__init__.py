@@ -306,6 +306,7 @@ def register_template_helpers(app: Flask) -> None:
         mask_phone=disclosure.phone,
         format_phone=lambda value: disclosure.phone(value, full=True),
         shown=lambda person, **kw: disclosure.person(person, current_user, **kw),
+        place=lambda value, person: disclosure.place(value, person, current_user),
         public_link=public_link,
         section_url=section_url,
     )

@@ -128,6 +128,15 @@ class Shown:
     nik_full: bool
 
 
+def place(value: str | None, returnee: Any, user: Any) -> str:
+    """A district or village of a person's business or plan: an address like theirs
+    (a warung is often the home), shown as their own address is."""
+    from juragan.policy import Action, can
+
+    full = bool(user is not None and can(user, Action.VIEW_CONTACT, returnee))
+    return address(value, full)
+
+
 def person(returnee: Any, user: Any, *, nik_revealed: bool = False) -> Shown:
     """The person ``returnee`` as ``user`` may see them: in full for those who look
     after them (``VIEW_CONTACT``); for everyone else (a lender, an administrator)

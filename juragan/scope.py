@@ -503,6 +503,16 @@ def _apply_scope(state: ORMExecuteState) -> None:
     state.statement = state.statement.options(*_criteria(viewer))
 
 
+def fetch(session: Session, model: type, object_id: Any) -> Any:
+    """``session.get`` through the scope: ``session.get`` answers from the identity
+    map without a query, and an object a system context loaded earlier in the same
+    session would come back unfiltered. This always asks the database."""
+    if object_id is None:
+        return None
+    key = model.__mapper__.primary_key[0]
+    return session.scalar(select(model).where(key == object_id))
+
+
 def install() -> None:
     """Listen on every session (idempotent)."""
     if not event.contains(Session, "do_orm_execute", _apply_scope):
@@ -537,6 +547,7 @@ __all__ = [
     "as_user",
     "clause_for",
     "current_viewer",
+    "fetch",
     "ScopedToRequest",
     "install",
     "person_of",

@@ -60,15 +60,15 @@ def shown_changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
     as an administrator sees it on the record itself (they keep the system running;
     they do not read the people in it): names whole, identifiers, contacts,
     addresses, texts and amounts through the disclosure function of their kind,
-    masked. Values of records they never see (plans, loans, visits, wellbeing,
-    checks) are not shown at all."""
+    masked. Of records they never see (plans, loans, visits, wellbeing, checks)
+    only the names of the fields that changed are shown, never a value."""
     model = inventory.MODELS_BY_TABLE.get(entry.table_name)
     hidden = model is not None and scope.FAMILIES.get(model) in _NOT_FOR_ADMINS
     rows = []
     for field, values in sorted((entry.changes or {}).items()):
         old, new = (list(values) + [None, None])[:2]
         kind = inventory.kind_of(entry.table_name, field)
-        if hidden and kind != inventory.KEY or kind == inventory.SECRET:
+        if hidden or kind == inventory.SECRET:
             shown = [None if v is None else disclosure.HIDDEN for v in (old, new)]
         else:
             full = kind == inventory.NAME

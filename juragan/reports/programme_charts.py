@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -297,8 +297,10 @@ def survival_chart(ctx: Context, by: str) -> Chart:
     sizes = {code: curve[0].at_risk for code, curve in curves.items()}
     survival = {code: {m: survival_at(curve, m) for m in SURVIVAL_MONTHS}
                 for code, curve in curves.items()}  # fmt: skip
-    if ctx.protected.people:
-        # Only groups shown as 10 or more, their curves moved and rounded to 5 %.
+    protect = ctx.protected.people
+    if protect:
+        # Only groups shown as 10 or more, and only at fixed months, moved and
+        # rounded to 5 %: the steps of a curve would date single closures.
         keys = ctx.once("survival", lambda: None)["keys"]
         for code in list(curves):
             key = keys[by, code]
@@ -309,9 +311,6 @@ def survival_chart(ctx: Context, by: str) -> Chart:
             survival[code] = {m: pert.statistic(v, sizes[code], key, f"km_{m}",
                                                 Decimal("0.025"), Decimal("0.05"))
                               for m, v in survival[code].items()}  # fmt: skip
-            curves[code] = [replace(step, survival=pert.statistic(
-                step.survival, sizes[code], key, f"km_step_{i}", Decimal("0.025"),
-                Decimal("0.05"))) for i, step in enumerate(curves[code])]  # fmt: skip
     order = sorted(curves, key=lambda code: -sizes[code])
     frame = pd.DataFrame(
         [(code, label(code), sizes[code], *(survival[code][m] for m in SURVIVAL_MONTHS))
@@ -324,13 +323,20 @@ def survival_chart(ctx: Context, by: str) -> Chart:
              else _("Business survival by destination country"))  # fmt: skip
     figure = go.Figure()
     for i, code in enumerate(order[:MAX_LINES]):
-        steps = curves[code]
-        # The curve runs on, flat, to the longest follow-up.
-        longest = max(months for months, _c, _o in counts[code])
+        if protect:
+            months = [0, *SURVIVAL_MONTHS]
+            shares = [1.0, *(None if survival[code][m] is None else float(survival[code][m])
+                             for m in SURVIVAL_MONTHS)]  # fmt: skip
+            mode = "lines+markers"
+        else:
+            steps = curves[code]
+            # The curve runs on, flat, to the longest follow-up.
+            longest = max(months for months, _c, _o in counts[code])
+            months = [s.months for s in steps] + [longest]
+            shares = [float(s.survival) for s in steps] + [float(steps[-1].survival)]
+            mode = "lines"
         figure.add_scatter(
-            x=[s.months for s in steps] + [longest],
-            y=[float(s.survival) for s in steps] + [float(steps[-1].survival)],
-            mode="lines", line_shape="hv", name=label(code),
+            x=months, y=shares, mode=mode, line_shape="hv", name=label(code),
             line={"color": LINE_COLOURS[i % len(LINE_COLOURS)]},
             hovertemplate="%{x} " + _("months") + ": %{y:.0%}<extra>" + label(code) + "</extra>",
         )  # fmt: skip

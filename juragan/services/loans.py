@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from juragan import files, inventory
+from juragan import files, inventory, scope
 from juragan.errors import DomainError, FieldErrors
 from juragan.finance import loan_schedule
 from juragan.i18n import format_rupiah
@@ -259,9 +259,9 @@ def create_application(
         business, plan or placement that is not the returnee's.
     """
     errors: list[tuple[str | None, str]] = []
-    business = session.get(Business, data.business_id) if data.business_id else None
-    plan = session.get(BusinessPlan, data.plan_id) if data.plan_id else None
-    placement = session.get(Placement, data.placement_id) if data.placement_id else None
+    business = scope.fetch(session, Business, data.business_id)
+    plan = scope.fetch(session, BusinessPlan, data.plan_id)
+    placement = scope.fetch(session, Placement, data.placement_id)
     for linked, field in ((business, "business_id"), (plan, "plan_id"),
                           (placement, "placement_id")):  # fmt: skip
         if linked is not None and linked.returnee_id != returnee.id:

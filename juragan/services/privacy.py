@@ -200,6 +200,7 @@ def erase(session: Session, actor: User, request: ErasureRequest, now: datetime,
     session.flush()
     # Across every scope: the person's rows are wherever their data went.
     with scope.system("erasure"):
+        rows_of_person = _row_ids(session, person_id)
         _erase_files(session, person_id, Path(upload_folder))
         for model, table in inventory.INVENTORY.items():
             if model in scope.PERSON_LINKS and scope.FAMILIES[model] != scope.SUMMARY:
@@ -214,7 +215,7 @@ def erase(session: Session, actor: User, request: ErasureRequest, now: datetime,
                 session.execute(delete(model).where(model.user_id == account_id))
         returnee.erased_at = now
         session.flush()
-        _scrub_trail(session, person_id, account_id)
+        _scrub_trail(session, person_id, account_id, rows_of_person)
     # The erasure itself stays on record: who, when, which record; no values.
     session.add(AuditEntry(at=now, actor_id=actor_id, actor_label=actor_label,
                            action="erase", table_name="returnees",
@@ -298,10 +299,30 @@ def _erase_files(session: Session, person_id: int, folder: Path) -> None:
             files.remove_after_commit(session, inventory.path_of(kind, name, folder))
 
 
-def _scrub_trail(session: Session, person_id: int, account_id: int | None) -> None:
+def _row_ids(session: Session, person_id: int) -> dict[str, list[str]]:
+    """Every row of the person, per table, as the audit trail names them."""
+    found: dict[str, list[str]] = {}
+    for model in scope.PERSON_LINKS:
+        if scope.FAMILIES[model] == scope.SUMMARY or "id" not in model.__table__.c:
+            continue
+        ids = session.scalars(select(model.id).where(model.id == person_id)
+                              if model is Returnee else
+                              select(model.id).where(scope.linked(model, person_id))).all()  # fmt: skip
+        if ids:
+            found[model.__tablename__] = [str(i) for i in ids]
+    return found
+
+
+def _scrub_trail(session: Session, person_id: int, account_id: int | None,
+                 rows: dict[str, list[str]]) -> None:  # fmt: skip
     """Keep who changed what and when, drop the values (old and new), and the
-    person's own username where they acted."""
+    person's own username where they acted. Entries are found by the person they
+    name and, whatever they name, by the person's rows."""
     about = [AuditEntry.returnee_id == person_id]
+    for table, ids in rows.items():
+        for start in range(0, len(ids), 500):
+            about.append(and_(AuditEntry.table_name == table,
+                              AuditEntry.object_id.in_(ids[start : start + 500])))  # fmt: skip
     if account_id is not None:
         about.append(and_(AuditEntry.table_name == "users",
                           AuditEntry.object_id == str(account_id)))  # fmt: skip

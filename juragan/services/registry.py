@@ -92,7 +92,7 @@ class DuplicateNik(DomainError):
 class PossibleDuplicates(DomainError):
     """People with the same birth date and regency and a similar name exist."""
 
-    def __init__(self, candidates: list[Returnee]) -> None:
+    def __init__(self, candidates: list[int]) -> None:
         super().__init__(
             None,
             _l(
@@ -196,10 +196,11 @@ def nik_owner_anywhere(session: Session, nik: str) -> int | None:
 
 def find_similar(
     session: Session, data: ProfileData, exclude_id: int | None = None
-) -> list[Returnee]:
-    """People with the same birth date and regency whose names are alike, across
-    every scope (the caller shows only those its user may see)."""
-    stmt = select(Returnee).where(
+) -> list[int]:
+    """Ids of people with the same birth date and regency whose names are alike,
+    across every scope. Only ids: no record read here may reach the caller's
+    session unfiltered (the caller fetches those its user may see)."""
+    stmt = select(Returnee.id, Returnee.full_name).where(
         Returnee.birth_date == data.birth_date,
         Returnee.regency_code == data.regency_code,
     )
@@ -207,9 +208,9 @@ def find_similar(
         stmt = stmt.where(Returnee.id != exclude_id)
     with scope.system("uniqueness"):
         return [
-            person
-            for person in session.scalars(stmt)
-            if name_similarity(person.full_name, data.full_name) >= SIMILAR_NAME_RATIO
+            person_id
+            for person_id, name in session.execute(stmt)
+            if name_similarity(name, data.full_name) >= SIMILAR_NAME_RATIO
         ]
 
 
@@ -312,7 +313,7 @@ def self_register(
     if reason is None:
         similar = find_similar(session, data)
         if similar:
-            reason, matched = "similar", similar[0].id
+            reason, matched = "similar", similar[0]
     with acting_as(Actor(user.id, user.username)):
         if reason is not None:
             check = RegistrationCheck(
@@ -358,7 +359,7 @@ def link_to_record(session: Session, actor: User, check: RegistrationCheck,
     :raises DomainError: when the record is outside the official's reach, or has
         an account already.
     """
-    record = session.get(Returnee, check.matched_returnee_id or 0)  # in scope only
+    record = scope.fetch(session, Returnee, check.matched_returnee_id)
     if record is None:
         raise DomainError(None, _l(
             "The matching record is outside your region: a national official can "

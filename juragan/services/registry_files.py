@@ -552,7 +552,8 @@ def _apply_import(
                 new_ids[by_hash[nik_hash]] = returnee_id
         audit_rows += [
             _audit("insert", "returnees", new_ids[nik], {"nik": ["***", "***"],
-                   "full_name": [None, values["full_name"]], "source": [None, filename]})
+                   "full_name": [None, values["full_name"]], "source": [None, filename]},
+                   new_ids[nik])
             for nik, values in creates
         ]  # fmt: skip
     if updates:
@@ -575,7 +576,7 @@ def _apply_import(
                 changed.append({"id": pid, "version": before.version,
                                 **_stored(values, vault.current()),
                                 "updated_at": now})  # fmt: skip
-                audit_rows.append(_audit("update", "returnees", pid, diff))
+                audit_rows.append(_audit("update", "returnees", pid, diff, pid))
         if changed:
             session.execute(update(Returnee), changed)
     people_ids = {nik: pid for nik, (pid, _) in plan.people.items() if pid is not None}
@@ -610,11 +611,15 @@ def _apply_import(
             audit_rows.append(
                 _audit("insert", "placements", placement_id,
                        {"country_code": [None, values["country_code"]],
-                        "departure_date": [None, values["departure_date"].isoformat()]})
+                        "departure_date": [None, values["departure_date"].isoformat()]},
+                       values["returnee_id"])
             )  # fmt: skip
     if placement_updates:
         session.execute(update(Placement), placement_updates)
-        audit_rows += [_audit("update", "placements", p["id"], {"source": [None, filename]})
+        owners = {pid: people_ids[nik]
+                  for (nik, _, _), (pid, _v) in plan.placements.items() if pid}  # fmt: skip
+        audit_rows += [_audit("update", "placements", p["id"], {"source": [None, filename]},
+                              owners[p["id"]])
                        for p in placement_updates]  # fmt: skip
     if audit_rows:
         session.execute(insert(AuditEntry), audit_rows)
@@ -635,13 +640,19 @@ def _as_text(value: Any) -> Any:
 
 
 def _audit(
-    action: str, table: str, object_id: int, changes: dict[str, Any]
+    action: str,
+    table: str,
+    object_id: int,
+    changes: dict[str, Any],
+    returnee_id: int,
 ) -> dict[str, Any]:
+    """An audit row of a bulk write, naming the person it is about (their
+    processing log, and what erasure scrubs)."""
     actor = current_actor()
     return {
         "at": utcnow(), "actor_id": actor.id, "actor_label": actor.label,
         "action": action, "table_name": table, "object_id": str(object_id),
-        "changes": changes,
+        "returnee_id": returnee_id, "changes": changes,
     }  # fmt: skip
 
 

@@ -195,3 +195,27 @@ def test_a_lender_reads_its_applicants_perturbed_and_its_loans_whole(
     login(client, observer.username)  # an observer: no loan one by one
     mix = client.get("/dashboard/data/mix_lender.csv").data.decode("utf-8-sig")
     assert "BRI" not in mix  # one loan: too few for its amounts to be given
+
+
+def test_a_survival_curve_dates_no_closure_for_those_who_see_no_one(
+    app, db, observer, monkeypatch
+):
+    """Protected readers get survival at fixed months only: the steps of a
+    Kaplan-Meier curve would say when single businesses closed."""
+    import json
+
+    from juragan.reports import programme_charts
+    from juragan.reports.programme import Protection
+
+    counts = {"sector": {"culinary": [(7, 1, 0), (19, 1, 3), (30, 0, 9)]},
+              "country": {}, "keys": {("sector", "culinary"): 4242}}  # fmt: skip
+    monkeypatch.setattr(programme, "survival_counts", lambda *a, **k: counts)
+    with app.test_request_context():
+        for protected, months in ((True, {0, 12, 24, 36}), (False, {0, 7, 19, 30})):
+            ctx = programme_charts.Context(
+                db.session, observer, Filters(), utcnow().date(), lambda *_: None,
+                protected=Protection(protected, protected))  # fmt: skip
+            chart = programme_charts.survival_chart(ctx, "sector")
+            (trace,) = json.loads(chart.figure.replace("<\\/", "</"))["data"]
+            assert set(trace["x"]) <= months | {0}, protected
+            assert set(trace["x"]) == months or not protected

@@ -154,6 +154,19 @@ def test_erasure_leaves_nothing_of_the_person_anywhere(
                        decision_note="Masih ada pinjaman"),
     ])  # fmt: skip
     db.session.commit()
+    # An official's import changes her village and phone (bulk writes, audited).
+    login(client, cast.official_regency.username)
+    row = {**EXAMPLE_ROW, "nik": nik, "full_name": sri.full_name, "sex": sri.sex,
+           "birth_date": sri.birth_date.isoformat(), "village": f"{MARK} impor",
+           "phone": "0857 1234 0988", "country_code": ""}  # fmt: skip
+    page = client.post("/returnees/import", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(pd.DataFrame([row]).to_csv(index=False).encode()), "a.csv"),
+        "consent_on_paper": "y"})  # fmt: skip
+    token = page.text.split('name="token" type="hidden" value="')[1].split('"')[0]
+    assert client.post("/returnees/import/confirm", data={"token": token}).status_code \
+        == 302  # fmt: skip
+    client.post("/logout")
+    db.session.expire_all()
     filled = _fill_every_personal_place(db, sri.id, account.id)
     # Every personal text place of every class that holds a person's rows got a
     # value: a new column or class without a row here fails this line.
@@ -197,7 +210,7 @@ def test_erasure_leaves_nothing_of_the_person_anywhere(
     assert db.session.get(Returnee, sri.id).erased_at is not None
     stored = _every_text(db)
     found = [value for value in (MARK, MARK.lower(), nik, phone, phone[3:], username,
-                                 "sri.wahyuni.zqx") if value in stored]  # fmt: skip
+                                 "sri.wahyuni.zqx", "85712340988") if value in stored]  # fmt: skip
     assert found == []
     hashes = set(vault.current().lookup_hashes(nik))
     assert not any(h in stored for h in hashes)

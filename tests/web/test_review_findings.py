@@ -133,7 +133,7 @@ def test_02_a_masked_page_shows_no_part_of_the_nik_the_rest_would_complete(
 ):
     """A lender's officer reads its applicant: the NIK's last four digits and no
     birth day, district or village, which are the NIK's middle digits."""
-    make_loan(cast, status="submitted")
+    loan = make_loan(cast, status="submitted")
     sri = cast.returnee
     login(client, cast.bank_officer.username)
     for path in (f"/returnees/{sri.id}", f"/plans/{sri_plan(db, sri)}/proposal"):
@@ -145,6 +145,12 @@ def test_02_a_masked_page_shows_no_part_of_the_nik_the_rest_would_complete(
             assert f">{clue}<" not in page, (path, clue)
             assert f" {clue} " not in page, (path, clue)
         assert str(sri.birth_date.year) in page
+    # Nor the district where the business is (often the home): no page says it.
+    for path in (f"/plans/{sri_plan(db, sri)}/proposal", f"/plans/businesses/"
+                 f"{loan.business_id}"):  # fmt: skip
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "Kepanjen" not in page.text, path
 
 
 def sri_plan(db, sri) -> int:
@@ -248,6 +254,14 @@ def test_05_the_audit_viewer_masks_and_hides_as_the_records_do(
                    sri.nik):  # fmt: skip
         assert secret not in text, secret
     assert "wellbeing_checks" in text or "Kesejahteraan" in text or "answers" in text
+    # Of a loan, not even its lender, scheme or status: only which fields changed.
+    from juragan.models import AuditEntry
+    from juragan.reports.audit_trail import shown_changes
+
+    entry = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.table_name == "loan_applications")).first()  # fmt: skip
+    assert {old for _f, old, _n in shown_changes(entry)} <= {None, "•••"}
+    assert {new for _f, _o, new in shown_changes(entry)} <= {None, "•••"}
 
 
 # 6. The NPWP is sealed ---------------------------------------------------------------
@@ -613,3 +627,26 @@ def test_13o_the_end_of_an_idle_session_is_written(app, client, db, cast):
     ended = db.session.scalars(select(UserSession.end_reason).where(
         UserSession.user_id == cast.mentor.id)).all()  # fmt: skip
     assert ended == ["idle"]
+
+
+# The review of this change: what a second look found --------------------------------
+
+
+def test_a_mentor_registering_someone_alike_is_shown_no_one_outside_the_caseload(
+    client, db, cast
+):
+    """The similar-person check reads across scopes: what it read must not reach
+    the page through the session's identity map."""
+    from tests.web.test_registry_pages import NEW_PERSON
+
+    neighbour = cast.neighbour  # Kota Surabaya, in no mentor's caseload
+    login(client, cast.other_mentor.username)  # East Java, another caseload
+    form = {**NEW_PERSON, "full_name": neighbour.full_name,
+            "birth_date": neighbour.birth_date.isoformat(), "sex": neighbour.sex,
+            "province_code": "35", "regency_code": neighbour.regency_code,
+            "nik": make_nik(neighbour.regency_code, neighbour.birth_date,
+                            neighbour.sex, 6543)}  # fmt: skip
+    page = client.post("/returnees/new", data=form)
+    assert page.status_code == 200
+    assert f"/returnees/{neighbour.id}" not in page.text
+    assert page.text.count(neighbour.full_name) <= 1  # the form's own field only

@@ -11,8 +11,9 @@ from limits import parse
 from wtforms import PasswordField
 from wtforms.validators import Optional
 
+from juragan import throttle
 from juragan.errors import DomainError
-from juragan.extensions import db, limiter
+from juragan.extensions import db
 from juragan.forms import attach_error
 from juragan.models import utcnow
 from juragan.services import accounts
@@ -45,14 +46,14 @@ def reauthenticated(form: Any) -> bool:
     # person stays signed in; only the change waits).
     limit = parse(current_app.config["REAUTH_LIMIT_PER_ACCOUNT"])
     key = ("reauthenticate", str(current_user.id))
-    if not limiter.limiter.test(limit, *key):
+    if not throttle.allows(limit, *key):
         form.confirm_password.errors = [*form.confirm_password.errors, str(_l(
             "Too many wrong passwords. Wait a few minutes, then try again."))]  # fmt: skip
         return False
     try:
         accounts.confirm_password(db.session, current_user, row, password, now)
     except DomainError as error:
-        limiter.limiter.hit(limit, *key)
+        throttle.hit(limit, *key)
         attach_error(form, error)
         return False
     return True

@@ -1,7 +1,8 @@
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
-    Response,
+    abort,
     current_app,
     flash,
     g,
@@ -12,8 +13,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from limits import parse
 
+from juragan import throttle
 from juragan.blueprints.auth import bp, devices
 from juragan.blueprints.auth.forms import (
     EmptyForm,
@@ -58,41 +62,43 @@ def sign_in(user) -> None:
     login_user(user)
 
 
-def _account_key() -> str:
-    """Wrong passwords are counted per account and per known browser: those from
-    browsers the account does not know share one allowance, each known browser
-    has its own (an attacker cannot lock the owner out of their phone)."""
+def _login_limits() -> list[tuple[Any, str]]:
+    """The allowances a sign-in attempt uses, each with its key.
+
+    Per account and per known browser: attempts from browsers the account does not
+    know share one allowance, each known browser has its own (an attacker cannot
+    lock the owner out of their phone). Per address too, for browsers the account
+    does not know (an office behind one address is not held back by its own).
+    """
+    config = current_app.config
     username = accounts.normalise_username(request.form.get("username", ""))
     device = devices.known_device(username)
-    return f"login-account:{username}:" + (f"device:{device}" if device else "unknown")
-
-
-def _from_a_known_device() -> bool:
-    return devices.known_device(request.form.get("username", "")) is not None
-
-
-def _guessed(response: Response) -> bool:
-    """Guesses count, sign-ins do not: one person may open several sessions."""
-    return response.status_code != 302
+    account = f"login-account:{username}:" + (
+        f"device:{device}" if device else "unknown"
+    )
+    limits = [(parse(config["LOGIN_LIMIT_PER_ACCOUNT"]), account)]
+    if device is None:
+        limits.append(
+            (parse(config["LOGIN_LIMIT_PER_IP"]), "login-ip:" + get_remote_address())
+        )
+    return limits
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
-    deduct_when=_guessed, exempt_when=_from_a_known_device,
-)  # fmt: skip
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_guessed,
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        # Every attempt is counted before its password is checked, so that guesses
+        # sent all at once are counted all the same.
+        limits = _login_limits()
+        if not all([throttle.hit(item, key) for item, key in limits]):
+            abort(429)
         user = accounts.authenticate(db.session, form.username.data, form.password.data)
+        if user is not None:
+            # Signing in is not guessing: the account's allowance is whole again.
+            throttle.clear(*limits[0])
         if user is None:
             form.password.errors.append(_("Wrong username or password."))
         else:

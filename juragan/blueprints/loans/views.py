@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from juragan import audit, inventory
+from juragan import audit, inventory, scope
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.loans import bp
@@ -89,8 +89,14 @@ def _records(returnee: Returnee):
 
 def _linked(form: SimulatorForm):
     ref = form.business_ref.data or ""
-    business = db.session.get(Business, int(ref[1:])) if ref.startswith("b") else None
-    plan = db.session.get(BusinessPlan, int(ref[1:])) if ref.startswith("p") else None
+    business = (
+        scope.fetch(db.session, Business, int(ref[1:])) if ref.startswith("b") else None
+    )
+    plan = (
+        scope.fetch(db.session, BusinessPlan, int(ref[1:]))
+        if ref.startswith("p")
+        else None
+    )
     if business is not None and plan is None:
         plan = business.plan
     placement_id = int(form.placement_id.data) if form.placement_id.data else None
@@ -293,7 +299,7 @@ def upload_document(loan_id: int):
 @login_required
 def download_document(loan_id: int, document_id: int):
     loan = _loan(loan_id, Action.VIEW_LOAN)
-    document = db.session.get(LoanDocument, document_id)
+    document = scope.fetch(db.session, LoanDocument, document_id)
     if document is None or document.loan_id != loan.id:
         abort(404)
     path = inventory.path_of("loan_document", document.stored_name, _uploads())

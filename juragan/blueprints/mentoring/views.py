@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from juragan import inventory
+from juragan import inventory, scope
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.mentoring import bp
@@ -254,7 +254,7 @@ def wellbeing(returnee_id: int):
 @bp.route("/actions/<int:item_id>/close", methods=["POST"])
 @login_required
 def close_action(item_id: int):
-    item = db.session.get(ActionItem, item_id)
+    item = scope.fetch(db.session, ActionItem, item_id)
     if item is None:
         abort(404)
     returnee = load_or_404(Returnee, item.returnee_id, Action.CLOSE_ACTION)
@@ -269,7 +269,7 @@ def close_action(item_id: int):
 @bp.route("/photos/<int:photo_id>")
 @login_required
 def photo(photo_id: int):
-    found = db.session.get(VisitPhoto, photo_id)
+    found = scope.fetch(db.session, VisitPhoto, photo_id)
     if found is None:
         abort(404)
     load_or_404(Returnee, found.visit.returnee_id, Action.VIEW_VISITS)

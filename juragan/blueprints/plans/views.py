@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from juragan import scope
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.plans import bp
@@ -427,7 +428,7 @@ def add_comment(plan_id: int):
 @login_required
 def resolve_comment(plan_id: int, comment_id: int):
     plan = _plan(plan_id, Action.RESOLVE_PLAN_COMMENT)
-    comment = db.session.get(PlanComment, comment_id)
+    comment = scope.fetch(db.session, PlanComment, comment_id)
     if comment is None or comment.plan_id != plan.id:
         abort(404)
     _post_button_or_400()

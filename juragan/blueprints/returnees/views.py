@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from juragan import audit, disclosure
+from juragan import audit, disclosure, scope
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.auth.reauth import reauthenticated
@@ -98,7 +98,7 @@ def duplicate_feedback(form, error: DomainError) -> list[Returnee]:
     recorded in that person's processing log instead.
     """
     if isinstance(error, DuplicateNik):
-        existing = db.session.get(Returnee, error.existing_id)  # in scope only
+        existing = scope.fetch(db.session, Returnee, error.existing_id)
         if existing is not None:
             form.nik.errors = [
                 *form.nik.errors,
@@ -114,8 +114,8 @@ def duplicate_feedback(form, error: DomainError) -> list[Returnee]:
         return []
     if isinstance(error, PossibleDuplicates):
         form.form_errors.append(str(error.message))
-        visible = [p for p in error.candidates
-                   if db.session.get(Returnee, p.id) is not None]  # fmt: skip
+        fetched = [scope.fetch(db.session, Returnee, p) for p in error.candidates]
+        visible = [person for person in fetched if person is not None]
         form.hidden_matches = len(error.candidates) - len(visible)
         return visible
     attach_error(form, error)
@@ -339,7 +339,7 @@ def change_nik(returnee_id: int):
 
 
 def _child_or_404(model, returnee: Returnee, child_id: int):
-    child = db.session.get(model, child_id)
+    child = scope.fetch(db.session, model, child_id)
     if child is None or child.returnee_id != returnee.id:
         abort(404)
     return child
@@ -549,7 +549,7 @@ def registration_checks():
 def registration_check(check_id: int):
     check = load_or_404(RegistrationCheck, check_id, Action.CHECK_REGISTRATIONS)
     form = RegistrationCheckForm()
-    matched = (db.session.get(Returnee, check.matched_returnee_id)
+    matched = (scope.fetch(db.session, Returnee, check.matched_returnee_id)
                if check.matched_returnee_id else None)  # fmt: skip
     if check.status == "pending" and form.validate_on_submit():
         now = utcnow()
