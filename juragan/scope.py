@@ -431,8 +431,17 @@ def clause_for(viewer: Viewer, model: type) -> ColumnElement[bool]:
         people = _people(viewer, RECORD)
         accounts = (true() if people is None else
                     User.id.in_(select(_returnees.c.user_id).where(people)))  # fmt: skip
-        return or_(User.role != Role.RETURNEE.value, User.id == viewer.user_id,
-                   accounts)  # fmt: skip
+        clauses = [
+            User.role != Role.RETURNEE.value,
+            User.id == viewer.user_id,
+            accounts,
+        ]
+        if viewer.role == Role.OFFICIAL:
+            # Newcomers whose registration the official's region checks.
+            checks = RegistrationCheck.__table__
+            clauses.append(User.id.in_(select(checks.c.user_id).where(
+                _region(viewer, checks.c.province_code, checks.c.regency_code))))  # fmt: skip
+        return or_(*clauses)
     if family == CLAIM:
         if viewer.role == Role.RETURNEE:
             return RegistrationCheck.user_id == viewer.user_id

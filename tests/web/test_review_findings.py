@@ -650,3 +650,28 @@ def test_a_mentor_registering_someone_alike_is_shown_no_one_outside_the_caseload
     assert page.status_code == 200
     assert f"/returnees/{neighbour.id}" not in page.text
     assert page.text.count(neighbour.full_name) <= 1  # the form's own field only
+
+
+def test_the_region_checks_a_clashing_registration_and_links_it(app, client, db, cast):
+    """The whole check: a newcomer registers with Sri's NIK; the regency's official
+    sees who registered, and refuses (Sri has her account), saying why; the
+    newcomer reads the reason and holds no record."""
+    from juragan.models import RegistrationCheck
+    from tests.web.test_registry_pages import NEW_PERSON
+
+    sri = cast.returnee
+    newcomer = app.test_client()
+    newcomer.post("/register", data={**NEW_PERSON, "password": "kata-sandi-kuat",
+                                     "confirm_password": "kata-sandi-kuat",
+                                     "nik": sri.nik, "full_name": "Orang Baru",
+                                     "birth_date": sri.birth_date.isoformat()})  # fmt: skip
+    check = db.session.scalar(select(RegistrationCheck))
+    login(client, cast.official_regency.username)
+    listing = client.get("/returnees/registration-checks").text
+    assert "Orang Baru" in listing
+    page = client.get(f"/returnees/registration-checks/{check.id}").text
+    assert sri.full_name in page  # what it clashes with, in the official's region
+    done = client.post(f"/returnees/registration-checks/{check.id}",
+                       data={"decision": "refuse", "note": "Datang dengan KTP."})  # fmt: skip
+    assert done.status_code == 302
+    assert "Datang dengan KTP." in newcomer.get("/").text
