@@ -342,6 +342,33 @@ def test_11_failing_as_someone_does_not_lock_them_out_of_their_own_phone(
     assert login(phone, owner.username).status_code == 302  # the owner does not
 
 
+def test_11_every_attempt_is_counted_before_its_password_is_checked(
+    app, make_user, monkeypatch
+):
+    # Guesses sent all at once each pass the limit only if the count comes first:
+    # counting after the (slow) password check lets them all through together.
+    from juragan import throttle
+    from juragan.services import accounts
+
+    order: list[str] = []
+    real_hit, real_authenticate = throttle.hit, accounts.authenticate
+
+    def hit(item, *keys):
+        order.append("count " + keys[0].split(":")[0])
+        return real_hit(item, *keys)
+
+    def authenticate(*args, **kwargs):
+        order.append("check password")
+        return real_authenticate(*args, **kwargs)
+
+    monkeypatch.setattr(throttle, "hit", hit)
+    monkeypatch.setattr(accounts, "authenticate", authenticate)
+    someone = make_user()
+    client = app.test_client()
+    client.post("/login", data={"username": someone.username, "password": "guess1234"})
+    assert order == ["count login-account", "count login-ip", "check password"]
+
+
 def test_11_password_confirmation_is_throttled_too(app, client, db, cast):
     login(client, cast.mentor.username)
     # The password was given long ago: a new phone number needs it again.
