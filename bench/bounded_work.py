@@ -77,9 +77,9 @@ def _with_app(name: str) -> dict:
     import flask_migrate
     import pandas as pd
 
-    from juragan import create_app, scope
+    from juragan import clock, create_app, scope
     from juragan.extensions import db
-    from juragan.models import Role, utcnow
+    from juragan.models import Role
     from juragan.services.accounts import AccountData, create_account
     from tests.databases import throwaway_database
 
@@ -110,7 +110,7 @@ def _with_app(name: str) -> dict:
                     index=False).encode()  # fmt: skip
                 started = time.perf_counter()
                 plan = plan_import(db.session, official, read_table("x.csv", content),
-                                   utcnow().date())  # fmt: skip
+                                   clock.today())  # fmt: skip
                 detail = f"{len(plan.rows):,} rows, {len(content) / 1e6:.1f} MB"
             else:  # proposal_pdf
                 detail, started = _proposal(db, official)

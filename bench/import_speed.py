@@ -24,7 +24,7 @@ import flask_migrate  # noqa: E402
 import pandas as pd  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from juragan import create_app, scope  # noqa: E402
+from juragan import clock, create_app, scope  # noqa: E402
 from juragan.extensions import db  # noqa: E402
 from juragan.models import AuditEntry, Role, utcnow  # noqa: E402
 from juragan.reports.registry import RegistrySearch, search_statement  # noqa: E402
@@ -81,7 +81,7 @@ def main() -> None:
             # run on a frame read directly (how a larger file would be imported).
             table = (read_table("bench.csv", content) if len(rows) <= MAX_ROWS else
                      pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False))  # fmt: skip
-            plan = plan_import(db.session, official, table, utcnow().date())
+            plan = plan_import(db.session, official, table, clock.today())
             planned = time.perf_counter()
             print(f"dry run           {planned - started:.1f} s, "
                   f"{len(plan.rejected)} rejected")  # fmt: skip
@@ -90,7 +90,7 @@ def main() -> None:
             applied = time.perf_counter()
             print(f"import            {applied - planned:.1f} s {counts}")
             print(f"total             {applied - started:.1f} s")
-            rerun = plan_import(db.session, official, table, utcnow().date())
+            rerun = plan_import(db.session, official, table, clock.today())
             print(f"re-run dry run    {time.perf_counter() - applied:.1f} s, "
                   f"{rerun.count('create')} would be created")  # fmt: skip
             # Exporting everyone, with an entry in each person's processing log.

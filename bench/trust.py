@@ -46,7 +46,6 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -56,6 +55,8 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+
+from juragan import clock  # noqa: E402
 
 DATABASE = "juragan_trust"
 FRIENDLY = "Sebentar tidak tersedia"
@@ -324,7 +325,7 @@ class Client:
         key = VISIT_PREFIX + uuid.uuid4().hex
         data = {**fields, "idempotency_key": key, "duration_minutes": "45",
                 "revenue_last_month_idr": str(self.rng.randrange(500, 20_000) * 1000),
-                "visited_on": date.today().isoformat(), "next_visit_on": "",
+                "visited_on": clock.today().isoformat(), "next_visit_on": "",
                 "observations": "Kunjungan rutin; pembukuan sudah rapi."}  # fmt: skip
         data = {k: v for k, v in data.items() if not k.startswith("actions-")}
         with self.visits.lock:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
-from juragan import audit, files, scope, summaries, vault
+from juragan import audit, clock, files, scope, summaries, vault
 from juragan.config import load_config, validate_config
 from juragan.extensions import babel, csrf, db, limiter, login_manager, migrate
 from juragan.logs import redact_database_details
@@ -100,7 +100,10 @@ def register_extensions(app: Flask) -> None:
         directory=os.path.abspath(os.path.join(app.root_path, "..", "migrations")),
     )
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    # Times are shown in the signed-in person's zone (WIB, WITA or WIT).
+    babel.init_app(
+        app, locale_selector=select_locale, timezone_selector=lambda: clock.zone().key
+    )
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

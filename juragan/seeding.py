@@ -27,7 +27,7 @@ from sqlalchemy import JSON, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from juragan import scope, summaries, vault
+from juragan import clock, scope, summaries, vault
 from juragan.audit import Actor, acting_as
 from juragan.identifiers import FEMALE_DAY_OFFSET
 from juragan.models import (
@@ -342,7 +342,7 @@ class SyntheticPeople:
 
     def __init__(self, session: Session, seed: int, as_of: date | None = None) -> None:
         self.rng = random.Random(seed)
-        self.as_of = min(as_of or DATA_AS_OF, date.today())
+        self.as_of = min(as_of or DATA_AS_OF, clock.today())
         self.names = _NamePool(self.rng)
         # NIKs are stored only hashed: a candidate is checked against the hashes.
         self.vault = vault.current()
@@ -639,7 +639,7 @@ def seed_sri_plan(
     session: Session, sri: Returnee, author: User, mentor: User, now: datetime
 ) -> None:
     """Sri's warung plan: submitted by her, in review with her mentor's comments."""
-    today = now.date()
+    today = clock.today(now)
     plan = plans.create_plan(session, author, sri, "Warung Makan Bu Sri", "culinary")
     plans.save_section(
         session,
@@ -758,7 +758,7 @@ def seed_demo(
 
 def _seed_demo(session: Session, seed: int, uploads: str | None) -> dict[str, User]:
     users: dict[str, User] = {}
-    today = date.today()
+    today = clock.today()
     with acting_as(Actor(None, "seed-demo")):
         for account in DEMO_ACCOUNTS:
             branch = (

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from juragan import clock
 from juragan.models.business_codes import BUSINESS_LINES, CLOSE_REASONS
 
 
@@ -363,7 +364,7 @@ def write_through_services(
     from juragan.services.plans import SECTION_FIELDS, LineItem, MonthInput
 
     values = drawn["plan"]
-    today = now.date()
+    today = clock.today(now)
     plan = plans.create_plan(
         session, author, returnee, values["business_name"], values["sector"]
     )

@@ -42,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from juragan import scope
+from juragan import clock, scope
 from juragan.models import (
     Business,
     BusinessPlan,
@@ -54,7 +54,6 @@ from juragan.models import (
     Placement,
     Returnee,
     WellbeingCheck,
-    utcnow,
 )
 from juragan.models.dashboard import (
     CELL_MEASURES,
@@ -396,7 +395,7 @@ def _rebuild_all(session: Session, today: date | None) -> None:
     _insert_from(session, ReturneeCell, cell_sums())
     _insert_from(session, BusinessFact, business_fact_rows(dialect))
     _insert_from(session, LoanFact, loan_fact_rows(dialect))
-    _write_loan_months(session, None, today or utcnow().date())
+    _write_loan_months(session, None, today or clock.today())
     _pending(session).clear()
 
 
@@ -425,7 +424,7 @@ def _refresh_returnees(
 ) -> None:
     ids = sorted(set(returnee_ids))
     dialect = _dialect(session)
-    today = today or utcnow().date()
+    today = today or clock.today()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         where = _among(chunk)
@@ -550,16 +549,19 @@ def _write_loan_months(session: Session, returnee_ids: Sequence[int] | None,
         for loan_id, disbursed_on in batch:
             if loan_id not in owners or not schedules[loan_id]:
                 continue
+            returnee_id, scheme, lender, key, *owner = owners[loan_id]
+            dimensions = dict(zip(DIMENSIONS, owner, strict=True))
             end = ended.get(loan_id)
-            last = (end.date() - relativedelta(days=1)) if end else horizon
+            # The day it closed where the borrower lives.
+            end_day = clock.date_in(dimensions["province_code"], end) if end else None
+            last = (end_day - relativedelta(days=1)) if end_day else horizon
             # A closed loan stops at its last open day: the end of the month it
             # closed in is not reached (an open loan runs to the horizon's month end).
             days = [
                 day for day in _month_ends(disbursed_on, last)
                 if day >= disbursed_on and (end is None or day <= last)
             ]  # fmt: skip
-            returnee_id, scheme, lender, key, *owner = owners[loan_id]
-            base = dict(zip(DIMENSIONS, owner, strict=True)) | {
+            base = dimensions | {
                 "loan_id": loan_id, "returnee_id": returnee_id, "scheme": scheme,
                 "lender": lender, "record_key": key}  # fmt: skip
             for day, outstanding, late in month_end_standings(

@@ -12,6 +12,7 @@ import pytest
 from faker import Faker
 from flask.testing import FlaskClient
 
+from juragan import clock
 from juragan.models import Returnee, Role, User, utcnow
 from juragan.services.accounts import AccountData, branch_for, create_account
 
@@ -260,7 +261,7 @@ def make_loan(
             cast.returnee_user if returnee is cast.returnee else cast.official_province
         )
         now = utcnow()
-        today = now.date()
+        today = clock.today(now)
         plan = make_plan(returnee, author, status="ready")
         business = businesses.open_business(
             db.session,
@@ -363,11 +364,11 @@ def world(app, db, cast, make_loan, make_user, tmp_path):
         Image.new("RGB", (8, 8)).save(photo, "PNG")
         visit, _ = mentoring.record_visit(
             db.session, cast.mentor, returnee,
-            VisitData(idempotency_key=f"m-{relation}", visited_on=utcnow().date(),
+            VisitData(idempotency_key=f"m-{relation}", visited_on=clock.today(),
                       mode="home", duration_minutes=10, business_status="operating",
                       actions=[ActionData("Catat penjualan", "returnee",
-                                          utcnow().date())]),
-            [Upload("p.png", photo.getvalue())], tmp_path, utcnow().date(),
+                                          clock.today())]),
+            [Upload("p.png", photo.getvalue())], tmp_path, clock.today(),
             utcnow(),
         )  # fmt: skip
         db.session.add(ErasureRequest(returnee_id=returnee.id, requested_at=utcnow()))

@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from juragan import clock
 from juragan.models import (
     ActionItem,
     Business,
@@ -119,7 +120,7 @@ def work_list(session: Session, mentor: User, today: date) -> list[CaseRow]:
         last = last_visits.get(returnee.id)
         joined = assigned.get(returnee.id) or returnee.created_at
         facts = CaseFacts(
-            last_contact=last or joined.date(),
+            last_contact=last or clock.date_in(returnee.province_code, joined),
             business_opened_on=business.opened_on if business else None,
             business_paused=business is not None and business.status == "paused",
             agreed_next_visit=agreed.get(returnee.id),

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from juragan import clock
 from juragan.disclosure import plot_text
 from juragan.labels import code_label
 from juragan.models import (
@@ -76,13 +77,15 @@ class Journey:
         return seen
 
 
-def _day(value: datetime | date) -> date:
-    return value.date() if isinstance(value, datetime) else value
+def _day(returnee: Returnee, moment: datetime) -> date:
+    """A recorded moment's date where the returnee lives."""
+    return clock.date_in(returnee.province_code, moment)
 
 
 def build(session: Session, returnee: Returnee, today: date) -> Journey:
     """Everything on the returnee's timeline, from their records."""
     journey = Journey()
+
     abroad, prep, kur, business_lane, mentoring = (
         _("Abroad"), _("Preparation"), _("KUR"), _("Business"), _("Mentoring"))  # fmt: skip
 
@@ -103,14 +106,14 @@ def build(session: Session, returnee: Returnee, today: date) -> Journey:
         select(BusinessPlan).where(BusinessPlan.returnee_id == returnee.id)
     ).all()
     for plan in plans:
-        journey.markers.append(Marker(prep, _day(plan.created_at), _("Plan drafted"),
+        journey.markers.append(Marker(prep, _day(returnee, plan.created_at), _("Plan drafted"),
                                       plan.business_name))  # fmt: skip
         for version in plan.versions:
-            journey.markers.append(Marker(prep, _day(version.submitted_at),
+            journey.markers.append(Marker(prep, _day(returnee, version.submitted_at),
                                           _("Plan submitted (version %(n)s)", n=version.number),
                                           plan.business_name))  # fmt: skip
         if plan.status == "ready":
-            journey.markers.append(Marker(prep, _day(plan.updated_at), _("Plan ready for the bank"),
+            journey.markers.append(Marker(prep, _day(returnee, plan.updated_at), _("Plan ready for the bank"),
                                           plan.business_name))  # fmt: skip
     for loan in session.scalars(select(LoanApplication).where(
             LoanApplication.returnee_id == returnee.id).order_by(LoanApplication.applied_on)):  # fmt: skip
@@ -130,7 +133,7 @@ def build(session: Session, returnee: Returnee, today: date) -> Journey:
 
 
 def _loan_lane(journey: Journey, loan: LoanApplication, lane: str, today: date) -> None:
-    decided = _day(loan.decided_at) if loan.decided_at else None
+    decided = _day(loan.returnee, loan.decided_at) if loan.decided_at else None
     journey.segments.append(Segment(
         lane, loan.applied_on, decided or (loan.disbursed_on or today),
         _("Application"), "#0dcaf0",

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from juragan import scope, vault
+from juragan import clock, scope, vault
 from juragan.audit import Actor, acting_as
 from juragan.errors import DomainError, FieldErrors
 from juragan.identifiers import (
@@ -245,7 +245,7 @@ def register_returnee(
         raise DomainError(
             "consent", _l("Your consent is needed before anything is saved.")
         )
-    check_profile(session, data, now.date())
+    check_profile(session, data, clock.date_in(data.province_code, now))
     _check_registrar_scope(actor, data)
     existing = nik_owner_anywhere(session, data.nik)
     if existing is not None:
@@ -300,7 +300,7 @@ def self_register(
         raise DomainError(
             "consent", _l("Your consent is needed before anything is saved.")
         )
-    check_profile(session, data, now.date())
+    check_profile(session, data, clock.date_in(data.province_code, now))
     # Profile rules first: the account is only created for a valid profile.
     user = create_account(
         session,

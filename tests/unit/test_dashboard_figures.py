@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from juragan import clock
 from juragan.models import Placement, utcnow
 from juragan.repayment import Due, collectibility, days_past_due, outstanding_principal
 from juragan.reports import programme
@@ -27,7 +28,7 @@ def open_for(session, cast, make_plan, person, opened_on, sector="culinary"):
     plan.sector = sector
     now = utcnow()
     return businesses.open_business(session, author, plan, BusinessData(opened_on),
-                                    now.date(), now)  # fmt: skip
+                                    clock.today(now), now)  # fmt: skip
 
 
 def everything_empty(session, user, today):
@@ -45,7 +46,7 @@ def everything_empty(session, user, today):
 
 
 def test_no_data_in_scope(db, cast):
-    today = utcnow().date()
+    today = clock.today()
     for user in (cast.official_national, cast.official_province, cast.official_regency):
         everything_empty(db.session, user, today)
 
@@ -96,7 +97,7 @@ def test_cohorts_share_operating_by_months_since_return(db, cast, make_plan):
     business = open_for(session, cast, make_plan, cast.returnee, date(2025, 4, 1))
     now = utcnow()
     businesses.change_status(session, cast.mentor, business, "paused", date(2025, 9, 1),
-                             now.date(), now)  # fmt: skip
+                             clock.today(now), now)  # fmt: skip
     place(session, cast.far_away, "MY", date(2024, 1, 1), date(2026, 5, 5))
     session.commit()
     rows = programme.cohorts(session, cast.official_national, Filters(), today)
@@ -122,15 +123,15 @@ def test_survival_counts_by_sector_and_destination(db, cast, make_plan):
     # Sri's warung closed after 10 months, reopened later: open today.
     sri = open_for(session, cast, make_plan, cast.returnee, date(2022, 1, 1))
     businesses.change_status(session, cast.mentor, sri, "closed", date(2022, 11, 1),
-                             now.date(), now, close_reason="not_profitable")  # fmt: skip
+                             clock.today(now), now, close_reason="not_profitable")  # fmt: skip
     businesses.change_status(session, cast.mentor, sri, "operating", date(2023, 3, 1),
-                             now.date(), now)  # fmt: skip
+                             clock.today(now), now)  # fmt: skip
     # The neighbour's shop closed after 14 months; far_away's farm is open.
     shop = open_for(
         session, cast, make_plan, cast.neighbour, date(2023, 1, 1), "warung"
     )
     businesses.change_status(session, cast.official_province, shop, "closed",
-                             date(2024, 3, 2), now.date(), now,
+                             date(2024, 3, 2), clock.today(now), now,
                              close_reason="capital_ran_out")  # fmt: skip
     open_for(session, cast, make_plan, cast.far_away, date(2026, 6, 1), "farming")
     session.commit()
@@ -157,7 +158,7 @@ def loan_schedule(loan):
 
 def test_collectibility_mix_and_npl_trend(db, cast, make_loan):
     session = db.session
-    today = utcnow().date()
+    today = clock.today()
     paying = make_loan(cast, status="repaying", amount=12_000_000, tenor=12)
     late = make_loan(cast, status="disbursed", amount=24_000_000, tenor=12,
                      returnee=cast.neighbour)  # fmt: skip
@@ -205,7 +206,7 @@ def test_collectibility_mix_and_npl_trend(db, cast, make_loan):
 
 def test_filters_on_quarters_schemes_and_banks(db, cast, make_loan):
     session = db.session
-    today = utcnow().date()
+    today = clock.today()
     place(session, cast.returnee, "TW", date(2019, 1, 1), date(2021, 2, 1))
     place(session, cast.neighbour, "HK", date(2019, 1, 1), date(2022, 8, 1))
     session.commit()
@@ -231,7 +232,7 @@ def test_filters_on_quarters_schemes_and_banks(db, cast, make_loan):
 
 def test_the_people_behind_each_bar(db, cast, make_loan):
     session = db.session
-    today = utcnow().date()
+    today = clock.today()
     place(session, cast.returnee, "TW", date(2019, 1, 1), date(2021, 2, 1))
     place(session, cast.neighbour, "TW", date(2019, 1, 1), date(2022, 8, 1))
     place(session, cast.far_away, "TW", date(2019, 1, 1), date(2022, 8, 1))

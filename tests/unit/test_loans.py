@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from juragan import clock
 from juragan.errors import DomainError, FieldErrors
 from juragan.models import LoanApplication, utcnow
 from juragan.policy import Action, can
@@ -20,7 +21,7 @@ def test_an_application_keeps_its_rule_set_rate_and_access(db, cast, make_loan):
     loan = make_loan(cast)
     assert loan.status == "draft"
     assert loan.rule_set == "2026"
-    assert loan.applied_on == utcnow().date() - timedelta(days=80)
+    assert loan.applied_on == clock.today() - timedelta(days=80)
     assert loan.rate_percent == 6
     assert loan.access_number == 1
     assert loans.required_documents(loan) == ["ktp", "kk", "business_proof", "plan_pdf"]
@@ -57,7 +58,7 @@ def test_one_active_business_kur_per_returnee(db, cast, make_loan):
                            business_id=loan.business_id)  # fmt: skip
     with pytest.raises(FieldErrors):
         loans.create_application(db.session, cast.returnee_user, cast.returnee, data,
-                                 utcnow().date())  # fmt: skip
+                                 clock.today())  # fmt: skip
     # The database holds the line too.
     twin = LoanApplication(
         returnee_id=cast.returnee.id, kind="business", lender="bni", scheme="mikro",
@@ -148,7 +149,7 @@ def test_steps_per_role(db, cast, make_loan, action, status):
 def test_disbursement_checks_and_schedule(db, cast, make_loan):
     loan = make_loan(cast, status="approved", amount=50_000_000, tenor=36)
     now = utcnow()
-    today = now.date()
+    today = clock.today(now)
     with pytest.raises(FieldErrors) as excinfo:
         loans.disburse(db.session, cast.bank_officer, loan, Disbursement(
             60_000_000, today, today - timedelta(days=1), today - timedelta(days=1)),
@@ -172,7 +173,7 @@ def test_disbursement_checks_and_schedule(db, cast, make_loan):
 
 def test_payments_partial_late_early_and_paid_off(db, cast, make_loan):
     loan = make_loan(cast, status="disbursed", amount=12_000_000, tenor=3)
-    today, now = utcnow().date(), utcnow()
+    today, now = clock.today(), utcnow()
     first = loan.instalments[0]
     with pytest.raises(FieldErrors):
         loans.record_payment(db.session, cast.bank_officer, loan, today, 0, today, now)

@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from juragan import clock
 from juragan.models import Business, BusinessPlan
 from juragan.policy import Action, can, can_see, scoped
 
@@ -99,7 +100,7 @@ def test_businesses_follow_the_returnee_scope(db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user, status="ready")
     now = utcnow()
     business = open_business(db.session, cast.returnee_user, plan,
-                             BusinessData(opened_on=now.date()), now.date(), now)  # fmt: skip
+                             BusinessData(opened_on=clock.today(now)), clock.today(now), now)  # fmt: skip
     seen = {role for role in ROLES if can_see(cast.user(role), business)}
     assert seen == {"returnee_user", "mentor", "official_regency", "official_province",
                     "official_national"}  # fmt: skip

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import inspect, select, text
 
+from juragan import clock
 from juragan.errors import DomainError
 from juragan.models import AuditEntry, LoanDocument, Placement, Returnee, utcnow
 from juragan.policy import Action, can
@@ -39,7 +40,7 @@ def sri(db, cast, make_loan, tmp_path, app):
     db.session.flush()
     loan = make_loan(cast, status="paid_off", amount=12_000_000, tenor=12)
     mentoring.record_wellbeing(db.session, cast.returnee, {q.code: 4 for q in QUESTIONS},
-                               utcnow().date(), utcnow().date())  # fmt: skip
+                               clock.today(), clock.today())  # fmt: skip
     db.session.commit()
     return cast.returnee, loan
 
@@ -66,7 +67,7 @@ def test_a_person_gets_everything_held_about_them(db, cast, sri):
 
 
 def figures(db, user):
-    today = utcnow().date()
+    today = clock.today()
     return (
         programme.headline(db.session, user, Filters(), today),
         programme.funnel(db.session, user, Filters(), today),

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from juragan import clock
 from juragan.models import Placement, utcnow
 from juragan.reports.programme import Filters, by_country, by_sector, headline
 from juragan.services import loans as loan_service
@@ -11,7 +12,7 @@ from juragan.wellbeing import QUESTIONS
 
 
 def test_nothing_in_scope(db, cast):
-    figures = headline(db.session, cast.official_other, Filters(), utcnow().date())
+    figures = headline(db.session, cast.official_other, Filters(), clock.today())
     assert figures.returnees == 1  # Central Java: only far_away
     assert figures.kur_applied == 0
     assert figures.approval_rate is None
@@ -21,7 +22,7 @@ def test_nothing_in_scope(db, cast):
 
 
 def test_headline_from_a_hand_made_region(db, cast, make_loan):
-    today = utcnow().date()
+    today = clock.today()
     # Returns: Sri (cast.returnee) came home 100 days before her business opened
     # (make_loan opens it 400 days ago); the neighbour has a rejected application.
     opened = today - timedelta(days=400)
@@ -83,7 +84,7 @@ def test_headline_from_a_hand_made_region(db, cast, make_loan):
 
 
 def test_a_loan_paid_off_early_leaves_the_npl(db, cast, make_loan):
-    today = utcnow().date()
+    today = clock.today()
     loan = make_loan(cast, status="disbursed", amount=12_000_000, tenor=12)
     owed = sum(i.principal_idr + i.interest_idr for i in loan.instalments)
     loan_service.record_payment(
@@ -100,7 +101,7 @@ def test_funnel_counts_businesses_still_operating_a_year_on(db, cast, make_loan)
     from juragan.reports.programme import funnel
     from juragan.services import businesses
 
-    today = utcnow().date()
+    today = clock.today()
     for person in (cast.returnee, cast.neighbour):
         db.session.add(Placement(
             returnee_id=person.id, country_code="HK", sector="domestic_worker",

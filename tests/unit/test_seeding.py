@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, selectinload
 
+from juragan import clock
 from juragan.identifiers import check_nik_agrees, normalise_phone, parse_nik
 from juragan.models import (
     AuditEntry,
@@ -169,7 +170,7 @@ def test_generated_people_pass_every_registry_rule(db):
     generate_returnees(db.session, 300, seed=5)
     generate_returnees(db.session, 300, seed=6)  # another seed: no NIK collisions
     generate_returnees(db.session, 100, seed=5)  # the same seed again: none either
-    today = date.today()
+    today = clock.today()
     returnees = assert_registry_rules_hold(db, today)
     assert len({r.nik for r in returnees}) == len(returnees) == 700
     assert overlapping_placements(db, today) == 0
@@ -250,7 +251,7 @@ def test_seed_demo_makes_one_account_per_role(db):
 
 def test_seed_demo_gives_sri_a_full_profile(db):
     users = seed_demo(db.session)
-    today = date.today()
+    today = clock.today()
     own = db.session.scalar(
         select(Returnee).where(Returnee.user_id == users["purna"].id)
     )
@@ -343,7 +344,7 @@ def test_generated_plans_and_businesses_are_plausible(db):
         history = business.status_changes
         assert history[0].to_status == "operating"
         assert history[-1].to_status == business.status
-        assert business.opened_on <= date.today()
+        assert business.opened_on <= clock.today()
         if business.status == "closed":
             assert history[-1].close_reason is not None
     nibs = [b.nib for b in opened if b.nib]
@@ -364,7 +365,7 @@ def test_generated_loans_have_every_state_and_honest_repayments(db):
     approved = sum(n for s, n in states.items() if s not in
                    ("draft", "submitted", "verified", "rejected", "withdrawn"))  # fmt: skip
     assert 0.6 < approved / (approved + states["rejected"]) < 0.98
-    today = date.today()
+    today = clock.today()
     standings = []
     for loan in generated:
         assert [t.to_status for t in loan.transitions][-1:] in ([], [loan.status])
@@ -394,7 +395,7 @@ def test_generated_visits_follow_the_businesses(db):
     assert visits
     assert all(v.business_id in opened for v in visits)
     assert all(v.visited_on >= opened[v.business_id].opened_on for v in visits)
-    assert all(v.visited_on <= date.today() for v in visits)
+    assert all(v.visited_on <= clock.today() for v in visits)
     reports = db.session.scalars(select(BusinessReport)).all()
     assert reports
     assert all(r.source == "visit" and r.month.day == 1 for r in reports)

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Date, delete, literal, select
 
+from juragan import clock
 from juragan.models import (
     BusinessFact,
     LoanFact,
@@ -67,14 +68,14 @@ def test_one_persons_facts_by_hand(db, cast, make_plan):
         cast.returnee_user,
         plan,
         BusinessData(date(2018, 7, 1)),
-        now.date(),
+        clock.today(now),
         now,
     )
     # Paused for the winter, then open again.
     businesses.change_status(session, cast.mentor, business, "paused",
-                             date(2018, 12, 1), now.date(), now)  # fmt: skip
+                             date(2018, 12, 1), clock.today(now), now)  # fmt: skip
     businesses.change_status(session, cast.mentor, business, "operating",
-                             date(2019, 3, 1), now.date(), now)  # fmt: skip
+                             date(2019, 3, 1), clock.today(now), now)  # fmt: skip
     session.commit()
 
     fact = session.get(ReturneeFact, sri.id)
@@ -96,7 +97,7 @@ def test_one_persons_facts_by_hand(db, cast, make_plan):
     assert row.closed_on is None
     # Closing is a write: the facts follow at once.
     businesses.change_status(session, cast.mentor, business, "closed", date(2020, 2, 1),
-                             now.date(), now, close_reason="not_profitable")  # fmt: skip
+                             clock.today(now), now, close_reason="not_profitable")  # fmt: skip
     ensure_current(session)
     session.expire_all()
     fact = session.get(ReturneeFact, sri.id)
@@ -126,7 +127,7 @@ def test_a_loans_masks_facts_and_months(db, cast, make_loan):
         .order_by(LoanMonth.month_end)
     ).all()
     assert months[0].month_end == loan.disbursed_on + relativedelta(day=31)
-    assert months[-1].month_end == utcnow().date() + relativedelta(months=24, day=31)
+    assert months[-1].month_end == clock.today() + relativedelta(months=24, day=31)
     schedule = [Due(i.number, i.due_on, i.principal_idr, i.interest_idr)
                 for i in loan.instalments]  # fmt: skip
     paid = [(p.paid_on, p.amount_idr) for p in loan.payments]
@@ -138,7 +139,7 @@ def test_a_loans_masks_facts_and_months(db, cast, make_loan):
     # Paid off: the months stop the day before.
     owed = sum(i.principal_idr + i.interest_idr - i.paid_principal_idr
                - i.paid_interest_idr for i in loan.instalments)  # fmt: skip
-    today = utcnow().date()
+    today = clock.today()
     loan_service.record_payment(session, cast.bank_officer, loan, today, owed, today,
                                 utcnow())  # fmt: skip
     session.commit()
@@ -159,7 +160,7 @@ def test_writes_keep_the_summaries_equal_to_a_rebuild(db, cast, make_loan, make_
     make_loan(cast, status="repaying")
     make_loan(cast, status="rejected", returnee=cast.neighbour)
     mentoring.record_wellbeing(session, cast.returnee, {q.code: 4 for q in QUESTIONS},
-                               utcnow().date(), utcnow().date())  # fmt: skip
+                               clock.today(), clock.today())  # fmt: skip
     placement = place(session, cast.far_away, "SA", date(2022, 1, 1), None)
     session.commit()
     # Someone moves house, a placement is corrected, another removed.

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
-from juragan import perturbation
-from juragan.models import Placement, Returnee, Role, utcnow
+from juragan import clock, perturbation
+from juragan.models import Placement, Returnee, Role
 from juragan.policy import scoped
 from juragan.reports import programme
 from juragan.reports.programme import Filters
@@ -56,7 +56,7 @@ def region(db, cast, make_returnee):
     home_from(db, alone, "JP", date(2021, 5, 1))
     surabaya = make_returnee("35.78", sex="M", birth_date=date(1983, 3, 7))
     home_from(db, surabaya, "TW")
-    today = utcnow().date()
+    today = clock.today()
     for i, person in enumerate(women[:10]):
         answers = {q.code: 1 + (i + n) % 5 for n, q in enumerate(QUESTIONS)}
         mentoring.record_wellbeing(db.session, person, answers, today, today)
@@ -83,7 +83,7 @@ def _reshuffle_keys(db, seed: int) -> None:
 def test_differencing_attacks_recover_no_small_group(db, cast, observer, region):
     """Counts: every figure is a multiple of 5, so no sum or difference of them is
     1 to 4; shown here for the attacks, over twenty draws of the keys."""
-    today = utcnow().date()
+    today = clock.today()
     fig = lambda **f: programme.headline(db.session, observer, Filters(**f), today)  # noqa: E731
     recovered = []
     for seed in range(20):
@@ -119,7 +119,7 @@ def test_two_means_over_nested_groups_give_no_ones_score(db, cast, observer, reg
     counts and means it is not, whatever the draw of keys."""
     from juragan.models import WellbeingCheck
 
-    today = utcnow().date()
+    today = clock.today()
     truth = db.session.scalar(select(WellbeingCheck.overall).where(
         WellbeingCheck.returnee_id == region["surabaya"].id))  # fmt: skip
     for seed in range(20):
@@ -143,7 +143,7 @@ def test_two_means_over_nested_groups_give_no_ones_score(db, cast, observer, reg
 
 
 def test_officials_see_every_figure_whole(db, cast, region):
-    today = utcnow().date()
+    today = clock.today()
     figures = programme.headline(db.session, cast.official_national,
                                  Filters(province_code="35"), today)  # fmt: skip
     assert figures.returnees == 2 + 28  # the cast's two of East Java and 28 here
@@ -186,7 +186,7 @@ def test_a_lender_reads_its_applicants_perturbed_and_its_loans_whole(
     assert page.status_code == 200
     assert "Pinjaman, yang Anda lihat satu per satu, ditampilkan utuh." in page.text
     people = programme.headline(db.session, cast.bank_officer, Filters(),
-                                utcnow().date())  # fmt: skip
+                                clock.today())  # fmt: skip
     assert people.returnees % 5 == 0  # one applicant: 0 or 5, never 1
     assert people.kur_applied == 1  # its own loan, whole
     mix = client.get("/dashboard/data/mix_lender.csv").data.decode("utf-8-sig")
@@ -213,7 +213,7 @@ def test_a_survival_curve_dates_no_closure_for_those_who_see_no_one(
     with app.test_request_context():
         for protected, months in ((True, {0, 12, 24, 36}), (False, {0, 7, 19, 30})):
             ctx = programme_charts.Context(
-                db.session, observer, Filters(), utcnow().date(), lambda *_: None,
+                db.session, observer, Filters(), clock.today(), lambda *_: None,
                 protected=Protection(protected, protected))  # fmt: skip
             chart = programme_charts.survival_chart(ctx, "sector")
             (trace,) = json.loads(chart.figure.replace("<\\/", "</"))["data"]

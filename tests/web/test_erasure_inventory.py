@@ -20,7 +20,7 @@ import pandas as pd
 from PIL import Image
 from sqlalchemy import inspect, select, text
 
-from juragan import inventory, scope, vault
+from juragan import clock, inventory, scope, vault
 from juragan.models import (
     Base,
     BusinessStatusChange,
@@ -109,7 +109,7 @@ def test_erasure_leaves_nothing_of_the_person_anywhere(
 ):
     app.config["UPLOAD_FOLDER"] = str(tmp_path)
     sri, account, mentor = cast.returnee, cast.returnee_user, cast.mentor
-    now, today = utcnow(), utcnow().date()
+    now, today = utcnow(), clock.today()
     sri.phone, sri.email = "+6285712340987", "sri.wahyuni.zqx@contoh.id"
     nik, phone, username = sri.nik, sri.phone, account.username
     # Her journey, a KUR paid off (erasure waits for that), its documents.

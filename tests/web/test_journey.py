@@ -4,6 +4,7 @@ import json
 import re
 from datetime import date, timedelta
 
+from juragan import clock
 from juragan.models import Placement, utcnow
 from juragan.reports import journey as journey_report
 from juragan.services import mentoring
@@ -36,7 +37,7 @@ def test_lanes_come_from_the_records(client, db, cast, make_loan, tmp_path):
     ))  # fmt: skip
     db.session.flush()
     loan = make_loan(cast, status="repaying", amount=12_000_000, tenor=12)
-    today = utcnow().date()
+    today = clock.today()
     mentoring.record_visit(db.session, cast.mentor, cast.returnee, VisitData(
         idempotency_key="j1", visited_on=today - timedelta(days=3), mode="business",
         duration_minutes=30, business_status="operating", revenue_last_month_idr=7_000_000,

@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from juragan import clock
 from juragan.models import LoanApplication
 from tests.factories import PDF_BYTES, login
 
@@ -22,7 +23,7 @@ def open_business(db, cast, make_plan):
     now = utcnow()
     business = businesses.open_business(
         db.session, cast.returnee_user, plan,
-        BusinessData(now.date() - timedelta(days=300)), now.date(), now,
+        BusinessData(clock.today(now) - timedelta(days=300)), clock.today(now), now,
     )  # fmt: skip
     db.session.commit()
     return business
@@ -121,9 +122,7 @@ def test_the_bank_decides_disburses_and_takes_payments(client, db, cast, make_lo
     assert loan.status == "approved"
     from datetime import timedelta
 
-    from juragan.models import utcnow
-
-    today = utcnow().date()
+    today = clock.today()
     bad = client.post(f"/kur/{loan.id}/disburse", data={"version": form_version(client, loan.id),
         "amount_idr": "13.000.000", "akad_on": today.isoformat(),
         "disbursed_on": today.isoformat(), "first_due_on": today.isoformat(),

@@ -1,18 +1,21 @@
 """Mentoring pages: assigning, the work list, logging visits, wellbeing, self-reports."""
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+import pytest
+import time_machine
 from PIL import Image
 from sqlalchemy import select
 
-from juragan.models import BusinessReport, Visit, WellbeingCheck, utcnow
+from juragan import clock
+from juragan.models import BusinessReport, Role, Visit, WellbeingCheck, utcnow
 from juragan.wellbeing import QUESTIONS
 from tests.factories import login
 
 
 def visit_form(**overrides):
-    today = utcnow().date()
+    today = clock.today()
     form = {
         "idempotency_key": "abc123", "visited_on": today.isoformat(), "mode": "business",
         "duration_minutes": "40", "topics": ["bookkeeping", "marketing"],
@@ -76,7 +79,7 @@ def test_mentor_logs_a_visit_once_and_it_shows_everywhere(client, db, cast):
 
 def test_bad_visit_is_shown_at_the_fields(client, db, cast):
     login(client, cast.mentor.username)
-    future = (utcnow().date() + timedelta(days=2)).isoformat()
+    future = (clock.today() + timedelta(days=2)).isoformat()
     page = client.post(f"/mentoring/returnees/{cast.returnee.id}/visit",
                        data=visit_form(visited_on=future, next_visit_on=future))  # fmt: skip
     assert page.status_code == 200
@@ -99,7 +102,7 @@ def test_wellbeing_check_through_the_page(client, db, cast):
     login(client, cast.mentor.username)
     data = {q.code: "4" for q in QUESTIONS}
     data["debt"] = data["distress"] = data["migrate"] = "2"
-    data["taken_on"] = utcnow().date().isoformat()
+    data["taken_on"] = clock.today().isoformat()
     page = client.post(f"/mentoring/returnees/{cast.returnee.id}/wellbeing", data=data,
                        follow_redirects=True)  # fmt: skip
     assert "keseluruhan 0.750" in page.text
@@ -114,7 +117,7 @@ def test_returnee_reports_a_month(client, db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user, status="ready")
     now = utcnow()
     business = businesses.open_business(db.session, cast.returnee_user, plan,
-                                        BusinessData(date(2026, 1, 5)), now.date(), now)  # fmt: skip
+                                        BusinessData(date(2026, 1, 5)), clock.today(now), now)  # fmt: skip
     db.session.commit()
     login(client, cast.returnee_user.username)
     response = client.post(f"/mentoring/businesses/{business.id}/report", data={
@@ -138,7 +141,7 @@ def test_work_list_uses_the_visit_agreed_at_the_latest_visit(client, db, cast):
     from flask_babel import format_date
 
     login(client, cast.mentor.username)
-    today = utcnow().date()
+    today = clock.today()
     older = visit_form(idempotency_key="old", visited_on=(today - timedelta(days=20)).isoformat(),
                        next_visit_on=(today + timedelta(days=2)).isoformat())  # fmt: skip
     newer = visit_form(idempotency_key="new", visited_on=(today - timedelta(days=1)).isoformat(),
@@ -172,3 +175,42 @@ def test_a_visit_sent_twice_at_once_is_stored_once(client, db, cast, monkeypatch
     assert page.status_code == 200
     assert "Kunjungan ini sudah tersimpan sebelumnya." in page.text
     assert len(db.session.scalars(select(Visit)).all()) == 1
+
+
+@pytest.mark.parametrize(
+    ("moment", "province", "regency", "accepted"),
+    [
+        # 00:30 WIB: the server's UTC date is still yesterday.
+        ("2026-12-01T17:30:00+00:00", "35", "35.07", True),
+        # 23:30 WIB on 31 January: 00:30 on 1 February in Sulawesi, not in Java.
+        ("2026-01-31T16:30:00+00:00", "73", "73.02", True),
+        ("2026-01-31T16:30:00+00:00", "35", "35.07", False),
+        # 00:30 WIT on 29 February in Papua.
+        ("2028-02-28T15:30:00+00:00", "91", "91.03", True),
+    ],
+)
+def test_a_visit_is_dated_by_the_mentors_own_day(
+    client, db, make_user, make_returnee, moment, province, regency, accepted
+):
+    at = datetime.fromisoformat(moment)
+    local_day = clock.date_in(province, at)
+    mentor = make_user(Role.MENTOR, province=province)
+    returnee = make_returnee(regency=regency, mentor=mentor)
+    # The visit is dated the day it is where the visit was made (WITA or WIT,
+    # one day past WIB in the Java case, where it is refused as in the future).
+    visit_day = clock.date_in("73" if not accepted else province, at)
+    with time_machine.travel(at, tick=False):
+        login(client, mentor.username)
+        response = client.post(
+            f"/mentoring/returnees/{returnee.id}/visit",
+            data=visit_form(visited_on=visit_day.isoformat(), next_visit_on="", **{
+                "actions-0-due_on": (visit_day + timedelta(days=14)).isoformat()}),
+        )  # fmt: skip
+    stored = db.session.scalar(select(Visit))
+    if accepted:
+        assert response.status_code == 302, response.text
+        assert stored.visited_on == local_day
+    else:
+        assert visit_day > local_day
+        assert "Tanggal kunjungan tidak boleh di masa depan." in response.text
+        assert stored is None

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
+from juragan import clock
 from juragan.models import Returnee
 from juragan.services.registry_files import EXAMPLE_ROW
 from tests.factories import login, make_nik
@@ -231,12 +232,12 @@ def test_05_the_audit_viewer_masks_and_hides_as_the_records_do(
     loan.plan.description = "RAHASIA rencana usaha"
     visit, _ = mentoring.record_visit(
         db.session, cast.mentor, sri,
-        VisitData(idempotency_key="audit-5", visited_on=utcnow().date(), mode="home",
+        VisitData(idempotency_key="audit-5", visited_on=clock.today(), mode="home",
                   duration_minutes=20, business_status="operating",
                   observations="RAHASIA catatan kunjungan"),
-        [], tmp_path, utcnow().date(), utcnow())  # fmt: skip
+        [], tmp_path, clock.today(), utcnow())  # fmt: skip
     mentoring.record_wellbeing(db.session, sri, {q.code: 1 for q in QUESTIONS},
-                               utcnow().date(), utcnow().date())  # fmt: skip
+                               clock.today(), clock.today())  # fmt: skip
     db.session.commit()
     login(client, cast.admin.username)
     text = ""
@@ -536,7 +537,7 @@ def test_13e_whoever_files_and_sends_an_application_does_not_check_it(
                                      kind="business", scheme="mikro", lender="bri",
                                      amount_idr=20_000_000, tenor_months=12,
                                      purpose="working_capital", declared=Declared(),
-                                     plan_id=draft.id), utcnow().date())  # fmt: skip
+                                     plan_id=draft.id), clock.today())  # fmt: skip
 
 
 def test_13f_opening_an_invitation_signs_nobody_out(client, db, cast):

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.validators import ValidationError
 
+from juragan import clock
 from juragan.access import requires
 from juragan.blueprints.dashboards import bp
 from juragan.extensions import db
@@ -23,7 +24,6 @@ from juragan.labels import (
     SEX_LABELS,
     code_label,
 )
-from juragan.models import utcnow
 from juragan.models.dashboard import COHORT_MONTHS
 from juragan.policy import Action, may_see_individuals
 from juragan.reference import countries, country_name
@@ -72,7 +72,7 @@ class FilterForm(BaseForm):
         everyone = _l("All")
         self.province.choices = province_choices(everyone)
         self.regency.choices = regency_choices(everyone)
-        quarters = quarter_choices(utcnow().date(), everyone)
+        quarters = quarter_choices(clock.today(), everyone)
         self.returned_from.choices = quarters
         self.returned_to.choices = quarters
         self.sex.choices = labelled(SEX_LABELS, everyone)
@@ -135,7 +135,7 @@ def _context(endpoint: str = ".programme_dashboard") -> tuple[FilterForm, Contex
     form = FilterForm(request.args)
     filters = _filters(form)
     individuals = may_see_individuals(current_user)
-    context = Context(db.session, current_user, filters, utcnow().date(),
+    context = Context(db.session, current_user, filters, clock.today(),
                       _linker(filters, endpoint, individuals),
                       protected=programme.protection(current_user))  # fmt: skip
     return form, context

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from juragan import audit, inventory, scope
+from juragan import audit, clock, inventory, scope
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.loans import bp
@@ -117,7 +117,7 @@ def simulator(returnee_id: int):
     if form.validate_on_submit():
         business, plan, placement_id = _linked(form)
         placement = next((p for p in returnee.placements if p.id == placement_id), None)
-        today = utcnow().date()
+        today = clock.today()
         declared = Declared(
             has_npwp=form.has_npwp.data, other_credit=form.other_credit.data,
             kur_elsewhere=form.kur_elsewhere.data or 0,
@@ -174,7 +174,7 @@ def simulator(returnee_id: int):
 def list_loans():
     form = LoanFilterForm(request.args)
     status = form.status.data if form.validate() else None
-    today = utcnow().date()
+    today = clock.today()
     if status == "arrears":
         late = loan_reports.in_arrears(db.session, current_user, today)
         return render_template("loans/list.html", form=form, late=late, page=None,
@@ -217,7 +217,7 @@ def returnee_loans(returnee_id: int):
 def _loan_page(loan: LoanApplication, on: date, status: int = 200,
                number_revealed: bool = False, **forms):  # fmt: skip
     """The loan page; a form that failed comes back with its errors (422)."""
-    today = utcnow().date()
+    today = clock.today()
     standing = loans.standing(loan, on)
     chart = loan_reports.schedule_chart(loan)
     g.has_charts = chart is not None
@@ -257,7 +257,7 @@ def _loan_page(loan: LoanApplication, on: date, status: int = 200,
 def view_loan(loan_id: int):
     loan = _loan(loan_id, Action.VIEW_LOAN)
     # Standing on any day: ?on=2026-03-01 replays the payments made up to then.
-    on = request.args.get("on", type=date.fromisoformat) or utcnow().date()
+    on = request.args.get("on", type=date.fromisoformat) or clock.today()
     return _loan_page(loan, on)
 
 
@@ -271,7 +271,7 @@ def remind_borrower(loan_id: int):
         abort(400)
     audit.record_view(db.session, loan.returnee, ["phone", "payment_reminder"])
     db.session.commit()
-    return _loan_page(loan, utcnow().date(), number_revealed=True)
+    return _loan_page(loan, clock.today(), number_revealed=True)
 
 
 @bp.route("/<int:loan_id>/documents", methods=["POST"])
@@ -389,7 +389,7 @@ def disburse_loan(loan_id: int):
             loans.disburse(db.session, current_user, loan, Disbursement(
                 form.amount_idr.data, form.akad_on.data, form.disbursed_on.data,
                 form.first_due_on.data, form.is_sikp_registered.data,
-            ), now.date(), now)  # fmt: skip
+            ), clock.today(now), now)  # fmt: skip
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -397,7 +397,7 @@ def disburse_loan(loan_id: int):
             db.session.commit()
             flash(_("Disbursement recorded; the schedule is ready."), "success")
             return _to_loan(loan)
-    return _loan_page(loan, utcnow().date(), 422, disbursement_form=form)
+    return _loan_page(loan, clock.today(), 422, disbursement_form=form)
 
 
 @bp.route("/<int:loan_id>/payments", methods=["POST"])
@@ -409,7 +409,7 @@ def record_payment(loan_id: int):
         now = utcnow()
         try:
             loans.record_payment(db.session, current_user, loan, form.paid_on.data,
-                                 form.amount_idr.data, now.date(), now,
+                                 form.amount_idr.data, clock.today(now), now,
                                  form.reference.data)  # fmt: skip
         except DomainError as error:
             db.session.rollback()
@@ -418,7 +418,7 @@ def record_payment(loan_id: int):
             db.session.commit()
             flash(_("Payment recorded."), "success")
             return _to_loan(loan)
-    return _loan_page(loan, utcnow().date(), 422, payment_form=form)
+    return _loan_page(loan, clock.today(), 422, payment_form=form)
 
 
 @bp.route("/<int:loan_id>/restructure", methods=["POST"])
@@ -477,7 +477,7 @@ def import_payments():
                 current_user,
                 upload.filename,
                 upload.read(),
-                now.date(),
+                clock.today(now),
                 now,
             )
         except DomainError as error:
@@ -492,12 +492,12 @@ def import_payments():
 @requires(Action.VIEW_KUR_RULES)
 def kur_rules():
     return render_template("loans/rules.html", rule_sets=RULE_SETS,
-                           today=utcnow().date())  # fmt: skip
+                           today=clock.today())  # fmt: skip
 
 
 @bp.route("/portfolio")
 @requires(Action.LIST_LOANS)
 def portfolio():
-    on = request.args.get("on", type=date.fromisoformat) or utcnow().date()
+    on = request.args.get("on", type=date.fromisoformat) or clock.today()
     return render_template("loans/portfolio.html", on=on,
                            npl=loan_reports.portfolio_npl(db.session, current_user, on))  # fmt: skip

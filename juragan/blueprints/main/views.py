@@ -4,9 +4,10 @@ import plotly
 from flask import redirect, render_template, send_file, url_for
 from flask_login import current_user
 
+from juragan import clock
 from juragan.blueprints.main import bp
 from juragan.extensions import db
-from juragan.models import Role, utcnow
+from juragan.models import Role
 from juragan.reports import caseload, overview
 from juragan.reports import loans as loan_reports
 from juragan.services import loans
@@ -29,12 +30,12 @@ def home():
             profile=profile,
             plan=overview.active_plan(session, profile) if profile else None,
             loan=loan,
-            standing=loans.standing(loan, utcnow().date()) if loan else None,
+            standing=loans.standing(loan, clock.today()) if loan else None,
             missing=loans.missing_documents(loan) if loan else [],
             check=check,
         )
     if role == Role.MENTOR:
-        today = utcnow().date()
+        today = clock.today()
         return render_template(
             "main/home_mentor.html",
             work=caseload.work_list(session, current_user, today),
@@ -42,9 +43,7 @@ def home():
             today=today,
             total=overview.count_returnees(session, current_user),
             awaiting_review=overview.plans_in_state(session, current_user, "submitted"),
-            arrears=len(
-                loan_reports.in_arrears(session, current_user, utcnow().date())
-            ),
+            arrears=len(loan_reports.in_arrears(session, current_user, clock.today())),
         )
     if role == Role.OBSERVER:
         return redirect(url_for("dashboards.programme_dashboard"))

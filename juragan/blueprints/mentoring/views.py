@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from juragan import inventory, scope
+from juragan import clock, inventory, scope
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.mentoring import bp
@@ -192,7 +192,7 @@ def log_visit(returnee_id: int):
     if request.method == "GET":
         # A fresh key per form: a resubmission of this same visit is stored once.
         form.idempotency_key.data = secrets.token_urlsafe(24)
-        form.visited_on.data = utcnow().date()
+        form.visited_on.data = clock.today()
         for _row in range(3):
             form.actions.append_entry()
     elif form.validate_on_submit():
@@ -202,7 +202,7 @@ def log_visit(returnee_id: int):
         try:
             visit, created = mentoring.record_visit(
                 db.session, current_user, returnee, _visit_data(form), uploads,
-                _uploads(), now.date(), now,
+                _uploads(), clock.today(now), now,
             )  # fmt: skip
             db.session.commit()
         except DomainError as error:
@@ -231,12 +231,12 @@ def wellbeing(returnee_id: int):
     returnee = load_or_404(Returnee, returnee_id, Action.WELLBEING_CHECK)
     form = wellbeing_form(request.form if request.method == "POST" else None)
     if request.method == "GET":
-        form.taken_on.data = utcnow().date()
+        form.taken_on.data = clock.today()
     if form.validate_on_submit():
         answers = {q.code: getattr(form, q.code).data for q in QUESTIONS}
         try:
             check = mentoring.record_wellbeing(db.session, returnee, answers,
-                                               form.taken_on.data, utcnow().date())  # fmt: skip
+                                               form.taken_on.data, clock.today())  # fmt: skip
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -292,7 +292,7 @@ def self_report(business_id: int):
             mentoring.self_report(db.session, current_user, business, form.month.data,
                                   form.status.data, form.revenue_idr.data,
                                   form.workers_family.data or 0, form.workers_paid.data or 0,
-                                  now.date(), now)  # fmt: skip
+                                  clock.today(now), now)  # fmt: skip
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from juragan import clock
 from juragan.access import load_or_404
 from juragan.blueprints.plans import bp
 from juragan.blueprints.plans.forms import BusinessForm, StatusForm
@@ -35,7 +36,7 @@ def open_business(plan_id: int):
         now = utcnow()
         try:
             business = businesses.open_business(
-                db.session, current_user, plan, _data(form), now.date(), now
+                db.session, current_user, plan, _data(form), clock.today(now), now
             )
         except DomainError as error:
             db.session.rollback()
@@ -63,7 +64,7 @@ def view_business(business_id: int):
         try:
             businesses.change_status(
                 db.session, current_user, business, form.to_status.data,
-                form.changed_on.data, now.date(), now,
+                form.changed_on.data, clock.today(now), now,
                 close_reason=form.close_reason.data, note=form.note.data,
             )  # fmt: skip
         except DomainError as error:
@@ -74,7 +75,7 @@ def view_business(business_id: int):
             flash(_("The change of state is recorded."), "success")
             return redirect(url_for("plans.view_business", business_id=business.id))
     elif not form.is_submitted():
-        form.changed_on.data = utcnow().date()
+        form.changed_on.data = clock.today()
     return render_template("businesses/view.html", business=business, form=form), status
 
 
@@ -89,9 +90,7 @@ def edit_business(business_id: int):
         status = 409
     elif form.validate_on_submit():
         try:
-            businesses.update_business(
-                db.session, business, _data(form), utcnow().date()
-            )
+            businesses.update_business(db.session, business, _data(form), clock.today())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)

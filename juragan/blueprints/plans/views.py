@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from juragan import scope
+from juragan import clock, scope
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.plans import bp
@@ -162,7 +162,7 @@ def edit_section(plan_id: int, section: str):
     elif form.validate_on_submit():
         values = {name: getattr(form, name).data for name in SECTION_FIELDS[section]}
         try:
-            plans.save_section(db.session, plan, section, values, utcnow().date())
+            plans.save_section(db.session, plan, section, values, clock.today())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import date
 from pathlib import Path
 
 from flask import (
@@ -20,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from juragan import inventory
+from juragan import clock, inventory
 from juragan.access import requires
 from juragan.blueprints.returnees import bp
 from juragan.blueprints.returnees.forms import (
@@ -77,7 +76,7 @@ def import_template():
 
 def _plan(content: bytes, filename: str):
     frame = registry_files.read_table(filename, content)
-    return registry_files.plan_import(db.session, current_user, frame, date.today())
+    return registry_files.plan_import(db.session, current_user, frame, clock.today())
 
 
 @bp.route("/import", methods=["GET", "POST"])

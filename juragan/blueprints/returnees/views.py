@@ -1,5 +1,4 @@
 import json
-from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from juragan import audit, disclosure, scope
+from juragan import audit, clock, disclosure, scope
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.auth.reauth import reauthenticated
@@ -286,7 +285,7 @@ def edit_returnee(returnee_id: int):
                 db.session,
                 returnee,
                 profile_data(form, returnee.nik),
-                today=date.today(),
+                today=clock.today(),
                 actor=current_user,
             )
         except DomainError as error:
@@ -317,7 +316,7 @@ def change_nik(returnee_id: int):
         elif reauthenticated(form):
             try:
                 registry.change_nik(db.session, returnee, form.nik.data,
-                                    today=utcnow().date())  # fmt: skip
+                                    today=clock.today())  # fmt: skip
             except DomainError as error:
                 db.session.rollback()
                 if isinstance(error, DuplicateNik):
@@ -381,11 +380,11 @@ def edit_placement(returnee_id: int, placement_id: int | None = None):
         try:
             if placement is None:
                 registry.add_placement(
-                    db.session, returnee, _placement_data(form), date.today()
+                    db.session, returnee, _placement_data(form), clock.today()
                 )
             else:
                 registry.update_placement(
-                    db.session, placement, _placement_data(form), date.today()
+                    db.session, placement, _placement_data(form), clock.today()
                 )
         except DomainError as error:
             db.session.rollback()
@@ -431,11 +430,11 @@ def edit_training(returnee_id: int, training_id: int | None = None):
         try:
             if training is None:
                 registry.add_training(
-                    db.session, returnee, _training_data(form), date.today()
+                    db.session, returnee, _training_data(form), clock.today()
                 )
             else:
                 registry.update_training(
-                    db.session, training, _training_data(form), date.today()
+                    db.session, training, _training_data(form), clock.today()
                 )
         except DomainError as error:
             db.session.rollback()
@@ -475,7 +474,7 @@ def journey(returnee_id: int):
     from juragan.reports import journey as journey_report
 
     returnee = load_or_404(Returnee, returnee_id, Action.VIEW_JOURNEY)
-    found = journey_report.build(db.session, returnee, utcnow().date())
+    found = journey_report.build(db.session, returnee, clock.today())
     charts = {
         "timeline": journey_report.timeline_figure(found),
         "revenue": journey_report.revenue_figure(found),
