@@ -21,9 +21,11 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    StringField,
     ValidationError,
 )
 from wtforms.fields.choices import SelectFieldBase
+from wtforms.validators import DataRequired, Length, Regexp
 from wtforms.widgets import Select, TextInput, html_params
 
 from juragan.errors import DomainError
@@ -88,6 +90,23 @@ class BaseForm(FlaskForm):
 
     class Meta(_JuraganMeta):
         pass
+
+
+def username_field(label: Any, **render_kw: str) -> StringField:
+    """A username as accounts may have it: 3 to 64 letters, digits, dots, dashes
+    or underscores."""
+    return StringField(
+        label,
+        validators=[
+            DataRequired(message=_l("Enter a username.")),
+            Length(min=3, max=64, message=_l("Use 3 to 64 characters.")),
+            Regexp(
+                r"^[A-Za-z0-9._-]+$",
+                message=_l("Use letters, digits, dots, dashes or underscores only."),
+            ),
+        ],
+        render_kw=render_kw,
+    )
 
 
 def choices(pairs: Iterable[tuple[str, Any]], blank: Any = None) -> list[SelectChoice]:

@@ -7,7 +7,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from juragan.blueprints.auth.reauth import confirm_password_field
 from juragan.forms import (
@@ -19,6 +19,7 @@ from juragan.forms import (
     choices,
     province_choices,
     regency_choices,
+    username_field,
 )
 from juragan.labels import AUDIT_ACTION_LABELS, RECORD_TYPE_LABELS, ROLE_LABELS
 from juragan.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -82,18 +83,7 @@ class BranchForm(BaseForm):
 
 
 class AccountForm(VersionedForm):
-    username = StringField(
-        _l("Username"),
-        validators=[
-            DataRequired(message=_l("Enter a username.")),
-            Length(min=3, max=64, message=_l("Use 3 to 64 characters.")),
-            Regexp(
-                r"^[A-Za-z0-9._-]+$",
-                message=_l("Use letters, digits, dots, dashes or underscores only."),
-            ),
-        ],
-        render_kw={"autocapitalize": "none"},
-    )
+    username = username_field(_l("Username"), autocapitalize="none")
     full_name = StringField(
         _l("Full name"),
         validators=[DataRequired(message=_l("Enter the full name.")), Length(max=120)],

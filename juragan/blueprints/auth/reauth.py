@@ -19,9 +19,9 @@ from juragan.models import utcnow
 from juragan.services import accounts
 
 
-def confirm_password_field() -> PasswordField:
+def confirm_password_field(label: Any = None) -> PasswordField:
     return PasswordField(
-        _l("Your own password (needed to change a phone number or e-mail)"),
+        label or _l("Your own password (needed to change a phone number or e-mail)"),
         validators=[Optional()],
         render_kw={"autocomplete": "current-password"},
     )

@@ -36,6 +36,7 @@ from juragan.forms import (
     labelled,
     province_choices,
     regency_choices,
+    username_field,
 )
 from juragan.labels import (
     EDUCATION_LABELS,
@@ -150,20 +151,6 @@ class RegistrationForm(ProfileForm):
     )
 
 
-USERNAME = StringField(
-    _l("Choose a username"),
-    validators=[
-        DataRequired(message=_l("Enter a username.")),
-        Length(min=3, max=64, message=_l("Use 3 to 64 characters.")),
-        Regexp(
-            r"^[A-Za-z0-9._-]+$",
-            message=_l("Use letters, digits, dots, dashes or underscores only."),
-        ),
-    ],
-    render_kw={"autocapitalize": "none", "autocomplete": "username"},
-)
-
-
 class SelfRegistrationForm(RegistrationForm):
     """A newcomer's own registration. The username is made for them (a chosen one
     would tell whether someone else took it), and no duplicate is confirmed here:
@@ -186,7 +173,9 @@ class SelfRegistrationForm(RegistrationForm):
 
 
 class AcceptInvitationForm(BaseForm):
-    username = USERNAME
+    username = username_field(
+        _l("Choose a username"), autocomplete="username", autocapitalize="none"
+    )
     password = SelfRegistrationForm.password
     confirm_password = SelfRegistrationForm.confirm_password
 
@@ -367,10 +356,8 @@ class NikChangeForm(VersionedForm):
         validators=[DataRequired(message=_l("Enter the NIK.")), Length(max=24)],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
-    confirm_password = PasswordField(
-        _l("Your own password (unless you gave it in the last few minutes)"),
-        validators=[Optional()],
-        render_kw={"autocomplete": "current-password"},
+    confirm_password = confirm_password_field(
+        _l("Your own password (unless you gave it in the last few minutes)")
     )
 
 
