@@ -274,6 +274,7 @@ def register_template_helpers(app: Flask) -> None:
     from juragan.labels import (
         AUDIT_ACTION_LABELS,
         IMPORT_OUTCOME_LABELS,
+        MONTH_NAMES,
         RECORD_TYPE_LABELS,
         ROLE_LABELS,
         SEX_LABELS,
@@ -303,6 +304,7 @@ def register_template_helpers(app: Flask) -> None:
         audit_action_label=lambda action: AUDIT_ACTION_LABELS.get(action, action),
         record_type_label=lambda table: RECORD_TYPE_LABELS.get(table, table),
         code_label=code_label,
+        month_name=lambda number: MONTH_NAMES[int(number) - 1],
         outcome_label=lambda outcome: IMPORT_OUTCOME_LABELS.get(outcome, outcome),
         country=lambda code: country_name(code, str(get_locale() or "id")),
         mask_nik=disclosure.nik,

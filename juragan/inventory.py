@@ -43,6 +43,7 @@ from juragan.models import (
     Regency,
     RegistrationCheck,
     Returnee,
+    ScheduleRevision,
     Training,
     User,
     UserSession,
@@ -221,7 +222,7 @@ INVENTORY: dict[type, Table] = {
         **_keys("id", "returnee_id", "kind", "business_id", "plan_id", "placement_id",
                 "lender", "scheme", "rule_set", "purpose", "tenor_months",
                 "access_number", "rate_percent", "has_npwp", "other_credit",
-                "interest_only_months", "status", "applied_on", "submitted_at",
+                "interest_only_months", "grace_months", "lean_months", "status", "applied_on", "submitted_at",
                 "decided_by_id", "decided_at", "akad_on", "disbursed_on",
                 "first_due_on", "is_sikp_registered", "created_by_id", *_STAMPS),
         "amount_requested_idr": Column(MONEY),
@@ -248,10 +249,18 @@ INVENTORY: dict[type, Table] = {
                                             "paid_interest_idr")},
     }),
     Payment: Table({
-        **_keys("id", "loan_id", "paid_on", "recorded_by_id", "recorded_at"),
+        **_keys("id", "loan_id", "paid_on", "kind", "recorded_by_id", "recorded_at"),
         "amount_idr": Column(MONEY),
         # The lender's own reference: its books keep it, and it names no one.
         "reference": Column(KEY),
+    }),
+    ScheduleRevision: Table({
+        **_keys("id", "loan_id", "number", "kind", "effective_on", "option",
+                "grade_before", "actor_id", "at"),
+        **{name: Column(MONEY) for name in ("principal_idr", "arrears_principal_idr",
+                                            "arrears_interest_idr",
+                                            "accrued_interest_idr", "lines")},
+        "reason": _(TEXT),
     }),
     Visit: Table({
         **_keys("id", "returnee_id", "business_id", "mentor_id", "visited_on", "mode",

@@ -311,6 +311,31 @@ COLLECTIBILITY_LABELS = {
     5: _l("5 Loss (Macet)"),
 }
 
+PAYMENT_KIND_LABELS = {
+    "instalment": _l("instalment"),
+    "prepayment": _l("prepayment"),
+    "payoff": _l("payoff"),
+    "arrears": _l("arrears settled at restructuring"),
+    "capitalisation": _l("arrears capitalised (no money)"),
+}
+SCHEDULE_REVISION_LABELS = {
+    "disbursement": _l("Schedule at disbursement"),
+    "prepayment": _l("After a prepayment"),
+    "payoff": _l("Paid off"),
+    "restructuring": _l("Restructured"),
+}
+SCHEDULE_OPTION_LABELS = {
+    "lower_instalment": _l("lower instalment"),
+    "shorter_tenor": _l("shorter tenor"),
+    "capitalise": _l("arrears capitalised"),
+    "settle": _l("arrears settled"),
+}
+MONTH_NAMES = (
+    _l("January"), _l("February"), _l("March"), _l("April"), _l("May"), _l("June"),
+    _l("July"), _l("August"), _l("September"), _l("October"), _l("November"),
+    _l("December"),
+)  # fmt: skip
+
 VISIT_MODE_LABELS = {
     "home": _l("Home visit"),
     "business": _l("Visit at the business"),
@@ -417,6 +442,9 @@ _CODE_LABELS = {
     "lender": LENDER_LABELS,
     "document": DOCUMENT_TYPE_LABELS,
     "collectibility": COLLECTIBILITY_LABELS,
+    "payment_kind": PAYMENT_KIND_LABELS,
+    "schedule_revision": SCHEDULE_REVISION_LABELS,
+    "schedule_option": SCHEDULE_OPTION_LABELS,
     "check": CHECK_LABELS,
     "collateral": COLLATERAL_LABELS,
     "visit_mode": VISIT_MODE_LABELS,

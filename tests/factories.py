@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from faker import Faker
 from flask.testing import FlaskClient
 
@@ -310,15 +311,16 @@ def make_loan(
                                  first.principal_idr + first.interest_idr, today, now)  # fmt: skip
         if status == "restructured":
             loans.restructure(
-                db.session, cast.bank_officer, loan, now, "Usaha terdampak banjir."
-            )
+                db.session, cast.bank_officer, loan,
+                loans.RestructuringTerms(today, "capitalise", 12,
+                                         today + relativedelta(months=1)),
+                "Usaha terdampak banjir.", today, now,
+            )  # fmt: skip
         if status == "written_off":
             loans.write_off(db.session, cast.bank_officer, loan, now, "Macet.")
         if status == "paid_off":
-            owed = sum(i.principal_idr + i.interest_idr for i in loan.instalments)
-            loans.record_payment(
-                db.session, cast.bank_officer, loan, today, owed, today, now
-            )
+            loans.prepay(db.session, cast.bank_officer, loan, today,
+                         loans.quote(loan, today).total_idr, today, now)  # fmt: skip
         db.session.commit()
         return loan
 

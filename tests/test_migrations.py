@@ -52,6 +52,7 @@ def test_round_trip(migration_app):
             "loan_documents",
             "loan_instalments",
             "loan_payments",
+            "loan_schedule_revisions",
             "case_assignments",
             "visit_cadences",
             "visits",

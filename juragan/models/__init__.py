@@ -18,6 +18,7 @@ from juragan.models.loan import (
     LoanDocument,
     LoanTransition,
     Payment,
+    ScheduleRevision,
 )
 from juragan.models.mentoring import (
     ActionItem,
@@ -82,6 +83,7 @@ __all__ = [
     "LoanDocument",
     "LoanTransition",
     "Payment",
+    "ScheduleRevision",
     "Placement",
     "RegistrationCheck",
     "Returnee",

@@ -97,8 +97,18 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
     npwp_ciphertext: Mapped[str | None] = mapped_column(String(200))
     npwp_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     other_credit: Mapped[str] = mapped_column(String(10), default="none")
-    #: Instalment numbers that pay interest only (grace or lean season).
+    #: Instalment numbers that pay interest only (grace or lean season), as the
+    #: schedule laid them out at disbursement.
     interest_only_months: Mapped[list[int]] = mapped_column(JSON, default=list)
+    #: Requested (and at disbursement agreed) terms of the schedule: the first
+    #: instalments that pay interest only (grace, as the lender assesses it) and the
+    #: lean-season calendar months (1-12) that pay interest only every year.
+    grace_months: Mapped[int] = mapped_column(
+        SmallInteger, default=0, server_default="0"
+    )
+    lean_months: Mapped[list[int]] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     applied_on: Mapped[date] = mapped_column(Date)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -146,6 +156,10 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         back_populates="loan", order_by="(Payment.paid_on, Payment.id)",
         cascade="all, delete-orphan", passive_deletes=True,
     )  # fmt: skip
+    revisions: Mapped[list[ScheduleRevision]] = relationship(
+        back_populates="loan", order_by="ScheduleRevision.number",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )  # fmt: skip
 
     @hybrid_property
     def npwp(self) -> str | None:
@@ -182,6 +196,10 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         CheckConstraint("tenor_months BETWEEN 1 AND 84", name="tenor_range"),
         CheckConstraint("rate_percent BETWEEN 0 AND 30", name="rate_range"),
         CheckConstraint("access_number >= 1", name="access_positive"),
+        CheckConstraint(
+            "grace_months >= 0 AND grace_months < tenor_months",
+            name="grace_within_tenor",
+        ),
         CheckConstraint(
             "amount_disbursed_idr IS NULL OR (amount_disbursed_idr > 0"
             " AND amount_disbursed_idr <= amount_requested_idr)",
@@ -295,6 +313,15 @@ class Instalment(Audited, Base):
     )
 
 
+#: ``instalment``: money towards the schedule; ``prepayment`` and ``payoff``: paid
+#: ahead, the schedule laid out again or closed; ``arrears``: the borrower settles
+#: the arrears at a restructuring; ``capitalisation``: no money, the arrears become
+#: principal of the restructured schedule.
+PAYMENT_KINDS = ("instalment", "prepayment", "payoff", "arrears", "capitalisation")
+SCHEDULE_REVISIONS = ("disbursement", "prepayment", "payoff", "restructuring")
+REVISION_OPTIONS = ("lower_instalment", "shorter_tenor", "capitalise", "settle")
+
+
 class Payment(Audited, Base):
     """Money received for a loan, recorded by a bank officer or imported."""
 
@@ -308,6 +335,9 @@ class Payment(Audited, Base):
     amount_idr: Mapped[int] = mapped_column(BigInteger)
     #: The lender's own reference: a re-imported file does not pay twice.
     reference: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(
+        String(14), default="instalment", server_default="instalment"
+    )
     recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -317,5 +347,73 @@ class Payment(Audited, Base):
 
     __table_args__ = (
         CheckConstraint("amount_idr > 0", name="amount_positive"),
+        CheckConstraint(in_list("kind", PAYMENT_KINDS), name="kind_known"),
         UniqueConstraint("loan_id", "reference"),
+    )
+
+    @property
+    def is_cash(self) -> bool:
+        return self.kind != "capitalisation"
+
+
+class ScheduleRevision(Audited, Base):
+    """A schedule the loan has had: laid down at disbursement, laid out again after a
+    prepayment or a restructuring, closed by a payoff. The lines are kept as they
+    were, so every earlier schedule stays readable and a past day's standing is
+    replayed on the schedule then in force."""
+
+    __tablename__ = "loan_schedule_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(
+        ForeignKey("loan_applications.id", ondelete="CASCADE"), index=True
+    )
+    #: 1 for the schedule laid down at disbursement.
+    number: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(14))
+    #: From this day the schedule is the one in force.
+    effective_on: Mapped[date] = mapped_column(Date)
+    #: The lender's choice: lower instalment or shorter tenor (prepayment); arrears
+    #: capitalised or settled (restructuring).
+    option: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    #: Principal laid out by this schedule from ``effective_on``.
+    principal_idr: Mapped[int] = mapped_column(BigInteger)
+    #: Restructuring: the arrears as scheduled, the interest accrued to the date,
+    #: and the indicative class just before (the most the class can be after it).
+    arrears_principal_idr: Mapped[int] = mapped_column(BigInteger, default=0)
+    arrears_interest_idr: Mapped[int] = mapped_column(BigInteger, default=0)
+    accrued_interest_idr: Mapped[int] = mapped_column(BigInteger, default=0)
+    grade_before: Mapped[int | None] = mapped_column(SmallInteger)
+    #: ``[[number, "YYYY-MM-DD", principal, interest], ...]``, the whole schedule.
+    lines: Mapped[list[list]] = mapped_column(JSON, default=list)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    loan: Mapped[LoanApplication] = relationship(back_populates="revisions")
+    actor: Mapped[User | None] = relationship(viewonly=True)
+
+    __table_args__ = (
+        UniqueConstraint("loan_id", "number"),
+        CheckConstraint(in_list("kind", SCHEDULE_REVISIONS), name="kind_known"),
+        CheckConstraint(
+            "option IS NULL OR " + in_list("option", REVISION_OPTIONS),
+            name="option_known",
+        ),
+        CheckConstraint(
+            "kind <> 'restructuring' OR (reason IS NOT NULL AND grade_before"
+            " BETWEEN 1 AND 5 AND option IN ('capitalise', 'settle'))",
+            name="restructuring_complete",
+        ),
+        CheckConstraint(
+            "kind <> 'prepayment' OR option IN ('lower_instalment', 'shorter_tenor')",
+            name="prepayment_has_choice",
+        ),
+        CheckConstraint(
+            "principal_idr >= 0 AND arrears_principal_idr >= 0"
+            " AND arrears_interest_idr >= 0 AND accrued_interest_idr >= 0",
+            name="amounts_not_negative",
+        ),
     )

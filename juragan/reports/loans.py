@@ -3,6 +3,7 @@ and file, the NPL of a portfolio, and WhatsApp reminders."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -15,9 +16,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from juragan.i18n import format_rupiah
-from juragan.models import LoanApplication, User
+from juragan.models import LoanApplication, ScheduleRevision, User
 from juragan.policy import scoped
-from juragan.repayment import LoanStanding, npl_ratio
+from juragan.repayment import Due, LoanStanding, npl_ratio
 from juragan.services import loans
 from juragan.spreadsheets import frame_bytes
 
@@ -104,6 +105,43 @@ def schedule_frame(loan: LoanApplication) -> pd.DataFrame:
         for i in loan.instalments
     ]
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class ScheduleVersion:
+    """One schedule the loan has had, for its history."""
+
+    revision: ScheduleRevision
+    lines: list[Due]
+    #: When the next schedule replaced it (``None``: in force).
+    replaced_on: date | None
+
+    @property
+    def principal_idr(self) -> int:
+        return self.revision.principal_idr
+
+    @property
+    def instalment_idr(self) -> int:
+        later = [d for d in self.lines if d.due_on > self.revision.effective_on]
+        return next((d.principal_idr + d.interest_idr for d in later
+                     if d.principal_idr), 0)  # fmt: skip
+
+    @property
+    def last_due_on(self) -> date | None:
+        return self.lines[-1].due_on if self.lines else None
+
+
+def schedule_history(loan: LoanApplication) -> list[ScheduleVersion]:
+    """Every schedule of the loan, newest first, each with its lines as they were."""
+    revisions = list(loan.revisions)
+    versions = [
+        ScheduleVersion(
+            revision, loans.revision_dues(revision),
+            revisions[n + 1].effective_on if n + 1 < len(revisions) else None,
+        )
+        for n, revision in enumerate(revisions)
+    ]  # fmt: skip
+    return versions[::-1]
 
 
 def schedule_file(loan: LoanApplication, kind: str) -> bytes:

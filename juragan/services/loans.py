@@ -14,13 +14,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from juragan import files, inventory, scope
+from juragan import files, inventory, scope, servicing
 from juragan.errors import DomainError, FieldErrors
-from juragan.finance import loan_schedule
 from juragan.i18n import format_rupiah
 from juragan.kur_rules import rules_on
 from juragan.models import (
@@ -33,6 +33,7 @@ from juragan.models import (
     Payment,
     Placement,
     Returnee,
+    ScheduleRevision,
     User,
 )
 from juragan.models.loan import ACTIVE_STATUSES, DOCUMENT_TYPES, LENDERS
@@ -192,47 +193,65 @@ class ApplicationData:
     business_id: int | None = None
     plan_id: int | None = None
     placement_id: int | None = None
-    #: Instalment numbers paying interest only (grace period or lean season).
-    interest_only_months: tuple[int, ...] = ()
+    #: Requested: the first instalments paying interest only (grace) and the
+    #: lean-season calendar months (1-12) paying interest only.
+    grace_months: int = 0
+    lean_months: frozenset[int] = frozenset()
 
 
-MAX_GRACE_MONTHS = 6
-
-
-def interest_only_months(
+def check_terms(
     tenor: int,
-    first_due: date,
     grace_months: int = 0,
-    lean_calendar_months: frozenset[int] = frozenset(),
+    lean_months: frozenset[int] = frozenset(),
     line_of_business: str | None = None,
-    purpose: str = "working_capital",
-) -> tuple[int, ...]:
-    """Instalment numbers that pay interest only: a grace period at the start
-    (investment loans, up to six months) and the lean-season calendar months of
-    farming, livestock and fishing businesses.
+) -> None:
+    """Grace and lean-season months a schedule may have.
+
+    Grace is as the lender assesses it (the KUR guideline sets no maximum, and the
+    PMI placement KUR agreement states it: ``docs/loan-servicing.md``), so only the
+    tenor bounds it; a seasonal schedule is for farming, livestock and fishing.
 
     :raises FieldErrors: where neither is allowed, or nothing is left to repay.
     """
     from juragan.kur_rules import PRODUCTION_LINES
 
     errors: list[tuple[str | None, str]] = []
-    if grace_months and purpose != "investment":
-        errors.append(("grace_months", _l("A grace period is for investment loans.")))
-    if not 0 <= grace_months <= MAX_GRACE_MONTHS:
-        errors.append(("grace_months", _l("At most 6 months of grace.")))
-    if lean_calendar_months and line_of_business not in PRODUCTION_LINES:
+    if not 0 <= grace_months < tenor:
+        errors.append(("grace_months", _l(
+            "Grace must leave months to repay in: fewer than the %(n)s of the tenor.",
+            n=tenor,
+        )))  # fmt: skip
+    if not set(lean_months) <= set(range(1, 13)):
+        errors.append(("lean_months", _l("Choose calendar months.")))
+    if lean_months and line_of_business not in PRODUCTION_LINES:
         errors.append(("lean_months", _l(
             "A seasonal schedule is for farming, livestock and fishing businesses."
         )))  # fmt: skip
     if errors:
         raise FieldErrors(errors)
-    months = {n for n in range(1, grace_months + 1)}
-    for number in range(1, tenor + 1):
-        if (first_due + relativedelta(months=number - 1)).month in lean_calendar_months:
-            months.add(number)
-    if len(months) >= tenor:
+    if len(lean_months) == 12:
         raise FieldErrors([("lean_months", _l("Leave months to repay in."))])
-    return tuple(sorted(months))
+
+
+def loan_rates(loan: LoanApplication) -> servicing.Rates:
+    """The borrower's rate over the loan's life."""
+    return servicing.flat_rate(loan.rate_percent)
+
+
+def terms_of(loan: LoanApplication, principal: int, first_due_on: date,
+             grace_months: int | None = None) -> servicing.Terms:  # fmt: skip
+    return servicing.Terms(
+        principal_idr=principal, rates=loan_rates(loan),
+        tenor_months=loan.tenor_months, first_due_on=first_due_on,
+        grace_months=loan.grace_months if grace_months is None else grace_months,
+        lean_months=frozenset(loan.lean_months or ()),
+    )  # fmt: skip
+
+
+def preview_first_due(today: date) -> date:
+    """The first due date the simulator and a new application's preview assume, and
+    the disbursement form proposes: a month after today."""
+    return today + relativedelta(months=1)
 
 
 #: A plan an application rests on has been sent to its reviewer at least.
@@ -303,11 +322,8 @@ def create_application(
         raise FieldErrors(
             [(None, _l("This person already holds an active business KUR."))]
         )
-    months = frozenset(
-        n for n in data.interest_only_months if 1 <= n <= data.tenor_months
-    )
-    if len(months) >= data.tenor_months:
-        raise FieldErrors([("interest_only_months", _l("Leave months to repay in."))])
+    line = business.sector if business else plan.sector if plan else None
+    check_terms(data.tenor_months, data.grace_months, data.lean_months, line)
     loan = LoanApplication(
         returnee_id=returnee.id, kind=data.kind, business_id=data.business_id,
         plan_id=data.plan_id, placement_id=data.placement_id, lender=data.lender,
@@ -316,7 +332,8 @@ def create_application(
         access_number=facts.previous_kur + 1, rate_percent=verdict.rate_percent,
         has_npwp=data.declared.has_npwp or npwp is not None, npwp=npwp,
         other_credit=data.declared.other_credit,
-        interest_only_months=sorted(months), status="draft", applied_on=today,
+        grace_months=data.grace_months, lean_months=sorted(data.lean_months),
+        interest_only_months=[], status="draft", applied_on=today,
         created_by_id=actor.id,
     )  # fmt: skip
     session.add(loan)
@@ -475,6 +492,8 @@ class Disbursement:
     disbursed_on: date
     first_due_on: date
     is_sikp_registered: bool = True
+    #: The grace the lender grants (``None``: as requested).
+    grace_months: int | None = None
 
 
 def disburse(
@@ -506,28 +525,71 @@ def disburse(
         errors.append(
             ("first_due_on", _l("The first instalment falls after disbursement."))
         )
+    grace = loan.grace_months if data.grace_months is None else data.grace_months
     if errors:
         raise FieldErrors(errors)
+    check_terms(loan.tenor_months, grace, frozenset(loan.lean_months or ()),
+                _line_of(loan))  # fmt: skip
+    try:
+        lines = servicing.schedule(terms_of(loan, data.amount_idr, data.first_due_on,
+                                            grace))  # fmt: skip
+    except ValueError:
+        raise FieldErrors([("grace_months", _l("Leave months to repay in."))]) from None
     move(session, loan, "disbursed", actor, now)
     loan.amount_disbursed_idr = data.amount_idr
     loan.akad_on = data.akad_on
     loan.disbursed_on = data.disbursed_on
     loan.first_due_on = data.first_due_on
     loan.is_sikp_registered = data.is_sikp_registered
-    lines = loan_schedule(data.amount_idr, loan.rate_percent, loan.tenor_months,
-                          frozenset(loan.interest_only_months or ()))  # fmt: skip
-    loan.instalments = [
-        Instalment(
-            number=line.month,
-            due_on=data.first_due_on + relativedelta(months=line.month - 1),
-            principal_idr=line.principal_idr,
-            interest_idr=line.interest_idr,
-            paid_principal_idr=0,
-            paid_interest_idr=0,
-        )
-        for line in lines
-    ]
+    loan.grace_months = grace
+    loan.interest_only_months = [line.number for line in lines
+                                 if line.principal_idr == 0]  # fmt: skip
+    _lay_out(session, loan, lines)
+    _revise(loan, actor, now, "disbursement", data.disbursed_on, data.amount_idr)
     session.flush()
+
+
+def _line_of(loan: LoanApplication) -> str | None:
+    if loan.business is not None:
+        return loan.business.sector
+    return loan.plan.sector if loan.plan is not None else None
+
+
+def _lay_out(session: Session, loan: LoanApplication,
+             lines: list[servicing.Line]) -> None:  # fmt: skip
+    """Make ``lines`` the loan's schedule, and settle it again with every payment."""
+    loan.instalments = [
+        Instalment(number=line.number, due_on=line.due_on,
+                   principal_idr=line.principal_idr, interest_idr=line.interest_idr,
+                   paid_principal_idr=0, paid_interest_idr=0)
+        for line in lines
+    ]  # fmt: skip
+    session.flush()
+    _settle(loan, payments_of(loan))
+
+
+def _settle(loan: LoanApplication, payments: list[tuple[date, int]]) -> list[Due]:
+    states = allocate(dues_of(loan), payments)
+    for instalment, state in zip(loan.instalments, states, strict=True):
+        instalment.paid_principal_idr = state.paid_principal_idr
+        instalment.paid_interest_idr = state.paid_interest_idr
+        instalment.settled_on = state.settled_on
+    return states
+
+
+def _revise(loan: LoanApplication, actor: User | None, now: datetime, kind: str,
+            on: date, principal: int, **details) -> ScheduleRevision:  # fmt: skip
+    """Keep the schedule now in force as the loan's next revision."""
+    revision = ScheduleRevision(
+        number=len(loan.revisions) + 1, kind=kind, effective_on=on,
+        principal_idr=principal, actor_id=actor.id if actor else None, at=now,
+        lines=[[i.number, i.due_on.isoformat(), i.principal_idr, i.interest_idr]
+               for i in loan.instalments],
+        **{"arrears_principal_idr": 0, "arrears_interest_idr": 0,
+           "accrued_interest_idr": 0, **details},
+    )  # fmt: skip
+    loan.revisions.append(revision)
+    return revision
 
 
 def dues_of(loan: LoanApplication) -> list[Due]:
@@ -536,7 +598,48 @@ def dues_of(loan: LoanApplication) -> list[Due]:
 
 
 def payments_of(loan: LoanApplication) -> list[tuple[date, int]]:
+    """Every entry that settles instalments: money, and capitalised arrears."""
     return [(p.paid_on, p.amount_idr) for p in loan.payments]
+
+
+def quote(loan: LoanApplication, on: date) -> servicing.Quote:
+    """What pays the loan off on ``on``: outstanding principal, what is overdue and
+    the interest accrued to that day; never the interest of later instalments."""
+    return servicing.payoff_quote(dues_of(loan), payments_of(loan), loan.disbursed_on,
+                                  on)  # fmt: skip
+
+
+def _check_entry(loan: LoanApplication, on: date, amount_idr: int | None, today: date,
+                 reference: str | None, amount_field: str = "amount_idr",
+                 date_field: str = "paid_on") -> list[tuple[str | None, str]]:  # fmt: skip
+    """What any money or schedule change recorded on ``on`` must respect."""
+    errors: list[tuple[str | None, str]] = []
+    if loan.status not in LIVE_STATES:
+        raise DomainError(None, _l("Payments are recorded for disbursed loans only."))
+    if amount_idr is not None and amount_idr <= 0:
+        errors.append((amount_field, _l("Enter an amount above zero.")))
+    if on > today:
+        errors.append((date_field, _l("The date cannot be in the future.")))
+    elif loan.disbursed_on and on < loan.disbursed_on:
+        errors.append((date_field, _l("The payment cannot be before disbursement.")))
+    if reference and any(p.reference == reference for p in loan.payments):
+        errors.append(
+            ("reference", _l("A payment with this reference is recorded already."))
+        )
+    return errors
+
+
+def _after_last_change(loan: LoanApplication, on: date, field: str) -> list:
+    """A prepayment, payoff or restructuring lays the schedule out again from its
+    day: it cannot come before money already recorded or an earlier revision."""
+    latest = max([p.paid_on for p in loan.payments]
+                 + [r.effective_on for r in loan.revisions], default=None)  # fmt: skip
+    if latest is not None and on < latest:
+        return [(field, _l(
+            "Record it on or after %(day)s, the last payment or schedule change.",
+            day=format_date(latest),
+        ))]  # fmt: skip
+    return []
 
 
 def record_payment(
@@ -549,108 +652,219 @@ def record_payment(
     now: datetime,
     reference: str | None = None,
 ) -> Payment:
-    """Record money received and settle instalments, oldest first.
+    """Record an instalment payment and settle instalments, oldest first.
+
+    Money paid ahead settles the next instalments as scheduled. Exactly the payoff
+    of that day closes the loan (:func:`prepay`); more than the payoff is refused.
 
     :raises FieldErrors: for a non-positive amount, a date before disbursement or in
-        the future, more than is owed, or a reference already recorded.
+        the future, more than the payoff, or a reference already recorded.
     """
-    errors: list[tuple[str | None, str]] = []
     reference = (reference or "").strip() or None
-    if loan.status not in LIVE_STATES:
-        raise DomainError(None, _l("Payments are recorded for disbursed loans only."))
-    if amount_idr is None or amount_idr <= 0:
-        errors.append(("amount_idr", _l("Enter an amount above zero.")))
-    if paid_on > today:
-        errors.append(("paid_on", _l("The date cannot be in the future.")))
-    elif loan.disbursed_on and paid_on < loan.disbursed_on:
-        errors.append(("paid_on", _l("The payment cannot be before disbursement.")))
-    if reference and any(p.reference == reference for p in loan.payments):
-        errors.append(
-            ("reference", _l("A payment with this reference is recorded already."))
-        )
+    if amount_idr is None:
+        amount_idr = 0
+    errors = _check_entry(loan, paid_on, amount_idr, today, reference)
     if errors:
         raise FieldErrors(errors)
+    payoff = quote(loan, paid_on).total_idr
+    if amount_idr > payoff:
+        raise FieldErrors([("amount_idr", _l(
+            "That is more than the %(amount)s that pays the loan off on that day.",
+            amount=format_rupiah(payoff),
+        ))])  # fmt: skip
+    if amount_idr == payoff and not _after_last_change(loan, paid_on, "paid_on"):
+        return prepay(session, actor, loan, paid_on, amount_idr, today, now,
+                      reference=reference)  # fmt: skip
     try:
         states = allocate(dues_of(loan), [*payments_of(loan), (paid_on, amount_idr)])
-    except Overpayment:
-        owed = sum(d.owed_idr for d in allocate(dues_of(loan), payments_of(loan)))
+    except Overpayment:  # paid ahead past the payoff of an earlier day
         raise FieldErrors([("amount_idr", _l(
-            "That is more than the %(amount)s still owed.", amount=format_rupiah(owed),
-        ))]) from None  # fmt: skip
-    payment = Payment(paid_on=paid_on, amount_idr=amount_idr, reference=reference,
-                      recorded_by_id=actor.id if actor else None, recorded_at=now)  # fmt: skip
+            "That is more than is still owed."))]) from None  # fmt: skip
+    payment = _pay(loan, actor, now, paid_on, amount_idr, "instalment", reference)
+    _settle(loan, payments_of(loan))
+    _after_payment(session, loan, actor, now, states)
+    return payment
+
+
+def _pay(loan: LoanApplication, actor: User | None, now: datetime, on: date,
+         amount_idr: int, kind: str, reference: str | None = None) -> Payment:  # fmt: skip
+    payment = Payment(paid_on=on, amount_idr=amount_idr, reference=reference,
+                      kind=kind, recorded_by_id=actor.id if actor else None,
+                      recorded_at=now)  # fmt: skip
     loan.payments.append(payment)
-    for instalment, state in zip(loan.instalments, states, strict=True):
-        instalment.paid_principal_idr = state.paid_principal_idr
-        instalment.paid_interest_idr = state.paid_interest_idr
-        instalment.settled_on = state.settled_on
+    return payment
+
+
+def _after_payment(session: Session, loan: LoanApplication, actor: User | None,
+                   now: datetime, states: list[Due]) -> None:  # fmt: skip
     if all(state.is_settled for state in states):
         move(session, loan, "paid_off", actor, now)
     elif loan.status == "disbursed":
         move(session, loan, "repaying", actor, now)
     session.flush()
+
+
+def prepay(
+    session: Session,
+    actor: User | None,
+    loan: LoanApplication,
+    on: date,
+    amount_idr: int,
+    today: date,
+    now: datetime,
+    option: str = servicing.LOWER_INSTALMENT,
+    reference: str | None = None,
+) -> Payment:
+    """Money paid ahead of the schedule on ``on``: it clears what is due and the
+    interest accrued to that day, the rest repays principal; the principal left is
+    laid out again (a lower instalment, or the same instalment over fewer months, as
+    the lender chooses). The whole payoff closes the loan as paid off.
+
+    :raises FieldErrors: for a date out of order, an amount that does not go past
+        what is due, or more than the payoff.
+    """
+    reference = (reference or "").strip() or None
+    errors = _check_entry(loan, on, amount_idr, today, reference,
+                          date_field="prepaid_on")  # fmt: skip
+    errors += _after_last_change(loan, on, "prepaid_on")
+    if option not in servicing.PREPAYMENT_OPTIONS:
+        errors.append(("option", _l("Choose a lower instalment or a shorter tenor.")))
+    if errors:
+        raise FieldErrors(errors)
+    try:
+        lines = servicing.prepay(
+            dues_of(loan), payments_of(loan), loan.disbursed_on, on, amount_idr,
+            loan_rates(loan), option, frozenset(loan.lean_months or ()),
+        )  # fmt: skip
+    except servicing.BeyondPayoff as error:
+        raise FieldErrors([("amount_idr", _l(
+            "That is more than the %(amount)s that pays the loan off on that day.",
+            amount=format_rupiah(error.payoff_idr),
+        ))]) from None  # fmt: skip
+    except servicing.NotAPrepayment as error:
+        raise FieldErrors([("amount_idr", _l(
+            "A prepayment first clears what is due and the interest to that day: "
+            "pay at least %(amount)s, or record an instalment payment.",
+            amount=format_rupiah(error.needed_idr),
+        ))]) from None  # fmt: skip
+    except ValueError:
+        raise FieldErrors([("option", _l(
+            "This instalment does not repay the rest in time: choose a lower "
+            "instalment."))]) from None  # fmt: skip
+    closes = lines[-1].due_on == on
+    payment = _pay(loan, actor, now, on, amount_idr,
+                   "payoff" if closes else "prepayment", reference)  # fmt: skip
+    _lay_out(session, loan, lines)
+    if not closes:
+        loan.tenor_months = _months_between(loan.first_due_on, lines[-1].due_on) + 1
+    _revise(loan, actor, now, "payoff" if closes else "prepayment", on,
+            lines[-1].balance_idr if closes else sum(
+                line.principal_idr for line in lines if line.due_on > on),
+            option=None if closes else option)  # fmt: skip
+    _after_payment(session, loan, actor, now, _settle(loan, payments_of(loan)))
     return payment
+
+
+def _months_between(first: date, last: date) -> int:
+    delta = relativedelta(last, first)
+    return delta.years * 12 + delta.months
+
+
+@dataclass
+class RestructuringTerms:
+    """What a restructuring agreement says (POJK 40/2019; ``docs/loan-servicing.md``)."""
+
+    on: date
+    #: ``capitalise``: the arrears become principal; ``settle``: the borrower pays
+    #: them on the day.
+    treatment: str
+    #: Months of the new schedule, from its first due date.
+    tenor_months: int
+    first_due_on: date
+    grace_months: int = 0
+    reference: str | None = None
 
 
 def restructure(
     session: Session,
     actor: User,
     loan: LoanApplication,
-    now: datetime,
+    terms: RestructuringTerms,
     reason: str,
-    extra_months: int = 0,
-) -> None:
-    """Record a restructuring; with ``extra_months``, stretch what is left to repay.
+    today: date,
+    now: datetime,
+) -> ScheduleRevision:
+    """Lay the loan out again from the restructuring date.
 
-    The instalments already paid stay as they are. The principal of the others is
-    laid out again as an annuity over the remaining months plus ``extra_months``,
-    starting at the first unpaid instalment's due date; payments already made
-    towards it still count. The whole tenor may not pass the scheme's limit on
-    extension.
+    The instalments due by then stay as they were; the arrears (their scheduled
+    principal and interest, and the interest accrued to the day) are capitalised
+    into the new principal or settled by the borrower on the day; the new schedule
+    runs ``tenor_months`` from ``first_due_on``. The whole loan may not pass the
+    scheme's tenor on restructuring, counted from the first instalment. The class is
+    then at most the class before until three instalments in a row are paid on time.
 
-    :raises FieldErrors: without a reason, or beyond the extended tenor.
+    :raises FieldErrors: without a reason, with dates out of order, or beyond the
+        extended tenor.
     """
     reason = (reason or "").strip()
-    errors: list[tuple[str | None, str]] = []
+    reference = (terms.reference or "").strip() or None
+    errors = _check_entry(loan, terms.on, None, today, reference, date_field="on")
+    errors += _after_last_change(loan, terms.on, "on")
     if not reason:
         errors.append(("reason", _l("Write the reason.")))
+    if terms.treatment not in servicing.ARREARS_TREATMENTS:
+        errors.append(("treatment", _l("Say what happens to the arrears.")))
+    if terms.first_due_on <= terms.on:
+        errors.append(("first_due_on", _l(
+            "The first instalment falls after the restructuring date.")))  # fmt: skip
     rule = rules_on(loan.applied_on).schemes[loan.scheme]
     longest = rule.max_tenor_extended[loan.purpose]
-    if extra_months < 0 or loan.tenor_months + extra_months > longest:
-        errors.append(("extra_months", _l(
-            "On extension the tenor may be at most %(n)s months.", n=longest
+    last_due = terms.first_due_on + relativedelta(months=terms.tenor_months - 1)
+    if terms.tenor_months < 1 or (
+        loan.first_due_on and _months_between(loan.first_due_on, last_due) + 1 > longest
+    ):
+        errors.append(("tenor_months", _l(
+            "On restructuring the whole loan may run at most %(n)s months.", n=longest
         )))  # fmt: skip
+    if not errors:
+        try:
+            check_terms(terms.tenor_months, terms.grace_months,
+                        frozenset(loan.lean_months or ()), _line_of(loan))  # fmt: skip
+        except FieldErrors as error:
+            errors += error.errors
     if errors:
         raise FieldErrors(errors)
-    move(session, loan, "restructured", actor, now, reason)
-    if not extra_months:
-        return
-    kept = [i for i in loan.instalments if i.settled_on is not None]
-    rest = [i for i in loan.instalments if i.settled_on is None]
-    if not rest:
-        return
-    principal = sum(i.principal_idr for i in rest)
-    months = len(rest) + extra_months
-    start_number, start_due = rest[0].number, rest[0].due_on
-    lines = loan_schedule(principal, loan.rate_percent, months)
-    loan.instalments = kept + [
-        Instalment(
-            number=start_number + line.month - 1,
-            due_on=start_due + relativedelta(months=line.month - 1),
-            principal_idr=line.principal_idr, interest_idr=line.interest_idr,
-            paid_principal_idr=0, paid_interest_idr=0,
+    grade_before = standing(loan, terms.on).grade
+    try:
+        result = servicing.restructure(
+            dues_of(loan), payments_of(loan), loan.disbursed_on, terms.on,
+            terms.treatment, terms.tenor_months, terms.first_due_on, loan_rates(loan),
+            terms.grace_months, frozenset(loan.lean_months or ()),
+        )  # fmt: skip
+    except ValueError:
+        raise FieldErrors([("grace_months", _l("Leave months to repay in."))]) from None
+    if loan.status == "restructured":
+        loan.transitions.append(LoanTransition(
+            from_status=loan.status, to_status="restructured", actor_id=actor.id,
+            at=now, reason=reason))  # fmt: skip
+    else:
+        move(session, loan, "restructured", actor, now, reason)
+    if result.settled_idr:
+        kind = (
+            "capitalisation" if terms.treatment == servicing.CAPITALISE else "arrears"
         )
-        for line in lines
-    ]  # fmt: skip
-    loan.tenor_months += extra_months
+        _pay(loan, actor, now, terms.on, result.settled_idr, kind, reference)
+    _lay_out(session, loan, result.lines)
+    loan.tenor_months = _months_between(loan.first_due_on, last_due) + 1
+    revision = _revise(
+        loan, actor, now, "restructuring", terms.on, result.principal_idr,
+        option=terms.treatment, reason=reason, grade_before=grade_before,
+        arrears_principal_idr=result.arrears_principal_idr,
+        arrears_interest_idr=result.arrears_interest_idr,
+        accrued_interest_idr=result.accrued_interest_idr,
+    )  # fmt: skip
     session.flush()
-    # Payments already made towards the unpaid instalments count again.
-    states = allocate(dues_of(loan), payments_of(loan))
-    for instalment, state in zip(loan.instalments, states, strict=True):
-        instalment.paid_principal_idr = state.paid_principal_idr
-        instalment.paid_interest_idr = state.paid_interest_idr
-        instalment.settled_on = state.settled_on
-    session.flush()
+    return revision
 
 
 def write_off(session: Session, actor: User, loan: LoanApplication, now: datetime,
@@ -663,6 +877,34 @@ def write_off(session: Session, actor: User, loan: LoanApplication, now: datetim
 # Standing ----------------------------------------------------------------------------
 
 
+def schedule_on(loan: LoanApplication, on: date) -> list[Due]:
+    """The schedule in force on ``on``: an earlier revision before a prepayment or a
+    restructuring laid the loan out again, else the current one."""
+    earlier = [r for r in loan.revisions if r.effective_on <= on]
+    if not earlier or earlier[-1] is loan.revisions[-1]:
+        return dues_of(loan)
+    return revision_dues(earlier[-1])
+
+
+def revision_dues(revision: ScheduleRevision) -> list[Due]:
+    return [Due(number, date.fromisoformat(day), principal, interest)
+            for number, day, principal, interest in revision.lines]  # fmt: skip
+
+
+def grade_on(loan: LoanApplication, lines: list[Due],
+             payments: list[tuple[date, int]], on: date) -> int:  # fmt: skip
+    """The indicative class on ``on``: from days past due, held at the class before a
+    restructuring until three instalments in a row are paid on time."""
+    restructured = [r for r in loan.revisions
+                    if r.kind == "restructuring" and r.effective_on <= on]  # fmt: skip
+    if restructured:
+        last = restructured[-1]
+        return servicing.grade_after_restructuring(
+            lines, payments, on, last.effective_on, last.grade_before or 1
+        )
+    return collectibility(days_past_due(lines, payments, on))
+
+
 @dataclass(frozen=True)
 class Standing:
     days_past_due: int
@@ -673,16 +915,18 @@ class Standing:
 
 
 def standing(loan: LoanApplication, on: date) -> Standing | None:
-    """Days past due, indicative collectibility, what is owed: on any day."""
+    """Days past due, indicative collectibility, what is owed: on any day, on the
+    schedule in force that day."""
     if not loan.instalments:
         return None
     payments = [(day, amount) for day, amount in payments_of(loan) if day <= on]
-    states = allocate(dues_of(loan), payments)
-    days = days_past_due(dues_of(loan), payments, on)
+    lines = schedule_on(loan, on)
+    states = allocate(lines, payments)
+    days = days_past_due(lines, payments, on)
     upcoming = next((d for d in states if not d.is_settled), None)
     return Standing(
         days_past_due=days,
-        grade=collectibility(days),
+        grade=grade_on(loan, lines, payments, on),
         outstanding_idr=sum(d.principal_idr - d.paid_principal_idr for d in states),
         next_due=upcoming,
         owed_now_idr=sum(d.owed_idr for d in states if d.due_on <= on),

@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 
@@ -188,14 +190,19 @@ def test_payments_partial_late_early_and_paid_off(db, cast, make_loan):
     standing = loans.standing(loan, first.due_on + timedelta(days=10))
     assert standing.days_past_due == 10
     assert standing.grade == 2
+    # Paying everything the schedule still lists would pay interest not yet owed:
+    # the most a payment may be is the payoff of its day.
     owed = sum(i.principal_idr + i.interest_idr - i.paid_principal_idr - i.paid_interest_idr
                for i in loan.instalments)  # fmt: skip
+    payoff = loans.quote(loan, today).total_idr
+    assert payoff < owed
     with pytest.raises(FieldErrors):
         loans.record_payment(
-            db.session, cast.bank_officer, loan, today, owed + 1, today, now
+            db.session, cast.bank_officer, loan, today, payoff + 1, today, now
         )
-    loans.record_payment(db.session, cast.bank_officer, loan, today, owed, today, now)
+    loans.record_payment(db.session, cast.bank_officer, loan, today, payoff, today, now)
     assert loan.status == "paid_off"
+    assert loan.payments[-1].kind == "payoff"
     assert all(i.settled_on is not None for i in loan.instalments)
 
 
@@ -274,24 +281,108 @@ def test_a_placement_kur_is_linked_to_its_placement(db, cast):
                                               "work_contract"]  # fmt: skip
 
 
-def test_restructuring_stretches_what_is_left_and_keeps_the_principal(
+def test_restructuring_starts_from_its_date_and_capitalises_the_arrears(
     db, cast, make_loan
 ):
+    """A Rp24 juta, 12-month Mikro loan whose second instalment is overdue is laid out
+    again from today: the unpaid instalment (its scheduled principal and interest)
+    and the interest accrued since become principal of the new schedule."""
     loan = make_loan(cast, status="repaying", amount=24_000_000, tenor=12)
     now = utcnow()
-    paid_first = loan.instalments[0]
-    assert paid_first.settled_on is not None
-    with pytest.raises(FieldErrors):  # Mikro KMK: at most 48 months on extension
-        loans.restructure(db.session, cast.bank_officer, loan, now, "Banjir.", 37)
-    loans.restructure(db.session, cast.bank_officer, loan, now, "Banjir.", 12)
+    today = clock.today(now)
+    overdue = [i for i in loan.instalments if i.due_on < today and not i.settled_on]
+    assert len(overdue) == 1  # the factory pays the first of the two due by now
+    unpaid = overdue[0].principal_idr + overdue[0].interest_idr
+    first_new = today + relativedelta(months=1)
+    with pytest.raises(FieldErrors) as excinfo:  # Mikro KMK: 48 months at most
+        loans.restructure(db.session, cast.bank_officer, loan,
+                          loans.RestructuringTerms(today, "capitalise", 47, first_new),
+                          "Banjir.", today, now)  # fmt: skip
+    assert "tenor_months" in dict(excinfo.value.errors)
+    with pytest.raises(FieldErrors) as excinfo:
+        loans.restructure(db.session, cast.bank_officer, loan,
+                          loans.RestructuringTerms(today, "capitalise", 12, first_new),
+                          "", today, now)  # fmt: skip
+    assert "reason" in dict(excinfo.value.errors)
+    grade_before = loans.standing(loan, today).grade
+    assert grade_before == 2
+    quote = loans.quote(loan, today)
+    revision = loans.restructure(
+        db.session, cast.bank_officer, loan,
+        loans.RestructuringTerms(today, "capitalise", 12, first_new),
+        "Usaha terdampak banjir.", today, now,
+    )  # fmt: skip
     assert loan.status == "restructured"
-    assert loan.tenor_months == 24
-    assert len(loan.instalments) == 24
-    assert loan.instalments[0].settled_on is not None  # the paid one is kept
-    assert sum(i.principal_idr for i in loan.instalments) == 24_000_000
-    assert loan.instalments[1].due_on == paid_first.due_on.replace(
-        month=paid_first.due_on.month % 12 + 1,
-        year=paid_first.due_on.year + (paid_first.due_on.month == 12),
-    )
-    # Smaller instalments now: 22 jt over 23 months instead of 11.
-    assert loan.instalments[1].principal_idr < 1_500_000
+    assert revision.grade_before == 2
+    assert revision.arrears_principal_idr + revision.arrears_interest_idr == unpaid
+    # New principal = principal not yet due + the arrears + interest accrued to date,
+    # i.e. the payoff of today: nothing recomputed, nothing lost.
+    assert revision.principal_idr == quote.total_idr
+    new = [i for i in loan.instalments if i.due_on > today]
+    assert new[0].due_on == first_new and len(new) == 12
+    assert sum(i.principal_idr for i in new) == quote.total_idr
+    capitalised = loan.payments[-1]
+    assert capitalised.kind == "capitalisation"
+    assert capitalised.amount_idr == unpaid + revision.accrued_interest_idr
+    assert not capitalised.is_cash
+    # Today the arrears are settled, but the class stays Dalam Perhatian Khusus ...
+    assert loans.standing(loan, today).days_past_due == 0
+    assert loans.standing(loan, today).grade == 2
+    # ... and the day before, the old schedule (and its arrears) still reads as it was.
+    yesterday = loans.standing(loan, today - timedelta(days=1))
+    assert yesterday.days_past_due > 0
+    assert [r.kind for r in loan.revisions] == ["disbursement", "restructuring"]
+    # Three new instalments paid on time lift the class back to Lancar.
+    for instalment in new[:3]:
+        loans.record_payment(db.session, cast.bank_officer, loan, instalment.due_on,
+                             instalment.principal_idr + instalment.interest_idr,
+                             instalment.due_on, now)  # fmt: skip
+    assert loans.standing(loan, new[1].due_on).grade == 2
+    assert loans.standing(loan, new[2].due_on).grade == 1
+
+
+def test_restructuring_with_settled_arrears_records_the_money(db, cast, make_loan):
+    loan = make_loan(cast, status="repaying", amount=24_000_000, tenor=12)
+    now = utcnow()
+    today = clock.today(now)
+    not_due = sum(i.principal_idr for i in loan.instalments if i.due_on > today)
+    revision = loans.restructure(
+        db.session, cast.bank_officer, loan,
+        loans.RestructuringTerms(today, "settle", 18, today + relativedelta(months=1),
+                                 reference="TUNGGAKAN-1"),
+        "Penjualan turun.", today, now,
+    )  # fmt: skip
+    assert revision.principal_idr == not_due  # arrears paid, not capitalised
+    assert loan.payments[-1].kind == "arrears"
+    assert loan.payments[-1].is_cash
+    assert loan.payments[-1].reference == "TUNGGAKAN-1"
+
+
+def test_prepayment_and_payoff_through_the_service(db, cast, make_loan):
+    loan = make_loan(cast, status="repaying", amount=24_000_000, tenor=12)
+    now = utcnow()
+    today = clock.today(now)
+    due = loans.quote(loan, today)
+    with pytest.raises(FieldErrors) as excinfo:  # only clears what is due
+        loans.prepay(db.session, cast.bank_officer, loan, today,
+                     due.overdue_idr + due.accrued_interest_idr, today, now)  # fmt: skip
+    assert "amount_idr" in dict(excinfo.value.errors)
+    with pytest.raises(FieldErrors):  # beyond the payoff
+        loans.prepay(db.session, cast.bank_officer, loan, today, due.total_idr + 1,
+                     today, now)  # fmt: skip
+    loans.prepay(db.session, cast.bank_officer, loan, today, 10_000_000, today, now,
+                 "shorter_tenor")  # fmt: skip
+    assert loan.status == "repaying"
+    assert loan.revisions[-1].kind == "prepayment"
+    assert loan.revisions[-1].option == "shorter_tenor"
+    assert loan.tenor_months < 12
+    with pytest.raises(FieldErrors) as excinfo:  # not before the last payment
+        loans.prepay(db.session, cast.bank_officer, loan, today - timedelta(days=1),
+                     1_000_000, today, now)  # fmt: skip
+    assert "prepaid_on" in dict(excinfo.value.errors)
+    payoff = loans.quote(loan, today).total_idr
+    assert payoff == due.total_idr - 10_000_000  # the same day: no new interest
+    loans.prepay(db.session, cast.bank_officer, loan, today, payoff, today, now)
+    assert loan.status == "paid_off"
+    assert loan.revisions[-1].kind == "payoff"
+    assert loans.standing(loan, today).outstanding_idr == 0

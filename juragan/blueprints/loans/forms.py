@@ -23,16 +23,11 @@ from juragan.labels import (
     DOCUMENT_TYPE_LABELS,
     LENDER_LABELS,
     LOAN_KIND_LABELS,
+    MONTH_NAMES,
     OTHER_CREDIT_LABELS,
     PURPOSE_LABELS,
     SCHEME_LABELS,
 )
-
-MONTH_NAMES = (
-    _l("January"), _l("February"), _l("March"), _l("April"), _l("May"), _l("June"),
-    _l("July"), _l("August"), _l("September"), _l("October"), _l("November"),
-    _l("December"),
-)  # fmt: skip
 
 
 class SimulatorForm(BaseForm):
@@ -63,9 +58,9 @@ class SimulatorForm(BaseForm):
     has_offtaker = BooleanField(_l("My business group has a partner (offtaker)"))
     family_consent = BooleanField(_l("Under 21: my family consents in writing"))
     grace_months = IntegerField(
-        _l("Grace months (investment only)"),
+        _l("Grace months asked for (interest only at the start)"),
         default=0,
-        validators=[Optional(), NumberRange(min=0, max=6)],
+        validators=[Optional(), NumberRange(min=0, max=83)],
         render_kw={"inputmode": "numeric"},
     )
     lean_months = SelectMultipleField(
@@ -107,12 +102,55 @@ class ReasonForm(VersionedForm):
 
 
 class RestructureForm(ReasonForm):
-    extra_months = IntegerField(
-        _l("Extra months to repay"),
-        default=0,
-        validators=[Optional(), NumberRange(min=0, max=48)],
+    """A restructuring agreement: from when, what happens to the arrears, and the
+    new schedule."""
+
+    on = DateField(_l("Restructured on"), validators=[DataRequired()])
+    treatment = SelectField(_l("The arrears"))
+    tenor_months = IntegerField(
+        _l("Months of the new schedule"),
+        validators=[DataRequired(), NumberRange(min=1, max=84)],
         render_kw={"inputmode": "numeric"},
     )
+    first_due_on = DateField(
+        _l("First new instalment due"), validators=[DataRequired()]
+    )
+    grace_months = IntegerField(
+        _l("Grace months (interest only at the start)"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=83)],
+        render_kw={"inputmode": "numeric"},
+    )
+    reference = StringField(
+        _l("Bank reference of the arrears payment"),
+        validators=[Optional(), Length(max=40)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.treatment.choices = [
+            (
+                "capitalise",
+                _l("Capitalised: added to the principal of the new schedule"),
+            ),
+            ("settle", _l("Settled: the borrower pays them on the day")),
+        ]
+
+
+class PrepaymentForm(VersionedForm):
+    prepaid_on = DateField(_l("Paid on"), validators=[DataRequired()])
+    amount_idr = RupiahField(_l("Amount (Rp)"), validators=[DataRequired()])
+    option = SelectField(_l("After the prepayment"))
+    reference = StringField(
+        _l("Bank reference"), validators=[Optional(), Length(max=40)]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option.choices = [
+            ("lower_instalment", _l("Lower instalment, same end date")),
+            ("shorter_tenor", _l("Same instalment, paid off sooner")),
+        ]
 
 
 class DecisionForm(ReasonForm):
@@ -130,6 +168,11 @@ class DisbursementForm(VersionedForm):
     akad_on = DateField(_l("Akad (contract) date"), validators=[DataRequired()])
     disbursed_on = DateField(_l("Disbursed on"), validators=[DataRequired()])
     first_due_on = DateField(_l("First instalment due"), validators=[DataRequired()])
+    grace_months = IntegerField(
+        _l("Grace months granted (interest only at the start)"),
+        validators=[Optional(), NumberRange(min=0, max=83)],
+        render_kw={"inputmode": "numeric"},
+    )
     is_sikp_registered = BooleanField(_l("Registered in SIKP"), default=True)
 
 

@@ -1,6 +1,5 @@
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from flask import (
     abort,
     current_app,
@@ -16,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from juragan import audit, clock, inventory, scope
+from juragan import audit, clock, inventory, scope, servicing
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.loans import bp
@@ -27,13 +26,13 @@ from juragan.blueprints.loans.forms import (
     LoanFilterForm,
     PaymentForm,
     PaymentImportForm,
+    PrepaymentForm,
     ReasonForm,
     RestructureForm,
     SimulatorForm,
 )
 from juragan.errors import DomainError
 from juragan.extensions import db
-from juragan.finance import loan_schedule
 from juragan.forms import attach_error, flash_errors
 from juragan.kur_rules import RULE_SETS, rule_set
 from juragan.models import (
@@ -114,6 +113,7 @@ def simulator(returnee_id: int):
     if request.method == "GET" and business_options:
         form.business_ref.data = business_options[0][0]
     advice = schedule = None
+    instalments: dict[str, int] = {}
     if form.validate_on_submit():
         business, plan, placement_id = _linked(form)
         placement = next((p for p in returnee.placements if p.id == placement_id), None)
@@ -124,13 +124,10 @@ def simulator(returnee_id: int):
             has_offtaker=form.has_offtaker.data, family_consent=form.family_consent.data,
         )  # fmt: skip
         line = business.sector if business else plan.sector if plan else None
+        grace = form.grace_months.data or 0
+        lean = frozenset(int(m) for m in form.lean_months.data or ())
         try:
-            months = loans.interest_only_months(
-                form.tenor_months.data, today + relativedelta(months=1),
-                form.grace_months.data or 0,
-                frozenset(int(m) for m in form.lean_months.data or ()), line,
-                form.purpose.data,
-            )  # fmt: skip
+            loans.check_terms(form.tenor_months.data, grace, lean, line)
             facts = loans.facts_for(db.session, returnee, today, declared, business,
                                     plan, placement)  # fmt: skip
             advice = advise(Request(form.kind.data, form.amount_idr.data,
@@ -146,7 +143,7 @@ def simulator(returnee_id: int):
                         declared=declared, npwp=form.npwp.data,
                         business_id=business.id if business else None,
                         plan_id=plan.id if plan else None, placement_id=placement_id,
-                        interest_only_months=months,
+                        grace_months=grace, lean_months=lean,
                     ),
                     today,
                 )  # fmt: skip
@@ -158,15 +155,26 @@ def simulator(returnee_id: int):
             db.session.rollback()
             attach_error(form, error)
         else:
+            # Exactly what disbursing with a first instalment a month from today
+            # will lay down, for each scheme.
+            schedules = {
+                verdict.scheme: servicing.schedule(servicing.Terms(
+                    form.amount_idr.data, servicing.flat_rate(verdict.rate_percent),
+                    form.tenor_months.data, loans.preview_first_due(today), grace, lean,
+                ))
+                for verdict in advice.verdicts
+            }  # fmt: skip
+            instalments = {scheme: servicing.regular_instalment(lines)
+                           for scheme, lines in schedules.items()}  # fmt: skip
             fitting = advice.fitting
             best = fitting[0] if fitting else None
             if best is not None:
-                schedule = loan_schedule(form.amount_idr.data, best.rate_percent,
-                                         form.tenor_months.data, frozenset(months))  # fmt: skip
+                schedule = schedules[best.scheme]
                 if not form.scheme.data:
                     form.scheme.data = best.scheme
     return render_template("loans/simulator.html", returnee=returnee, form=form,
-                           advice=advice, schedule=schedule)  # fmt: skip
+                           advice=advice, schedule=schedule,
+                           instalments=instalments)  # fmt: skip
 
 
 @bp.route("/")
@@ -232,15 +240,33 @@ def _loan_page(loan: LoanApplication, on: date, status: int = 200,
         disbursement = DisbursementForm(formdata=None)
         disbursement.amount_idr.data = loan.amount_requested_idr
         disbursement.akad_on.data = disbursement.disbursed_on.data = today
-        disbursement.first_due_on.data = today + relativedelta(months=1)
+        disbursement.first_due_on.data = loans.preview_first_due(today)
+        disbursement.grace_months.data = loan.grace_months
+    prepayment = forms.pop("prepayment_form", None) or PrepaymentForm(formdata=None)
+    if prepayment.prepaid_on.data is None:
+        prepayment.prepaid_on.data = today
+    restructuring = forms.pop("restructure_form", None)
+    if restructuring is None:
+        restructuring = RestructureForm(formdata=None)
+        restructuring.on.data = today
+        restructuring.first_due_on.data = loans.preview_first_due(today)
+        restructuring.tenor_months.data = max(1, len([
+            i for i in loan.instalments if i.due_on > today]))  # fmt: skip
     page_forms = {"document_form": DocumentForm(), "reason_form": ReasonForm(),
                   "decision_form": DecisionForm(), "disbursement_form": disbursement,
-                  "payment_form": payment}  # fmt: skip
+                  "payment_form": payment, "prepayment_form": prepayment,
+                  "restructure_form": restructuring}  # fmt: skip
     for form in page_forms.values():
         # Every action says which version of the application it was made on.
         form.version.data = loan.version
+    # The payoff on any day from disbursement: ?quote_on=2027-01-15.
+    quote_on = max(request.args.get("quote_on", type=_iso_date) or today,
+                   loan.disbursed_on or today)  # fmt: skip
+    payoff = (loans.quote(loan, quote_on)
+              if loan.status in loans.LIVE_STATES and loan.instalments else None)  # fmt: skip
     return render_template(
         "loans/view.html", loan=loan, standing=standing, today=today, on=on,
+        payoff=payoff, revisions=loan_reports.schedule_history(loan),
         missing=loans.missing_documents(loan), chart=chart, **page_forms,
         button=EmptyForm(),
         # The number itself only to those who see it anyway (the person's carers),
@@ -252,12 +278,21 @@ def _loan_page(loan: LoanApplication, on: date, status: int = 200,
     ), status  # fmt: skip
 
 
+def _iso_date(value: str) -> date:
+    """A date from the query string, within the years a loan can have (else the
+    default applies: ``type=`` turns a ValueError into "not given")."""
+    day = date.fromisoformat(value)
+    if not 2000 <= day.year <= 2100:
+        raise ValueError(value)
+    return day
+
+
 @bp.route("/<int:loan_id>")
 @login_required
 def view_loan(loan_id: int):
     loan = _loan(loan_id, Action.VIEW_LOAN)
     # Standing on any day: ?on=2026-03-01 replays the payments made up to then.
-    on = request.args.get("on", type=date.fromisoformat) or clock.today()
+    on = request.args.get("on", type=_iso_date) or clock.today()
     return _loan_page(loan, on)
 
 
@@ -389,6 +424,7 @@ def disburse_loan(loan_id: int):
             loans.disburse(db.session, current_user, loan, Disbursement(
                 form.amount_idr.data, form.akad_on.data, form.disbursed_on.data,
                 form.first_due_on.data, form.is_sikp_registered.data,
+                form.grace_months.data,
             ), clock.today(now), now)  # fmt: skip
         except DomainError as error:
             db.session.rollback()
@@ -421,24 +457,51 @@ def record_payment(loan_id: int):
     return _loan_page(loan, clock.today(), 422, payment_form=form)
 
 
+@bp.route("/<int:loan_id>/prepay", methods=["POST"])
+@login_required
+def prepay_loan(loan_id: int):
+    """Money paid ahead: a partial prepayment laid out again, or the payoff."""
+    loan = _loan(loan_id, Action.RECORD_PAYMENT)
+    form = PrepaymentForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            payment = loans.prepay(db.session, current_user, loan, form.prepaid_on.data,
+                                   form.amount_idr.data, clock.today(now), now,
+                                   form.option.data, form.reference.data)  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Paid off: the loan is closed.") if payment.kind == "payoff"
+                  else _("Prepayment recorded; the schedule is laid out again."),
+                  "success")  # fmt: skip
+            return _to_loan(loan)
+    return _loan_page(loan, clock.today(), 422, prepayment_form=form)
+
+
 @bp.route("/<int:loan_id>/restructure", methods=["POST"])
 @login_required
 def restructure_loan(loan_id: int):
     loan = _loan(loan_id, Action.RESTRUCTURE_LOAN)
     form = RestructureForm()
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return _to_loan(loan)
-    try:
-        loans.restructure(db.session, current_user, loan, utcnow(), form.reason.data or "",
-                          form.extra_months.data or 0)  # fmt: skip
-    except DomainError as error:
-        db.session.rollback()
-        flash_errors(error)
-    else:
-        db.session.commit()
-        flash(_("Restructuring recorded."), "success")
-    return _to_loan(loan)
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            loans.restructure(db.session, current_user, loan, loans.RestructuringTerms(
+                on=form.on.data, treatment=form.treatment.data,
+                tenor_months=form.tenor_months.data, first_due_on=form.first_due_on.data,
+                grace_months=form.grace_months.data or 0, reference=form.reference.data,
+            ), form.reason.data or "", clock.today(now), now)  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Restructuring recorded; the new schedule is in force."), "success")
+            return _to_loan(loan)
+    return _loan_page(loan, clock.today(), 422, restructure_form=form)
 
 
 @bp.route("/<int:loan_id>/write-off", methods=["POST"])
