@@ -190,6 +190,7 @@ SPEC: dict[str, Spec] = {
     "loans.disburse_loan": finance(),
     "loans.record_payment": finance(post=BANK),
     "loans.restructure_loan": finance(post=BANK),
+    "loans.prepay_loan": finance(post=BANK),
     "loans.write_off_loan": finance(post=BANK),
     "loans.remind_borrower": finance(post=BANK),
     # Mentoring.
