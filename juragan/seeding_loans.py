@@ -158,8 +158,7 @@ def write_loan_through_services(
         (i.number, i.due_on, i.principal_idr + i.interest_idr) for i in loan.instalments
     ]
     for paid_on, amount in payments_for(rng, dues, drawn.behaviour, as_of):
-        owed = sum(i.principal_idr + i.interest_idr - i.paid_principal_idr
-                   - i.paid_interest_idr for i in loan.instalments)  # fmt: skip
+        owed = loans.quote(loan, paid_on).total_idr
         loans.record_payment(session, bank, loan, paid_on, min(amount, owed), as_of,
                              _at(paid_on))  # fmt: skip
         if loan.status == "paid_off":

@@ -40,7 +40,13 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from dateutil.relativedelta import relativedelta
 
 from juragan.finance import annuity_instalment
-from juragan.repayment import Due, allocate, collectibility, days_past_due
+from juragan.repayment import (
+    Due,
+    allocate,
+    collectibility,
+    days_past_due,
+    month_end_standings,
+)
 
 #: A step function of the borrower's effective annual rate (percent) over calendar
 #: time: ascending ``(starts_on, rate)``, the first starting at ``date.min``.
@@ -484,3 +490,21 @@ def grade_after_restructuring(
         if run >= ON_TIME_TO_IMPROVE:
             return by_days
     return max(by_days, grade_before)
+
+
+def standings_across(
+    schedules: Sequence[tuple[date, Sequence[Due]]],
+    payments: Sequence[tuple[date, int]],
+    days: Sequence[date],
+) -> list[tuple[date, int, int]]:
+    """:func:`juragan.repayment.month_end_standings` on each day, replayed on the
+    schedule in force that day: ``schedules`` are ``(effective_on, lines)`` in
+    order, the last one in force now."""
+    result: list[tuple[date, int, int]] = []
+    for index, (start, lines) in enumerate(schedules):
+        end = schedules[index + 1][0] if index + 1 < len(schedules) else None
+        segment = [day for day in days if (index == 0 or day >= start)
+                   and (end is None or day < end)]  # fmt: skip
+        if segment:
+            result += month_end_standings(lines, payments, segment)
+    return result

@@ -53,6 +53,7 @@ from juragan.models import (
     Payment,
     Placement,
     Returnee,
+    ScheduleRevision,
     WellbeingCheck,
 )
 from juragan.models.dashboard import (
@@ -68,6 +69,7 @@ from juragan.models.dashboard import (
 )
 from juragan.models.loan import LENDERS, SCHEMES
 from juragan.repayment import Due, month_end_standings
+from juragan.servicing import standings_across
 from juragan.sqldates import days_between, plus_months, quarter_key
 
 #: How far ahead of the rebuild a live loan's months reach (see ``LoanMonth``).
@@ -523,6 +525,20 @@ def _write_loan_months(session: Session, returnee_ids: Sequence[int] | None,
             .where(Instalment.loan_id.in_(loan_ids))
         ):  # fmt: skip
             schedules[row[0]].append(Due(row[1], row[2], row[3], row[4]))
+        # Loans laid out again keep their earlier schedules: a month end before a
+        # restructuring or prepayment is replayed on the schedule then in force.
+        earlier: dict[int, list[tuple[date, list[Due]]]] = defaultdict(list)
+        revised = select(ScheduleRevision.loan_id).where(
+            ScheduleRevision.loan_id.in_(loan_ids), ScheduleRevision.number > 1
+        )
+        for loan_id, effective_on, lines in session.execute(
+            select(ScheduleRevision.loan_id, ScheduleRevision.effective_on,
+                   ScheduleRevision.lines)
+            .where(ScheduleRevision.loan_id.in_(revised))
+            .order_by(ScheduleRevision.loan_id, ScheduleRevision.number)
+        ):  # fmt: skip
+            earlier[loan_id].append((effective_on, [
+                Due(n, date.fromisoformat(day), p, i) for n, day, p, i in lines]))  # fmt: skip
         paid: dict[int, list[tuple[date, int]]] = defaultdict(list)
         for loan_id, paid_on, amount in session.execute(
             select(Payment.loan_id, Payment.paid_on, Payment.amount_idr)
@@ -564,9 +580,13 @@ def _write_loan_months(session: Session, returnee_ids: Sequence[int] | None,
             base = dimensions | {
                 "loan_id": loan_id, "returnee_id": returnee_id, "scheme": scheme,
                 "lender": lender, "record_key": key}  # fmt: skip
-            for day, outstanding, late in month_end_standings(
-                schedules[loan_id], paid[loan_id], days
-            ):
+            versions = earlier.get(loan_id)
+            if versions:  # the last revision is the schedule in force
+                versions = [*versions[:-1], (versions[-1][0], schedules[loan_id])]
+            for day, outstanding, late in (
+                standings_across(versions, paid[loan_id], days) if versions
+                else month_end_standings(schedules[loan_id], paid[loan_id], days)
+            ):  # fmt: skip
                 rows.append(base | {"month_end": day, "outstanding_idr": outstanding,
                                     "days_past_due": late})  # fmt: skip
         for start in range(0, len(rows), 5000):
@@ -603,7 +623,7 @@ def _note_changes(session: Session, _flush_context: Any) -> None:
             returnees.add(obj.returnee_id)
         elif isinstance(obj, BusinessStatusChange):
             businesses.add(obj.business_id)
-        elif isinstance(obj, Instalment | Payment | LoanTransition):
+        elif isinstance(obj, Instalment | Payment | LoanTransition | ScheduleRevision):
             loans.add(obj.loan_id)
     returnees.discard(None)
 

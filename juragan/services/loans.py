@@ -672,7 +672,12 @@ def record_payment(
             "That is more than the %(amount)s that pays the loan off on that day.",
             amount=format_rupiah(payoff),
         ))])  # fmt: skip
-    if amount_idr == payoff and not _after_last_change(loan, paid_on, "paid_on"):
+    ahead = any(i.due_on > paid_on for i in loan.instalments)
+    if (
+        amount_idr == payoff
+        and ahead
+        and not _after_last_change(loan, paid_on, "paid_on")
+    ):
         return prepay(session, actor, loan, paid_on, amount_idr, today, now,
                       reference=reference)  # fmt: skip
     try:

@@ -2,9 +2,8 @@
 
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 import pytest
+from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 
 from juragan import clock
@@ -319,7 +318,8 @@ def test_restructuring_starts_from_its_date_and_capitalises_the_arrears(
     # i.e. the payoff of today: nothing recomputed, nothing lost.
     assert revision.principal_idr == quote.total_idr
     new = [i for i in loan.instalments if i.due_on > today]
-    assert new[0].due_on == first_new and len(new) == 12
+    assert new[0].due_on == first_new
+    assert len(new) == 12
     assert sum(i.principal_idr for i in new) == quote.total_idr
     capitalised = loan.payments[-1]
     assert capitalised.kind == "capitalisation"

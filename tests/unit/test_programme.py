@@ -86,7 +86,7 @@ def test_headline_from_a_hand_made_region(db, cast, make_loan):
 def test_a_loan_paid_off_early_leaves_the_npl(db, cast, make_loan):
     today = clock.today()
     loan = make_loan(cast, status="disbursed", amount=12_000_000, tenor=12)
-    owed = sum(i.principal_idr + i.interest_idr for i in loan.instalments)
+    owed = loan_service.quote(loan, today).total_idr
     loan_service.record_payment(
         db.session, cast.bank_officer, loan, today, owed, today, utcnow()
     )

@@ -13,7 +13,10 @@ from juragan.models import LoanApplication, utcnow
 from juragan.services import loans
 from juragan.services.loans import Disbursement
 from tests.factories import PDF_BYTES, login
-from tests.web.test_loan_pages import SIMULATION, form_version, open_business  # noqa: F401
+from tests.web import test_loan_pages
+from tests.web.test_loan_pages import SIMULATION, form_version
+
+open_business = test_loan_pages.open_business
 
 
 def _rows(html: str) -> list[tuple[str, ...]]:
@@ -27,7 +30,11 @@ def _rows(html: str) -> list[tuple[str, ...]]:
 
 
 def test_the_simulator_shows_the_schedule_the_disbursement_lays_down(
-    client, db, cast, open_business, tmp_path  # noqa: F811
+    client,
+    db,
+    cast,
+    open_business,
+    tmp_path,
 ):
     open_business.sector = "farming"  # a seasonal schedule is for farming
     db.session.commit()
