@@ -156,6 +156,21 @@ class RuleSet:
     #: outstanding stays within this amount (None: no second concurrent KUR).
     concurrent_mikro_total_idr: int | None = None
 
+    @property
+    def rate_adjustments(self) -> tuple[RateAdjustment, ...]:
+        """The dated rate changes for loans of this rule set."""
+        return tuple(a for a in RATE_ADJUSTMENTS if self.code in a.rule_sets)
+
+    @property
+    def credit_kinds(self) -> tuple[CreditKind, ...]:
+        """The kinds of other credit an applicant may declare, allowed or not."""
+        return tuple(kind for kind in CREDIT_KINDS if kind.offered)
+
+    @property
+    def sources(self) -> list[tuple[str, Source]]:
+        """Each value's legal basis, in :data:`VALUE_KEYS` order."""
+        return [(key, self.basis[key]) for key in VALUE_KEYS if key in self.basis]
+
     def in_force_on(self, day: date) -> bool:
         return self.effective_from <= day and (
             self.effective_to is None or day <= self.effective_to
