@@ -242,13 +242,13 @@ _ART_1_2023_CAPS = Source(
 _ART_1_2023_KHUSUS = Source(
     "Permenko Perekonomian 1/2023 Pasal 35(2), (3), (6)", PASAL_1_2023_P35, LEGAL_TEXT,
     _l(
-        "Up to Rp500 juta per group member, 6% effective, 4 / 5 years."
+        "Up to Rp500 juta per group member; rate 6%; 4 / 5 years."
     ),
 )  # fmt: skip
 _ART_1_2023_TIERS = Source(
     "Permenko Perekonomian 1/2023 Pasal 22(2), 26(2)", CNBC_2023_RATES, SECONDARY,
     _l(
-        "6/7/8/9% for the 1st-4th access of KUR Mikro (of KUR Kecil for Kecil), as "
+        "6/7/8/9%, by access: the 1st-4th access of KUR Mikro (of KUR Kecil for Kecil), as "
     "quoted by the press; Permenko 12/2025 Pasal 38A(1)(c) (legal text) confirms "
     "the tiers sit in Pasal 22(2) and 26(2)."
     ),
@@ -256,7 +256,7 @@ _ART_1_2023_TIERS = Source(
 _ART_1_2023_SUPER_MIKRO = Source(
     "Permenko Perekonomian 1/2023 Pasal 18(2)", CNBC_2023_RATES, SECONDARY,
     _l(
-        "3% effective a year, as quoted by the press."
+        "3% a year (effective), as quoted by the press."
     ),
 )  # fmt: skip
 _ART_12_2025_P36 = Source(
@@ -306,7 +306,7 @@ _TURNOVER_2026 = Source(
 _SINGLE_RATE_2026 = Source(
     "Permenko Perekonomian 1/2026", ANTARA_2026_SINGLE_RATE, SECONDARY,
     _l(
-        "The Minister of UMKM (Nov 2025): one rate of 6% for every access and no "
+        "The Minister of UMKM (Nov 2025): one rate, 6%, for every access and no "
     "repeat-access cap from January 2026. The text of 1/2026 was not found; some "
     "2026 pages still quote the tiers."
     ),
@@ -320,7 +320,7 @@ _SUPER_MIKRO_2026 = Source(
 _SINGLE_RATE_2022 = Source(
     "Permenko Perekonomian 1/2022", PASAL_1_2022, SECONDARY,
     _l(
-        "6% for every scheme and access (before the 2023 tiers), from the domain "
+        "6%, for every scheme and access (before the 2023 tiers), from the domain "
     "reference; the rate article was not read."
     ),
 )  # fmt: skip
@@ -336,13 +336,13 @@ RULE_SETS: tuple[RuleSet, ...] = (
         schemes=_schemes("6", _pct("6"), (None, None), 50 * JUTA, 0),
         notes=_l(
             "A single rate of 6%, for every scheme and access, Super Mikro included; "
-            "borrowers paid 3% through 31 December 2022 (an extra 3% subsidy)."
+            "borrowers paid 3% through 31 December 2022 (an extra subsidy of 3%)."
         ),
         to_verify=(
-            _l("the 6% rate"),
+            _l("the rate of 6%"),
             _l("the NPWP threshold"),
             _l("the other credit allowed"),
-            _l("the legal instrument of the extra 3% subsidy of 2022"),
+            _l("the legal instrument of the extra subsidy of 2022 (3%)"),
         ),  # fmt: skip
         basis={
             "plafonds": _PLAFONDS,
@@ -399,7 +399,7 @@ RULE_SETS: tuple[RuleSet, ...] = (
             "repeat-access cap (announced); turnover at most Rp4,8 miliar a year; "
             "NPWP above Rp50 juta for Mikro, Khusus and PMI and for all Kecil, none "
             "for Super Mikro. New KUR of 2026 in Aceh, Sumatera Utara and Sumatera "
-            "Barat: 0% in 2026, 3% in 2027, 6% from 2028 (announced)."
+            "Barat: 2026: 0%, 2027: 3%, from 2028: 6% (announced)."
         ),
         to_verify=(
             _l("the single rate of 6%"),
@@ -505,9 +505,9 @@ RATE_ADJUSTMENTS: tuple[RateAdjustment, ...] = (
             BISNIS_2022_SUBSIDY,
             SECONDARY,
             _l(
-                "An extra 3% interest subsidy for January-June 2022, extended to "
-                "31 December 2022 (Rp6,33 triliun, PEN budget): borrowers paid 3% for "
-                "interest through 31 December 2022 and 6% after. Reported for KUR in "
+                "An extra interest subsidy of 3%, for January-June 2022, extended to "
+                "31 December 2022 (Rp6,33 triliun, PEN budget): borrowers paid interest "
+                "at 3% through 31 December 2022 and at 6% after. Reported for KUR in "
                 "general; whether every scheme had it is not confirmed."
             ),
         ),
@@ -536,7 +536,7 @@ RATE_ADJUSTMENTS: tuple[RateAdjustment, ...] = (
             SECONDARY,
             _l(
                 "New KUR debtors from 1 January to 31 December 2026 in the three "
-                "provinces: 0% in 2026, 3% in 2027, 6% from 2028, read as the rate of "
+                "provinces: 2026: 0%, 2027: 3%, from 2028: 6%, read as the rate of "
                 "each calendar year over the loan's life. Existing affected debtors get "
                 "a moratorium (December 2025-March 2026) and restructuring instead."
             ),
