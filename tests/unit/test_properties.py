@@ -33,8 +33,9 @@ from juragan.reference import region_rows
 from juragan.services import registry_files
 from juragan.services.eligibility import Facts, Request, advise, blocking_credit
 
-KINDS = [kind.code for kind in CREDIT_KINDS if kind.offered]
 from juragan.services.registry_files import EXAMPLE_ROW, TEMPLATE_COLUMNS
+
+KINDS = [kind.code for kind in CREDIT_KINDS if kind.offered]
 
 TODAY = date(2026, 12, 1)
 REGENCIES = [r["code"] for r in region_rows().regencies]
