@@ -32,7 +32,6 @@ from juragan.kur_rules import CREDIT_KINDS, RULE_SETS
 from juragan.reference import region_rows
 from juragan.services import registry_files
 from juragan.services.eligibility import Facts, Request, advise, blocking_credit
-
 from juragan.services.registry_files import EXAMPLE_ROW, TEMPLATE_COLUMNS
 
 KINDS = [kind.code for kind in CREDIT_KINDS if kind.offered]
