@@ -414,7 +414,12 @@ RULE_SETS: tuple[RuleSet, ...] = (
             "plafonds": _PLAFONDS,
             "rates": _SINGLE_RATE_2026,
             "super_mikro_rate": _SUPER_MIKRO_2026,
-            "khusus": _ART_1_2023_KHUSUS,
+            "khusus": Source(
+                _ART_1_2023_KHUSUS.article,
+                PASAL_1_2023_P35,
+                SECONDARY,
+                _l("Kept from 1/2023; the text of 1/2026 was not found."),
+            ),
             "access_caps": _SINGLE_RATE_2026,
             "concurrent_mikro": Source(
                 _ART_1_2023_P24.article,
@@ -422,7 +427,12 @@ RULE_SETS: tuple[RuleSet, ...] = (
                 SECONDARY,
                 _l("Kept from 1/2023; the text of 1/2026 was not found."),
             ),
-            "other_credit": _ART_12_2025_P36,
+            "other_credit": Source(
+                _ART_12_2025_P36.article,
+                PASAL_12_2025_P36,
+                SECONDARY,
+                _l("Kept from 12/2025; the text of 1/2026 was not found."),
+            ),
             "npwp": _NPWP_2026,
             "turnover": _TURNOVER_2026,
         },  # fmt: skip

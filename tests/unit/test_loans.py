@@ -50,7 +50,7 @@ def test_filing_refuses_hard_limits_and_foreign_records(db, cast, make_loan, mak
     assert "plan_id" in dict(excinfo.value.errors)
 
 
-def test_one_active_business_kur_per_returnee(db, cast, make_loan):
+def test_a_second_business_kur_waits_for_the_first(db, cast, make_loan):
     loan = make_loan(cast, status="verified")
     data = ApplicationData(kind="business", scheme="mikro", lender="bni",
                            amount_idr=20_000_000, tenor_months=12,
@@ -59,12 +59,13 @@ def test_one_active_business_kur_per_returnee(db, cast, make_loan):
     with pytest.raises(FieldErrors):
         loans.create_application(db.session, cast.returnee_user, cast.returnee, data,
                                  clock.today())  # fmt: skip
-    # The database holds the line too.
+    # The database holds the line too: the first one's slot is taken.
+    assert loan.business_slot == 1
     twin = LoanApplication(
         returnee_id=cast.returnee.id, kind="business", lender="bni", scheme="mikro",
         rule_set="2026", purpose="investment", amount_requested_idr=1_000_000,
         tenor_months=12, access_number=1, rate_percent=6, status="submitted",
-        applied_on=date(2026, 11, 1), interest_only_months=[],
+        applied_on=date(2026, 11, 1), interest_only_months=[], business_slot=1,
     )  # fmt: skip
     with db.session.begin_nested():
         db.session.add(twin)
