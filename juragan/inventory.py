@@ -221,7 +221,8 @@ INVENTORY: dict[type, Table] = {
     LoanApplication: Table({
         **_keys("id", "returnee_id", "kind", "business_id", "plan_id", "placement_id",
                 "lender", "scheme", "rule_set", "purpose", "tenor_months",
-                "access_number", "rate_percent", "has_npwp", "other_credit",
+                "access_number", "rate_percent", "has_npwp", "other_credit_mask",
+                "rate_province_code", "business_slot",
                 "interest_only_months", "grace_months", "lean_months", "status", "applied_on", "submitted_at",
                 "decided_by_id", "decided_at", "akad_on", "disbursed_on",
                 "first_due_on", "is_sikp_registered", "created_by_id", *_STAMPS),

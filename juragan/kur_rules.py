@@ -1,14 +1,23 @@
 """KUR rules as data: every scheme of every rule set, with dates and legal basis.
 
-A loan keeps the rule set in force on its application date (:func:`rules_on`).
-Figures are from ``../shared/domain.md`` sections 1 and 2; values the reference marks
-"(verify)" carry ``to_verify=True`` so that the admin table shows them as such.
+A loan keeps the rule set in force on its application date (:func:`rules_on`). Each
+value carries its legal basis (:class:`Source`): the article, a link, and whether it
+was read in the published legal text or only in secondary sources (press, a lender's
+or an agency's page). ``docs/kur-rules.md`` is the reference this module follows:
+every value, its article and what is still to be confirmed. Values not confirmed
+from the legal text are listed in each rule set's ``to_verify``.
+
+The borrower's rate over a loan's life is :func:`borrower_rates`: the scheme's rate
+for the access (:meth:`SchemeRule.rate_for_access`) changed by dated adjustments
+(:data:`RATE_ADJUSTMENTS`: the 2022 extra subsidy, the 2026 disaster-relief rate
+in Aceh, Sumatera Utara and Sumatera Barat). Credit the applicant already holds is
+judged by :func:`credit_kind` (:data:`CREDIT_KINDS`).
 Nothing outside this module may hard-code a plafond, rate or tenor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,6 +25,69 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 JUTA = 1_000_000
+
+#: How a value's source stands: read in the published legal text, or only reported
+#: by secondary sources (press, a lender's or an agency's page quoting it).
+LEGAL_TEXT = "legal_text"
+SECONDARY = "secondary"
+#: The reference bundled with the code: every value, its article and its status.
+DOCS = "docs/kur-rules.md"
+
+PASAL_1_2022 = (
+    "https://pasal.id/en/peraturan/permen/permenko-perekonomian-no-1-tahun-2022"
+)
+PASAL_1_2023_P24 = (
+    "https://pasal.id/en/peraturan/permen/permenko-perekonomian-no-1-tahun-2023"
+    "/koreksi/9640131"
+)
+PASAL_1_2023_P35 = (
+    "https://pasal.id/en/peraturan/permen/permenko-perekonomian-no-1-tahun-2023"
+    "/koreksi/9640135"
+)
+PASAL_12_2025_P36 = (
+    "https://pasal.id/en/peraturan/permen/permenko-perekonomian-no-12-tahun-2025"
+    "/koreksi/9496764"
+)
+PASAL_12_2025_P38A = (
+    "https://www.pasal.id/peraturan/permen/permenko-perekonomian-no-12-tahun-2025"
+    "/koreksi/9496765"
+)
+CNBC_2023_RATES = (
+    "https://www.cnbcindonesia.com/news/20230904161912-4-469022"
+    "/subsidi-kur-super-mikro-dipatok-15-berapa-bunganya/amp"
+)
+DDTC_2026 = (
+    "https://news.ddtc.co.id/berita/nasional/1817047"
+    "/pedoman-diperbarui-syarat-punya-npwp-untuk-debitur-kur-dipertegas"
+)
+ANTARA_2026_SINGLE_RATE = "https://www.infopojokviral.com/2025/11/aturan-terbaru-kur-2026-batas-pengajuan.html"
+DETIK_2026_SUMATRA = (
+    "https://finance.detik.com/moneter/d-8278941"
+    "/ada-bencana-bunga-kur-di-aceh-sumut-sumbar-0-di-2026/amp"
+)
+BISNIS_2022_SUBSIDY = (
+    "https://ekonomi.bisnis.com/read/20220307/9/1507694"
+    "/pemerintah-anggarkan-rp633-triliun-untuk-tambahan-subsidi-bunga-kur-3-persen"
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value comes from."""
+
+    #: The article, e.g. ``Permenko Perekonomian 1/2023 Pasal 24(1)``.
+    article: str
+    url: str
+    #: :data:`LEGAL_TEXT` or :data:`SECONDARY`.
+    standing: str
+    #: What the source says beyond the value, or what is still open.
+    note: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        """Read in the published legal text itself."""
+        return self.standing == LEGAL_TEXT
+
 
 #: Lines of business the 2023 rules let use Mikro KUR four times (two otherwise).
 PRODUCTION_LINES = frozenset({"farming", "livestock", "fisheries"})
@@ -76,8 +148,28 @@ class RuleSet:
     schemes: Mapping[str, SchemeRule]
     #: In the reader's language (lazy strings).
     notes: str = ""
-    #: Values the reference asks to check against the primary text.
+    #: Values not confirmed from the published legal text (lazy strings).
     to_verify: tuple[str, ...] = field(default_factory=tuple)
+    #: The legal basis of each value (keys: :data:`VALUE_KEYS`).
+    basis: Mapping[str, Source] = field(default_factory=dict)
+    #: A borrower holding KUR Mikro may get another KUR Mikro while the total
+    #: outstanding stays within this amount (None: no second concurrent KUR).
+    concurrent_mikro_total_idr: int | None = None
+
+    @property
+    def rate_adjustments(self) -> tuple[RateAdjustment, ...]:
+        """The dated rate changes for loans of this rule set."""
+        return tuple(a for a in RATE_ADJUSTMENTS if self.code in a.rule_sets)
+
+    @property
+    def credit_kinds(self) -> tuple[CreditKind, ...]:
+        """The kinds of other credit an applicant may declare, allowed or not."""
+        return tuple(kind for kind in CREDIT_KINDS if kind.offered)
+
+    @property
+    def sources(self) -> list[tuple[str, Source]]:
+        """Each value's legal basis, in :data:`VALUE_KEYS` order."""
+        return [(key, self.basis[key]) for key in VALUE_KEYS if key in self.basis]
 
     def in_force_on(self, day: date) -> bool:
         return self.effective_from <= day and (
@@ -127,6 +219,112 @@ def _schemes(
     }  # fmt: skip
 
 
+#: The values of a rule set that carry a legal basis, in the order pages show them.
+VALUE_KEYS = (
+    "plafonds", "rates", "super_mikro_rate", "khusus", "access_caps",
+    "concurrent_mikro", "other_credit", "npwp", "turnover",
+)  # fmt: skip
+
+_ART_1_2023_P24 = Source(
+    "Permenko Perekonomian 1/2023 Pasal 24(1)", PASAL_1_2023_P24, LEGAL_TEXT,
+    _l(
+        "A Mikro borrower may get more KUR Mikro up to Rp100 juta outstanding in "
+    "total (investment with investment, working capital with working capital)."
+    ),
+)  # fmt: skip
+_ART_1_2023_CAPS = Source(
+    "Permenko Perekonomian 1/2023 Pasal 24(4), (4a)", PASAL_1_2023_P24, LEGAL_TEXT,
+    _l(
+        "KUR Mikro at most 4 times in farming, plantation, fisheries and livestock, "
+    "2 times otherwise; counted as Mikro accesses (the article is on KUR Mikro)."
+    ),
+)  # fmt: skip
+_ART_1_2023_KHUSUS = Source(
+    "Permenko Perekonomian 1/2023 Pasal 35(2), (3), (6)", PASAL_1_2023_P35, LEGAL_TEXT,
+    _l(
+        "Up to Rp500 juta per group member; rate 6%; 4 / 5 years."
+    ),
+)  # fmt: skip
+_ART_1_2023_TIERS = Source(
+    "Permenko Perekonomian 1/2023 Pasal 22(2), 26(2)", CNBC_2023_RATES, SECONDARY,
+    _l(
+        "6/7/8/9%, by access: the 1st-4th access of KUR Mikro (of KUR Kecil for Kecil), as "
+    "quoted by the press; Permenko 12/2025 Pasal 38A(1)(c) (legal text) confirms "
+    "the tiers sit in Pasal 22(2) and 26(2)."
+    ),
+)  # fmt: skip
+_ART_1_2023_SUPER_MIKRO = Source(
+    "Permenko Perekonomian 1/2023 Pasal 18(2)", CNBC_2023_RATES, SECONDARY,
+    _l(
+        "3% a year (effective), as quoted by the press."
+    ),
+)  # fmt: skip
+_ART_12_2025_P36 = Source(
+    "Permenko Perekonomian 12/2025 Pasal 36(3a), (3b), (4)", PASAL_12_2025_P36,
+    LEGAL_TEXT,
+    _l(
+        "Read for KUR Khusus: (3a) a-d and (3b) and (4) a-d in the text; the credit "
+    "card and warehouse receipts of (4) come from the domain reference."
+    ),
+)  # fmt: skip
+_OTHER_CREDIT_OLD = Source(
+    "Permenko Perekonomian 1/2022 (Pasal 23, 27 for Mikro and Kecil)", PASAL_1_2022,
+    SECONDARY,
+    _l(
+        "The same list as Permenko 12/2025 Pasal 36 is assumed; the earlier article "
+    "text was not read."
+    ),
+)  # fmt: skip
+_PLAFONDS = Source(
+    "Permenko Perekonomian 1/2022 jo. 1/2023 (Pasal 18, 22, 26, 35, 40)",
+    CNBC_2023_RATES, SECONDARY,
+    _l(
+        "Super Mikro up to Rp10 juta, Mikro above Rp10 juta up to Rp100 juta, Kecil "
+    "above Rp100 juta up to Rp500 juta, PMI up to Rp100 juta."
+    ),
+)  # fmt: skip
+_NPWP_OLD = Source(
+    "Permenko Perekonomian 1/2022 (persyaratan)", PASAL_1_2022, SECONDARY,
+    _l(
+        "NPWP above Rp50 juta and for every Kecil loan: from the domain reference."
+    ),
+)  # fmt: skip
+_NPWP_2026 = Source(
+    "Permenko Perekonomian 1/2026", DDTC_2026, SECONDARY,
+    _l(
+        "NPWP for Mikro, Khusus and PMI above Rp50 juta and for every Kecil loan, as "
+    "quoted by DDTC News from the regulation."
+    ),
+)  # fmt: skip
+_TURNOVER_2026 = Source(
+    "Permenko Perekonomian 1/2026", DDTC_2026, SECONDARY,
+    _l(
+        "Turnover of the previous year (or this year's estimate) at most Rp4,8 "
+    "miliar, by tax report or the lender's assessment, as quoted by DDTC News."
+    ),
+)  # fmt: skip
+_SINGLE_RATE_2026 = Source(
+    "Permenko Perekonomian 1/2026", ANTARA_2026_SINGLE_RATE, SECONDARY,
+    _l(
+        "The Minister of UMKM (Nov 2025): one rate, 6%, for every access and no "
+    "repeat-access cap from January 2026. The text of 1/2026 was not found; some "
+    "2026 pages still quote the tiers."
+    ),
+)  # fmt: skip
+_SUPER_MIKRO_2026 = Source(
+    "Permenko Perekonomian 1/2026", DDTC_2026, SECONDARY,
+    _l(
+        "3% kept from 1/2023; no 2026 source states it (one quotes 3-6%)."
+    ),
+)  # fmt: skip
+_SINGLE_RATE_2022 = Source(
+    "Permenko Perekonomian 1/2022", PASAL_1_2022, SECONDARY,
+    _l(
+        "6%, for every scheme and access (before the 2023 tiers), from the domain "
+    "reference; the rate article was not read."
+    ),
+)  # fmt: skip
+
 RULE_SETS: tuple[RuleSet, ...] = (
     RuleSet(
         code="2022",
@@ -137,9 +335,22 @@ RULE_SETS: tuple[RuleSet, ...] = (
         turnover_ceiling_idr=None,
         schemes=_schemes("6", _pct("6"), (None, None), 50 * JUTA, 0),
         notes=_l(
-            "A single rate of 6%, for every scheme and access, Super Mikro included."
+            "A single rate of 6%, for every scheme and access, Super Mikro included; "
+            "borrowers paid 3% through 31 December 2022 (an extra subsidy of 3%)."
         ),
-        to_verify=(_l("NPWP threshold"),),
+        to_verify=(
+            _l("the rate of 6%"),
+            _l("the NPWP threshold"),
+            _l("the other credit allowed"),
+            _l("the legal instrument of the extra subsidy of 2022 (3%)"),
+        ),  # fmt: skip
+        basis={
+            "plafonds": _PLAFONDS,
+            "rates": _SINGLE_RATE_2022,
+            "super_mikro_rate": _SINGLE_RATE_2022,
+            "other_credit": _OTHER_CREDIT_OLD,
+            "npwp": _NPWP_OLD,
+        },  # fmt: skip
     ),
     RuleSet(
         code="2023",
@@ -150,12 +361,30 @@ RULE_SETS: tuple[RuleSet, ...] = (
         turnover_ceiling_idr=None,
         schemes=_schemes("3", _pct("6", "7", "8", "9"), (4, 2), 50 * JUTA, 0),
         notes=_l(
-            "Tiered rates for Mikro and Kecil by access (6/7/8/9%); Super Mikro 3%; "
-            "Mikro at most four accesses in farming, livestock and fisheries, two "
-            "otherwise. The 2025 amendment (12/2025) adds group KUR with an offtaker "
-            "(Pasal 38A relaxations for listed groups), applied by lenders case by case."
+            "Tiered rates for Mikro and Kecil by access of that scheme (6/7/8/9%); "
+            "Super Mikro 3%; Mikro at most four accesses in farming, plantation, "
+            "livestock and fisheries, two otherwise; a second KUR Mikro up to Rp100 "
+            "juta outstanding in total. The 2025 amendment (12/2025) adds group KUR "
+            "with an offtaker (Pasal 38A relaxations for listed groups), applied by "
+            "lenders case by case."
         ),
-        to_verify=(_l("NPWP threshold"), _l("dates of amendment 12/2025")),
+        to_verify=(
+            _l("the tier values 6/7/8/9%"),
+            _l("the Super Mikro rate"),
+            _l("the NPWP threshold"),
+            _l("dates of amendment 12/2025"),
+        ),  # fmt: skip
+        basis={
+            "plafonds": _PLAFONDS,
+            "rates": _ART_1_2023_TIERS,
+            "super_mikro_rate": _ART_1_2023_SUPER_MIKRO,
+            "khusus": _ART_1_2023_KHUSUS,
+            "access_caps": _ART_1_2023_CAPS,
+            "concurrent_mikro": _ART_1_2023_P24,
+            "other_credit": _ART_12_2025_P36,
+            "npwp": _NPWP_OLD,
+        },  # fmt: skip
+        concurrent_mikro_total_idr=100 * JUTA,
     ),
     RuleSet(
         code="2026",
@@ -167,11 +396,47 @@ RULE_SETS: tuple[RuleSet, ...] = (
         schemes=_schemes("3", _pct("6"), (None, None), 50 * JUTA, 0),
         notes=_l(
             "A single rate of 6%, for every access of Mikro and Kecil, and no "
-            "repeat-access cap (press reports); turnover at most Rp4,8 miliar a year; "
+            "repeat-access cap (announced); turnover at most Rp4,8 miliar a year; "
             "NPWP above Rp50 juta for Mikro, Khusus and PMI and for all Kecil, none "
-            "for Super Mikro."
+            "for Super Mikro. New KUR of 2026 in Aceh, Sumatera Utara and Sumatera "
+            "Barat: 2026: 0%, 2027: 3%, from 2028: 6% (announced)."
         ),
-        to_verify=(_l("the single rate of 6%"), _l("the Super Mikro rate")),
+        to_verify=(
+            _l("the single rate of 6%"),
+            _l("no repeat-access cap"),
+            _l("the Super Mikro rate"),
+            _l("the NPWP threshold"),
+            _l("the turnover ceiling"),
+            _l("the second KUR Mikro"),
+            _l("the disaster-relief rate and its legal instrument"),
+        ),  # fmt: skip
+        basis={
+            "plafonds": _PLAFONDS,
+            "rates": _SINGLE_RATE_2026,
+            "super_mikro_rate": _SUPER_MIKRO_2026,
+            "khusus": Source(
+                _ART_1_2023_KHUSUS.article,
+                PASAL_1_2023_P35,
+                SECONDARY,
+                _l("Kept from 1/2023; the text of 1/2026 was not found."),
+            ),
+            "access_caps": _SINGLE_RATE_2026,
+            "concurrent_mikro": Source(
+                _ART_1_2023_P24.article,
+                PASAL_1_2023_P24,
+                SECONDARY,
+                _l("Kept from 1/2023; the text of 1/2026 was not found."),
+            ),
+            "other_credit": Source(
+                _ART_12_2025_P36.article,
+                PASAL_12_2025_P36,
+                SECONDARY,
+                _l("Kept from 12/2025; the text of 1/2026 was not found."),
+            ),
+            "npwp": _NPWP_2026,
+            "turnover": _TURNOVER_2026,
+        },  # fmt: skip
+        concurrent_mikro_total_idr=100 * JUTA,
     ),
 )
 
@@ -192,3 +457,217 @@ def rule_set(code: str) -> RuleSet:
         if candidate.code == code:
             return candidate
     raise LookupError(code)
+
+
+# Rates over a loan's life -----------------------------------------------------------
+
+#: Business schemes (every scheme but KUR Penempatan PMI).
+BUSINESS_SCHEMES = ("super_mikro", "mikro", "kecil", "khusus")
+#: Kemendagri codes of Aceh, Sumatera Utara and Sumatera Barat.
+SUMATRA_DISASTER_PROVINCES = frozenset({"11", "12", "13"})
+
+
+@dataclass(frozen=True)
+class RateAdjustment:
+    """A dated change of the borrower's rate for loans made in a window.
+
+    ``steps`` is a step function over calendar time: ascending ``(starts_on,
+    rate)`` pairs, the first from ``date.min``; a ``None`` rate is the scheme's own
+    rate again. A step never raises the rate above the scheme's own rate.
+    """
+
+    code: str
+    name: str
+    rule_sets: frozenset[str]
+    schemes: frozenset[str]
+    #: Loans applied for on these days (inclusive).
+    applied_from: date
+    applied_to: date
+    steps: tuple[tuple[date, Decimal | None], ...]
+    source: Source
+    #: Where the borrower's province at filing matters (None: everywhere).
+    provinces: frozenset[str] | None = None
+    #: What the legal instrument is, or that none was found (lazy string).
+    instrument: str = ""
+
+    def applies(
+        self, rule_set_code: str, scheme: str, province_code: str | None, on: date
+    ) -> bool:
+        return (
+            rule_set_code in self.rule_sets
+            and scheme in self.schemes
+            and self.applied_from <= on <= self.applied_to
+            and (self.provinces is None or province_code in self.provinces)
+        )
+
+
+RATE_ADJUSTMENTS: tuple[RateAdjustment, ...] = (
+    RateAdjustment(
+        code="subsidy_2022",
+        name="Tambahan subsidi bunga KUR 3% (2022)",
+        rule_sets=frozenset({"2022"}),
+        schemes=frozenset(SCHEMES),
+        applied_from=date(2022, 1, 1),
+        applied_to=date(2022, 12, 31),
+        steps=((date.min, Decimal("3")), (date(2023, 1, 1), None)),
+        source=Source(
+            "Komite Kebijakan Pembiayaan UMKM, PEN 2022 (announced 7 March 2022)",
+            BISNIS_2022_SUBSIDY,
+            SECONDARY,
+            _l(
+                "An extra interest subsidy of 3%, for January-June 2022, extended to "
+                "31 December 2022 (Rp6,33 triliun, PEN budget): borrowers paid interest "
+                "at 3% through 31 December 2022 and at 6% after. Reported for KUR in "
+                "general; whether every scheme had it is not confirmed."
+            ),
+        ),
+        instrument=_l(
+            "Not found: not in the transitional articles of Permenko 1/2022 that "
+            "were read; announced by the Coordinating Minister."
+        ),
+    ),
+    RateAdjustment(
+        code="sumatra_2026",
+        name="KUR bencana Aceh, Sumatera Utara, Sumatera Barat (2026)",
+        rule_sets=frozenset({"2026"}),
+        schemes=frozenset(BUSINESS_SCHEMES),
+        applied_from=date(2026, 1, 1),
+        applied_to=date(2026, 12, 31),
+        steps=(
+            (date.min, Decimal("0")),
+            (date(2027, 1, 1), Decimal("3")),
+            (date(2028, 1, 1), None),
+        ),
+        provinces=SUMATRA_DISASTER_PROVINCES,
+        source=Source(
+            "Coordinating Minister for the Economy, 16 and 26 December 2025, "
+            "9 January 2026",
+            DETIK_2026_SUMATRA,
+            SECONDARY,
+            _l(
+                "New KUR debtors from 1 January to 31 December 2026 in the three "
+                "provinces: 2026: 0%, 2027: 3%, from 2028: 6%, read as the rate of "
+                "each calendar year over the loan's life. Existing affected debtors get "
+                "a moratorium (December 2025-March 2026) and restructuring instead."
+            ),
+        ),
+        instrument=_l(
+            "Announced as a dedicated government regulation for the three "
+            "provinces; no published instrument found."
+        ),
+    ),
+)
+
+
+def _base_rate(rule_set_code: str, scheme: str, access_number: int) -> Decimal:
+    return rule_set(rule_set_code).schemes[scheme].rate_for_access(access_number)
+
+
+def borrower_rates(
+    rule_set_code: str,
+    scheme: str,
+    access_number: int,
+    province_code: str | None,
+    applied_on: date,
+) -> tuple[tuple[date, Decimal], ...]:
+    """The borrower's effective annual rate as a step function over calendar time.
+
+    Ascending ``(starts_on, rate)`` pairs, the first with ``starts_on=date.min``;
+    a rate holds from its day until the next pair's. The interest of a period is
+    at the rate in force on its due date. Without an adjustment it is the one rate
+    :meth:`SchemeRule.rate_for_access` gives.
+
+    :param province_code: the borrower's province when they applied (Kemendagri).
+    :raises LookupError: for an unknown rule set or scheme.
+    """
+    base = _base_rate(rule_set_code, scheme, access_number)
+    steps: list[tuple[date, Decimal]] = [(date.min, base)]
+    for adjustment in RATE_ADJUSTMENTS:
+        if adjustment.applies(rule_set_code, scheme, province_code, applied_on):
+            steps = [
+                (day, base if rate is None else min(rate, base))
+                for day, rate in adjustment.steps
+            ]
+            break
+    merged: list[tuple[date, Decimal]] = []
+    for day, rate in steps:
+        if not merged or merged[-1][1] != rate:
+            merged.append((day, rate))
+    return tuple(merged)
+
+
+def rate_on(periods: Iterable[tuple[date, Decimal]], day: date) -> Decimal:
+    """The rate in force on ``day`` in a step function of :func:`borrower_rates`."""
+    found = None
+    for starts_on, rate in periods:
+        if starts_on <= day:
+            found = rate
+    if found is None:
+        raise ValueError("the first period starts on date.min")
+    return found
+
+
+# Credit the applicant already holds --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreditKind:
+    """A kind of credit an applicant may hold, and what it means for KUR."""
+
+    code: str
+    #: Allowed alongside KUR while current (Lancar); otherwise it blocks KUR.
+    allowed: bool
+    #: The article and letter, e.g. ``Pasal 36(4)(a)``.
+    article: str
+    #: Offered on the simulator (the legacy kind is not).
+    offered: bool = True
+
+
+#: In the order of the stored bit mask (``loan_applications.other_credit_mask``):
+#: append, never reorder.
+CREDIT_KINDS: tuple[CreditKind, ...] = (
+    CreditKind("consumer", True, "Pasal 36(3a)(a)"),
+    CreditKind("ultra_micro", True, "Pasal 36(3a)(b)"),
+    CreditKind("p2p", True, "Pasal 36(3a)(c)"),
+    CreditKind("kur_same_lender", True, "Pasal 36(4)(a)"),
+    CreditKind("kpr", True, "Pasal 36(4)(b)"),
+    CreditKind("two_wheeler", True, "Pasal 36(4)(c)"),
+    CreditKind("pension_backed", True, "Pasal 36(4)(d)"),
+    CreditKind("credit_card", True, "Pasal 36(4)"),
+    CreditKind("warehouse_receipt", True, "Pasal 36(4)"),
+    CreditKind("kur_other_lender", False, "Pasal 36(4)(a)"),
+    CreditKind("productive_commercial", False, "Pasal 36(3a)"),
+    CreditKind("government_programme", False, "Pasal 36(3b)"),
+    #: Recorded before the kinds were listed: "only kinds allowed, paid on time".
+    CreditKind("allowed_unspecified", True, "Pasal 36(3a), (4)", offered=False),
+)
+_CREDIT_BY_CODE = {kind.code: kind for kind in CREDIT_KINDS}
+#: Ultra-micro credit is allowed up to this plafond (Pasal 36(3a)(b)).
+ULTRA_MICRO_MAX_IDR = 20 * JUTA
+
+
+def credit_kind(code: str) -> CreditKind:
+    """:raises LookupError: for an unknown kind."""
+    return _CREDIT_BY_CODE[code]
+
+
+def credit_mask(codes: Iterable[str]) -> int:
+    """The stored bit mask of a set of credit kinds.
+
+    :raises LookupError: for an unknown kind.
+    """
+    mask = 0
+    for code in codes:
+        credit_kind(code)
+        mask |= 1 << next(i for i, k in enumerate(CREDIT_KINDS) if k.code == code)
+    return mask
+
+
+def credit_kinds_of(mask: int) -> tuple[str, ...]:
+    """The credit kinds a stored bit mask holds, in :data:`CREDIT_KINDS` order."""
+    return tuple(k.code for i, k in enumerate(CREDIT_KINDS) if mask >> i & 1)
+
+
+def other_credit_basis(rule_set_code: str) -> Source:
+    """The legal basis of the list of credit allowed alongside KUR."""
+    return rule_set(rule_set_code).basis["other_credit"]

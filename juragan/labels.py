@@ -272,10 +272,36 @@ PURPOSE_LABELS = {
     "investment": _l("Investment"),
 }
 
-OTHER_CREDIT_LABELS = {
-    "none": _l("No other loan"),
-    "allowed": _l("Only consumer credit, a credit card, KPR or fintech, paid on time"),
-    "blocking": _l("Another productive loan (not KUR) still running"),
+#: The values of a KUR rule set that carry a legal basis (``kur_rules.VALUE_KEYS``).
+RULE_VALUE_LABELS = {
+    "plafonds": _l("Plafonds"),
+    "rates": _l("Rates of Mikro and Kecil"),
+    "super_mikro_rate": _l("Super Mikro rate"),
+    "khusus": _l("KUR Khusus"),
+    "access_caps": _l("Access caps"),
+    "concurrent_mikro": _l("A second KUR Mikro"),
+    "other_credit": _l("Other credit allowed"),
+    "npwp": _l("NPWP"),
+    "turnover": _l("Turnover ceiling"),
+}
+
+#: The kinds of credit an applicant may hold (``juragan.kur_rules.CREDIT_KINDS``).
+CREDIT_KIND_LABELS = {
+    "consumer": _l("Consumer credit for the household"),
+    "ultra_micro": _l("Ultra-micro credit up to Rp20 juta (UMi, Mekaar and the like)"),
+    "p2p": _l("A fintech or online lending (P2P) loan"),
+    "kur_same_lender": _l("KUR at the same bank"),
+    "kpr": _l("A home loan (KPR)"),
+    "two_wheeler": _l("A motorcycle loan or leasing used for the business"),
+    "pension_backed": _l("A loan against a pension"),
+    "credit_card": _l("A credit card"),
+    "warehouse_receipt": _l("Warehouse-receipt credit (resi gudang)"),
+    "kur_other_lender": _l("KUR at another bank"),
+    "productive_commercial": _l("Another business loan from a bank or finance company"),
+    "government_programme": _l("Credit of another government programme, not repaid"),
+    "allowed_unspecified": _l(
+        "Only kinds allowed alongside KUR (recorded before the list)"
+    ),
 }
 
 LENDER_LABELS = {
@@ -438,7 +464,8 @@ _CODE_LABELS = {
     "scheme": SCHEME_LABELS,
     "loan_kind": LOAN_KIND_LABELS,
     "purpose": PURPOSE_LABELS,
-    "other_credit": OTHER_CREDIT_LABELS,
+    "other_credit": CREDIT_KIND_LABELS,
+    "rule_value": RULE_VALUE_LABELS,
     "lender": LENDER_LABELS,
     "document": DOCUMENT_TYPE_LABELS,
     "collectibility": COLLECTIBILITY_LABELS,

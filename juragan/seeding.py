@@ -888,7 +888,7 @@ _LOAN_COLUMNS = (
     "id", "returnee_id", "kind", "business_id", "plan_id", "placement_id", "lender",
     "scheme", "rule_set", "purpose", "amount_requested_idr", "tenor_months",
     "access_number", "rate_percent", "has_npwp", "npwp_ciphertext", "npwp_hash",
-    "other_credit",
+    "other_credit_mask", "rate_province_code", "business_slot",
     "interest_only_months", "status", "applied_on", "submitted_at", "decided_at",
     "decision_reason", "amount_disbursed_idr", "akad_on", "disbursed_on",
     "first_due_on", "is_sikp_registered", "created_at", "updated_at",

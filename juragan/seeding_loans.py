@@ -301,7 +301,8 @@ def loan_rows(
         **dict(zip(("npwp_ciphertext", "npwp_hash"),
                    vault.current().sealed(f"9{loan_id:015d}")
                    if drawn.amount_idr > 50_000_000 else (None, None), strict=True)),
-        "other_credit": "none", "interest_only_months": [], "status": "draft",
+        "other_credit_mask": 0, "rate_province_code": None, "business_slot": 1,
+        "interest_only_months": [], "status": "draft",
         "applied_on": drawn.applied_on, "submitted_at": None, "decided_by_id": None,
         "decided_at": None, "decision_reason": None, "amount_disbursed_idr": None,
         "akad_on": None, "disbursed_on": None, "first_due_on": None,

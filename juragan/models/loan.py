@@ -26,6 +26,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from juragan import vault
+from juragan.kur_rules import CREDIT_KINDS, credit_kinds_of
 from juragan.models.account import User
 from juragan.models.base import Audited, Base, Timestamped, Versioned, random_key
 from juragan.models.business import Business
@@ -38,12 +39,20 @@ LOAN_STATUSES = (
     "draft", "submitted", "verified", "approved", "rejected", "disbursed",
     "repaying", "paid_off", "restructured", "written_off", "withdrawn",
 )  # fmt: skip
-#: States in which a loan counts as held: a returnee may hold one business KUR.
+#: States in which a loan counts as held: a returnee may hold two business KUR at
+#: most, each in its own slot (a second only where the rules allow it).
 ACTIVE_STATUSES = ("submitted", "verified", "approved", "disbursed", "repaying",
                    "restructured")  # fmt: skip
 SCHEMES = ("super_mikro", "mikro", "kecil", "khusus", "pmi")
 PURPOSES = ("working_capital", "investment")
-OTHER_CREDIT = ("none", "allowed", "blocking")
+#: Business KUR slots: at most two active business KUR per returnee.
+BUSINESS_SLOTS = (1, 2)
+#: The rows the slot index covers.
+ACTIVE_BUSINESS = (
+    "kind = 'business' AND status IN ("
+    + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES)
+    + ")"
+)
 DOCUMENT_TYPES = (
     "ktp", "kk", "business_proof", "plan_pdf", "npwp", "placement_agreement",
     "work_contract", "other",
@@ -96,7 +105,16 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
     #: stored in clear, like the NIK. Read and written through :attr:`npwp`.
     npwp_ciphertext: Mapped[str | None] = mapped_column(String(200))
     npwp_hash: Mapped[str | None] = mapped_column(String(64), index=True)
-    other_credit: Mapped[str] = mapped_column(String(10), default="none")
+    #: The kinds of credit the applicant held when filing, a bit per kind of
+    #: ``juragan.kur_rules.CREDIT_KINDS`` (0: none).
+    other_credit_mask: Mapped[int] = mapped_column(Integer, default=0)
+    #: The borrower's province when filing: the rates of some regions differ
+    #: (``juragan.kur_rules.borrower_rates``). None for loans filed before.
+    rate_province_code: Mapped[str | None] = mapped_column(
+        ForeignKey("provinces.code", ondelete="RESTRICT")
+    )
+    #: Which of the returnee's two business KUR slots it takes (None: placement).
+    business_slot: Mapped[int | None] = mapped_column(SmallInteger)
     #: Instalment numbers that pay interest only (grace or lean season), as the
     #: schedule laid them out at disbursement.
     interest_only_months: Mapped[list[int]] = mapped_column(JSON, default=list)
@@ -180,6 +198,10 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         return NikComparator(cls.npwp_hash)  # compared by keyed hash, as a NIK
 
     @property
+    def other_credit_kinds(self) -> tuple[str, ...]:
+        return credit_kinds_of(self.other_credit_mask or 0)
+
+    @property
     def makers(self) -> frozenset[int]:
         """Accounts that filed or sent the application: maker-checker keeps them
         from checking it themselves."""
@@ -191,7 +213,17 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         CheckConstraint(in_list("status", LOAN_STATUSES), name="status_known"),
         CheckConstraint(in_list("scheme", SCHEMES), name="scheme_known"),
         CheckConstraint(in_list("purpose", PURPOSES), name="purpose_known"),
-        CheckConstraint(in_list("other_credit", OTHER_CREDIT), name="credit_known"),
+        CheckConstraint(
+            f"other_credit_mask BETWEEN 0 AND {2 ** len(CREDIT_KINDS) - 1}",
+            name="credit_kinds_known",
+        ),
+        CheckConstraint(
+            "business_slot IS NULL OR business_slot IN (1, 2)", name="slot_known"
+        ),
+        CheckConstraint(
+            "(kind = 'business') = (business_slot IS NOT NULL)",
+            name="business_has_slot",
+        ),
         CheckConstraint("amount_requested_idr > 0", name="amount_positive"),
         CheckConstraint("tenor_months BETWEEN 1 AND 84", name="tenor_range"),
         CheckConstraint("rate_percent BETWEEN 0 AND 30", name="rate_range"),
@@ -215,21 +247,14 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         CheckConstraint(
             "(npwp_ciphertext IS NULL) = (npwp_hash IS NULL)", name="npwp_sealed"
         ),
-        # One active business KUR per returnee.
+        # At most two active business KUR per returnee: one per slot.
         Index(
-            "uq_loan_applications_one_active_business",
+            "uq_loan_applications_active_business_slot",
             "returnee_id",
+            "business_slot",
             unique=True,
-            postgresql_where=text(
-                "kind = 'business' AND status IN ("
-                + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES)
-                + ")"
-            ),
-            sqlite_where=text(
-                "kind = 'business' AND status IN ("
-                + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES)
-                + ")"
-            ),
+            postgresql_where=text(ACTIVE_BUSINESS),
+            sqlite_where=text(ACTIVE_BUSINESS),
         ),
     )
 

@@ -8,6 +8,7 @@ rather than the Permenko, and the reason in the reader's language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,16 +17,20 @@ from flask_babel import lazy_gettext as _l
 
 from juragan.finance import annuity_instalment
 from juragan.i18n import format_rupiah
-from juragan.kur_rules import RuleSet, SchemeRule, rules_on
+from juragan.kur_rules import (
+    RuleSet,
+    SchemeRule,
+    borrower_rates,
+    credit_kind,
+    rate_on,
+    rules_on,
+)
 
 BANK_MINIMUM_AGE = 21
 #: Prospective PMI may borrow from 18 with written family consent.
 PMI_MINIMUM_AGE = 18
-
-#: Other productive credit: none, allowed alongside KUR while current (consumer,
-#: ultra-micro up to Rp20 juta, fintech, KUR at the same lender, KPR, credit card...),
-#: or other productive credit that blocks KUR.
-OTHER_CREDIT = ("none", "allowed", "blocking")
+#: Collectibility class 1 (POJK 40/2019): a held KUR must be current.
+LANCAR = 1
 
 
 @dataclass(frozen=True)
@@ -54,12 +59,39 @@ class Facts:
     line_of_business: str | None
     annual_turnover_idr: int | None
     has_npwp: bool
-    other_credit: str
-    #: KUR loans taken before (any lender): the next one is access number + 1.
-    previous_kur: int
+    #: Kinds of credit held now (``juragan.kur_rules.CREDIT_KINDS`` codes).
+    other_credit: tuple[str, ...]
+    #: KUR loans taken before, any lender, per scheme: the next KUR of a scheme is
+    #: that scheme's access number + 1 (Permenko 1/2023 Pasal 22(2), 24(4)).
+    previous_by_scheme: Mapping[str, int]
     #: For KUR Penempatan: the months of the work contract.
     contract_months: int | None = None
     family_consent: bool = False
+    #: Every credit held is current (Lancar): allowed kinds are allowed only then.
+    other_credit_current: bool = True
+    #: The borrower's province (Kemendagri code): some rates depend on it.
+    province_code: str | None = None
+
+    def previous(self, scheme: str) -> int:
+        """KUR of ``scheme`` taken before."""
+        return self.previous_by_scheme.get(scheme, 0)
+
+    def access_number(self, scheme: str) -> int:
+        """Which access of ``scheme`` the next KUR would be (1 for the first)."""
+        return self.previous(scheme) + 1
+
+
+@dataclass(frozen=True)
+class HeldKur:
+    """A business KUR the applicant holds now, for the concurrent-KUR rule."""
+
+    scheme: str
+    lender: str
+    #: Principal not yet repaid (the requested amount before disbursement).
+    outstanding_idr: int
+    #: Indicative collectibility (1 Lancar ... 5 Macet); ``None`` before
+    #: disbursement.
+    grade: int | None
 
 
 @dataclass(frozen=True)
@@ -75,9 +107,18 @@ class Check:
 class SchemeVerdict:
     scheme: str
     rule: SchemeRule
+    #: The rate in force on the application date (the first period's).
     rate_percent: Decimal
     instalment_idr: int
     checks: list[Check] = field(default_factory=list)
+    #: The borrower's rate over the loan's life (``kur_rules.borrower_rates``).
+    rate_periods: tuple[tuple[date, Decimal], ...] = ()
+    access_number: int = 1
+
+    @property
+    def rate_changes(self) -> tuple[tuple[date, Decimal], ...]:
+        """The later steps of the rate, after the first period."""
+        return self.rate_periods[1:]
 
     @property
     def fits(self) -> bool:
@@ -188,13 +229,8 @@ def _checks(
         add(Check("contract", bool(facts.contract_months), _l(
             "KUR Penempatan needs a placement agreement and work contract."
         )))  # fmt: skip
-    # Other productive credit.
-    add(Check(
-        "other_credit", facts.other_credit != "blocking",
-        _l("No other productive credit, or only kinds allowed while current.")
-        if facts.other_credit != "blocking"
-        else _l("Other productive credit must be repaid first."),
-    ))  # fmt: skip
+    # Other credit held now.
+    add(_other_credit_check(rules, facts))
     # NPWP.
     if rule.npwp_above_idr is not None and amount > rule.npwp_above_idr:
         add(Check(
@@ -214,10 +250,89 @@ def _checks(
     cap = rule.max_access(facts.line_of_business)
     if cap is not None:
         add(Check(
-            "access", facts.previous_kur < cap,
+            "access", facts.previous(rule.scheme) < cap,
             _l("At most %(n)s KUR loans of this scheme in this line of business.", n=cap),
         ))  # fmt: skip
     return checks
+
+
+def blocking_credit(facts: Facts) -> list[str]:
+    """The credit kinds held that block KUR: those never allowed, and the allowed
+    ones too when not all credit is current (Lancar)."""
+    return [
+        code
+        for code in facts.other_credit
+        if not credit_kind(code).allowed or not facts.other_credit_current
+    ]
+
+
+def _other_credit_check(rules: RuleSet, facts: Facts) -> Check:
+    from juragan.labels import CREDIT_KIND_LABELS
+
+    basis = rules.basis.get("other_credit")
+    law = basis.article if basis is not None else rules.legal_basis
+    blocking = blocking_credit(facts)
+    if not facts.other_credit:
+        return Check("other_credit", True, _l("No other credit."))
+    if not blocking:
+        return Check("other_credit", True, _l(
+            "Allowed alongside KUR while paid on time (%(law)s).", law=law,
+        ))  # fmt: skip
+    if facts.other_credit_current:
+        reasons = "; ".join(
+            f"{CREDIT_KIND_LABELS[code]} ({credit_kind(code).article})"
+            for code in blocking
+        )
+        return Check("other_credit", False, _l(
+            "Repay first: %(kinds)s. Only the kinds %(law)s lists may run alongside "
+            "KUR.", kinds=reasons, law=law,
+        ))  # fmt: skip
+    return Check("other_credit", False, _l(
+        "Other credit may run alongside KUR only while current (Lancar, "
+        "%(law)s): bring the late payments up to date first.", law=law,
+    ))  # fmt: skip
+
+
+def concurrent_refusal(
+    rules: RuleSet, scheme: str, lender: str, amount_idr: int, held: list[HeldKur]
+) -> tuple[str | None, str] | None:
+    """Why a business KUR may not be filed next to the ones held, as ``(field,
+    message)``, or ``None`` when it may.
+
+    A second KUR is allowed only for KUR Mikro next to KUR Mikro, at the same
+    lender, the one held disbursed and current (Lancar), and the total outstanding
+    with the new plafond within the rule set's limit (Permenko 1/2023 Pasal 24(1);
+    KUR at the same lender while current: Permenko 12/2025 Pasal 36(4)(a)). The
+    database allows two active business KUR at most.
+    """
+    if not held:
+        return None
+    limit = rules.concurrent_mikro_total_idr
+    first = held[0]
+    if len(held) > 1:
+        return None, _l("This person already holds two business KUR.")
+    if limit is None or scheme != "mikro" or first.scheme != "mikro":
+        return "scheme", _l(
+            "This person already holds an active business KUR: a second one is "
+            "allowed only as KUR Mikro next to KUR Mikro."
+        )
+    if first.grade is None:
+        return None, _l(
+            "The business KUR already filed is not disbursed yet: wait for it, or "
+            "withdraw it."
+        )
+    if first.lender != lender:
+        return "lender", _l("A second KUR Mikro is only from the lender of the first.")
+    if first.grade != LANCAR:
+        return None, _l("The KUR held must be current (Lancar) before a second one.")
+    if first.outstanding_idr + amount_idr > limit:
+        return "amount_idr", _l(
+            "KUR Mikro outstanding in total at most %(limit)s: %(held)s still owed, "
+            "so at most %(room)s more.",
+            limit=format_rupiah(limit), held=format_rupiah(first.outstanding_idr),
+            room=format_rupiah(max(limit - first.outstanding_idr, 0)),
+        )  # fmt: skip
+    return None
 
 
 def advise(request: Request, facts: Facts) -> Advice:
@@ -230,7 +345,11 @@ def advise(request: Request, facts: Facts) -> Advice:
     verdicts = []
     for name in names:
         rule = rules.schemes[name]
-        rate = rule.rate_for_access(facts.previous_kur + 1)
+        access = facts.access_number(name)
+        periods = borrower_rates(
+            rules.code, name, access, facts.province_code, request.applied_on
+        )
+        rate = rate_on(periods, request.applied_on)
         instalment = (
             annuity_instalment(request.amount_idr, rate, request.tenor_months)
             if request.amount_idr > 0 and request.tenor_months > 0
@@ -238,7 +357,13 @@ def advise(request: Request, facts: Facts) -> Advice:
         )
         verdicts.append(
             SchemeVerdict(
-                name, rule, rate, instalment, _checks(rule, rules, request, facts)
+                name,
+                rule,
+                rate,
+                instalment,
+                _checks(rule, rules, request, facts),
+                rate_periods=periods,
+                access_number=access,
             )  # fmt: skip
         )
     return Advice(rules, verdicts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,7 +22,13 @@ from sqlalchemy.orm import Session
 from juragan import files, inventory, scope, servicing
 from juragan.errors import DomainError, FieldErrors
 from juragan.i18n import format_rupiah
-from juragan.kur_rules import rules_on
+from juragan.kur_rules import (
+    CREDIT_KINDS,
+    SCHEMES,
+    borrower_rates,
+    credit_mask,
+    rules_on,
+)
 from juragan.models import (
     Business,
     BusinessPlan,
@@ -36,9 +42,16 @@ from juragan.models import (
     ScheduleRevision,
     User,
 )
-from juragan.models.loan import ACTIVE_STATUSES, DOCUMENT_TYPES, LENDERS
+from juragan.models.loan import ACTIVE_STATUSES, BUSINESS_SLOTS, DOCUMENT_TYPES, LENDERS
 from juragan.repayment import Due, Overpayment, allocate, collectibility, days_past_due
-from juragan.services.eligibility import Advice, Facts, Request, advise
+from juragan.services.eligibility import (
+    Advice,
+    Facts,
+    HeldKur,
+    Request,
+    advise,
+    concurrent_refusal,
+)
 
 #: The state machine: from each state, the states it may move to.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -102,15 +115,29 @@ def _age(born: date, on: date) -> int:
 
 def previous_kur(
     session: Session, returnee: Returnee, exclude_id: int | None = None
-) -> int:
-    """KUR loans this returnee has had disbursed through juragan."""
-    stmt = select(func.count(LoanApplication.id)).where(
-        LoanApplication.returnee_id == returnee.id,
-        LoanApplication.amount_disbursed_idr.is_not(None),
+) -> dict[str, int]:
+    """KUR loans this returnee has had disbursed through juragan, per scheme.
+
+    Accesses count per scheme: the 2023 tiers and caps are of "akses ke-" KUR Mikro
+    and of KUR Kecil (Permenko 1/2023 Pasal 22(2), 24(4), 26(2)); two KUR Mikro and
+    a Super Mikro make the next KUR Mikro the third access.
+    """
+    stmt = (
+        select(LoanApplication.scheme, func.count(LoanApplication.id))
+        .where(
+            LoanApplication.returnee_id == returnee.id,
+            LoanApplication.amount_disbursed_idr.is_not(None),
+        )
+        .group_by(LoanApplication.scheme)
     )
     if exclude_id is not None:
         stmt = stmt.where(LoanApplication.id != exclude_id)
-    return session.scalar(stmt) or 0
+    return {scheme: count for scheme, count in session.execute(stmt)}
+
+
+#: Schemes whose earlier accesses change the rate or meet a cap: what the applicant
+#: is asked about KUR taken elsewhere (one number each, kept short for a phone).
+DECLARED_SCHEMES = ("mikro", "kecil")
 
 
 @dataclass
@@ -118,9 +145,12 @@ class Declared:
     """What the applicant says about themselves that juragan does not record."""
 
     has_npwp: bool = False
-    other_credit: str = "none"
-    #: KUR taken elsewhere, before juragan.
-    kur_elsewhere: int = 0
+    #: The kinds of credit they hold now (``kur_rules.CREDIT_KINDS`` codes).
+    other_credit: tuple[str, ...] = ()
+    #: Every one of those is paid on time (Lancar).
+    other_credit_current: bool = True
+    #: KUR taken elsewhere, before juragan, per scheme (:data:`DECLARED_SCHEMES`).
+    kur_elsewhere: dict[str, int] = field(default_factory=dict)
     has_offtaker: bool = False
     family_consent: bool = False
 
@@ -170,11 +200,23 @@ def facts_for(
         ),
         annual_turnover_idr=turnover,
         has_npwp=declared.has_npwp,
-        other_credit=declared.other_credit,
-        previous_kur=previous_kur(session, returnee) + declared.kur_elsewhere,
+        other_credit=tuple(declared.other_credit),
+        previous_by_scheme=_previous(session, returnee, declared),
         contract_months=placement.contract_months if placement else None,
         family_consent=declared.family_consent,
+        other_credit_current=declared.other_credit_current,
+        province_code=returnee.province_code,
     )
+
+
+def _previous(
+    session: Session, returnee: Returnee, declared: Declared
+) -> dict[str, int]:
+    counts = previous_kur(session, returnee)
+    for scheme, number in declared.kur_elsewhere.items():
+        if scheme in SCHEMES and number:
+            counts[scheme] = counts.get(scheme, 0) + max(int(number), 0)
+    return counts
 
 
 # Applying --------------------------------------------------------------------------
@@ -234,8 +276,14 @@ def check_terms(
 
 
 def loan_rates(loan: LoanApplication) -> servicing.Rates:
-    """The borrower's rate over the loan's life."""
-    return servicing.flat_rate(loan.rate_percent)
+    """The borrower's rate over the loan's life, from the rule data of its
+    application (``kur_rules.borrower_rates``: the 2022 extra subsidy, regional
+    relief rates); the rate recorded on the loan where the rule data has none."""
+    try:
+        return borrower_rates(loan.rule_set, loan.scheme, loan.access_number,
+                              loan.rate_province_code, loan.applied_on)  # fmt: skip
+    except LookupError:
+        return servicing.flat_rate(loan.rate_percent)
 
 
 def terms_of(loan: LoanApplication, principal: int, first_due_on: date,
@@ -262,6 +310,8 @@ PLAN_NOT_SENT = _l(
 )
 #: Checks a request must pass to be filed at all; the rest are advice for the bank.
 HARD_CHECKS = frozenset({"plafond", "tenor"})
+#: The credit kinds an applicant may declare.
+OFFERED_CREDIT = frozenset(kind.code for kind in CREDIT_KINDS if kind.offered)
 
 
 def create_application(
@@ -274,17 +324,18 @@ def create_application(
     """File a draft application under the rule set in force today.
 
     :raises FieldErrors: for an unknown lender or scheme, a plafond or tenor the
-        scheme does not allow, a second active business KUR, or a link to a
-        business, plan or placement that is not the returnee's.
+        scheme does not allow, a second active business KUR the rules do not
+        allow (:func:`~juragan.services.eligibility.concurrent_refusal`), or a
+        link to a business, plan or placement that is not the returnee's.
     """
     errors: list[tuple[str | None, str]] = []
     business = scope.fetch(session, Business, data.business_id)
     plan = scope.fetch(session, BusinessPlan, data.plan_id)
     placement = scope.fetch(session, Placement, data.placement_id)
-    for linked, field in ((business, "business_id"), (plan, "plan_id"),
-                          (placement, "placement_id")):  # fmt: skip
+    for linked, name in ((business, "business_id"), (plan, "plan_id"),
+                         (placement, "placement_id")):  # fmt: skip
         if linked is not None and linked.returnee_id != returnee.id:
-            errors.append((field, _l("Choose one of this person's own records.")))
+            errors.append((name, _l("Choose one of this person's own records.")))
     if data.lender not in LENDERS:
         errors.append(("lender", _l("Choose the bank.")))
     if data.kind == "placement" and placement is None:
@@ -298,8 +349,13 @@ def create_application(
         npwp = "0" + npwp  # legacy 15-digit NPWP, padded
     if npwp is not None and len(npwp) != 16:
         errors.append(("npwp", _l("An NPWP has 16 digits (or the old 15).")))
+    if not set(data.declared.other_credit) <= OFFERED_CREDIT:
+        errors.append(("other_credit", _l("Choose the kinds of credit from the list.")))
     if errors:
         raise FieldErrors(errors)
+    if data.kind == "business":
+        # Before anything is counted: a concurrent filing for the same person waits.
+        _lock_returnee(session, returnee)
     request = Request(
         data.kind, data.amount_idr, data.tenor_months, data.purpose, today
     )
@@ -318,10 +374,24 @@ def create_application(
                 for c in hard
             ]
         )
-    if data.kind == "business" and _holds_active_business_kur(session, returnee):
-        raise FieldErrors(
-            [(None, _l("This person already holds an active business KUR."))]
-        )
+    slot = None
+    if data.kind == "business":
+        held = _held_business_kur(session, returnee, today)
+        refusal = concurrent_refusal(
+            advice.rule_set, data.scheme, data.lender, data.amount_idr,
+            [kur for _slot, kur in held],
+        )  # fmt: skip
+        if refusal is not None:
+            raise FieldErrors([refusal])
+        taken = {taken_slot for taken_slot, _kur in held}
+        free = [n for n in BUSINESS_SLOTS if n not in taken]
+        # A slot no draft holds either, where there is one: drafts sent later
+        # then do not meet in the database's slot index.
+        drafted = set(session.scalars(select(LoanApplication.business_slot).where(
+            LoanApplication.returnee_id == returnee.id,
+            LoanApplication.kind == "business", LoanApplication.status == "draft",
+        )))  # fmt: skip
+        slot = next((n for n in free if n not in drafted), free[0])
     line = business.sector if business else plan.sector if plan else None
     check_terms(data.tenor_months, data.grace_months, data.lean_months, line)
     loan = LoanApplication(
@@ -329,9 +399,10 @@ def create_application(
         plan_id=data.plan_id, placement_id=data.placement_id, lender=data.lender,
         scheme=data.scheme, rule_set=advice.rule_set.code, purpose=data.purpose,
         amount_requested_idr=data.amount_idr, tenor_months=data.tenor_months,
-        access_number=facts.previous_kur + 1, rate_percent=verdict.rate_percent,
+        access_number=verdict.access_number, rate_percent=verdict.rate_percent,
         has_npwp=data.declared.has_npwp or npwp is not None, npwp=npwp,
-        other_credit=data.declared.other_credit,
+        other_credit_mask=credit_mask(data.declared.other_credit),
+        rate_province_code=returnee.province_code, business_slot=slot,
         grace_months=data.grace_months, lean_months=sorted(data.lean_months),
         interest_only_months=[], status="draft", applied_on=today,
         created_by_id=actor.id,
@@ -341,7 +412,45 @@ def create_application(
     return loan, advice
 
 
+def _lock_returnee(session: Session, returnee: Returnee) -> None:
+    """On PostgreSQL, hold the returnee's row until commit: two filings for the same
+    person are checked one after the other (SQLite writes one at a time anyway)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(Returnee.id).where(Returnee.id == returnee.id).with_for_update()
+        )
+
+
+def _held_business_kur(
+    session: Session, returnee: Returnee, today: date
+) -> list[tuple[int | None, HeldKur]]:
+    """The returnee's active business KUR, with their slots, outstanding principal
+    and indicative collectibility today."""
+    found = session.scalars(
+        select(LoanApplication)
+        .where(
+            LoanApplication.returnee_id == returnee.id,
+            LoanApplication.kind == "business",
+            LoanApplication.status.in_(ACTIVE_STATUSES),
+        )
+        .order_by(LoanApplication.id)
+    ).all()
+    held = []
+    for loan in found:
+        now = standing(loan, today) if loan.status in LIVE_STATES else None
+        outstanding = (
+            now.outstanding_idr
+            if now is not None
+            else loan.amount_disbursed_idr or loan.amount_requested_idr
+        )
+        held.append((loan.business_slot, HeldKur(
+            loan.scheme, loan.lender, outstanding, now.grade if now else None,
+        )))  # fmt: skip
+    return held
+
+
 def _holds_active_business_kur(session: Session, returnee: Returnee) -> bool:
+    """Whether the returnee holds an active business KUR (any slot)."""
     return (
         session.scalar(
             select(func.count(LoanApplication.id)).where(

@@ -17,7 +17,7 @@ FACTS = Facts(
     has_nik=True, nik_verified=True, age=35, married=True, business_months=12,
     has_mentor=True, has_training=True, in_group=False, has_offtaker=False,
     line_of_business="culinary", annual_turnover_idr=120 * JUTA, has_npwp=True,
-    other_credit="none", previous_kur=0,
+    other_credit=(), previous_by_scheme={},
 )  # fmt: skip
 
 
@@ -83,19 +83,29 @@ def test_plafond_edges(amount, schemes):
         (IN_2024, 7, "9"),
         (date(2025, 12, 31), 2, "8"), (date(2026, 1, 1), 2, "6"),
         (IN_2026, 0, "6"), (IN_2026, 5, "6"),
-        (date(2022, 6, 1), 3, "6"),
+        # 2022: 6% for every access, but borrowers paid 3% through 31 December
+        # 2022 (the extra subsidy, Bisnis.com 7 March 2022): 3% when applying.
+        (date(2022, 6, 1), 3, "3"),
     ],
 )  # fmt: skip
 def test_rate_by_access_count_and_rule_set(on, previous, rate):
-    facts = replace(FACTS, line_of_business="farming", previous_kur=previous)
+    facts = replace(
+        FACTS,
+        line_of_business="farming",
+        previous_by_scheme={"mikro": previous, "kecil": previous},
+    )
     advice = advise(request(50 * JUTA, on=on), facts)
     assert verdict(advice, "mikro").rate_percent == Decimal(rate)
     assert verdict(advice, "kecil").rate_percent == Decimal(rate)
 
 
 def test_super_mikro_rate_fell_to_three_percent_in_2023():
-    assert verdict(advise(request(5 * JUTA, on=date(2022, 12, 31)), FACTS),
-                   "super_mikro").rate_percent == 6  # fmt: skip
+    # 6% in 2022, paid at 3% through 31 December 2022 (the extra subsidy) and 6%
+    # from 1 January 2023 (domain reference section 8; Bisnis.com 7 March 2022).
+    late_2022 = verdict(advise(request(5 * JUTA, on=date(2022, 12, 31)), FACTS),
+                        "super_mikro")  # fmt: skip
+    assert late_2022.rate_percent == 3
+    assert late_2022.rate_periods == ((date.min, 3), (date(2023, 1, 1), 6))
     assert verdict(advise(request(5 * JUTA, on=date(2023, 1, 1)), FACTS),
                    "super_mikro").rate_percent == 3  # fmt: skip
 
@@ -104,7 +114,8 @@ def test_instalment_is_the_annuity_at_the_scheme_rate():
     advice = advise(request(50 * JUTA, tenor=36), FACTS)
     assert verdict(advice, "mikro").instalment_idr == 1_521_097  # the worked example
     second = advise(
-        request(50 * JUTA, tenor=36, on=IN_2024), replace(FACTS, previous_kur=1)
+        request(50 * JUTA, tenor=36, on=IN_2024),
+        replace(FACTS, previous_by_scheme={"mikro": 1, "kecil": 1}),
     )
     assert verdict(second, "mikro").instalment_idr == 1_543_855  # 7% on the 2nd access
 
@@ -184,14 +195,18 @@ def test_age_is_a_bank_rule_with_marriage_and_pmi_exceptions():
 
 def test_access_caps_before_2026_only():
     farming = replace(FACTS, line_of_business="farming")
-    assert verdict(advise(request(50 * JUTA, on=IN_2024), replace(farming, previous_kur=3)),
+    assert verdict(advise(request(50 * JUTA, on=IN_2024), replace(farming, previous_by_scheme={"mikro": 3, "kecil": 3})),
                    "mikro").fits  # fmt: skip
-    assert failed(advise(request(50 * JUTA, on=IN_2024), replace(farming, previous_kur=4)),
+    assert failed(advise(request(50 * JUTA, on=IN_2024), replace(farming, previous_by_scheme={"mikro": 4, "kecil": 4})),
                   "mikro") == {"access"}  # fmt: skip
-    assert failed(advise(request(50 * JUTA, on=IN_2024), replace(FACTS, previous_kur=2)),
+    assert failed(advise(request(50 * JUTA, on=IN_2024), replace(FACTS, previous_by_scheme={"mikro": 2, "kecil": 2})),
                   "mikro") == {"access"}  # fmt: skip
     assert verdict(
-        advise(request(50 * JUTA), replace(FACTS, previous_kur=9)), "mikro"
+        advise(
+            request(50 * JUTA),
+            replace(FACTS, previous_by_scheme={"mikro": 9, "kecil": 9}),
+        ),
+        "mikro",
     ).fits
 
 
@@ -204,11 +219,14 @@ def test_turnover_ceiling_from_2026():
 
 
 def test_other_productive_credit_blocks():
-    advice = advise(request(50 * JUTA), replace(FACTS, other_credit="blocking"))
+    advice = advise(
+        request(50 * JUTA), replace(FACTS, other_credit=("productive_commercial",))
+    )
     assert fitting(advice) == set()
     assert failed(advice, "mikro") == {"other_credit"}
     assert verdict(
-        advise(request(50 * JUTA), replace(FACTS, other_credit="allowed")), "mikro"
+        advise(request(50 * JUTA), replace(FACTS, other_credit=("consumer", "kpr"))),
+        "mikro",
     ).fits
 
 

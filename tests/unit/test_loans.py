@@ -6,7 +6,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 
-from juragan import clock
+from juragan import clock, servicing
 from juragan.errors import DomainError, FieldErrors
 from juragan.models import LoanApplication, utcnow
 from juragan.policy import Action, can
@@ -51,7 +51,7 @@ def test_filing_refuses_hard_limits_and_foreign_records(db, cast, make_loan, mak
     assert "plan_id" in dict(excinfo.value.errors)
 
 
-def test_one_active_business_kur_per_returnee(db, cast, make_loan):
+def test_a_second_business_kur_waits_for_the_first(db, cast, make_loan):
     loan = make_loan(cast, status="verified")
     data = ApplicationData(kind="business", scheme="mikro", lender="bni",
                            amount_idr=20_000_000, tenor_months=12,
@@ -60,12 +60,13 @@ def test_one_active_business_kur_per_returnee(db, cast, make_loan):
     with pytest.raises(FieldErrors):
         loans.create_application(db.session, cast.returnee_user, cast.returnee, data,
                                  clock.today())  # fmt: skip
-    # The database holds the line too.
+    # The database holds the line too: the first one's slot is taken.
+    assert loan.business_slot == 1
     twin = LoanApplication(
         returnee_id=cast.returnee.id, kind="business", lender="bni", scheme="mikro",
         rule_set="2026", purpose="investment", amount_requested_idr=1_000_000,
         tenor_months=12, access_number=1, rate_percent=6, status="submitted",
-        applied_on=date(2026, 11, 1), interest_only_months=[],
+        applied_on=date(2026, 11, 1), interest_only_months=[], business_slot=1,
     )  # fmt: skip
     with db.session.begin_nested():
         db.session.add(twin)
@@ -386,3 +387,28 @@ def test_prepayment_and_payoff_through_the_service(db, cast, make_loan):
     assert loan.status == "paid_off"
     assert loan.revisions[-1].kind == "payoff"
     assert loans.standing(loan, today).outstanding_idr == 0
+
+
+def test_a_loans_schedule_follows_its_rate_over_time(app):
+    """The rule data's rate steps reach the schedule: a 2022 Mikro loan pays 3% on
+    instalments due in 2022 and 6% from 1 January 2023 (the 2022 extra subsidy,
+    docs/kur-rules.md); an Aceh 2026 loan 0% in 2026 (docs/kur-rules.md)."""
+    loan = LoanApplication(rule_set="2022", scheme="mikro", access_number=1,
+                           rate_percent=3, rate_province_code="35",
+                           applied_on=date(2022, 7, 1), tenor_months=12,
+                           grace_months=0, lean_months=[])  # fmt: skip
+    lines = servicing.schedule(loans.terms_of(loan, 12_000_000, date(2022, 8, 10)))
+    # August 2022 at 3%: 12.000.000 × 0,25% = 30.000; January 2023 at 6% on the
+    # balance 7.043.660 (test_servicing): 35.218.
+    assert lines[0].interest_idr == 30_000
+    assert lines[5].interest_idr == 35_218
+    aceh = LoanApplication(rule_set="2026", scheme="mikro", access_number=1,
+                           rate_percent=0, rate_province_code="11",
+                           applied_on=date(2026, 3, 1), tenor_months=24,
+                           grace_months=0, lean_months=[])  # fmt: skip
+    lines = servicing.schedule(loans.terms_of(aceh, 24_000_000, date(2026, 4, 1)))
+    assert {line.interest_idr for line in lines if line.due_on.year == 2026} == {0}
+    # 2027 at 3%: the balance after December 2026 (24.000.000 − 9 × 1.000.000)
+    # × 0,25% = 37.500.
+    assert lines[9].due_on == date(2027, 1, 1)
+    assert lines[9].interest_idr == 37_500

@@ -28,11 +28,13 @@ from juragan.identifiers import (
     normalise_phone,
     parse_nik,
 )
-from juragan.kur_rules import RULE_SETS
+from juragan.kur_rules import CREDIT_KINDS, RULE_SETS
 from juragan.reference import region_rows
 from juragan.services import registry_files
-from juragan.services.eligibility import OTHER_CREDIT, Facts, Request, advise
+from juragan.services.eligibility import Facts, Request, advise, blocking_credit
 from juragan.services.registry_files import EXAMPLE_ROW, TEMPLATE_COLUMNS
+
+KINDS = [kind.code for kind in CREDIT_KINDS if kind.offered]
 
 TODAY = date(2026, 12, 1)
 REGENCIES = [r["code"] for r in region_rows().regencies]
@@ -248,8 +250,9 @@ def applications(draw):
         in_group=draw(st.booleans()), has_offtaker=draw(st.booleans()),
         line_of_business=draw(st.sampled_from([None, "farming", "culinary", "livestock"])),
         annual_turnover_idr=draw(st.none() | st.integers(0, 10_000_000_000)),
-        has_npwp=draw(st.booleans()), other_credit=draw(st.sampled_from(OTHER_CREDIT)),
-        previous_kur=draw(st.integers(0, 6)),
+        has_npwp=draw(st.booleans()), other_credit=tuple(draw(st.sets(st.sampled_from(KINDS)))),
+        other_credit_current=draw(st.booleans()),
+        previous_by_scheme={s: draw(st.integers(0, 6)) for s in ("mikro", "kecil", "super_mikro")},
         contract_months=draw(st.none() | st.integers(1, 60)),
         family_consent=draw(st.booleans()),
     )  # fmt: skip
@@ -272,7 +275,7 @@ def test_no_fitting_scheme_breaks_a_rule(app, drawn):
             longest = min(longest, facts.contract_months)
         assert 1 <= request.tenor_months <= longest
         assert facts.has_nik
-        assert facts.other_credit != "blocking"
+        assert not blocking_credit(facts)
         adult = facts.age >= 21 or facts.married
         assert adult or (
             rule.scheme == "pmi" and facts.age >= 18 and facts.family_consent
@@ -289,7 +292,7 @@ def test_no_fitting_scheme_breaks_a_rule(app, drawn):
             assert facts.annual_turnover_idr <= rules.turnover_ceiling_idr
         cap = rule.max_access(facts.line_of_business)
         if cap is not None:
-            assert facts.previous_kur < cap
+            assert facts.previous(rule.scheme) < cap
         if rule.scheme == "khusus":
             assert facts.in_group
             assert facts.has_offtaker

@@ -31,7 +31,7 @@ def open_business(db, cast, make_plan):
 
 SIMULATION = {
     "kind": "business", "amount_idr": "50.000.000", "tenor_months": "36",
-    "purpose": "working_capital", "other_credit": "none", "kur_elsewhere": "0",
+    "purpose": "working_capital", "kur_mikro_elsewhere": "0",
     "grace_months": "0", "lender": "bri", "scheme": "",
 }  # fmt: skip
 

@@ -10,6 +10,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from juragan.forms import (
     BaseForm,
@@ -19,15 +20,23 @@ from juragan.forms import (
     choices,
     labelled,
 )
+from juragan.kur_rules import CREDIT_KINDS
 from juragan.labels import (
+    CREDIT_KIND_LABELS,
     DOCUMENT_TYPE_LABELS,
     LENDER_LABELS,
     LOAN_KIND_LABELS,
     MONTH_NAMES,
-    OTHER_CREDIT_LABELS,
     PURPOSE_LABELS,
     SCHEME_LABELS,
 )
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of checkboxes (easier on a phone than a list box)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class SimulatorForm(BaseForm):
@@ -48,9 +57,18 @@ class SimulatorForm(BaseForm):
     )
     purpose = SelectField(_l("Purpose"))
     has_npwp = BooleanField(_l("I have an NPWP"))
-    other_credit = SelectField(_l("Other loans"))
-    kur_elsewhere = IntegerField(
-        _l("KUR loans taken before at other banks"),
+    other_credit = CheckboxListField(_l("Loans I have now"))
+    other_credit_late = BooleanField(_l("I am late paying one of these loans"))
+    #: KUR taken before, outside juragan: only Mikro and Kecil, whose later
+    #: accesses change the rate or meet a cap (two numbers, short on a phone).
+    kur_mikro_elsewhere = IntegerField(
+        _l("KUR Mikro taken before at other banks"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=20)],
+        render_kw={"inputmode": "numeric"},
+    )
+    kur_kecil_elsewhere = IntegerField(
+        _l("KUR Kecil taken before at other banks"),
         default=0,
         validators=[Optional(), NumberRange(min=0, max=20)],
         render_kw={"inputmode": "numeric"},
@@ -76,7 +94,11 @@ class SimulatorForm(BaseForm):
         self.business_ref.choices = choices(business_options, _l("— choose —"))
         self.placement_id.choices = choices(placement_options, _l("— choose —"))
         self.purpose.choices = labelled(PURPOSE_LABELS)
-        self.other_credit.choices = labelled(OTHER_CREDIT_LABELS)
+        self.other_credit.choices = [
+            (kind.code, CREDIT_KIND_LABELS[kind.code])
+            for kind in CREDIT_KINDS
+            if kind.offered
+        ]
         self.lean_months.choices = [
             (str(n), name) for n, name in enumerate(MONTH_NAMES, 1)
         ]

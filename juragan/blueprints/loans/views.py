@@ -119,8 +119,11 @@ def simulator(returnee_id: int):
         placement = next((p for p in returnee.placements if p.id == placement_id), None)
         today = clock.today()
         declared = Declared(
-            has_npwp=form.has_npwp.data, other_credit=form.other_credit.data,
-            kur_elsewhere=form.kur_elsewhere.data or 0,
+            has_npwp=form.has_npwp.data,
+            other_credit=tuple(form.other_credit.data or ()),
+            other_credit_current=not form.other_credit_late.data,
+            kur_elsewhere={"mikro": form.kur_mikro_elsewhere.data or 0,
+                           "kecil": form.kur_kecil_elsewhere.data or 0},
             has_offtaker=form.has_offtaker.data, family_consent=form.family_consent.data,
         )  # fmt: skip
         line = business.sector if business else plan.sector if plan else None
@@ -159,7 +162,8 @@ def simulator(returnee_id: int):
             # will lay down, for each scheme.
             schedules = {
                 verdict.scheme: servicing.schedule(servicing.Terms(
-                    form.amount_idr.data, servicing.flat_rate(verdict.rate_percent),
+                    form.amount_idr.data,
+                    verdict.rate_periods or servicing.flat_rate(verdict.rate_percent),
                     form.tenor_months.data, loans.preview_first_due(today), grace, lean,
                 ))
                 for verdict in advice.verdicts
