@@ -469,6 +469,7 @@ def _plan_import(
             check_placement(
                 SimpleNamespace(placements=journey), placement, today,
                 placement_id=same.id if same is not None else None,
+                birth_date=data.birth_date,
             )  # fmt: skip
         except FieldErrors as error:
             row.outcome, row.reasons = "reject", _reasons(error)
