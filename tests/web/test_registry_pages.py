@@ -356,3 +356,26 @@ def test_find_by_nik_or_phone_never_puts_them_in_a_url(client, db, cast):
     assert cast.returnee.full_name not in other.text
     # The old address-bar search is gone.
     assert 'name="nik"' not in client.get("/returnees/").text
+
+
+def test_the_profile_shows_the_nik_region_then_and_today(client, db, cast):
+    # A NIK issued in Kabupaten Bulungan while it was 64.04 in Kalimantan Timur
+    # (before UU 20/2012); the same regency is 65.01 in Kalimantan Utara today.
+    person = cast.returnee
+    person.nik = "6404" + person.nik[4:]
+    db.session.commit()
+    login(client, cast.returnee_user.username)
+    page = client.get(f"/returnees/{person.id}").text
+    assert "Kode wilayah NIK" in page
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert (
+        "64.04 (Kabupaten Bulungan, Kalimantan Timur sampai 2012; kini 65.01 "
+        "Kabupaten Bulungan, Kalimantan Utara)" in text
+    )
+    # The address stays where the person lives now.
+    assert f"{person.regency.name}, {person.province.name}" in text
+    # The code is part of the NIK: a mentor sees it only with a recorded reveal.
+    client.post("/logout")
+    login(client, cast.mentor.username)
+    assert "Kode wilayah NIK" not in client.get(f"/returnees/{person.id}").text
+    assert "Kode wilayah NIK" in client.post(f"/returnees/{person.id}/nik").text
