@@ -73,7 +73,8 @@ def test_a_nik_issued_under_a_former_code_stays_valid(nik, then, until, today):
 def test_a_current_code_stands_for_itself():
     # 64.03 is Kabupaten Berau in Kalimantan Timur in the 2025 list: it never moved.
     info = parse_nik("6403015203880003", TODAY)
-    assert info.region.is_current and info.region.successors == ("64.03",)
+    assert info.region.is_current
+    assert info.region.successors == ("64.03",)
     text = describe_nik_region("6403015203880003")
     assert (text.then, text.until, text.today) == (
         "Kabupaten Berau, Kalimantan Timur",
@@ -167,7 +168,8 @@ def test_the_nik_century_is_the_one_that_makes_an_adult(app):
     # "08", 3 December: 2008 gives 17 (the birthday is tomorrow), 1908 gives 118.
     with app.test_request_context(), pytest.raises(InvalidIdentifier) as caught:
         adult_birth_date(parse_nik("3507010312080003", TODAY), TODAY)
-    assert "17" in str(caught.value.message) and "18" in str(caught.value.message)
+    assert "17" in str(caught.value.message)
+    assert "18" in str(caught.value.message)
     # "08", 2 December: 2008 gives exactly 18 today.
     assert adult_birth_date(parse_nik("3507010212080003", TODAY), TODAY) == date(
         2008, 12, 2
@@ -198,9 +200,8 @@ def test_registration_refuses_a_minor_and_an_impossible_nik(app, db):
             TODAY,
         )  # fmt: skip
     errors = dict(caught.value.errors)
-    assert "16" in str(errors["birth_date"]) and "UU 18/2017" in str(
-        errors["birth_date"]
-    )
+    assert "16" in str(errors["birth_date"])
+    assert "UU 18/2017" in str(errors["birth_date"])
     assert "16" in str(errors["nik"])
     # Born 1 January 1925: 101.
     old = date(1925, 1, 1)
@@ -238,7 +239,9 @@ def test_every_departure_is_at_18_or_older(app, db, make_returnee):
             person, placement(departure_date=date(2006, 3, 11)), TODAY
         )
     message = str(dict(caught.value.errors)["departure_date"])
-    assert "11-03-2006" in message and "17" in message and "Pasal 5" in message
+    assert "11-03-2006" in message
+    assert "17" in message
+    assert "Pasal 5" in message
 
 
 def test_a_changed_birth_date_must_fit_the_first_departure(app, db, make_returnee):
