@@ -274,3 +274,30 @@ def test_the_import_applies_the_same_rules(app, db, make_user):
     assert first.outcome == "reject"
     assert any("departure_date" in r and "17" in r for r in first.reasons)
     assert second.outcome == "create", second.reasons
+
+
+# Names ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        # As both transcriptions of Kepmendagri 300.2.2-2138/2025 write them
+        # (idn-area-data 4.0.1 and cahyadsn/wilayah db/wilayah.sql, d68e8d55);
+        # see docs/identifiers.md section 4.
+        ("74.72", "Kota Bau Bau"),
+        ("92.03", "Kabupaten Fak Fak"),
+        ("72.04", "Kabupaten Toli-Toli"),
+        ("19.71", "Kota Pangkal Pinang"),
+        ("21.72", "Kota Tanjung Pinang"),
+        ("16.73", "Kota Lubuk Linggau"),
+        # Closed in the 2025 list (the 2022 list had "TANJUNG BALAI", "MUKO MUKO",
+        # "PARE PARE"): region_history.csv keeps the old spellings.
+        ("12.74", "Kota Tanjungbalai"),
+        ("17.06", "Kabupaten Mukomuko"),
+        ("73.72", "Kota Parepare"),
+    ],
+)
+def test_region_names_follow_the_kepmendagri_transcription(code, name):
+    names = {r["code"]: r["name"] for r in region_rows().regencies}
+    assert names[code] == name
