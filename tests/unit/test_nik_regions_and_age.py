@@ -301,3 +301,32 @@ def test_the_import_applies_the_same_rules(app, db, make_user):
 def test_region_names_follow_the_kepmendagri_transcription(code, name):
     names = {r["code"]: r["name"] for r in region_rows().regencies}
     assert names[code] == name
+
+
+def test_the_import_checks_a_changed_birth_date_against_stored_departures(
+    app, db, make_user, make_returnee
+):
+    official = make_user(Role.OFFICIAL, "35")
+    person = make_returnee(birth_date=date(1988, 3, 12))
+    registry.add_placement(db.session, person, placement(), TODAY)  # 12 March 2006
+    db.session.commit()
+    # The file says born 12 March 1989: the stored departure of 12 March 2006 would
+    # then be on the 17th birthday. The NIK is made to hold 1989 too (day 52 = a
+    # woman born on the 12th, month 03, year 89), stored and in the file alike.
+    born = date(1989, 3, 12)
+    changed = {
+        **EXAMPLE_ROW,
+        "full_name": person.full_name,
+        "birth_date": born.isoformat(),
+        "country_code": "",
+        "departure_date": "",
+    }
+    changed["nik"] = person.nik[:6] + "52" + "03" + "89" + person.nik[12:]
+    person.nik = changed["nik"]
+    db.session.commit()
+    table = read_table("x.csv", pd.DataFrame([changed]).to_csv(index=False).encode())
+    with app.test_request_context():
+        result = plan_import(db.session, official, table, TODAY)
+    (row,) = result.rows
+    assert row.outcome == "reject"
+    assert any(r.startswith("birth_date") and "17" in r for r in row.reasons)
