@@ -2,6 +2,8 @@
 
 Regions come from ``juragan/data/{provinces,regencies}.csv`` (idn-area-data 4.0.1,
 ODbL, following Kepmendagri 300.2.2-2138/2025: 38 provinces, 514 regencies/cities).
+``juragan/data/region_history.csv`` holds the regency codes and names no longer in
+that list, with their successors (``docs/identifiers.md``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,34 @@ def region_rows() -> RegionRows:
         for r in _read_csv("regencies.csv")
     ]
     return RegionRows(provinces, regencies)
+
+
+@dataclass(frozen=True)
+class HistoricalCode:
+    """A regency code or name that Kemendagri used before the current list."""
+
+    code: str  # "91.01"
+    name: str  # the name it had then
+    valid_until: int  # the year it stopped being the code or name in use
+    successors: tuple[str, ...]  # today's code(s) of the same area
+    change: str  # why it changed, in English (the legal act)
+    listed_in: str  # the Kemendagri lists that carried it
+
+
+@cache
+def region_history() -> tuple[HistoricalCode, ...]:
+    """The shipped historical regency codes and names, oldest first per code."""
+    return tuple(
+        HistoricalCode(
+            code=r["code"],
+            name=r["name"],
+            valid_until=int(r["valid_until"]),
+            successors=tuple(r["successors"].split()),
+            change=r["change"],
+            listed_in=r["listed_in"],
+        )
+        for r in _read_csv("region_history.csv")
+    )
 
 
 def _upsert_names(

@@ -22,7 +22,11 @@ from juragan import clock, scope, vault
 from juragan.audit import Actor, acting_as
 from juragan.errors import DomainError, FieldErrors
 from juragan.identifiers import (
+    MAXIMUM_AGE,
+    MINIMUM_WORKER_AGE,
     InvalidIdentifier,
+    adult_birth_date,
+    age_on,
     check_nik_agrees,
     normalise_phone,
     parse_nik,
@@ -61,7 +65,6 @@ INVITATION_DAYS = 14
 #: Name similarity (0-1) above which a person with the same birth date and
 #: regency is flagged as a possible duplicate.
 SIMILAR_NAME_RATIO = 0.85
-EARLIEST_BIRTH_YEAR = 1920
 
 
 @dataclass
@@ -128,11 +131,17 @@ def check_profile(
     data: ProfileData,
     today: date,
     regency_provinces: Mapping[str, str] | None = None,
+    first_departure: date | None = None,
 ) -> None:
     """Normalise ``data`` in place and check every rule.
 
+    A returnee is 18 to 100 years old today, and was at least 18 on their first
+    departure (UU 18/2017 Pasal 5 huruf a; ``docs/identifiers.md``).
+
     :param regency_provinces: regency code -> province code, for checking many rows
         without a query each (an import); looked up in the database otherwise.
+    :param first_departure: the earliest placement's departure, for a person who
+        has placements already (a changed birth date must still fit it).
     :raises FieldErrors: listing every field that is wrong.
     """
     errors: list[tuple[str | None, str]] = []
@@ -146,10 +155,19 @@ def check_profile(
         errors.append(("sex", _l("Choose female or male.")))
     if data.birth_date > today:
         errors.append(("birth_date", _l("The birth date cannot be in the future.")))
-    elif data.birth_date.year < EARLIEST_BIRTH_YEAR:
-        errors.append(("birth_date", _l("Check the birth year.")))
+    elif age_on(data.birth_date, today) > MAXIMUM_AGE:
+        errors.append(
+            ("birth_date", _l("Check the birth year: this person would be over 100."))
+        )
+    elif age_on(data.birth_date, today) < MINIMUM_WORKER_AGE:
+        errors.append(("birth_date", too_young_message(data.birth_date, today)))
+    elif first_departure is not None:
+        problem = departure_age_problem(data.birth_date, first_departure)
+        if problem is not None:
+            errors.append(("birth_date", problem))
     try:
         info = parse_nik(data.nik, today)
+        adult_birth_date(info, today)
     except InvalidIdentifier as error:
         errors.append(("nik", error.message))
     else:
@@ -180,6 +198,30 @@ def check_profile(
         errors.append(("dependants", _l("Enter a number from 0 to 30.")))
     if errors:
         raise FieldErrors(errors)
+
+
+def too_young_message(birth_date: date, today: date) -> str:
+    return _l(
+        "Born on %(date)s, this person is %(age)d today; a returning migrant worker "
+        "is at least 18 (UU 18/2017).",
+        date=birth_date.strftime("%d-%m-%Y"),
+        age=age_on(birth_date, today),
+    )
+
+
+def departure_age_problem(birth_date: date, departure: date) -> str | None:
+    """Why a departure on ``departure`` is impossible for someone born on
+    ``birth_date`` (younger than 18 that day: UU 18/2017 Pasal 5 huruf a), or None.
+    """
+    age = age_on(birth_date, departure)
+    if age >= MINIMUM_WORKER_AGE:
+        return None
+    return _l(
+        "On the departure of %(day)s this person was %(age)d; a migrant worker "
+        "leaves at 18 or older (UU 18/2017, Pasal 5 huruf a).",
+        day=departure.strftime("%d-%m-%Y"),
+        age=age,
+    )
 
 
 def find_by_nik(session: Session, nik: str) -> Returnee | None:
@@ -438,7 +480,8 @@ def update_profile(
         own region (the receiving region asks for a transfer instead).
     """
     data.nik = returnee.nik
-    check_profile(session, data, today)
+    departures = [p.departure_date for p in returnee.placements]
+    check_profile(session, data, today, first_departure=min(departures, default=None))
     moved = (data.province_code, data.regency_code) != (
         returnee.province_code, returnee.regency_code)  # fmt: skip
     if moved:
@@ -603,9 +646,15 @@ def check_placement(
     data: PlacementData,
     today: date,
     placement_id: int | None = None,
+    birth_date: date | None = None,
 ) -> None:
     """Normalise ``data`` in place and check every rule.
 
+    Every departure, and so the first, is at 18 or older (UU 18/2017 Pasal 5
+    huruf a; ``docs/identifiers.md``).
+
+    :param birth_date: the person's, when ``returnee`` is not a stored record (an
+        import row); ``returnee.birth_date`` otherwise.
     :raises FieldErrors: listing every field that is wrong.
     """
     errors: list[tuple[str | None, str]] = []
@@ -632,6 +681,11 @@ def check_placement(
         errors.append(
             ("departure_date", _l("The departure date cannot be in the future."))
         )
+    else:
+        born = birth_date if birth_date is not None else returnee.birth_date
+        problem = departure_age_problem(born, data.departure_date)
+        if problem is not None:
+            errors.append(("departure_date", problem))
     if not 1 <= (data.contract_months or 0) <= 120:
         errors.append(
             ("contract_months", _l("Enter a contract length of 1 to 120 months."))

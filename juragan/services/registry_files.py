@@ -411,7 +411,13 @@ def _plan_import(
         plan.rows.append(row)
         try:
             data = _profile_from(cells)
-            check_profile(session, data, today, regency_provinces)
+            # A stored person's placements must still fit a changed birth date.
+            known = existing.get(compact_nik(data.nik))
+            stored = existing_placements.get(known.id, []) if known else []
+            check_profile(
+                session, data, today, regency_provinces,
+                first_departure=min((p.departure_date for p in stored), default=None),
+            )  # fmt: skip
         except ValueError as error:
             row.outcome, row.reasons = "reject", [str(error)]
             continue
@@ -469,6 +475,7 @@ def _plan_import(
             check_placement(
                 SimpleNamespace(placements=journey), placement, today,
                 placement_id=same.id if same is not None else None,
+                birth_date=data.birth_date,
             )  # fmt: skip
         except FieldErrors as error:
             row.outcome, row.reasons = "reject", _reasons(error)

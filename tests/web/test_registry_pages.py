@@ -356,3 +356,47 @@ def test_find_by_nik_or_phone_never_puts_them_in_a_url(client, db, cast):
     assert cast.returnee.full_name not in other.text
     # The old address-bar search is gone.
     assert 'name="nik"' not in client.get("/returnees/").text
+
+
+def test_the_profile_shows_the_nik_region_then_and_today(client, db, cast):
+    # A NIK issued in Kabupaten Bulungan while it was 64.04 in Kalimantan Timur
+    # (before UU 20/2012); the same regency is 65.01 in Kalimantan Utara today.
+    person = cast.returnee
+    person.nik = "6404" + person.nik[4:]
+    db.session.commit()
+    login(client, cast.returnee_user.username)
+    page = client.get(f"/returnees/{person.id}").text
+    assert "Kode wilayah NIK" in page
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert (
+        "64.04 (Kabupaten Bulungan, Kalimantan Timur sampai 2012; kini 65.01 "
+        "Kabupaten Bulungan, Kalimantan Utara)" in text
+    )
+    # The address stays where the person lives now.
+    assert f"{person.regency.name}, {person.province.name}" in text
+    # The code is part of the NIK: a mentor sees it only with a recorded reveal.
+    client.post("/logout")
+    login(client, cast.mentor.username)
+    assert "Kode wilayah NIK" not in client.get(f"/returnees/{person.id}").text
+    assert "Kode wilayah NIK" in client.post(f"/returnees/{person.id}/nik").text
+
+
+def test_a_minor_and_a_former_nik_code_on_the_registration_form(client, db, cast):
+    login(client, cast.official_province.username)
+    # Born 15 June 2010: under 18 until 15 June 2028 (15 or 16 during 2026). The
+    # NIK 3507 01 55 06 10 0009 holds the same date (a woman: 55 = 15 + 40), and
+    # its "10" is 2010 (16) or 1910 (116): neither is 18 to 100.
+    minor = {**NEW_PERSON, "nik": "3507015506100009", "birth_date": "2010-06-15"}
+    response = client.post("/returnees/new", data=minor)
+    assert response.status_code == 200
+    feedback = re.findall(r'invalid-feedback[^"]*">([^<]+)<', response.text)
+    assert any("paling rendah 18 tahun (UU 18/2017)" in f for f in feedback)
+    assert any(f.startswith("Menurut NIK, lahir 15-06-2010") for f in feedback)
+    assert (
+        db.session.scalar(select(Returnee).where(Returnee.full_name == "Sri Rahayu"))
+        is None
+    )
+    # A NIK issued under 92.01 (Kabupaten Sorong, Papua Barat, until 2022) is accepted.
+    former = {**NEW_PERSON, "nik": "9201 0152 0388 0003"}
+    response = client.post("/returnees/new", data=former)
+    assert response.status_code == 302, response.text

@@ -27,6 +27,7 @@ from juragan.blueprints.returnees.forms import (
 from juragan.errors import DomainError
 from juragan.extensions import db, limiter
 from juragan.forms import attach_error, flash_errors, is_stale, show_conflict
+from juragan.identifiers import describe_nik_region
 from juragan.labels import PERSONAL_DATA_FIELDS, PERSONAL_DATA_SECTIONS
 from juragan.models import Placement, RegistrationCheck, Returnee, Training, utcnow
 from juragan.pagination import Page, keyset_page
@@ -208,10 +209,13 @@ def register_returnee():
 
 
 def _render_profile(returnee: Returnee, *, nik_revealed: bool = False, token=None):
+    shown = disclosure.person(returnee, current_user, nik_revealed=nik_revealed)
     return render_template(
         "returnees/view.html",
         returnee=returnee,
-        shown=disclosure.person(returnee, current_user, nik_revealed=nik_revealed),
+        shown=shown,
+        # The region code is part of the NIK: shown with the whole NIK only.
+        nik_region=describe_nik_region(shown.nik) if shown.nik_full else None,
         invitation_token=token,
         button=EmptyForm(),
         erasure_form=ErasureRequestForm(),
