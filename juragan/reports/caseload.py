@@ -107,7 +107,8 @@ def work_list(session: Session, mentor: User, today: date) -> list[CaseRow]:
         select(LoanApplication).where(LoanApplication.returnee_id.in_(ids),
                                       LoanApplication.status.in_(tuple(loans.LIVE_STATES)))
         .options(selectinload(LoanApplication.instalments),
-                 selectinload(LoanApplication.payments))
+                 selectinload(LoanApplication.payments),
+                 selectinload(LoanApplication.revisions))
     ):  # fmt: skip
         standing = loans.standing(loan, today)
         if standing is not None:

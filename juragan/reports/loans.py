@@ -46,6 +46,7 @@ def in_arrears(
         loans_statement(user, "arrears")
         .options(selectinload(LoanApplication.instalments),
                  selectinload(LoanApplication.payments),
+                 selectinload(LoanApplication.revisions),
                  selectinload(LoanApplication.returnee))
         .order_by(LoanApplication.id)
         .limit(limit * 5)
@@ -67,6 +68,7 @@ def portfolio_npl(session: Session, user: User, on: date) -> dict[str, Any]:
         .where(LoanApplication.status.in_(("disbursed", "repaying", "restructured")))
         .options(selectinload(LoanApplication.instalments),
                  selectinload(LoanApplication.payments),
+                 selectinload(LoanApplication.revisions),
                  selectinload(LoanApplication.returnee))
     ).all()  # fmt: skip
     standings: dict[str, list[LoanStanding]] = {}
