@@ -38,8 +38,8 @@ def annuity_instalment(
     """The fixed monthly instalment of an annuity loan, in whole rupiah.
 
     ``A = P * r / (1 - (1 + r) ** -n)`` with ``r`` the effective annual rate / 12,
-    as bank KUR tables compute it (Rp 50.000.000 at 6% over 36 months gives
-    Rp 1.521.097).
+    as bank KUR tables compute it (Rp50.000.000 at 6% over 36 months gives
+    Rp1.521.097).
 
     :raises ValueError: for a negative principal or rate, or fewer than one month.
     """

@@ -363,7 +363,7 @@ FUNNEL_LABELS = {
 
 COLLATERAL_LABELS = {
     "financed_only": _l("The financed business only"),
-    "none_up_to_100m": _l("No additional collateral up to Rp 100 juta"),
+    "none_up_to_100m": _l("No additional collateral up to Rp100 juta"),
     "lender_policy": _l("Additional collateral as the lender decides"),
     "by_size": _l("By loan size"),
     "none": _l("None"),

@@ -1,7 +1,7 @@
 """Synthetic business plans and businesses for returnees, with plausible numbers.
 
 Figures per line of business are rough 2026 rupiah orders of magnitude for village
-micro-enterprises (a food stall sells some Rp 6-20 juta a month and buys half of it
+micro-enterprises (a food stall sells some Rp6-20 juta a month and buys half of it
 back as ingredients; a warung turns over more on thin margins). Each plan's money
 balances, as the product requires before submission.
 """

@@ -72,7 +72,7 @@ def projection_chart(figures: PlanFigures) -> str | None:
         legend={"orientation": "h", "y": -0.2},
         height=360,
     )
-    figure.update_yaxes(tickformat=",d", tickprefix="Rp ")
+    figure.update_yaxes(tickformat=",d", tickprefix="Rp")
     # Inside <script type="application/json">: no "</" may close the element early.
     return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
 

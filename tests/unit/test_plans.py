@@ -150,14 +150,14 @@ def test_submit_refuses_an_unbalanced_plan_saying_by_how_much(db, cast, make_pla
     with pytest.raises(FieldErrors) as excinfo:
         plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())
     assert str(errors_of(excinfo)["funding"]) == (
-        "Pendanaan kurang Rp 2.500.000 dari kebutuhan usaha."
+        "Pendanaan kurang Rp2.500.000 dari kebutuhan usaha."
     )
     plans.save_funding(db.session, plan, [
         LineItem("own_savings", None, 15_000_000), LineItem("kur", None, 11_000_000),
     ], 24, Decimal(6))  # fmt: skip
     with pytest.raises(FieldErrors) as excinfo:
         plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())
-    assert "Rp 1.000.000" in str(errors_of(excinfo)["funding"])
+    assert "Rp1.000.000" in str(errors_of(excinfo)["funding"])
     assert plan.status == "draft"
     assert plan.versions == []
 
