@@ -72,4 +72,3 @@ def rupiah_words_filter(amount: int | Decimal | None) -> str:
     if amount is None:
         return "–"
     return rupiah_in_words(amount, str(get_locale() or "id"))
-
