@@ -91,3 +91,10 @@ def test_the_english_proposal_writes_english_words(client, db, cast, make_plan):
     assert "twenty-five million rupiah" in page
     assert "ten million rupiah" in page
     assert "Rp25.000.000" in page  # money as in en_ID, like the Indonesian pages
+
+
+def test_the_admin_sees_each_lenders_threshold(client, db, cast):
+    login(client, cast.admin.username)
+    page = client.get("/admin/lenders")
+    assert page.status_code == 200
+    assert "batas kemampuan bayar 1,5×" in page.text  # the default, 1,50
