@@ -270,7 +270,7 @@ def register_template_helpers(app: Flask) -> None:
 
     from juragan import disclosure
     from juragan.access import user_can
-    from juragan.i18n import rupiah_filter
+    from juragan.i18n import rupiah_filter, rupiah_words_filter
     from juragan.labels import (
         AUDIT_ACTION_LABELS,
         IMPORT_OUTCOME_LABELS,
@@ -286,6 +286,7 @@ def register_template_helpers(app: Flask) -> None:
     from juragan.reports.plans import section_url
 
     app.jinja_env.filters["rupiah"] = rupiah_filter
+    app.jinja_env.filters["rupiah_words"] = rupiah_words_filter
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["percent"] = lambda v: format_percent(v, "#,##0.0%")
     app.jinja_env.filters["date"] = lambda d, fmt="medium": (

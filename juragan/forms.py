@@ -244,7 +244,8 @@ BLANK_REGENCY = _l("— choose a regency or city —")
 
 
 class RupiahField(IntegerField):
-    """Whole rupiah, typed the way people write it: ``1.500.000`` or ``Rp 1.500.000``."""
+    """Whole rupiah, typed the way people write it: ``1.500.000``, ``Rp1.500.000``
+    (as the app writes it) or ``Rp 1.500.000``."""
 
     # A text box: a number input would refuse the thousands dots people type.
     widget = TextInput()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_decimal
+from babel.numbers import format_currency
 from flask import current_app, has_request_context, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -25,21 +25,50 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def format_rupiah(amount: int | Decimal, locale: str = "id") -> str:
-    """``Rp 1.250.000``: whole rupiah (sen are not used), grouped the locale's way.
+#: The Babel locale whose currency format writes rupiah for each interface
+#: language. Indonesian is CLDR's ``id``: ``Rp1.250.000``, as the Indonesian
+#: spelling guide writes it (docs/plan-figures.md, "Rupiah"). Plain ``en`` would
+#: give ``IDR1,250,000``; CLDR's ``en_ID`` (English as written in Indonesia) gives
+#: ``Rp1.250.000`` like the Indonesian pages, the bank's documents and the amounts
+#: typed in a ``RupiahField`` (which reads dots as thousands), so the English
+#: interface uses it for money.
+RUPIAH_LOCALES = {"id": "id", "en": "en_ID"}
+#: Whole rupiah, the sign before the symbol: ``-Rp50.000`` (CLDR's own pattern for
+#: ``id`` without the decimals, which sen would need and the app does not use).
+RUPIAH_PATTERN = "\u00a4#,##0;-\u00a4#,##0"
 
-    Money is integer rupiah or ``Decimal``, never float; a fraction is rounded half
-    up to the rupiah.
+
+def format_rupiah(amount: int | Decimal, locale: str = "id") -> str:
+    """``Rp1.250.000``: "Rp" first, no space, dots between thousands, no sen.
+
+    Babel's ``format_currency`` with the IDR currency and a pattern without
+    decimals; a negative amount is ``-Rp1.250.000``. Money is integer rupiah or
+    ``Decimal``, never float; a fraction is rounded half up to the rupiah.
     """
     if isinstance(amount, float):
         raise TypeError("money must be int or Decimal, not float")
     whole = Decimal(amount).quantize(Decimal(1), rounding="ROUND_HALF_UP")
-    digits = format_decimal(abs(whole), format="#,##0", locale=locale)
-    sign = "-" if whole < 0 else ""
-    return f"{sign}Rp {digits}"
+    if not whole:
+        whole = Decimal(0)  # -0,4 rounds to zero, written without a sign
+    return format_currency(
+        whole,
+        "IDR",
+        format=RUPIAH_PATTERN,
+        locale=RUPIAH_LOCALES.get(str(locale).split("_")[0], str(locale)),
+        currency_digits=False,
+    )
 
 
 def rupiah_filter(amount: int | Decimal | None) -> str:
     if amount is None:
         return "–"
     return format_rupiah(amount, str(get_locale() or "id"))
+
+
+def rupiah_words_filter(amount: int | Decimal | None) -> str:
+    """The amount in words in the reader's language (``juragan.terbilang``)."""
+    from juragan.terbilang import rupiah_in_words
+
+    if amount is None:
+        return "–"
+    return rupiah_in_words(amount, str(get_locale() or "id"))

@@ -173,10 +173,13 @@ INVENTORY: dict[type, Table] = {
                 "sector", "kbli_section", "province_code", "regency_code",
                 "planned_start", "workers_planned", "projection_months",
                 "kur_tenor_months", "kur_rate_percent", "created_by_id", *_STAMPS),
+        # Goes with the reviewer's reason it answers (a CHECK keeps them together).
+        "ready_threshold": _(KEY),
         "business_name": _(NAME, PLACEHOLDER, "Usaha {id}"), "district": _(ADDRESS),
         **{name: _(TEXT) for name in ("description", "target_market", "competitors",
                                       "marketing", "operations", "suppliers",
-                                      "equipment", "risks")},
+                                      "equipment", "risks",
+                                      "ready_reason")},
     }),
     CapitalItem: Table({
         **_keys("id", "plan_id", "position", "kind"),

@@ -17,7 +17,7 @@ with unbiased random rounding to base 5 as its perturbation (see
   figures (a total minus its parts, complementary filters, two cumulative ranges)
   can never give back a group of 1 to 4 exactly;
 - amounts get a multiplicative noise of up to ±10 % from the cell key and are
-  rounded to Rp 100.000; means, medians and shares are given only for groups shown
+  rounded to Rp100.000; means, medians and shares are given only for groups shown
   as 10 or more, with a noise of their own, so that two means over nested groups
   do not give one person's value.
 
@@ -56,7 +56,7 @@ def count(n: int, key: int, salt: str = "n") -> int:
 
 
 def amount(total: int | None, key: int, salt: str = "idr") -> int | None:
-    """A sum of rupiah with up to ±10 % noise from the cell key, in Rp 100.000s."""
+    """A sum of rupiah with up to ±10 % noise from the cell key, in Rp100.000s."""
     if total is None:
         return None
     factor = 1 + AMOUNT_NOISE * (2 * Decimal(_draw(key, salt)) - 1)

@@ -1,7 +1,7 @@
 """Synthetic business plans and businesses for returnees, with plausible numbers.
 
 Figures per line of business are rough 2026 rupiah orders of magnitude for village
-micro-enterprises (a food stall sells some Rp 6-20 juta a month and buys half of it
+micro-enterprises (a food stall sells some Rp6-20 juta a month and buys half of it
 back as ingredients; a warung turns over more on thin margins). Each plan's money
 balances, as the product requires before submission.
 """
@@ -344,6 +344,14 @@ def synthetic_nib(business_number: int, series: int = 9) -> str:
 
 # Through the services (demo data) ------------------------------------------------
 
+#: What a demo reviewer writes when a plan's repayment capacity is below the
+#: lender's threshold (docs/plan-figures.md).
+DEMO_READY_REASON = (
+    "Kemampuan bayar di bawah batas penyalur, tetapi keluarga menanggung sebagian "
+    "belanja rumah tangga pada tahun pertama, sehingga pengambilan pemilik bisa "
+    "dikurangi bila penjualan lebih rendah dari rencana."
+)
+
 
 def write_through_services(
     session: Any,
@@ -403,7 +411,9 @@ def write_through_services(
         plans.submit_plan(session, author, plan, now)
         for comment in plan.comments:
             plans.resolve_comment(session, comment, now)
-        plans.mark_ready(session, plan)
+        # Below the threshold a plan is ready only with the reviewer's reason.
+        below = plans.readiness(session, plan).is_below
+        plans.mark_ready(session, plan, DEMO_READY_REASON if below else None)
     business_values = drawn["business"]
     if business_values is not None:
         business = businesses.open_business(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
+    Numeric,
     String,
     UniqueConstraint,
 )
@@ -18,6 +21,12 @@ from juragan.models.region import Province, Regency
 
 #: State-owned banks, regional development banks (BPD) and private banks.
 LENDER_KINDS = ("state", "regional", "private")
+#: The repayment capacity a lender wants unless it says otherwise: the instalment at
+#: most two thirds of the cash left (docs/plan-figures.md, "The lender's threshold").
+DEFAULT_MIN_COVERAGE = Decimal("1.50")
+#: The range a lender's threshold may take: below 1 the instalment would exceed
+#: the cash left; above 5 no micro plan would pass.
+MIN_COVERAGE_RANGE = (Decimal("1.00"), Decimal("5.00"))
 
 
 class Lender(Base):
@@ -30,6 +39,11 @@ class Lender(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(10))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The repayment capacity (average cash left / instalment) below which a plan
+    #: is declared ready for this lender only with the mentor's written reason.
+    min_repayment_coverage: Mapped[Decimal] = mapped_column(
+        Numeric(4, 2), default=DEFAULT_MIN_COVERAGE, server_default="1.50"
+    )
 
     branches: Mapped[list[LenderBranch]] = relationship(
         back_populates="lender", order_by="LenderBranch.name"
@@ -38,6 +52,9 @@ class Lender(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('state', 'regional', 'private')", name="kind_known"),
         CheckConstraint("code = lower(code)", name="code_lowercase"),
+        CheckConstraint(
+            "min_repayment_coverage BETWEEN 1 AND 5", name="min_coverage_range"
+        ),
     )
 
     def __repr__(self) -> str:

@@ -91,6 +91,12 @@ class BusinessPlan(Audited, Versioned, Timestamped, Base):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+    #: Why the reviewer declared the plan ready although its repayment capacity
+    #: was below the lender's threshold (``ready_threshold``); empty otherwise,
+    #: and cleared when the plan is reopened.
+    ready_reason: Mapped[str | None] = mapped_column(Text)
+    #: The threshold the capacity was below when the reason was given.
+    ready_threshold: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
 
     returnee: Mapped[Returnee] = relationship()
     regency: Mapped[Regency | None] = relationship(
@@ -163,6 +169,17 @@ class BusinessPlan(Audited, Versioned, Timestamped, Base):
         CheckConstraint(
             "(province_code IS NULL) = (regency_code IS NULL)",
             name="regency_with_province",
+        ),
+        # A reason is the ready plan's, given with the threshold it answers, and
+        # is never blank.
+        CheckConstraint(
+            "ready_reason IS NULL OR (status = 'ready'"
+            " AND ready_threshold IS NOT NULL AND length(trim(ready_reason)) > 0)",
+            name="ready_reason_when_ready",
+        ),
+        CheckConstraint(
+            "(ready_reason IS NULL) = (ready_threshold IS NULL)",
+            name="ready_threshold_with_reason",
         ),
         # One active plan per returnee.
         Index(

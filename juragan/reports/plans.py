@@ -14,6 +14,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from juragan.extensions import db
 from juragan.finance import PlanFigures, annuity_schedule
 from juragan.i18n import format_rupiah
 from juragan.models import BusinessPlan, PlanVersion
@@ -34,7 +35,8 @@ def section_url(plan: BusinessPlan, section: str) -> str:
 
 
 def projection_chart(figures: PlanFigures) -> str | None:
-    """Plotly figure JSON: sales and net profit per month, cash left added up."""
+    """Plotly figure JSON: sales, operating and net profit per month, cash left
+    added up."""
     if not figures.months:
         return None
     months = [m.month for m in figures.months]
@@ -43,8 +45,15 @@ def projection_chart(figures: PlanFigures) -> str | None:
                    marker_color="#9ec5fe")  # fmt: skip
     figure.add_bar(
         x=months,
+        y=[m.operating_profit_idr for m in figures.months],
+        name=_("Operating profit"),
+        marker_color=["#75b798" if m.operating_profit_idr >= 0 else "#ea868f"
+                      for m in figures.months],
+    )  # fmt: skip
+    figure.add_bar(
+        x=months,
         y=[m.net_profit_idr for m in figures.months],
-        name=_("Net profit"),
+        name=_("Net profit (after KUR interest and tax)"),
         marker_color=["#198754" if m.net_profit_idr >= 0 else "#dc3545"
                       for m in figures.months],
     )  # fmt: skip
@@ -72,7 +81,7 @@ def projection_chart(figures: PlanFigures) -> str | None:
         legend={"orientation": "h", "y": -0.2},
         height=360,
     )
-    figure.update_yaxes(tickformat=",d", tickprefix="Rp ")
+    figure.update_yaxes(tickformat=",d", tickprefix="Rp")
     # Inside <script type="application/json">: no "</" may close the element early.
     return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
 
@@ -80,7 +89,8 @@ def projection_chart(figures: PlanFigures) -> str | None:
 def svg_projection_chart(
     figures: PlanFigures, width: int = 640, height: int = 220
 ) -> Markup:
-    """A still chart of net profit per month for the printed proposal (no script)."""
+    """A still chart of net profit (after KUR interest and tax) per month for the
+    printed proposal (no script)."""
     if not figures.months:
         return Markup("")
     values = [m.net_profit_idr for m in figures.months]
@@ -143,6 +153,7 @@ def proposal_context(
         "figures": figures,
         "svg_chart": svg_projection_chart(figures),
         "schedule_preview": _schedule_preview(figures),
+        "readiness": plans.readiness(db.session, plan),
     }
 
 

@@ -93,7 +93,7 @@ def _locale() -> str:
 def _layout(figure: go.Figure, title: str, **layout: Any) -> str:
     """Common layout; the title is the page's heading above the chart, not drawn in
     it (a phone has no height to spare), and names the figure for screen readers."""
-    separators = ",." if _locale() == "id" else ".,"
+    separators = layout.pop("separators", None) or (",." if _locale() == "id" else ".,")
     figure.update_layout(meta={"title": title}, separators=separators,
                          margin={"l": 10, "r": 10, "t": 30, "b": 40},
                          legend={"orientation": "h", "x": 0, "y": 1.02,
@@ -382,9 +382,12 @@ def mix_chart(ctx: Context, by: str) -> Chart:
         figure.add_bar(
             x=[m.outstanding[grade - 1] for m in mix], y=labels, orientation="h",
             name=classes[grade - 1], marker_color=GRADE_COLOURS[grade],
-            hovertemplate="%{y}: Rp %{x:,d}<extra>" + classes[grade - 1] + "</extra>",
+            hovertemplate="%{y}: Rp%{x:,d}<extra>" + classes[grade - 1] + "</extra>",
         )  # fmt: skip
+    # Only rupiah in this chart: dots between thousands in both languages, as
+    # ``i18n.format_rupiah`` writes them (Rp1.250.000) in its table.
     figure_json = _layout(figure, title, barmode="stack", legend_traceorder="normal",
+                          separators=",.",
                           height=160 + 28 * max(len(labels), 1),
                           xaxis={"title": _("Outstanding principal (Rp)"),
                                  "tickformat": ",d"},

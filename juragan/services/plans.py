@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -27,6 +28,8 @@ from juragan.models import (
     BusinessPlan,
     CapitalItem,
     FundingSource,
+    Lender,
+    LoanApplication,
     PlanComment,
     PlanVersion,
     ProjectionMonth,
@@ -45,12 +48,15 @@ from juragan.models.business_codes import (
     MIN_PROJECTION_MONTHS,
     PLAN_SECTIONS,
 )
+from juragan.models.lender import DEFAULT_MIN_COVERAGE as DEFAULT_LENDER_COVERAGE
 
 #: The rate a plan assumes for its KUR until the returnee changes it: the 2026
 #: guideline's single 6% effective rate for every access (see ../shared/domain.md
 #: section 1). The KUR rules module gives each loan its own rate.
 DEFAULT_KUR_RATE = Decimal("6.00")
 DEFAULT_KUR_TENOR = 24
+#: The programme's threshold of repayment capacity for a plan with no lender yet.
+DEFAULT_MIN_COVERAGE = DEFAULT_LENDER_COVERAGE
 EARLIEST_START = date(2000, 1, 1)
 
 #: The fields of each written part of the plan.
@@ -436,12 +442,15 @@ def figures_from_content(content: dict[str, Any]) -> PlanFigures:
     """The figures of a plan or of a stored version."""
     kur = content["kur"]
     rate = kur["rate_percent"]
+    start = content["text"].get("planned_start")
     return plan_figures(
         [(line["kind"], line["amount_idr"]) for line in content["capital"]],
         [(line["kind"], line["amount_idr"]) for line in content["funding"]],
         [Month(*row) for row in content["months"]],
         kur["tenor_months"],
         Decimal(rate) if rate is not None else None,
+        legal_form=content["text"].get("legal_form") or "individual",
+        start=date.fromisoformat(start) if start else None,
     )
 
 
@@ -613,8 +622,63 @@ def resolve_comment(session: Session, comment: PlanComment, now: datetime) -> No
         session.flush()
 
 
-def mark_ready(session: Session, plan: BusinessPlan) -> None:
-    """Declare the last submitted version ready for the bank."""
+@dataclass(frozen=True)
+class Readiness:
+    """How the plan's repayment capacity compares with its lender's threshold."""
+
+    #: The capacity of the version to be declared ready (``None`` without a KUR).
+    coverage: Decimal | None
+    #: The threshold it is held to, and whose it is (``None``: the programme's).
+    threshold: Decimal
+    lender: Lender | None
+
+    @property
+    def is_below(self) -> bool:
+        return self.coverage is not None and self.coverage < self.threshold
+
+
+def lender_of(session: Session, plan: BusinessPlan) -> Lender | None:
+    """The lender a plan is meant for: that of its latest KUR application that was
+    not withdrawn, or ``None`` while no application names one.
+
+    A plan names no lender itself: a returnee chooses the bank when applying,
+    usually after the plan is ready (docs/plan-figures.md).
+    """
+    return session.scalar(
+        select(Lender)
+        .join(LoanApplication, LoanApplication.lender == Lender.code)
+        .where(LoanApplication.plan_id == plan.id,
+               LoanApplication.status != "withdrawn")
+        .order_by(LoanApplication.id.desc())
+        .limit(1)
+    )  # fmt: skip
+
+
+def readiness(session: Session, plan: BusinessPlan) -> Readiness:
+    """The capacity of the plan's last version (else its draft) against the
+    threshold of its lender, or the programme's 1,5 when none is chosen yet."""
+    content = plan.last_version.content if plan.last_version else content_of(plan)
+    repayment = figures_from_content(content).repayment
+    lender = lender_of(session, plan)
+    threshold = (
+        Decimal(lender.min_repayment_coverage)
+        if lender is not None
+        else DEFAULT_MIN_COVERAGE
+    )
+    return Readiness(repayment.coverage if repayment else None, threshold, lender)
+
+
+def mark_ready(session: Session, plan: BusinessPlan, reason: str | None = None) -> None:
+    """Declare the last submitted version ready for the bank.
+
+    When its repayment capacity is below the lender's threshold the reviewer must
+    say why in ``reason``; it is stored with the threshold (and so audited) and
+    shown on the plan and the proposal. A reason given for a plan that meets the
+    threshold is not kept.
+
+    :raises DomainError: on ``ready_reason`` when the capacity is below the
+        threshold and no reason is given (nothing is changed).
+    """
     if plan.status not in ("submitted", "in_review"):
         raise DomainError(None, _l("Only a submitted plan can be declared ready."))
     if plan.is_revised:
@@ -624,15 +688,37 @@ def mark_ready(session: Session, plan: BusinessPlan) -> None:
                 "The plan was revised after the last version: it must be submitted again."
             ),
         )
+    check = readiness(session, plan)
+    reason = _clean(reason)
+    if check.is_below and not reason:
+        raise DomainError(
+            "ready_reason",
+            _l(
+                "The repayment capacity is %(coverage)s, below the %(threshold)s "
+                "the lender looks for: write why the plan is ready all the same.",
+                coverage=format_decimal(check.coverage, "#,##0.00"),
+                threshold=format_decimal(check.threshold, "#,##0.00"),
+            ),
+        )
+    if check.is_below and len(reason) > LONG_TEXT_LIMIT:
+        raise DomainError(
+            "ready_reason",
+            _l("Keep this under %(limit)s characters.", limit=LONG_TEXT_LIMIT),
+        )
     plan.status = "ready"
+    plan.ready_reason = reason if check.is_below else None
+    plan.ready_threshold = check.threshold if check.is_below else None
     session.flush()
 
 
 def reopen_plan(session: Session, plan: BusinessPlan) -> None:
-    """Take a ready plan back to draft (for instance when the bank asks for changes)."""
+    """Take a ready plan back to draft (for instance when the bank asks for changes);
+    the reason it was declared ready goes with the declaration."""
     if plan.status != "ready":
         raise DomainError(None, _l("Only a plan that is ready can be reopened."))
     plan.status = "draft"
+    plan.ready_reason = None
+    plan.ready_threshold = None
     session.flush()
 
 
@@ -669,9 +755,14 @@ def _summary(content: dict[str, Any]) -> dict[str, tuple[str, Any]]:
         "sources_idr": ("money", figures.sources_idr),
         "kur_idr": ("money", figures.kur_idr),
         "total_sales_idr": ("money", figures.total_sales_idr),
+        "total_operating_profit_idr": ("money", figures.total_operating_profit_idr),
+        "total_interest_idr": ("money", figures.total_interest_idr),
+        "total_tax_idr": ("money", figures.total_tax_idr),
         "total_net_profit_idr": ("money", figures.total_net_profit_idr),
-        "margin": ("percent", figures.margin),
+        "operating_margin": ("percent", figures.operating_margin),
+        "net_margin": ("percent", figures.net_margin),
         "break_even_month": ("number", figures.break_even_month),
+        "break_even_sales_idr": ("money", figures.break_even_sales_idr),
         "payback_month": ("number", figures.payback_month),
         "instalment_idr": ("money", repayment.instalment_idr if repayment else None),
         "coverage": ("number", repayment.coverage if repayment else None),

@@ -30,7 +30,7 @@ def test_simulate_apply_check_approve_disburse(live_server, live_app, browser):
         page.fill("#tenor_months", "24")
         page.get_by_role("button", name="Simulasikan").click()
         page.wait_for_selector("text=Skema menurut Pedoman KUR 2026")
-        assert page.get_by_text("Rp 429.812").first.is_visible()  # Super Mikro, 3%
+        assert page.get_by_text("Rp429.812").first.is_visible()  # Super Mikro, 3%
         page.screenshot(path=str(SHOTS / "kur-simulator-phone.png"), full_page=True)
         assert page.input_value("#scheme") == "super_mikro"
         page.get_by_role("button", name="Simpan pengajuan").click()

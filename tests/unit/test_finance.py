@@ -1,5 +1,6 @@
 """Plan arithmetic against hand-worked examples (figures from ../shared/domain.md)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from juragan.finance import (
     Month,
     annuity_instalment,
     annuity_schedule,
+    final_tax_by_month,
     flat_instalment,
     loan_schedule,
     plan_figures,
@@ -80,8 +82,21 @@ def test_worked_plan_over_twelve_months():
     assert figures.is_balanced
     assert figures.gap_idr == 0
     assert figures.total_sales_idr == 86_000_000  # 2 x 3 jt + 10 x 8 jt
-    assert figures.total_net_profit_idr == 28_000_000  # -2 jt + 10 x 3 jt
-    assert figures.margin == Decimal("0.3256")  # 28 / 86
+    # Operating profit (laba usaha), before interest and tax: -2 jt + 10 x 3 jt.
+    assert figures.total_operating_profit_idr == 28_000_000
+    assert figures.operating_margin == Decimal("0.3256")  # 28 / 86
+    # KUR interest, by hand: month 1 is 20.000.000 x 6% / 12 = 100.000; month 2
+    # is (20.000.000 - (886.412 - 100.000)) x 0,5% = 19.213.588 x 0,5% = 96.067,94.
+    assert figures.months[0].interest_idr == 100_000
+    assert figures.months[1].interest_idr == 96_068
+    in_projection = annuity_schedule(20_000_000, Decimal(6), 24)[:12]
+    assert figures.total_interest_idr == sum(m.interest_idr for m in in_projection)
+    # 86 juta of sales in the year: below an individual's tax-free 500 juta.
+    assert figures.total_tax_idr == 0
+    # Net profit (laba bersih) = operating profit - interest - tax.
+    assert figures.total_net_profit_idr == 28_000_000 - figures.total_interest_idr
+    assert figures.months[0].net_profit_idr == -1_000_000 - 100_000
+    assert figures.net_margin < figures.operating_margin
     # Cumulative profit: -1, -2, then +1 jt in month 3, a profitable month.
     assert figures.break_even_month == 3
     # Cash left adds up to 18 jt by month 12: the 30 jt are not yet paid back.
@@ -121,8 +136,9 @@ def test_unbalanced_plan_reports_the_gap():
     assert figures.gap_idr == -5_000_000
     assert not figures.is_balanced
     assert figures.repayment is None
-    assert figures.margin is None
+    assert figures.operating_margin is None
     assert figures.break_even_month is None
+    assert figures.break_even_sales_idr is None
 
 
 def test_a_plan_that_never_breaks_even():
@@ -130,7 +146,7 @@ def test_a_plan_that_never_breaks_even():
     figures = plan_figures(CAPITAL, SOURCES, months, 24, Decimal(6))
     assert figures.break_even_month is None
     assert figures.payback_month is None
-    assert figures.margin == Decimal("-0.2000")
+    assert figures.operating_margin == Decimal("-0.2000")
 
 
 # Loan schedules with grace and seasonal months -------------------------------------
@@ -181,3 +197,93 @@ def test_any_schedule_repays_exactly(principal, rate, months, data):
     assert lines[-1].balance_idr == 0
     for line in lines:
         assert line.instalment_idr == line.principal_idr + line.interest_idr
+
+
+# Tax, net profit and break-even sales ------------------------------------------
+
+
+def test_final_tax_of_an_individual_follows_the_published_example():
+    """DDTCNews' illustration of PP 55/2022 (docs/plan-figures.md): Pak Adam, an
+    individual, has a turnover of Rp1,2 miliar in a year; the first Rp500 juta pay
+    nothing, the rest 0,5%: 0,5% x 700.000.000 = Rp3.500.000."""
+    months = [Month(n, 100_000_000, 60_000_000, 10_000_000, 0) for n in range(1, 13)]
+    taxes = final_tax_by_month(months, is_individual=True)
+    assert sum(taxes.values()) == 3_500_000
+    # Cumulatively from January (Pasal 60 ayat (3)): 500 juta is reached at the end
+    # of month 5, so months 1-5 pay nothing and months 6-12 0,5% of 100 juta each.
+    assert [taxes[n] for n in range(1, 13)] == [0] * 5 + [500_000] * 7
+
+
+def test_final_tax_splits_the_month_that_crosses_rp500_juta():
+    # 60 juta a month: 480 juta after month 8, 540 juta after month 9, so month 9
+    # pays 0,5% of 40 juta = 200.000 and each later month 0,5% of 60 juta = 300.000.
+    months = [Month(n, 60_000_000, 0, 0, 0) for n in range(1, 13)]
+    taxes = final_tax_by_month(months, is_individual=True)
+    assert taxes[8] == 0
+    assert taxes[9] == 200_000
+    assert taxes[10] == 300_000
+    assert sum(taxes.values()) == 200_000 + 3 * 300_000  # 0,5% x (720 - 500) juta
+
+
+def test_the_tax_free_turnover_is_per_calendar_year():
+    # Started in July: months 1-6 are July-December (600 juta: 0,5% x 100 juta in
+    # month 6), months 7-12 the next January-June (again 500.000 in month 12).
+    months = [Month(n, 100_000_000, 0, 0, 0) for n in range(1, 13)]
+    taxes = final_tax_by_month(months, is_individual=True, start=date(2026, 7, 1))
+    assert [n for n, tax in taxes.items() if tax] == [6, 12]
+    assert sum(taxes.values()) == 1_000_000
+
+
+def test_a_cooperative_pays_on_all_its_turnover():
+    # PP 55/2022 Pasal 57 ayat (1) huruf b: a cooperative has no tax-free part.
+    months = [Month(n, 10_000_000, 0, 0, 0) for n in range(1, 4)]
+    taxes = final_tax_by_month(months, is_individual=False)
+    assert list(taxes.values()) == [50_000, 50_000, 50_000]  # 0,5% x 10 juta
+
+
+def test_tax_comes_off_net_profit_and_cash_left():
+    # 100 juta sales, 60 juta goods, 10 juta costs, 20 juta owner's draw a month:
+    # operating profit 30 juta; from month 6, tax 500.000 (see Pak Adam above).
+    months = [Month(n, 100_000_000, 60_000_000, 10_000_000, 20_000_000)
+              for n in range(1, 13)]  # fmt: skip
+    figures = plan_figures([], [("kur", 100_000_000)], months, 12, Decimal(6))
+    sixth = figures.months[5]
+    assert sixth.operating_profit_idr == 30_000_000
+    assert sixth.tax_idr == 500_000
+    assert sixth.cash_left_idr == 30_000_000 - 500_000 - 20_000_000
+    assert sixth.net_profit_idr == 30_000_000 - sixth.interest_idr - 500_000
+    # Month 1 interest: 100 juta x 0,5% = 500.000.
+    assert figures.months[0].interest_idr == 500_000
+    # Capacity on the cash left after tax: (5 x 10 jt + 7 x 9,5 jt) / 12 = 9.708.333.
+    assert figures.repayment.average_cash_idr == 9_708_333
+    # A cooperative pays 500.000 every month.
+    coop = plan_figures([], [], months, None, None, legal_form="cooperative")
+    assert coop.total_tax_idr == 12 * 500_000
+    assert coop.total_net_profit_idr == 12 * (30_000_000 - 500_000)
+
+
+@pytest.mark.parametrize(
+    ("sales", "cogs", "costs", "expected"),
+    [
+        # 2 jt fixed / ((10 - 6) / 10 = 0,4) = 5 jt.
+        (10_000_000, 6_000_000, 2_000_000, 5_000_000),
+        # 1,5 jt / 0,35 = 4.285.714,28...: rounded up to 4.285.715.
+        (20_000_000, 13_000_000, 1_500_000, 4_285_715),
+        # Goods cost all the sales: no level of sales covers the fixed costs.
+        (10_000_000, 10_000_000, 1_000_000, None),
+    ],
+)
+def test_break_even_sales(sales, cogs, costs, expected):
+    months = [Month(n, sales, cogs, costs, 0) for n in range(1, 13)]
+    figures = plan_figures([], [], months, None, None)
+    assert figures.break_even_sales_idr == expected
+
+
+def test_break_even_sales_of_the_worked_plan():
+    figures = plan_figures(CAPITAL, SOURCES, worked_months(12), 24, Decimal(6))
+    # Totals: sales 86 jt, goods 2 x 2 + 10 x 4 = 44 jt, operating costs
+    # 2 x 2 + 10 x 1 = 14 jt. Fixed a month 14 jt / 12 = 1.166.666,67; ratio
+    # 42 / 86 = 48,84%; 14 jt / 12 x 86 / 42 = 2.388.888,89, rounded up.
+    assert figures.fixed_costs_idr == 1_166_667
+    assert figures.contribution_margin_ratio == Decimal("0.4884")
+    assert figures.break_even_sales_idr == 2_388_889

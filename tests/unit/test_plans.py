@@ -150,14 +150,14 @@ def test_submit_refuses_an_unbalanced_plan_saying_by_how_much(db, cast, make_pla
     with pytest.raises(FieldErrors) as excinfo:
         plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())
     assert str(errors_of(excinfo)["funding"]) == (
-        "Pendanaan kurang Rp 2.500.000 dari kebutuhan usaha."
+        "Pendanaan kurang Rp2.500.000 dari kebutuhan usaha."
     )
     plans.save_funding(db.session, plan, [
         LineItem("own_savings", None, 15_000_000), LineItem("kur", None, 11_000_000),
     ], 24, Decimal(6))  # fmt: skip
     with pytest.raises(FieldErrors) as excinfo:
         plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())
-    assert "Rp 1.000.000" in str(errors_of(excinfo)["funding"])
+    assert "Rp1.000.000" in str(errors_of(excinfo)["funding"])
     assert plan.status == "draft"
     assert plan.versions == []
 
@@ -237,8 +237,11 @@ def test_compare_versions_shows_what_changed(db, cast, make_plan):
         row.name: row for row in plans.compare_versions(left.content, right.content)
     }
     changed = {name for name, row in rows.items() if row.changed}
+    # A different KUR: another instalment, and so other interest, net profit and
+    # net margin; operating profit does not change.
     assert changed == {"capital", "funding", "needs_idr", "sources_idr", "kur_idr",
-                       "instalment_idr", "coverage"}  # fmt: skip
+                       "instalment_idr", "coverage", "total_interest_idr",
+                       "total_net_profit_idr", "net_margin"}  # fmt: skip
     assert rows["needs_idr"].left == 25_000_000
     assert rows["needs_idr"].right == 27_000_000
     assert rows["instalment_idr"].right == 531_847  # 12 jt, 6%, 24 months
@@ -250,8 +253,14 @@ def test_figures_of_a_plan_match_its_version(db, cast, make_plan):
     figures = plans.figures_of(plan)
     stored = plans.figures_from_content(plan.last_version.content)
     assert figures == stored
-    # 8 jt sales - 4 jt goods - 1 jt costs = 3 jt net; 2 jt cash left after the draw.
-    assert figures.average_net_profit_idr == 3_000_000
+    # 8 jt sales - 4 jt goods - 1 jt costs = 3 jt operating profit; 2 jt cash left
+    # after the draw. Net profit takes off the interest of the first 12 instalments
+    # (month 1: 10 jt x 0,5% = 50.000) and no tax (96 jt of sales a year).
+    assert figures.average_operating_profit_idr == 3_000_000
+    assert figures.months[0].interest_idr == 50_000
+    assert figures.months[0].net_profit_idr == 2_950_000
+    assert figures.total_tax_idr == 0
+    assert figures.total_net_profit_idr == 36_000_000 - figures.total_interest_idr
     assert figures.repayment.instalment_idr == 443_206  # 10 jt, 6%, 24 months
     assert figures.break_even_month == 1
     # Twelve months of 2 jt cash left make 24 jt: the 25 jt are not yet paid back.

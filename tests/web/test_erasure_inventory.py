@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pandas as pd
 from PIL import Image
@@ -73,6 +74,8 @@ def _fill_every_personal_place(db, person_id: int, account_id: int) -> set:
                 if name in ("full_name", "name", "business_name"):
                     value = value[:60]
                 setattr(row, name, value)
+                if name == "ready_reason":  # a reason comes with its threshold
+                    row.ready_threshold = Decimal("1.50")
                 filled.add((model, name))
     from juragan.models import User
 

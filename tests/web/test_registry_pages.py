@@ -281,7 +281,7 @@ def test_add_placement_on_the_web_with_messages_at_the_field(client, db, cast):
     assert placement.remittances_idr == 250_000_000
     page = client.get(f"/returnees/{cast.returnee.id}").text
     assert "Taiwan" in page
-    assert "Rp 250.000.000" in page
+    assert "Rp250.000.000" in page
 
 
 def test_others_cannot_touch_placements(client, cast):

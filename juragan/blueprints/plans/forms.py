@@ -208,6 +208,18 @@ class QuickFillForm(BaseForm):
         self.month_count.choices = month_count_choices()
 
 
+class ReadyForm(BaseForm):
+    """Declaring a plan ready; the reason is needed only when the repayment
+    capacity is below the lender's threshold (the service decides)."""
+
+    ready_reason = TextAreaField(
+        _l("Why the plan is ready although its repayment capacity is below the "
+           "threshold"),
+        validators=[Optional(), Length(max=LONG_TEXT)],
+        render_kw={"rows": 3},
+    )  # fmt: skip
+
+
 class CommentForm(BaseForm):
     section = SelectField(_l("Part of the plan"))
     body = TextAreaField(

@@ -29,6 +29,7 @@ from juragan.blueprints.plans.forms import (
     NewPlanForm,
     ProjectionForm,
     QuickFillForm,
+    ReadyForm,
 )
 from juragan.errors import DomainError
 from juragan.extensions import db
@@ -124,6 +125,10 @@ def returnee_plans(returnee_id: int):
 @login_required
 def view_plan(plan_id: int):
     plan = _plan(plan_id, Action.VIEW_PLAN)
+    return _plan_page(plan, ReadyForm())
+
+
+def _plan_page(plan: BusinessPlan, ready_form: ReadyForm, status: int = 200):
     figures = plans.figures_of(plan)
     versions = plan.versions
     compare = CompareForm(request.args)
@@ -145,7 +150,9 @@ def view_plan(plan_id: int):
         compare=compare,
         chart=chart,
         button=EmptyForm(),
-    )
+        readiness=plans.readiness(db.session, plan),
+        ready_form=ready_form,
+    ), status
 
 
 @bp.route("/<int:plan_id>/edit/<section>", methods=["GET", "POST"])
@@ -377,10 +384,26 @@ def start_review(plan_id: int):
 @bp.route("/<int:plan_id>/ready", methods=["POST"])
 @login_required
 def mark_ready(plan_id: int):
-    return _workflow_step(
-        plan_id, Action.MARK_PLAN_READY, plans.mark_ready,
-        _("The plan is ready for the bank."),
-    )  # fmt: skip
+    """Declare the plan ready; below the lender's threshold, only with a reason
+    (else the plan page again, the message beside the reason's field)."""
+    plan = _plan(plan_id, Action.MARK_PLAN_READY)
+    form = ReadyForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _plan_page(plan, form, 422)
+    try:
+        plans.mark_ready(db.session, plan, form.ready_reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        if not any(name for name, _message in error.errors):
+            flash_errors(error)
+            return _to_plan(plan)
+        attach_error(form, error)
+        return _plan_page(plan, form, 422)
+    db.session.commit()
+    flash(_("The plan is ready for the bank."), "success")
+    return _to_plan(plan)
 
 
 @bp.route("/<int:plan_id>/reopen", methods=["POST"])
