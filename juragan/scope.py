@@ -76,6 +76,7 @@ from juragan.models.dashboard import (
     ReturneeFact,
 )
 from juragan.models.loan import LENDERS
+from juragan.models.loan_events import GuaranteeClaim, LenderTerms, LoanCheck, LoanEvent
 
 log = logging.getLogger("juragan.scope")
 
@@ -113,6 +114,9 @@ FAMILIES: dict[type, str] = {
     LoanDocument: FINANCE,
     Instalment: FINANCE,
     Payment: FINANCE,
+    LoanCheck: FINANCE,
+    LoanEvent: FINANCE,
+    GuaranteeClaim: FINANCE,
     Visit: CARE,
     ActionItem: CARE,
     VisitPhoto: CARE,
@@ -133,6 +137,7 @@ FAMILIES: dict[type, str] = {
     Regency: REFERENCE,
     Lender: REFERENCE,
     LenderBranch: REFERENCE,
+    LenderTerms: REFERENCE,
     VisitCadence: REFERENCE,
 }
 
@@ -157,6 +162,9 @@ PERSON_LINKS: dict[type, Any] = {
     LoanDocument: (LoanApplication, "loan_id"),
     Instalment: (LoanApplication, "loan_id"),
     Payment: (LoanApplication, "loan_id"),
+    LoanCheck: (LoanApplication, "loan_id"),
+    LoanEvent: (LoanApplication, "loan_id"),
+    GuaranteeClaim: (LoanApplication, "loan_id"),
     Visit: "returnee_id",
     ActionItem: "returnee_id",
     VisitPhoto: (Visit, "visit_id"),

@@ -19,6 +19,12 @@ from juragan.models.loan import (
     LoanTransition,
     Payment,
 )
+from juragan.models.loan_events import (
+    GuaranteeClaim,
+    LenderTerms,
+    LoanCheck,
+    LoanEvent,
+)
 from juragan.models.mentoring import (
     ActionItem,
     BusinessReport,
@@ -82,6 +88,10 @@ __all__ = [
     "LoanDocument",
     "LoanTransition",
     "Payment",
+    "GuaranteeClaim",
+    "LenderTerms",
+    "LoanCheck",
+    "LoanEvent",
     "Placement",
     "RegistrationCheck",
     "Returnee",

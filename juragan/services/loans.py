@@ -37,6 +37,7 @@ from juragan.models import (
 )
 from juragan.models.loan import ACTIVE_STATUSES, DOCUMENT_TYPES, LENDERS
 from juragan.repayment import Due, Overpayment, allocate, collectibility, days_past_due
+from juragan.services import loan_checks
 from juragan.services.eligibility import Advice, Facts, Request, advise
 
 #: The state machine: from each state, the states it may move to.
@@ -461,6 +462,8 @@ def decide(
         raise FieldErrors([("reason", _l("Write the reason for the rejection."))])
     if loan.status != "verified":
         raise IllegalTransition(loan.status, "approved" if approve else "rejected")
+    if approve:
+        loan_checks.ensure_ready_for_approval(loan)  # SLIK, BPJS for KUR Kecil
     # Set before the move: the database refuses a rejection without its reason.
     loan.decided_by_id = actor.id
     loan.decided_at = now
@@ -474,7 +477,6 @@ class Disbursement:
     akad_on: date
     disbursed_on: date
     first_due_on: date
-    is_sikp_registered: bool = True
 
 
 def disburse(
@@ -508,12 +510,12 @@ def disburse(
         )
     if errors:
         raise FieldErrors(errors)
+    loan_checks.ensure_ready_for_akad(loan, data.akad_on)  # SIKP registration before the akad
     move(session, loan, "disbursed", actor, now)
     loan.amount_disbursed_idr = data.amount_idr
     loan.akad_on = data.akad_on
     loan.disbursed_on = data.disbursed_on
     loan.first_due_on = data.first_due_on
-    loan.is_sikp_registered = data.is_sikp_registered
     lines = loan_schedule(data.amount_idr, loan.rate_percent, loan.tenor_months,
                           frozenset(loan.interest_only_months or ()))  # fmt: skip
     loan.instalments = [

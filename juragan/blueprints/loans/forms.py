@@ -130,7 +130,6 @@ class DisbursementForm(VersionedForm):
     akad_on = DateField(_l("Akad (contract) date"), validators=[DataRequired()])
     disbursed_on = DateField(_l("Disbursed on"), validators=[DataRequired()])
     first_due_on = DateField(_l("First instalment due"), validators=[DataRequired()])
-    is_sikp_registered = BooleanField(_l("Registered in SIKP"), default=True)
 
 
 class PaymentForm(VersionedForm):

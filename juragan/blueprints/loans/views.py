@@ -388,7 +388,7 @@ def disburse_loan(loan_id: int):
         try:
             loans.disburse(db.session, current_user, loan, Disbursement(
                 form.amount_idr.data, form.akad_on.data, form.disbursed_on.data,
-                form.first_due_on.data, form.is_sikp_registered.data,
+                form.first_due_on.data,
             ), clock.today(now), now)  # fmt: skip
         except DomainError as error:
             db.session.rollback()
