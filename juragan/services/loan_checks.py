@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from juragan.errors import DomainError, FieldErrors
+from juragan.labels import CHECK_RESULT_LABELS
 from juragan.models import LoanApplication, LoanCheck, User
 from juragan.models.loan_events import CHECK_KINDS, CHECK_RESULTS
 
@@ -89,7 +90,8 @@ def _refusal(kind: str, check: LoanCheck | None, step: str) -> DomainError:
     else:
         message = _l(
             "The latest %(check)s check did not pass (%(result)s on %(day)s).",
-            check=name, result=check.result, day=check.checked_on.isoformat(),
+            check=name, result=CHECK_RESULT_LABELS[check.result],
+            day=check.checked_on.isoformat(),
         )  # fmt: skip
     return DomainError(None, message)
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from juragan import audit, clock, inventory, scope
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
-from juragan.blueprints.loans import bp
+from juragan.blueprints.loans import bp, event_views
 from juragan.blueprints.loans.forms import (
     DecisionForm,
     DisbursementForm,
@@ -46,6 +46,7 @@ from juragan.models import (
 )
 from juragan.pagination import keyset_page
 from juragan.policy import Action, can, may_ever
+from juragan.reports import loan_losses as loss_reports
 from juragan.reports import loans as loan_reports
 from juragan.services import loans, payment_files
 from juragan.services.eligibility import Request, advise
@@ -249,6 +250,7 @@ def _loan_page(loan: LoanApplication, on: date, status: int = 200,
             number_revealed or can(current_user, Action.VIEW_CONTACT, loan.returnee))
         else None,
         rules=rule_set(loan.rule_set),
+        **event_views.page_extras(loan, on, forms),
     ), status  # fmt: skip
 
 
@@ -500,4 +502,5 @@ def kur_rules():
 def portfolio():
     on = request.args.get("on", type=date.fromisoformat) or clock.today()
     return render_template("loans/portfolio.html", on=on,
-                           npl=loan_reports.portfolio_npl(db.session, current_user, on))  # fmt: skip
+                           npl=loan_reports.portfolio_npl(db.session, current_user, on),
+                           losses=loss_reports.losses_by_lender(db.session, current_user))  # fmt: skip

@@ -1,0 +1,27 @@
+"""Written-off loans by lender: principal written off, guarantee claims paid,
+recoveries and the lender's net loss (``juragan.loan_ledger``), scoped as every
+other loan figure."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from juragan.loan_ledger import NO_LOSS, Loss
+from juragan.models import LoanApplication, User
+from juragan.policy import scoped
+from juragan.services import loan_events
+
+
+def losses_by_lender(session: Session, user: User) -> dict[str, Loss]:
+    """The loss figures of the written-off loans ``user`` may see, per lender."""
+    rows = session.scalars(
+        scoped(select(LoanApplication), user, LoanApplication)
+        .where(LoanApplication.status == "written_off")
+        .options(selectinload(LoanApplication.instalments))
+        .order_by(LoanApplication.id)
+    ).all()
+    totals: dict[str, Loss] = {}
+    for loan in rows:
+        totals[loan.lender] = totals.get(loan.lender, NO_LOSS) + loan_events.loss_of(loan)
+    return dict(sorted(totals.items()))
