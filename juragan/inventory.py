@@ -51,7 +51,6 @@ from juragan.models import (
     VisitPhoto,
     WellbeingCheck,
 )
-from juragan.models.loan_events import GuaranteeClaim, LenderTerms, LoanCheck, LoanEvent
 from juragan.models.dashboard import (
     BusinessFact,
     LoanFact,
@@ -59,6 +58,7 @@ from juragan.models.dashboard import (
     ReturneeCell,
     ReturneeFact,
 )
+from juragan.models.loan_events import GuaranteeClaim, LenderTerms, LoanCheck, LoanEvent
 
 # Kinds of value (how a value may be shown; see juragan.disclosure.SHOW).
 KEY = "key"  # ids, links, codes, states, dates, counts: plain

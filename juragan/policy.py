@@ -243,8 +243,9 @@ LOAN_STATES: Mapping[Action, frozenset[str]] = {
     Action.RECORD_CHECK: frozenset({"submitted", "verified", "approved"}),
     Action.RECORD_PENALTY: frozenset({"disbursed", "repaying", "restructured"}),
     # At collectibility 5 or after the write-off (the service tells which).
-    Action.CLAIM_GUARANTEE: frozenset({"disbursed", "repaying", "restructured",
-                                       "written_off"}),
+    Action.CLAIM_GUARANTEE: frozenset(
+        {"disbursed", "repaying", "restructured", "written_off"}
+    ),
     Action.RECORD_RECOVERY: frozenset({"written_off"}),
 }
 

@@ -268,7 +268,10 @@ def pass_checks(session: Any, bank: Any, loan: Any, day: date) -> None:
     from juragan.services import loan_checks
     from juragan.services.loan_checks import CheckData
 
-    answers = [("slik", "clean", f"IDEB-{loan.id}"), ("sikp", "registered", f"SIKP-{loan.id}")]
+    answers = [
+        ("slik", "clean", f"IDEB-{loan.id}"),
+        ("sikp", "registered", f"SIKP-{loan.id}"),
+    ]
     if loan.scheme == "kecil":
         answers.append(("bpjs_tk", "member", f"BPJS-{loan.id}"))
     for kind, result, reference in answers:

@@ -125,7 +125,9 @@ class LoanCheck(Audited, Base):
     checked_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
 
     loan: Mapped[LoanApplication] = relationship()
     checked_by: Mapped[User | None] = relationship(viewonly=True)
@@ -169,7 +171,9 @@ class LoanEvent(Audited, Base):
     recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
 
     loan: Mapped[LoanApplication] = relationship()
 
@@ -208,7 +212,9 @@ class GuaranteeClaim(Audited, Base):
     recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
 
     loan: Mapped[LoanApplication] = relationship()
 

@@ -4,9 +4,12 @@ other loan figure."""
 
 from __future__ import annotations
 
+import pandas as pd
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from juragan import clock
 from juragan.loan_ledger import NO_LOSS, Loss
 from juragan.models import LoanApplication, User
 from juragan.policy import scoped
@@ -23,5 +26,19 @@ def losses_by_lender(session: Session, user: User) -> dict[str, Loss]:
     ).all()
     totals: dict[str, Loss] = {}
     for loan in rows:
-        totals[loan.lender] = totals.get(loan.lender, NO_LOSS) + loan_events.loss_of(loan)
+        totals[loan.lender] = totals.get(loan.lender, NO_LOSS) + loan_events.loss_of(
+            loan
+        )
     return dict(sorted(totals.items()))
+
+
+def with_penalties(frame: pd.DataFrame, loan: LoanApplication) -> pd.DataFrame:
+    """The schedule file with a last line for the late penalties owed today: a
+    balance of its own, apart from the instalments."""
+    owed = loan_events.penalties_owed(loan, clock.today())
+    if not owed:
+        return frame
+    line = {column: None for column in frame.columns}
+    line[_("No.")] = _("Late penalties owed (apart from the instalments)")
+    line[_("Instalment")] = owed
+    return pd.concat([frame, pd.DataFrame([line])], ignore_index=True)

@@ -106,7 +106,7 @@ def ensure_ready_for_approval(loan: LoanApplication) -> None:
 
 def ensure_ready_for_akad(loan: LoanApplication, akad_on: date) -> None:
     """:raises DomainError: without a passed SIKP check made on or before the akad
-        (no interest subsidy without it)."""
+    (no interest subsidy without it)."""
     check = latest(loan).get("sikp")
     if not passed(check):
         raise _refusal("sikp", check, "akad")

@@ -28,11 +28,15 @@ def _session(loan: LoanApplication) -> Session:
     return inspect(loan).session
 
 
-def events_of(loan: LoanApplication, kinds: tuple[str, ...] | None = None) -> list[LoanEvent]:
+def events_of(
+    loan: LoanApplication, kinds: tuple[str, ...] | None = None
+) -> list[LoanEvent]:
     stmt = select(LoanEvent).where(LoanEvent.loan_id == loan.id)
     if kinds:
         stmt = stmt.where(LoanEvent.kind.in_(kinds))
-    return list(_session(loan).scalars(stmt.order_by(LoanEvent.occurred_on, LoanEvent.id)))
+    return list(
+        _session(loan).scalars(stmt.order_by(LoanEvent.occurred_on, LoanEvent.id))
+    )
 
 
 def claims_of(loan: LoanApplication) -> list[GuaranteeClaim]:
@@ -55,7 +59,9 @@ def penalties_owed(loan: LoanApplication, on: date) -> int:
     )
 
 
-def suggested_penalty(session: Session, loan: LoanApplication, on: date) -> tuple[int, str] | None:
+def suggested_penalty(
+    session: Session, loan: LoanApplication, on: date
+) -> tuple[int, str] | None:
     """What the lender's terms give for the loan's arrears on ``on``, and how."""
     terms = terms_of(session, loan.lender)
     standing = loans.standing(loan, on)
@@ -80,7 +86,9 @@ def suggested_penalty(session: Session, loan: LoanApplication, on: date) -> tupl
     return amount, basis
 
 
-def _dated(errors: list, day: date, loan: LoanApplication, today: date, field: str) -> None:
+def _dated(
+    errors: list, day: date, loan: LoanApplication, today: date, field: str
+) -> None:
     if day > today:
         errors.append((field, _l("The date cannot be in the future.")))
     elif loan.disbursed_on is None or day < loan.disbursed_on:

@@ -510,7 +510,8 @@ def disburse(
         )
     if errors:
         raise FieldErrors(errors)
-    loan_checks.ensure_ready_for_akad(loan, data.akad_on)  # SIKP registration before the akad
+    # SIKP registration before the akad.
+    loan_checks.ensure_ready_for_akad(loan, data.akad_on)
     move(session, loan, "disbursed", actor, now)
     loan.amount_disbursed_idr = data.amount_idr
     loan.akad_on = data.akad_on

@@ -106,7 +106,10 @@ def test_penalties_are_a_balance_apart_from_the_instalments(db, cast, make_loan)
     # Days past due and what the instalments owe are as before.
     after = loans.standing(loan, today)
     assert (after.days_past_due, after.owed_now_idr, after.outstanding_idr) == (
-        before.days_past_due, before.owed_now_idr, before.outstanding_idr)
+        before.days_past_due,
+        before.owed_now_idr,
+        before.outstanding_idr,
+    )
     # A waiver of 32.624 leaves 50.000; paying more than that is refused.
     loan_events.record_penalty(db.session, cast.bank_officer, loan, "penalty_waiver",
                                today, 32_624, today, utcnow())  # fmt: skip
@@ -218,3 +221,20 @@ def test_only_the_lenders_officer_records_events(db, cast, make_loan, make_user,
     # The states: no penalty on a written-off loan, no recovery on a live one.
     assert not can(cast.user(role), Action.RECORD_PENALTY, gone)
     assert not can(cast.user(role), Action.RECORD_RECOVERY, live)
+
+
+def test_the_schedule_file_shows_the_penalties_owed(db, cast, make_loan):
+    from juragan.reports.loans import schedule_file
+
+    _terms(db, penalty_basis="fixed", penalty_fixed_idr=25_000)
+    loan = make_loan(cast, "disbursed", amount=12_000_000, tenor=12)
+    today = clock.today()
+    assert "25000" not in schedule_file(loan, "csv").decode("utf-8-sig")
+    # Two instalments overdue at Rp25.000 each: Rp50.000.
+    amount, _basis = loan_events.suggested_penalty(db.session, loan, today)
+    assert amount == 50_000
+    loan_events.record_penalty(db.session, cast.bank_officer, loan, "penalty_charge",
+                               today, amount, today, utcnow(), _basis)  # fmt: skip
+    last = schedule_file(loan, "csv").decode("utf-8-sig").strip().splitlines()[-1]
+    assert last.startswith('"Denda terutang (terpisah dari angsuran)"')
+    assert ",50000," in last

@@ -24,23 +24,38 @@ PENALTY_CHOICES = (
 )
 
 
+# Every field has an id of its own: the loan page holds other forms with the same
+# names (the payment's amount and reference, the decision's reason).
+
+
 class CheckForm(VersionedForm):
-    answer = SelectField(_l("Check and answer"), validators=[DataRequired()])
-    checked_on = DateField(_l("Checked on"), validators=[DataRequired()])
+    answer = SelectField(
+        _l("Check and answer"), validators=[DataRequired()], id="check_answer"
+    )
+    checked_on = DateField(
+        _l("Checked on"), validators=[DataRequired()], id="check_checked_on"
+    )
     reference = StringField(
         _l("Reference (SIKP debtor id, iDeb request number, BPJS number)"),
         validators=[Optional(), Length(max=40)],
+        id="check_reference",
     )
     worst_collectibility = IntegerField(
         _l("Worst collectibility in the report (arrears)"),
         validators=[Optional(), NumberRange(min=2, max=5)],
         render_kw={"inputmode": "numeric"},
+        id="check_worst_collectibility",
     )
     reason = StringField(
-        _l("Why SIKP refused"), validators=[Optional(), Length(max=500)]
+        _l("Why SIKP refused"),
+        validators=[Optional(), Length(max=500)],
+        id="check_reason",
     )
     note = TextAreaField(
-        _l("Note"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+        _l("Note"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+        id="check_note",
     )
 
     def __init__(self, *args, **kwargs):
@@ -49,14 +64,22 @@ class CheckForm(VersionedForm):
 
 
 class PenaltyForm(VersionedForm):
-    kind = SelectField(_l("What"), validators=[DataRequired()])
-    occurred_on = DateField(_l("On"), validators=[DataRequired()])
-    amount_idr = RupiahField(_l("Amount (Rp)"), validators=[DataRequired()])
+    kind = SelectField(_l("What"), validators=[DataRequired()], id="penalty_kind")
+    occurred_on = DateField(
+        _l("On"), validators=[DataRequired()], id="penalty_occurred_on"
+    )
+    amount_idr = RupiahField(
+        _l("Amount (Rp)"), validators=[DataRequired()], id="penalty_amount_idr"
+    )
     basis = StringField(
-        _l("How it was worked out"), validators=[Optional(), Length(max=200)]
+        _l("How it was worked out"),
+        validators=[Optional(), Length(max=200)],
+        id="penalty_basis",
     )
     reference = StringField(
-        _l("Bank reference"), validators=[Optional(), Length(max=40)]
+        _l("Bank reference"),
+        validators=[Optional(), Length(max=40)],
+        id="penalty_reference",
     )
 
     def __init__(self, *args, **kwargs):
@@ -65,24 +88,44 @@ class PenaltyForm(VersionedForm):
 
 
 class ClaimForm(VersionedForm):
-    submitted_on = DateField(_l("Submitted on"), validators=[DataRequired()])
-    claimed_idr = RupiahField(_l("Amount claimed (Rp)"), validators=[DataRequired()])
+    submitted_on = DateField(
+        _l("Submitted on"), validators=[DataRequired()], id="claim_submitted_on"
+    )
+    claimed_idr = RupiahField(
+        _l("Amount claimed (Rp)"), validators=[DataRequired()], id="claim_claimed_idr"
+    )
 
 
 class ClaimAnswerForm(VersionedForm):
-    settled_on = DateField(_l("Answered on"), validators=[DataRequired()])
-    paid_idr = RupiahField(_l("Amount paid (Rp)"), validators=[Optional()])
+    settled_on = DateField(
+        _l("Answered on"), validators=[DataRequired()], id="claimanswer_settled_on"
+    )
+    paid_idr = RupiahField(
+        _l("Amount paid (Rp)"), validators=[Optional()], id="claimanswer_paid_idr"
+    )
     rejection_reason = StringField(
-        _l("Or the reason for the rejection"), validators=[Optional(), Length(max=500)]
+        _l("Or the reason for the rejection"),
+        validators=[Optional(), Length(max=500)],
+        id="claimanswer_rejection_reason",
     )
 
 
 class RecoveryForm(VersionedForm):
-    occurred_on = DateField(_l("Collected on"), validators=[DataRequired()])
-    amount_idr = RupiahField(_l("Amount recovered (Rp)"), validators=[DataRequired()])
+    occurred_on = DateField(
+        _l("Collected on"), validators=[DataRequired()], id="recovery_occurred_on"
+    )
+    amount_idr = RupiahField(
+        _l("Amount recovered (Rp)"),
+        validators=[DataRequired()],
+        id="recovery_amount_idr",
+    )
     guarantor_share_idr = RupiahField(
-        _l("Of it, passed on to the guarantor (Rp)"), validators=[Optional()]
+        _l("Of it, passed on to the guarantor (Rp)"),
+        validators=[Optional()],
+        id="recovery_guarantor_share_idr",
     )
     reference = StringField(
-        _l("Bank reference"), validators=[Optional(), Length(max=40)]
+        _l("Bank reference"),
+        validators=[Optional(), Length(max=40)],
+        id="recovery_reference",
     )

@@ -52,7 +52,9 @@ def page_extras(loan: LoanApplication, on: date, failed: dict) -> dict:
     suggestion = loan_events.suggested_penalty(db.session, loan, on) \
         if loan.instalments else None  # fmt: skip
     if suggestion and failed.get("penalty_form") is None:
-        extras["penalty_form"].amount_idr.data, extras["penalty_form"].basis.data = suggestion
+        extras["penalty_form"].amount_idr.data, extras["penalty_form"].basis.data = (
+            suggestion
+        )
     loss = loan_events.loss_of(loan)
     if failed.get("claim_form") is None and loan.instalments:
         terms = loan_events.terms_of(db.session, loan.lender)
@@ -60,7 +62,8 @@ def page_extras(loan: LoanApplication, on: date, failed: dict) -> dict:
             from juragan.loan_ledger import claimable_idr
 
             extras["claim_form"].claimed_idr.data = claimable_idr(
-                loan_events.written_off_principal(loan), terms.guarantee_cover_percent)
+                loan_events.written_off_principal(loan), terms.guarantee_cover_percent
+            )
     return {
         **extras,
         "checks": loan_checks.history(loan),
