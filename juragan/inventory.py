@@ -59,6 +59,7 @@ from juragan.models.dashboard import (
     ReturneeCell,
     ReturneeFact,
 )
+from juragan.models.loan_events import GuaranteeClaim, LenderTerms, LoanCheck, LoanEvent
 
 # Kinds of value (how a value may be shown; see juragan.disclosure.SHOW).
 KEY = "key"  # ids, links, codes, states, dates, counts: plain
@@ -266,6 +267,32 @@ INVENTORY: dict[type, Table] = {
                                             "accrued_interest_idr", "lines")},
         "reason": _(TEXT),
     }),
+    LoanCheck: Table({
+        **_keys("id", "loan_id", "kind", "result", "worst_collectibility",
+                "checked_on", "checked_by_id", "recorded_at"),
+        # The person's number in SIKP or BPJS, or the iDeb request: it points at
+        # them in another system.
+        "reference": _(TEXT),
+        # A refusal keeps that it had a reason (the database asks for one).
+        "reason": _(TEXT, PLACEHOLDER, "—"),
+        "note": _(TEXT),
+    }),
+    LoanEvent: Table({
+        **_keys("id", "loan_id", "kind", "occurred_on", "recorded_by_id",
+                "recorded_at"),
+        "amount_idr": Column(MONEY), "guarantor_share_idr": Column(MONEY),
+        # How a penalty was worked out: the officer may have typed it.
+        "basis": _(TEXT, PLACEHOLDER, "—"),
+        # The lender's own reference, as for payments.
+        "reference": Column(KEY),
+        "note": _(TEXT),
+    }),
+    GuaranteeClaim: Table({
+        **_keys("id", "loan_id", "guarantor", "submitted_on", "status", "settled_on",
+                "recorded_by_id", "recorded_at"),
+        "claimed_idr": Column(MONEY), "paid_idr": Column(MONEY),
+        "rejection_reason": _(TEXT, PLACEHOLDER, "—"),
+    }),
     Visit: Table({
         **_keys("id", "returnee_id", "business_id", "mentor_id", "visited_on", "mode",
                 "duration_minutes", "topics", "business_status", "workers_family",
@@ -315,7 +342,8 @@ INVENTORY: dict[type, Table] = {
        for model in (ReturneeFact, ReturneeCell, BusinessFact, LoanFact, LoanMonth)},
     # Reference data and settings: not about anyone.
     **{model: Table(_keys(*model.__table__.columns.keys()))
-       for model in (Province, Regency, Lender, LenderBranch, VisitCadence)},
+       for model in (Province, Regency, Lender, LenderBranch, LenderTerms,
+                     VisitCadence)},
 }  # fmt: skip
 
 

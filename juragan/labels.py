@@ -446,6 +446,24 @@ IMPORT_OUTCOME_LABELS = {
     "reject": _l("rejected"),
 }
 
+
+#: SIKP, SLIK and BPJS Ketenagakerjaan checks and their answers.
+CHECK_KIND_LABELS = {"sikp": "SIKP", "slik": "SLIK", "bpjs_tk": "BPJS Ketenagakerjaan"}
+CHECK_RESULT_LABELS = {
+    "registered": _l("registered"), "not_registered": _l("not registered"),
+    "rejected": _l("rejected"), "clean": _l("clean"), "arrears": _l("has arrears"),
+    "not_found": _l("no record"), "member": _l("member"),
+    "not_member": _l("not a member"),
+}  # fmt: skip
+LOAN_EVENT_LABELS = {
+    "penalty_charge": _l("penalty charged"), "penalty_waiver": _l("penalty waived"),
+    "penalty_payment": _l("penalty paid"), "recovery": _l("recovery"),
+}  # fmt: skip
+GUARANTOR_LABELS = {"askrindo": "Askrindo", "jamkrindo": "Jamkrindo",
+                    "other": _l("another guarantor")}  # fmt: skip
+CLAIM_STATUS_LABELS = {"submitted": _l("submitted"), "paid": _l("paid"),
+                       "rejected": _l("rejected")}  # fmt: skip
+
 _CODE_LABELS = {
     "sector": SECTOR_LABELS,
     "return_reason": RETURN_REASON_LABELS,
@@ -485,6 +503,11 @@ _CODE_LABELS = {
     "action_owner": ACTION_OWNER_LABELS,
     "due_reason": DUE_REASON_LABELS,
     "funnel": FUNNEL_LABELS,
+    "check_kind": CHECK_KIND_LABELS,
+    "check_result": CHECK_RESULT_LABELS,
+    "loan_event": LOAN_EVENT_LABELS,
+    "guarantor": GUARANTOR_LABELS,
+    "claim_status": CLAIM_STATUS_LABELS,
 }
 
 

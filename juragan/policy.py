@@ -76,6 +76,14 @@ class Action(enum.StrEnum):
     WRITE_OFF_LOAN = "loan.write_off"
     #: A lender's officer reveals the borrower's number to remind them (recorded).
     REMIND_BORROWER = "loan.remind"
+    #: SIKP, SLIK and BPJS Ketenagakerjaan checks (services.loan_checks).
+    RECORD_CHECK = "loan.check"
+    #: Late penalties charged, waived or paid (services.loan_events).
+    RECORD_PENALTY = "loan.penalty"
+    #: A claim on the guarantee, and the guarantor's answer.
+    CLAIM_GUARANTEE = "loan.claim"
+    #: Money collected after the write-off.
+    RECORD_RECOVERY = "loan.recovery"
 
 
 class Relation(enum.StrEnum):
@@ -197,6 +205,10 @@ OBJECT_RULES: Mapping[Action, Mapping[Role, set[Relation]]] = {
     Action.RESTRUCTURE_LOAN: _BANK,
     Action.WRITE_OFF_LOAN: _BANK,
     Action.REMIND_BORROWER: _BANK,
+    Action.RECORD_CHECK: _BANK,
+    Action.RECORD_PENALTY: _BANK,
+    Action.CLAIM_GUARANTEE: _BANK,
+    Action.RECORD_RECOVERY: _BANK,
     # Mentoring: the caseload's mentor records; officials of the region follow.
     Action.LOG_VISIT: {Role.MENTOR: {Relation.CASELOAD}},
     Action.WELLBEING_CHECK: {Role.MENTOR: {Relation.CASELOAD}},
@@ -228,6 +240,13 @@ LOAN_STATES: Mapping[Action, frozenset[str]] = {
     Action.RESTRUCTURE_LOAN: frozenset({"disbursed", "repaying"}),
     Action.WRITE_OFF_LOAN: frozenset({"disbursed", "repaying", "restructured"}),
     Action.REMIND_BORROWER: frozenset({"disbursed", "repaying", "restructured"}),
+    Action.RECORD_CHECK: frozenset({"submitted", "verified", "approved"}),
+    Action.RECORD_PENALTY: frozenset({"disbursed", "repaying", "restructured"}),
+    # At collectibility 5 or after the write-off (the service tells which).
+    Action.CLAIM_GUARANTEE: frozenset(
+        {"disbursed", "repaying", "restructured", "written_off"}
+    ),
+    Action.RECORD_RECOVERY: frozenset({"written_off"}),
 }
 
 #: The plan states in which each plan action is possible at all.

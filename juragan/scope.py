@@ -77,6 +77,7 @@ from juragan.models.dashboard import (
     ReturneeFact,
 )
 from juragan.models.loan import LENDERS
+from juragan.models.loan_events import GuaranteeClaim, LenderTerms, LoanCheck, LoanEvent
 
 log = logging.getLogger("juragan.scope")
 
@@ -115,6 +116,9 @@ FAMILIES: dict[type, str] = {
     Instalment: FINANCE,
     Payment: FINANCE,
     ScheduleRevision: FINANCE,
+    LoanCheck: FINANCE,
+    LoanEvent: FINANCE,
+    GuaranteeClaim: FINANCE,
     Visit: CARE,
     ActionItem: CARE,
     VisitPhoto: CARE,
@@ -135,6 +139,7 @@ FAMILIES: dict[type, str] = {
     Regency: REFERENCE,
     Lender: REFERENCE,
     LenderBranch: REFERENCE,
+    LenderTerms: REFERENCE,
     VisitCadence: REFERENCE,
 }
 
@@ -160,6 +165,9 @@ PERSON_LINKS: dict[type, Any] = {
     Instalment: (LoanApplication, "loan_id"),
     Payment: (LoanApplication, "loan_id"),
     ScheduleRevision: (LoanApplication, "loan_id"),
+    LoanCheck: (LoanApplication, "loan_id"),
+    LoanEvent: (LoanApplication, "loan_id"),
+    GuaranteeClaim: (LoanApplication, "loan_id"),
     Visit: "returnee_id",
     ActionItem: "returnee_id",
     VisitPhoto: (Visit, "visit_id"),

@@ -39,6 +39,7 @@ from juragan.models import (
     FundingSource,
     Instalment,
     LoanApplication,
+    LoanCheck,
     LoanTransition,
     Payment,
     Placement,
@@ -893,6 +894,10 @@ _LOAN_COLUMNS = (
     "decision_reason", "amount_disbursed_idr", "akad_on", "disbursed_on",
     "first_due_on", "is_sikp_registered", "created_at", "updated_at",
 )  # fmt: skip
+_CHECK_COLUMNS = (
+    "id", "loan_id", "kind", "result", "worst_collectibility", "reference", "reason",
+    "note", "checked_on", "recorded_at",
+)  # fmt: skip
 _TRANSITION_COLUMNS = ("id", "loan_id", "from_status", "to_status", "at", "reason")
 _INSTALMENT_COLUMNS = (
     "loan_id", "number", "due_on", "principal_idr", "interest_idr",
@@ -929,11 +934,12 @@ _TABLES = (
     (Business, _BUSINESS_COLUMNS), (BusinessStatusChange, _CHANGE_COLUMNS),
     (LoanApplication, _LOAN_COLUMNS), (LoanTransition, _TRANSITION_COLUMNS),
     (Instalment, _INSTALMENT_COLUMNS), (Payment, _PAYMENT_COLUMNS),
+    (LoanCheck, _CHECK_COLUMNS),
     (Visit, _VISIT_COLUMNS), (BusinessReport, _REPORT_COLUMNS),
     (WellbeingCheck, _WELLBEING_COLUMNS),
 )  # fmt: skip
 _LOAN_MODELS = {"loan": LoanApplication, "transition": LoanTransition,
-                "instalment": Instalment, "payment": Payment,
+                "instalment": Instalment, "payment": Payment, "check": LoanCheck,
                 "visit": Visit, "report": BusinessReport,
                 "wellbeing": WellbeingCheck}  # fmt: skip
 #: Tables whose rows carry their own id (the projection's key is plan and month).

@@ -147,6 +147,7 @@ def write_loan_through_services(
         loans.decide(session, bank, loan, False,
                      "Omzet belum cukup untuk angsuran yang diminta.", _at(decided))  # fmt: skip
         return loan
+    pass_checks(session, bank, loan, decided)
     loans.decide(session, bank, loan, True, None, _at(decided))
     disbursed = decided + timedelta(days=rng.randint(2, 10))
     if disbursed >= as_of:
@@ -245,6 +246,7 @@ def seed_demo_placement_loan(session: Session, users: dict[str, Any], rng: rando
     loans.verify(
         session, users["pejabat.pusat"], loan, _at(applied + timedelta(days=2))
     )
+    pass_checks(session, bank, loan, applied + timedelta(days=5))
     loans.decide(session, bank, loan, True, None, _at(applied + timedelta(days=5)))
     out = applied + timedelta(days=10)
     loans.disburse(session, bank, loan, Disbursement(25_000_000, out, out,
@@ -257,6 +259,23 @@ def seed_demo_placement_loan(session: Session, users: dict[str, Any], rng: rando
         if loan.status == "paid_off":
             break
     return loan
+
+
+def pass_checks(session: Any, bank: Any, loan: Any, day: date) -> None:
+    """The bank's SLIK (clean), SIKP (registered) and, for KUR Kecil, BPJS
+    Ketenagakerjaan checks, before its approval and the akad."""
+    from juragan.services import loan_checks
+    from juragan.services.loan_checks import CheckData
+
+    answers = [
+        ("slik", "clean", f"IDEB-{loan.id}"),
+        ("sikp", "registered", f"SIKP-{loan.id}"),
+    ]
+    if loan.scheme == "kecil":
+        answers.append(("bpjs_tk", "member", f"BPJS-{loan.id}"))
+    for kind, result, reference in answers:
+        loan_checks.record_check(session, bank, loan, CheckData(kind, result, day, reference),
+                                 day, _at(day))  # fmt: skip
 
 
 # Bulk rows (the generator) ----------------------------------------------------
@@ -309,7 +328,8 @@ def loan_rows(
         "is_sikp_registered": False, "created_at": now, "updated_at": now,
     }  # fmt: skip
     rows: dict[str, list[dict[str, Any]]] = {"loan": [loan], "transition": [],
-                                             "instalment": [], "payment": []}  # fmt: skip
+                                             "instalment": [], "payment": [],
+                                             "check": []}  # fmt: skip
     day = drawn.applied_on
 
     def step(to_status: str, on: date, reason: str | None = None) -> None:
@@ -337,6 +357,14 @@ def loan_rows(
         loan["decision_reason"] = "Omzet belum cukup untuk angsuran yang diminta."
         step("rejected", decided, loan["decision_reason"])
         return rows
+    # The checks the approval and the akad rest on (services.loan_checks).
+    for kind, result in (("slik", "clean"), ("sikp", "registered"),
+                         *((("bpjs_tk", "member"),) if drawn.scheme == "kecil" else ())):  # fmt: skip
+        rows["check"].append({
+            "id": next_id("check"), "loan_id": loan_id, "kind": kind, "result": result,
+            "worst_collectibility": None, "reference": f"{kind.upper()}-{loan_id}",
+            "reason": None, "note": None, "checked_on": decided, "recorded_at": _at(decided),
+        })  # fmt: skip
     step("approved", decided)
     disbursed = decided + timedelta(days=rng.randint(2, 10))
     if disbursed >= as_of:

@@ -244,6 +244,21 @@ def make_plan(db: Any) -> Callable[..., Any]:
 PDF_BYTES = b"%PDF-1.4\n% a tiny test document\n"
 
 
+def pass_checks(session: Any, officer: User, loan: Any, day: date, now: Any) -> None:
+    """The checks a loan needs before approval and akad, recorded as passed: SLIK
+    clean, BPJS Ketenagakerjaan for KUR Kecil, SIKP registered."""
+    from juragan.services import loan_checks
+    from juragan.services.loan_checks import CheckData
+
+    answers = [("slik", "clean", "IDEB-1"), ("sikp", "registered", "SIKP-1")]
+    if loan.scheme == "kecil":
+        answers.append(("bpjs_tk", "member", "BPJS-1"))
+    for kind, result, reference in answers:
+        loan_checks.record_check(session, officer, loan,
+                                 CheckData(kind, result, day, reference),
+                                 clock.today(now), now)  # fmt: skip
+
+
 @pytest.fixture
 def make_loan(
     db: Any, tmp_path: Any, make_plan: Callable[..., Any]
@@ -284,12 +299,17 @@ def make_loan(
             loans.attach_document(db.session, author, loan, kind, f"{kind}.pdf",
                                   PDF_BYTES, tmp_path, now)  # fmt: skip
         loans.submit(db.session, author, loan, now)
+        later = ("restructured", "written_off", "paid_off")
         if status in ("verified", "approved", "rejected", "disbursed", "repaying"):
             loans.verify(db.session, cast.mentor, loan, now)
         if status == "rejected":
             loans.decide(
                 db.session, cast.bank_officer, loan, False, "Usaha belum layak.", now
             )
+        if status in ("approved", "disbursed", "repaying", *later):
+            # Checked before the akad (70 days ago), after the application (80).
+            pass_checks(db.session, cast.bank_officer, loan,
+                        today - timedelta(days=75), now)  # fmt: skip
         if status in ("approved", "disbursed", "repaying"):
             loans.decide(db.session, cast.bank_officer, loan, True, None, now)
         if status in ("disbursed", "repaying"):
@@ -298,7 +318,6 @@ def make_loan(
                 amount, start, start, start + timedelta(days=30)), today, now)  # fmt: skip
         if status == "withdrawn":
             loans.withdraw(db.session, author, loan, now)
-        later = ("restructured", "written_off", "paid_off")
         if status in later:
             loans.verify(db.session, cast.mentor, loan, now)
             loans.decide(db.session, cast.bank_officer, loan, True, None, now)

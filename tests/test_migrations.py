@@ -70,6 +70,10 @@ def test_round_trip(migration_app):
             "lenders",
             "lender_branches",
             "registration_checks",
+            "lender_terms",
+            "loan_checks",
+            "loan_events",
+            "guarantee_claims",
         }
         with db.engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(Regency)) == 514

@@ -20,6 +20,12 @@ from juragan.models.loan import (
     Payment,
     ScheduleRevision,
 )
+from juragan.models.loan_events import (
+    GuaranteeClaim,
+    LenderTerms,
+    LoanCheck,
+    LoanEvent,
+)
 from juragan.models.mentoring import (
     ActionItem,
     BusinessReport,
@@ -84,6 +90,10 @@ __all__ = [
     "LoanTransition",
     "Payment",
     "ScheduleRevision",
+    "GuaranteeClaim",
+    "LenderTerms",
+    "LoanCheck",
+    "LoanEvent",
     "Placement",
     "RegistrationCheck",
     "Returnee",

@@ -147,7 +147,9 @@ def schedule_history(loan: LoanApplication) -> list[ScheduleVersion]:
 
 
 def schedule_file(loan: LoanApplication, kind: str) -> bytes:
-    return frame_bytes(schedule_frame(loan), kind, sheet="Jadwal")
+    from juragan.reports.loan_losses import with_penalties
+
+    return frame_bytes(with_penalties(schedule_frame(loan), loan), kind, sheet="Jadwal")
 
 
 def schedule_chart(loan: LoanApplication) -> str | None:

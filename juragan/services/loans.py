@@ -44,6 +44,7 @@ from juragan.models import (
 )
 from juragan.models.loan import ACTIVE_STATUSES, BUSINESS_SLOTS, DOCUMENT_TYPES, LENDERS
 from juragan.repayment import Due, Overpayment, allocate, collectibility, days_past_due
+from juragan.services import loan_checks
 from juragan.services.eligibility import (
     Advice,
     Facts,
@@ -587,6 +588,8 @@ def decide(
         raise FieldErrors([("reason", _l("Write the reason for the rejection."))])
     if loan.status != "verified":
         raise IllegalTransition(loan.status, "approved" if approve else "rejected")
+    if approve:
+        loan_checks.ensure_ready_for_approval(loan)  # SLIK, BPJS for KUR Kecil
     # Set before the move: the database refuses a rejection without its reason.
     loan.decided_by_id = actor.id
     loan.decided_at = now
@@ -600,7 +603,6 @@ class Disbursement:
     akad_on: date
     disbursed_on: date
     first_due_on: date
-    is_sikp_registered: bool = True
     #: The grace the lender grants (``None``: as requested).
     grace_months: int | None = None
 
@@ -637,6 +639,8 @@ def disburse(
     grace = loan.grace_months if data.grace_months is None else data.grace_months
     if errors:
         raise FieldErrors(errors)
+    # SIKP registration before the akad.
+    loan_checks.ensure_ready_for_akad(loan, data.akad_on)
     check_terms(loan.tenor_months, grace, frozenset(loan.lean_months or ()),
                 _line_of(loan))  # fmt: skip
     try:
@@ -649,7 +653,6 @@ def disburse(
     loan.akad_on = data.akad_on
     loan.disbursed_on = data.disbursed_on
     loan.first_due_on = data.first_due_on
-    loan.is_sikp_registered = data.is_sikp_registered
     loan.grace_months = grace
     loan.interest_only_months = [line.number for line in lines
                                  if line.principal_idr == 0]  # fmt: skip

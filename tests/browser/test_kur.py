@@ -65,9 +65,17 @@ def test_simulate_apply_check_approve_disburse(live_server, live_app, browser):
         sign_in(page, live_server, "bank", DEMO_PASSWORD)
         page.goto(f"{live_server}/kur/?status=queue")
         page.get_by_role("link", name="Sri Wahyuni").first.click()
+        # SLIK before the decision, SIKP before the akad (docs/loan-checks.md).
+        page.select_option("#check_answer", "slik:clean")
+        page.fill("#check_reference", "IDEB-2026-0001")
+        page.get_by_role("button", name="Catat pemeriksaan").click()
+        page.wait_for_selector("text=Pemeriksaan dicatat.")
         page.select_option("#decision", "approve")
         page.get_by_role("button", name="Catat keputusan").click()
         page.wait_for_selector("text=Keputusan dicatat.")
+        page.select_option("#check_answer", "sikp:registered")
+        page.get_by_role("button", name="Catat pemeriksaan").click()
+        page.wait_for_selector("text=Pemeriksaan dicatat.")
         page.fill("#amount_idr", "9.000.000")  # less than requested
         page.get_by_role("button", name="Catat pencairan").click()
         page.wait_for_selector("text=Pencairan dicatat; jadwal angsuran sudah siap.")

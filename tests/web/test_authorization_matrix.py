@@ -193,6 +193,15 @@ SPEC: dict[str, Spec] = {
     "loans.prepay_loan": finance(post=BANK),
     "loans.write_off_loan": finance(post=BANK),
     "loans.remind_borrower": finance(post=BANK),
+    # Checks come before the disbursement: a loan being repaid takes none.
+    "loans.record_check": finance(),
+    "loans.record_penalty": finance(post=BANK),
+    # The loan is live: the lender's officer may claim (the service refuses below
+    # collectibility 5, with a message).
+    "loans.submit_claim": finance(post=BANK),
+    "loans.answer_claim": finance(post=BANK),
+    # Recoveries come after a write-off.
+    "loans.record_recovery": finance(),
     # Mentoring.
     "mentoring.assign": Spec(get=OFFICIAL_ROLES, post=OFFICIAL_ROLES),
     # A visit cadence is a province's: regencies follow it, they do not set it.

@@ -129,6 +129,17 @@ def test_erasure_leaves_nothing_of_the_person_anywhere(
     loan = make_loan(cast, status="paid_off")
     loans.attach_document(db.session, account, loan, "other", f"{MARK}-scan.pdf",
                           b"%PDF-1.4 " + f"{MARK} KTP {nik}".encode(), tmp_path, now)  # fmt: skip
+    # A late penalty once charged, and a guarantee claim refused (its words).
+    from juragan.models import GuaranteeClaim, LoanEvent
+
+    db.session.add_all([
+        LoanEvent(loan_id=loan.id, kind="penalty_charge", occurred_on=today,
+                  amount_idr=10_000, basis="2% x 1 bulan", note="Catatan denda",
+                  recorded_at=now),
+        GuaranteeClaim(loan_id=loan.id, guarantor="askrindo", submitted_on=today,
+                       claimed_idr=1_000_000, status="rejected", settled_on=today,
+                       rejection_reason="Alasan", recorded_at=now),
+    ])  # fmt: skip
     plan = loan.plan
     db.session.add(PlanComment(plan_id=plan.id, version_number=1, section="market",
                                body="Komentar", author_id=mentor.id, created_at=now))  # fmt: skip

@@ -110,6 +110,14 @@ def test_the_bank_decides_disburses_and_takes_payments(client, db, cast, make_lo
     rejected = client.post(f"/kur/{loan.id}/decide", data={"version": form_version(client, loan.id), "decision": "reject", "reason": ""},
                            follow_redirects=True)  # fmt: skip
     assert "Tulis alasan penolakan." in rejected.text
+    # No approval before the SLIK check (Permenko 1/2022 as amended: SLIK clean).
+    refused = client.post(f"/kur/{loan.id}/decide", data={"version": form_version(client, loan.id),
+        "decision": "approve", "reason": ""}, follow_redirects=True)  # fmt: skip
+    assert "Catat pemeriksaan SLIK sebelum persetujuan." in refused.text
+    checked = client.post(f"/kur/{loan.id}/checks", data={"version": form_version(client, loan.id),
+        "answer": "slik:clean", "checked_on": clock.today().isoformat(),
+        "reference": "IDEB-2026-0001"}, follow_redirects=True)  # fmt: skip
+    assert "Pemeriksaan dicatat." in checked.text
     client.post(
         f"/kur/{loan.id}/decide",
         data={
@@ -129,11 +137,22 @@ def test_the_bank_decides_disburses_and_takes_payments(client, db, cast, make_lo
     })  # fmt: skip
     assert bad.status_code == 422
     assert "is-invalid" in bad.text
+    no_sikp = client.post(f"/kur/{loan.id}/disburse", data={"version": form_version(client, loan.id),
+        "amount_idr": "12.000.000", "akad_on": today.isoformat(),
+        "disbursed_on": today.isoformat(),
+        "first_due_on": (today + timedelta(days=30)).isoformat(),
+    })  # fmt: skip
+    assert no_sikp.status_code == 422
+    assert "Catat pemeriksaan SIKP sebelum akad." in no_sikp.text
+    client.post(f"/kur/{loan.id}/checks", data={"version": form_version(client, loan.id),
+        "answer": "sikp:registered", "checked_on": today.isoformat(),
+        "reference": "SIKP-3507-0001"})  # fmt: skip
+    db.session.refresh(loan)
+    assert loan.is_sikp_registered
     client.post(f"/kur/{loan.id}/disburse", data={"version": form_version(client, loan.id),
         "amount_idr": "12.000.000", "akad_on": today.isoformat(),
         "disbursed_on": today.isoformat(),
         "first_due_on": (today + timedelta(days=30)).isoformat(),
-        "is_sikp_registered": "y",
     })  # fmt: skip
     db.session.refresh(loan)
     assert loan.status == "disbursed"

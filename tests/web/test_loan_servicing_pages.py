@@ -12,7 +12,7 @@ from juragan.i18n import format_rupiah
 from juragan.models import LoanApplication, utcnow
 from juragan.services import loans
 from juragan.services.loans import Disbursement
-from tests.factories import PDF_BYTES, login
+from tests.factories import PDF_BYTES, login, pass_checks
 from tests.web import test_loan_pages
 from tests.web.test_loan_pages import SIMULATION, form_version
 
@@ -57,6 +57,7 @@ def test_the_simulator_shows_the_schedule_the_disbursement_lays_down(
                               PDF_BYTES, tmp_path, now)  # fmt: skip
     loans.submit(db.session, cast.returnee_user, loan, now)
     loans.verify(db.session, cast.mentor, loan, now)
+    pass_checks(db.session, cast.bank_officer, loan, today, now)
     loans.decide(db.session, cast.bank_officer, loan, True, None, now)
     loans.disburse(db.session, cast.bank_officer, loan, Disbursement(
         20_000_000, today, today, loans.preview_first_due(today)), today, now)  # fmt: skip

@@ -195,7 +195,6 @@ class DisbursementForm(VersionedForm):
         validators=[Optional(), NumberRange(min=0, max=83)],
         render_kw={"inputmode": "numeric"},
     )
-    is_sikp_registered = BooleanField(_l("Registered in SIKP"), default=True)
 
 
 class PaymentForm(VersionedForm):

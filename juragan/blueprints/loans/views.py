@@ -18,7 +18,7 @@ from sqlalchemy import select
 from juragan import audit, clock, inventory, scope, servicing
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
-from juragan.blueprints.loans import bp
+from juragan.blueprints.loans import bp, event_views
 from juragan.blueprints.loans.forms import (
     DecisionForm,
     DisbursementForm,
@@ -45,8 +45,9 @@ from juragan.models import (
 )
 from juragan.pagination import keyset_page
 from juragan.policy import Action, can, may_ever
+from juragan.reports import loan_losses as loss_reports
 from juragan.reports import loans as loan_reports
-from juragan.services import loans, payment_files
+from juragan.services import loan_events, loans, payment_files
 from juragan.services.eligibility import Request, advise
 from juragan.services.loans import ApplicationData, Declared, Disbursement
 from juragan.spreadsheets import MIMETYPES
@@ -271,6 +272,8 @@ def _loan_page(loan: LoanApplication, on: date, status: int = 200,
     return render_template(
         "loans/view.html", loan=loan, standing=standing, today=today, on=on,
         payoff=payoff, revisions=loan_reports.schedule_history(loan),
+        # Late penalties are a balance of their own, owed on top of the payoff.
+        payoff_penalties=loan_events.penalties_owed(loan, payoff.on) if payoff else 0,
         missing=loans.missing_documents(loan), chart=chart, **page_forms,
         button=EmptyForm(),
         # The number itself only to those who see it anyway (the person's carers),
@@ -279,6 +282,7 @@ def _loan_page(loan: LoanApplication, on: date, status: int = 200,
             number_revealed or can(current_user, Action.VIEW_CONTACT, loan.returnee))
         else None,
         rules=rule_set(loan.rule_set),
+        **event_views.page_extras(loan, on, forms),
     ), status  # fmt: skip
 
 
@@ -427,8 +431,7 @@ def disburse_loan(loan_id: int):
         try:
             loans.disburse(db.session, current_user, loan, Disbursement(
                 form.amount_idr.data, form.akad_on.data, form.disbursed_on.data,
-                form.first_due_on.data, form.is_sikp_registered.data,
-                form.grace_months.data,
+                form.first_due_on.data, form.grace_months.data,
             ), clock.today(now), now)  # fmt: skip
         except DomainError as error:
             db.session.rollback()
@@ -567,4 +570,5 @@ def kur_rules():
 def portfolio():
     on = request.args.get("on", type=date.fromisoformat) or clock.today()
     return render_template("loans/portfolio.html", on=on,
-                           npl=loan_reports.portfolio_npl(db.session, current_user, on))  # fmt: skip
+                           npl=loan_reports.portfolio_npl(db.session, current_user, on),
+                           losses=loss_reports.losses_by_lender(db.session, current_user))  # fmt: skip
