@@ -268,7 +268,7 @@ def register_template_helpers(app: Flask) -> None:
     )
     from flask_login import current_user
 
-    from juragan import disclosure
+    from juragan import disclosure, kbli
     from juragan.access import user_can
     from juragan.i18n import rupiah_filter
     from juragan.labels import (
@@ -303,6 +303,7 @@ def register_template_helpers(app: Flask) -> None:
         audit_action_label=lambda action: AUDIT_ACTION_LABELS.get(action, action),
         record_type_label=lambda table: RECORD_TYPE_LABELS.get(table, table),
         code_label=code_label,
+        kbli_subclass=kbli.subclass,
         outcome_label=lambda outcome: IMPORT_OUTCOME_LABELS.get(outcome, outcome),
         country=lambda code: country_name(code, str(get_locale() or "id")),
         mask_nik=disclosure.nik,

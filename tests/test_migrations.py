@@ -69,6 +69,7 @@ def test_round_trip(migration_app):
             "lenders",
             "lender_branches",
             "registration_checks",
+            "kbli_codes",
         }
         with db.engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(Regency)) == 514
