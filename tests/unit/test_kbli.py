@@ -169,13 +169,18 @@ def test_saving_a_code_sets_the_category(db, cast):
     plan = plans.create_plan(
         db.session, cast.returnee_user, cast.returnee, "Jahit Bu Ani", "tailoring"
     )
-    assert plan.kbli_section == "C" and plan.kbli_code is None
+    assert plan.kbli_section == "C"
+    assert plan.kbli_code is None
     values = plans.content_of(plan)["text"] | {"kbli_code": "47112"}
     plans.save_section(db.session, plan, "business", values, date(2026, 11, 1))
     assert (plan.kbli_code, plan.kbli_section) == ("47112", "G")  # retail
     with pytest.raises(plans.FieldErrors) as excinfo:
         plans.save_section(
-            db.session, plan, "business", values | {"kbli_code": "56103"}, date(2026, 11, 1)
+            db.session,
+            plan,
+            "business",
+            values | {"kbli_code": "56103"},
+            date(2026, 11, 1),
         )
     assert "kbli_code" in dict(excinfo.value.errors)
 
@@ -183,20 +188,18 @@ def test_saving_a_code_sets_the_category(db, cast):
 def test_the_database_refuses_a_code_outside_its_category(db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user)
     db.session.flush()
-    with pytest.raises(IntegrityError):
-        with db.session.begin_nested():
-            db.session.execute(
-                text("UPDATE business_plans SET kbli_code = '56101',"
-                     " kbli_section = 'G' WHERE id = :id"),
-                {"id": plan.id},
-            )  # fmt: skip
-    with pytest.raises(IntegrityError):
-        with db.session.begin_nested():
-            db.session.execute(
-                text("UPDATE business_plans SET kbli_code = '5610',"
-                     " kbli_section = 'I' WHERE id = :id"),
-                {"id": plan.id},
-            )  # fmt: skip
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(
+            text("UPDATE business_plans SET kbli_code = '56101',"
+                 " kbli_section = 'G' WHERE id = :id"),
+            {"id": plan.id},
+        )  # fmt: skip
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(
+            text("UPDATE business_plans SET kbli_code = '5610',"
+                 " kbli_section = 'I' WHERE id = :id"),
+            {"id": plan.id},
+        )  # fmt: skip
     db.session.execute(
         text("UPDATE business_plans SET kbli_code = '56101', kbli_section = 'I'"
              " WHERE id = :id"),

@@ -7,9 +7,7 @@ Codes and titles are KBLI 2025's (Perba BPS 7/2025, juragan/data/kbli2025).
 import io
 
 from pypdf import PdfReader
-from sqlalchemy import select
 
-from juragan.models import Business
 from tests.factories import login
 
 BUSINESS_FORM = {
@@ -66,7 +64,7 @@ def test_bad_codes_and_queries_are_told_at_the_field(client, db, cast, make_plan
     page = client.get(f"/plans/{plan.id}/kbli", query_string={"q": "x" * 81})
     assert page.status_code == 200
     assert "is-invalid" in page.text
-    assert "<strong>" not in page.text.split("role=\"search\"")[1]
+    assert "<strong>" not in page.text.split('role="search"')[1]
     page = client.get(f"/plans/{plan.id}/kbli", query_string={"q": "qqqzzz"})
     assert page.status_code == 200
 
@@ -88,8 +86,9 @@ def test_code_on_proposal_pdf_and_business(client, db, cast, make_plan):
     login(client, cast.mentor.username)
     response = client.get(f"/plans/{plan.id}/proposal.pdf")
     text = " ".join(
-        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
-        .split()
+        " ".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages
+        ).split()
     )
     assert "56101" in text
     assert "AKTIVITAS PENYEDIAAN MAKANAN DI BANGUNAN TETAP" in text
