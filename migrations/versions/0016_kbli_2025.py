@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from juragan.kbli import (
     CATEGORY_2025_TO_2020,
+    LINE_OVERRIDES_2020,
     SECTION_2020_TO_2025,
     section_from_2020,
     table_rows,
@@ -58,18 +59,14 @@ def upgrade():
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f(f'ck_{table}_kbli_known'), type_='check')
-        # KBLI 2020 section (and, for G, the line of business) to KBLI 2025.
-        for section in SECTION_2020_TO_2025:
-            for sector in _sectors(connection, table, section):
-                connection.execute(
-                    sa.text(f"UPDATE {table} SET kbli_section = :new"
-                            " WHERE kbli_section = :old AND sector = :sector"),
-                    {"new": "_" + section_from_2020(section, sector), "old": section,
-                     "sector": sector})
-        # Marked while moving so that no row is mapped twice (K→L, then L→M...).
+        # KBLI 2020 section (and, for G, the line of business) to KBLI 2025, in
+        # one statement so that no row is moved twice (K→L, then L→M...).
+        overrides = " ".join(
+            f"WHEN kbli_section = '{old}' AND sector = '{sector}' THEN '{new}'"
+            for (old, sector), new in LINE_OVERRIDES_2020.items())
         connection.execute(sa.text(
-            f"UPDATE {table} SET kbli_section = substr(kbli_section, 2, 1)"
-            " WHERE kbli_section LIKE '\\_%' ESCAPE '\\'"))
+            f"UPDATE {table} SET kbli_section = CASE {overrides} "
+            + _cases(SECTION_2020_TO_2025) + " END"))
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('kbli_code', sa.String(length=5), nullable=True))
             batch_op.create_index(batch_op.f(f'ix_{table}_kbli_code'), ['kbli_code'], unique=False)
@@ -92,22 +89,17 @@ def downgrade():
             batch_op.drop_constraint(f'fk_{table}_kbli_code_in_category', type_='foreignkey')
             batch_op.drop_index(batch_op.f(f'ix_{table}_kbli_code'))
             batch_op.drop_column('kbli_code')
-        for category, section in CATEGORY_2025_TO_2020.items():
-            connection.execute(
-                sa.text(f"UPDATE {table} SET kbli_section = :new WHERE kbli_section = :old"),
-                {"new": "_" + section, "old": category})
         connection.execute(sa.text(
-            f"UPDATE {table} SET kbli_section = substr(kbli_section, 2, 1)"
-            " WHERE kbli_section LIKE '\\_%' ESCAPE '\\'"))
+            f"UPDATE {table} SET kbli_section = CASE "
+            + _cases(CATEGORY_2025_TO_2020) + " END"))
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_check_constraint(batch_op.f(f'ck_{table}_kbli_known'), f"kbli_section IN {SECTIONS_2020}")
     op.drop_table('kbli_codes')
 
 
-def _sectors(connection, table, section):
-    return connection.execute(
-        sa.text(f"SELECT DISTINCT sector FROM {table} WHERE kbli_section = :s"),
-        {"s": section}).scalars().all()
+def _cases(mapping):
+    return " ".join(f"WHEN kbli_section = '{old}' THEN '{new}'"
+                    for old, new in mapping.items())
 
 
 def _recode_versions(connection, recode, code):
