@@ -268,7 +268,7 @@ def register_template_helpers(app: Flask) -> None:
     )
     from flask_login import current_user
 
-    from juragan import disclosure
+    from juragan import disclosure, kbli
     from juragan.access import user_can
     from juragan.i18n import rupiah_filter, rupiah_words_filter
     from juragan.labels import (
@@ -306,6 +306,7 @@ def register_template_helpers(app: Flask) -> None:
         record_type_label=lambda table: RECORD_TYPE_LABELS.get(table, table),
         code_label=code_label,
         month_name=lambda number: MONTH_NAMES[int(number) - 1],
+        kbli_subclass=kbli.subclass,
         outcome_label=lambda outcome: IMPORT_OUTCOME_LABELS.get(outcome, outcome),
         country=lambda code: country_name(code, str(get_locale() or "id")),
         mask_nik=disclosure.nik,

@@ -29,6 +29,7 @@ from juragan.models import (
     FundingSource,
     Instalment,
     Invitation,
+    KbliCode,
     Lender,
     LenderBranch,
     LoanApplication,
@@ -171,8 +172,8 @@ INVENTORY: dict[type, Table] = {
     }),
     BusinessPlan: Table({
         **_keys("id", "returnee_id", "is_active", "status", "is_revised", "legal_form",
-                "sector", "kbli_section", "province_code", "regency_code",
-                "planned_start", "workers_planned", "projection_months",
+                "sector", "kbli_section", "kbli_code", "province_code",
+                "regency_code", "planned_start", "workers_planned", "projection_months",
                 "kur_tenor_months", "kur_rate_percent", "created_by_id", *_STAMPS),
         # Goes with the reviewer's reason it answers (a CHECK keeps them together).
         "ready_threshold": _(KEY),
@@ -207,7 +208,8 @@ INVENTORY: dict[type, Table] = {
     }, rows="delete"),
     Business: Table({
         **_keys("id", "returnee_id", "plan_id", "legal_form", "sector",
-                "kbli_section", "province_code", "regency_code", "opened_on",
+                "kbli_section", "kbli_code", "province_code", "regency_code",
+                "opened_on",
                 "workers_family", "workers_paid", "status", "status_since", *_STAMPS),
         "name": _(NAME, PLACEHOLDER, "Usaha {id}"), "district": _(ADDRESS),
         "nib": _(SECRET), "disclosure_key": Column(SECRET),
@@ -342,7 +344,7 @@ INVENTORY: dict[type, Table] = {
        for model in (ReturneeFact, ReturneeCell, BusinessFact, LoanFact, LoanMonth)},
     # Reference data and settings: not about anyone.
     **{model: Table(_keys(*model.__table__.columns.keys()))
-       for model in (Province, Regency, Lender, LenderBranch, LenderTerms,
+       for model in (Province, Regency, KbliCode, Lender, LenderBranch, LenderTerms,
                      VisitCadence)},
 }  # fmt: skip
 

@@ -123,29 +123,36 @@ BUSINESS_LINE_LABELS = {
     "other": _l("Other"),
 }
 
-#: KBLI 2020 sections, as the classification names them.
+#: KBLI 2025 categories (Perba BPS 7/2025). The English is ISIC Rev. 5's name of
+#: the section; the Indonesian catalogue gives KBLI 2025's own title (docs/kbli.md).
 KBLI_LABELS = {
     "A": _l("A - Agriculture, forestry and fishing"),
     "B": _l("B - Mining and quarrying"),
     "C": _l("C - Manufacturing"),
     "D": _l("D - Electricity, gas, steam and air conditioning supply"),
-    "E": _l("E - Water supply, sewerage, waste management and remediation"),
+    "E": _l("E - Water supply; sewerage, waste management and remediation"),
     "F": _l("F - Construction"),
-    "G": _l("G - Wholesale and retail trade; repair of cars and motorcycles"),
+    "G": _l("G - Wholesale and retail trade"),
     "H": _l("H - Transportation and storage"),
     "I": _l("I - Accommodation and food service activities"),
-    "J": _l("J - Information and communication"),
-    "K": _l("K - Financial and insurance activities"),
-    "L": _l("L - Real estate activities"),
-    "M": _l("M - Professional, scientific and technical activities"),
-    "N": _l("N - Administrative and support service activities"),
-    "O": _l("O - Public administration and defence; compulsory social security"),
-    "P": _l("P - Education"),
-    "Q": _l("Q - Human health and social work activities"),
-    "R": _l("R - Arts, entertainment and recreation"),
-    "S": _l("S - Other service activities"),
-    "T": _l("T - Activities of households as employers"),
-    "U": _l("U - Activities of extraterritorial organisations"),
+    "J": _l("J - Publishing, broadcasting, and content production and distribution"),
+    "K": _l(
+        "K - Telecommunications, computer programming, consultancy, computing"
+        " infrastructure and other information services"
+    ),
+    "L": _l("L - Financial and insurance activities"),
+    "M": _l("M - Real estate activities"),
+    "N": _l("N - Professional, scientific and technical activities"),
+    "O": _l("O - Administrative and support service activities"),
+    "P": _l("P - Public administration and defence; compulsory social security"),
+    "Q": _l("Q - Education"),
+    "R": _l("R - Human health and social work activities"),
+    "S": _l("S - Arts, sports and recreation"),
+    "T": _l("T - Other service activities"),
+    "U": _l(
+        "U - Activities of households as employers and own-use production of households"
+    ),
+    "V": _l("V - Activities of extraterritorial organisations"),
 }
 
 LEGAL_FORM_LABELS = {
@@ -189,7 +196,8 @@ PLAN_FIELD_LABELS = {
     "business_name": _l("Business name"),
     "legal_form": _l("Form of business"),
     "sector": _l("Line of business"),
-    "kbli_section": _l("KBLI section"),
+    "kbli_section": _l("KBLI category"),
+    "kbli_code": _l("KBLI 2025 code"),
     "province_code": _l("Province"),
     "regency_code": _l("Regency or city"),
     "district": _l("District (kecamatan)"),

@@ -650,7 +650,7 @@ def seed_sri_plan(
             "business_name": "Warung Makan Bu Sri",
             "legal_form": "individual",
             "sector": "culinary",
-            "kbli_section": "I",
+            "kbli_code": "56101",
             "province_code": "35",
             "regency_code": "35.07",
             "district": "Kepanjen",
@@ -863,8 +863,8 @@ _TRAINING_COLUMNS = (
 )  # fmt: skip
 _PLAN_COLUMNS = (
     "id", "returnee_id", "is_active", "status", "is_revised", "business_name",
-    "legal_form", "sector", "kbli_section", "province_code", "regency_code",
-    "district", "planned_start", "description", "target_market", "competitors",
+    "legal_form", "sector", "kbli_section", "kbli_code", "province_code",
+    "regency_code", "district", "planned_start", "description", "target_market", "competitors",
     "marketing", "operations", "suppliers", "equipment", "workers_planned", "risks",
     "projection_months", "kur_tenor_months", "kur_rate_percent", "created_at",
     "updated_at",
@@ -877,7 +877,7 @@ _MONTH_COLUMNS = (
 _VERSION_COLUMNS = ("id", "plan_id", "number", "submitted_at", "content")
 _BUSINESS_COLUMNS = (
     "id", "returnee_id", "plan_id", "name", "legal_form", "sector", "kbli_section",
-    "province_code", "regency_code", "district", "opened_on", "nib",
+    "kbli_code", "province_code", "regency_code", "district", "opened_on", "nib",
     "workers_family", "workers_paid", "status", "status_since", "created_at",
     "updated_at",
 )  # fmt: skip

@@ -15,7 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from juragan import clock
-from juragan.models.business_codes import BUSINESS_LINES, CLOSE_REASONS
+from juragan.models.business_codes import (
+    BUSINESS_LINE_SUBCLASSES,
+    BUSINESS_LINES,
+    CLOSE_REASONS,
+)
 
 
 @dataclass(frozen=True)
@@ -271,6 +275,12 @@ def synthetic_plan(
         "legal_form": "group" if rng.random() < 0.08 else "individual",
         "sector": line,
         "kbli_section": BUSINESS_LINES[line],
+        # Plans past their draft have chosen their line's usual KBLI 2025 code.
+        "kbli_code": (
+            BUSINESS_LINE_SUBCLASSES[line][0]
+            if status != "draft" and BUSINESS_LINE_SUBCLASSES[line]
+            else None
+        ),
         "province_code": regency[:2],
         "regency_code": regency,
         "district": person.get("district"),
@@ -313,6 +323,7 @@ def synthetic_plan(
             "legal_form": plan["legal_form"],
             "sector": line,
             "kbli_section": plan["kbli_section"],
+            "kbli_code": plan["kbli_code"],
             "province_code": regency[:2],
             "regency_code": regency,
             "district": plan["district"],

@@ -11,6 +11,7 @@ from juragan.models.dashboard import (
     ReturneeCell,
     ReturneeFact,
 )
+from juragan.models.kbli import KbliCode
 from juragan.models.lender import Lender, LenderBranch
 from juragan.models.loan import (
     Instalment,
@@ -78,6 +79,7 @@ __all__ = [
     "PlanComment",
     "PlanVersion",
     "ProjectionMonth",
+    "KbliCode",
     "Province",
     "Regency",
     "Instalment",

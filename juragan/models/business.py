@@ -53,7 +53,11 @@ class Business(Audited, Versioned, Timestamped, Base):
     name: Mapped[str] = mapped_column(String(120))
     legal_form: Mapped[str] = mapped_column(String(12))
     sector: Mapped[str] = mapped_column(String(12))
+    #: KBLI 2025 category letter (A–V): the category of ``kbli_code`` when there
+    #: is one, else the line of business's (docs/kbli.md).
     kbli_section: Mapped[str] = mapped_column(String(1))
+    #: KBLI 2025 subclass (5 digits, as OSS/NIB asks); empty until chosen.
+    kbli_code: Mapped[str | None] = mapped_column(String(5), index=True)
     province_code: Mapped[str] = mapped_column(String(2))
     regency_code: Mapped[str] = mapped_column(String(5))
     district: Mapped[str | None] = mapped_column(String(80))
@@ -97,6 +101,16 @@ class Business(Audited, Versioned, Timestamped, Base):
         CheckConstraint(in_list("legal_form", LEGAL_FORMS), name="legal_form_known"),
         CheckConstraint(in_list("sector", tuple(BUSINESS_LINES)), name="sector_known"),
         CheckConstraint(in_list("kbli_section", KBLI_SECTIONS), name="kbli_known"),
+        CheckConstraint(
+            "kbli_code IS NULL OR length(kbli_code) = 5", name="kbli_code_subclass"
+        ),
+        # The code exists, and the category letter is the code's own.
+        ForeignKeyConstraint(
+            ["kbli_code", "kbli_section"],
+            ["kbli_codes.code", "kbli_codes.category"],
+            ondelete="RESTRICT",
+            name="fk_businesses_kbli_code_in_category",
+        ),
         CheckConstraint(in_list("status", BUSINESS_STATUSES), name="status_known"),
         CheckConstraint("nib IS NULL OR length(nib) = 13", name="nib_thirteen_digits"),
         CheckConstraint(

@@ -2,7 +2,38 @@
 
 from __future__ import annotations
 
-#: The common lines of returnee businesses, each with its usual KBLI 2020 section.
+#: The common lines of returnee businesses, each with the KBLI 2025 subclass a plan
+#: of that line is offered first, and that code's title in KBLI 2025 (Perba BPS
+#: 7/2025; ``tests/unit/test_kbli.py`` checks both against the shipped table).
+#: "other" has no suggestion. See docs/kbli.md, "Business lines".
+BUSINESS_LINE_SUBCLASSES: dict[str, tuple[str, str] | None] = {
+    # Restaurants, rumah makan, canteens: food served in a permanent building.
+    "culinary": ("56101", "AKTIVITAS PENYEDIAAN MAKANAN DI BANGUNAN TETAP"),
+    # A warung selling daily needs, mainly food, not self-service.
+    "warung": (
+        "47112",
+        "PERDAGANGAN ECERAN BERBAGAI MACAM BARANG YANG UTAMANYA MAKANAN, MINUMAN,"
+        " ATAU TEMBAKAU SELAIN DENGAN SISTEM SWALAYAN",
+    ),
+    "farming": ("01131", "PERTANIAN SAYURAN DAUN"),
+    "livestock": ("01464", "BUDI DAYA AYAM LOKAL DAN PERSILANGANNYA"),
+    "fisheries": (
+        "03221",
+        "PEMBUDIDAYAAN IKAN BERSIRIP (SELAIN IKAN HIAS) DAN BIOTA AIR TAWAR"
+        " LAINNYA YANG TIDAK DILINDUNGI",
+    ),
+    "handicraft": ("32903", "INDUSTRI KERAJINAN YTDL"),
+    "tailoring": (
+        "14120",
+        "INDUSTRI PENJAHITAN DAN PEMBUATAN (BUKAN KONFEKSI) PAKAIAN SESUAI"
+        " PESANAN/KUSTOMISASI",
+    ),
+    "transport": ("49296", "ANGKUTAN OJEK MOTOR"),
+    "services": ("96900", "AKTIVITAS JASA PERORANGAN LAINNYA YTDL"),
+    "other": None,
+}
+#: The KBLI 2025 category each line starts in: its suggested subclass's category
+#: (the first two digits place it, docs/kbli.md); "other" starts in T.
 BUSINESS_LINES = {
     "culinary": "I",
     "warung": "G",
@@ -12,11 +43,11 @@ BUSINESS_LINES = {
     "handicraft": "C",
     "tailoring": "C",
     "transport": "H",
-    "services": "S",
-    "other": "S",
+    "services": "T",
+    "other": "T",
 }
-#: KBLI 2020 sections (the letter level of the Indonesian standard classification).
-KBLI_SECTIONS = tuple("ABCDEFGHIJKLMNOPQRSTU")
+#: KBLI 2025 categories (the letter level), A to V (Perba BPS 7/2025).
+KBLI_SECTIONS = tuple("ABCDEFGHIJKLMNOPQRSTUV")
 LEGAL_FORMS = ("individual", "group", "cooperative")
 PLAN_STATUSES = ("draft", "submitted", "in_review", "ready")
 CAPITAL_KINDS = ("investment", "working_capital")

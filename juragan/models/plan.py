@@ -67,8 +67,11 @@ class BusinessPlan(Audited, Versioned, Timestamped, Base):
     legal_form: Mapped[str] = mapped_column(String(12), default="individual")
     #: One of the common returnee lines (``BUSINESS_LINES``).
     sector: Mapped[str] = mapped_column(String(12))
-    #: KBLI 2020 section letter, defaulting from the line of business.
+    #: KBLI 2025 category letter (A–V): the category of ``kbli_code`` when there
+    #: is one, else the line of business's (docs/kbli.md).
     kbli_section: Mapped[str] = mapped_column(String(1))
+    #: KBLI 2025 subclass (5 digits, as OSS/NIB asks); empty until chosen.
+    kbli_code: Mapped[str | None] = mapped_column(String(5), index=True)
     province_code: Mapped[str | None] = mapped_column(String(2))
     regency_code: Mapped[str | None] = mapped_column(String(5))
     district: Mapped[str | None] = mapped_column(String(80))
@@ -152,6 +155,16 @@ class BusinessPlan(Audited, Versioned, Timestamped, Base):
         CheckConstraint(in_list("legal_form", LEGAL_FORMS), name="legal_form_known"),
         CheckConstraint(in_list("sector", tuple(BUSINESS_LINES)), name="sector_known"),
         CheckConstraint(in_list("kbli_section", KBLI_SECTIONS), name="kbli_known"),
+        CheckConstraint(
+            "kbli_code IS NULL OR length(kbli_code) = 5", name="kbli_code_subclass"
+        ),
+        # The code exists, and the category letter is the code's own.
+        ForeignKeyConstraint(
+            ["kbli_code", "kbli_section"],
+            ["kbli_codes.code", "kbli_codes.category"],
+            ondelete="RESTRICT",
+            name="fk_business_plans_kbli_code_in_category",
+        ),
         CheckConstraint(
             f"projection_months BETWEEN {MIN_PROJECTION_MONTHS}"
             f" AND {MAX_PROJECTION_MONTHS}",

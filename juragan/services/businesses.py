@@ -78,6 +78,7 @@ def open_business(
         legal_form=plan.legal_form,
         sector=plan.sector,
         kbli_section=plan.kbli_section,
+        kbli_code=plan.kbli_code,
         province_code=plan.province_code,
         regency_code=plan.regency_code,
         district=data.district or plan.district,

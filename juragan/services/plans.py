@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from juragan import kbli
 from juragan.errors import DomainError, FieldErrors
 from juragan.finance import Month, PlanFigures, plan_figures
 from juragan.i18n import format_rupiah
@@ -39,6 +40,7 @@ from juragan.models import (
     utcnow,
 )
 from juragan.models.business_codes import (
+    BUSINESS_LINE_SUBCLASSES,
     BUSINESS_LINES,
     CAPITAL_KINDS,
     FUNDING_KINDS,
@@ -62,8 +64,9 @@ EARLIEST_START = date(2000, 1, 1)
 #: The fields of each written part of the plan.
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "business": (
-        "business_name", "legal_form", "sector", "kbli_section", "province_code",
-        "regency_code", "district", "planned_start", "description",
+        "business_name", "legal_form", "sector", "kbli_code", "kbli_section",
+        "province_code", "regency_code", "district", "planned_start",
+        "description",
     ),
     "market": ("target_market", "competitors", "marketing"),
     "operations": ("operations", "suppliers", "equipment", "workers_planned"),
@@ -185,6 +188,26 @@ def _note_edit(plan: BusinessPlan) -> None:
     plan.updated_at = utcnow()
 
 
+def _section_for(plan: BusinessPlan, values: dict[str, Any]) -> str:
+    """The KBLI 2025 category a plan is in: its subclass's, when it has one; else
+    the one it had, unless the line of business changed (then the new line's)."""
+    entry = kbli.subclass(values.get("kbli_code"))
+    if entry is not None:
+        return entry.category
+    if values.get("kbli_section") in KBLI_SECTIONS:
+        return values["kbli_section"]
+    if plan.sector == values["sector"] and plan.kbli_section in KBLI_SECTIONS:
+        return plan.kbli_section
+    return BUSINESS_LINES[values["sector"]]
+
+
+def suggested_subclass(sector: str | None) -> kbli.KbliEntry | None:
+    """The KBLI 2025 subclass a line of business is offered first (None for
+    "other")."""
+    suggestion = BUSINESS_LINE_SUBCLASSES.get(sector or "")
+    return kbli.subclass(suggestion[0]) if suggestion else None
+
+
 def save_section(
     session: Session,
     plan: BusinessPlan,
@@ -214,10 +237,19 @@ def save_section(
             errors.append(("legal_form", _l("Choose the form of the business.")))
         if values["sector"] not in BUSINESS_LINES:
             errors.append(("sector", _l("Choose the line of business.")))
-        elif not values["kbli_section"]:
-            values["kbli_section"] = BUSINESS_LINES[values["sector"]]
-        if values["kbli_section"] and values["kbli_section"] not in KBLI_SECTIONS:
-            errors.append(("kbli_section", _l("Choose a KBLI section.")))
+        else:
+            values["kbli_section"] = _section_for(plan, values)
+        code = values["kbli_code"]
+        if code is not None and kbli.subclass(code) is None:
+            errors.append(
+                (
+                    "kbli_code",
+                    _l(
+                        "Enter a five-digit KBLI 2025 code, or find one by words"
+                        " (the link below the field)."
+                    ),
+                )
+            )
         if values["regency_code"] or values["province_code"]:
             regency = session.get(Regency, values["regency_code"] or "")
             if regency is None or regency.province_code != values["province_code"]:

@@ -158,6 +158,7 @@ SPEC: dict[str, Spec] = {
     "plans.proposal": finance(get=SEES_FINANCE),
     "plans.proposal_pdf": finance(get=SEES_FINANCE),
     "plans.edit_section": finance(),
+    "plans.find_kbli": finance(),
     "plans.edit_capital": finance(),
     "plans.edit_funding": finance(),
     "plans.edit_projection": finance(),

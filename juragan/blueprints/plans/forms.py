@@ -9,8 +9,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from juragan import kbli
 from juragan.forms import (
     BLANK_PROVINCE,
     BLANK_REGENCY,
@@ -30,7 +31,6 @@ from juragan.labels import (
     CAPITAL_KIND_LABELS,
     CLOSE_REASON_LABELS,
     FUNDING_KIND_LABELS,
-    KBLI_LABELS,
     LEGAL_FORM_LABELS,
     PLAN_FIELD_LABELS,
     PLAN_SECTION_LABELS,
@@ -67,7 +67,14 @@ class BusinessSectionForm(VersionedForm):
     )
     legal_form = SelectField(PLAN_FIELD_LABELS["legal_form"])
     sector = SelectField(PLAN_FIELD_LABELS["sector"])
-    kbli_section = RegionSelectField(PLAN_FIELD_LABELS["kbli_section"])
+    kbli_code = StringField(
+        PLAN_FIELD_LABELS["kbli_code"],
+        validators=[
+            Optional(),
+            Regexp(r"^\s*\d{5}\s*$", message=_l("A KBLI code has five digits.")),
+        ],
+        render_kw={"inputmode": "numeric", "maxlength": 5, "autocomplete": "off"},
+    )
     province_code = RegionSelectField(PLAN_FIELD_LABELS["province_code"])
     regency_code = RegionSelectField(
         PLAN_FIELD_LABELS["regency_code"],
@@ -85,9 +92,6 @@ class BusinessSectionForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.legal_form.choices = labelled(LEGAL_FORM_LABELS)
         self.sector.choices = labelled(BUSINESS_LINE_LABELS)
-        self.kbli_section.choices = labelled(
-            KBLI_LABELS, _l("— as usual for the line of business —")
-        )
         self.province_code.choices = province_choices(BLANK_PROVINCE)
         self.regency_code.choices = regency_choices(BLANK_REGENCY)
 
@@ -231,6 +235,31 @@ class CommentForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.section.choices = labelled(PLAN_SECTION_LABELS)
+
+
+class KbliSearchForm(BaseForm):
+    """Words to look for in KBLI 2025 (a GET form: nothing is changed)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Words describing the business"),
+        validators=[
+            Optional(),
+            Length(
+                max=kbli.MAX_QUERY_LENGTH,
+                message=_l(
+                    "Use at most %(max)d characters.", max=kbli.MAX_QUERY_LENGTH
+                ),
+            ),
+        ],
+        render_kw={
+            "maxlength": kbli.MAX_QUERY_LENGTH,
+            "autocomplete": "off",
+            "placeholder": _l("e.g. warung makan, ternak ayam, jahit"),
+        },
+    )
 
 
 class CompareForm(BaseForm):

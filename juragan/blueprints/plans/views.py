@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from juragan import clock, scope
+from juragan import clock, kbli, scope
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.plans import bp
@@ -26,6 +26,7 @@ from juragan.blueprints.plans.forms import (
     CommentForm,
     CompareForm,
     FundingForm,
+    KbliSearchForm,
     NewPlanForm,
     ProjectionForm,
     QuickFillForm,
@@ -163,11 +164,18 @@ def edit_section(plan_id: int, section: str):
     plan = _plan(plan_id, Action.EDIT_PLAN)
     form = SECTION_FORMS[section](obj=plan)
     status = 200
+    chosen = kbli.subclass(request.args.get("kbli_code"))
+    if section == "business" and request.method == "GET" and chosen is not None:
+        form.kbli_code.data = chosen.code  # picked on the search page
     if form.validate_on_submit() and is_stale(form, plan):
         show_conflict(form, plan)
         status = 409
     elif form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in SECTION_FIELDS[section]}
+        values = {
+            name: getattr(form, name).data
+            for name in SECTION_FIELDS[section]
+            if name in form
+        }
         try:
             plans.save_section(db.session, plan, section, values, clock.today())
         except DomainError as error:
@@ -180,7 +188,24 @@ def edit_section(plan_id: int, section: str):
     return render_template(
         "plans/section_form.html", plan=plan, form=form, section=section,
         comments=plans.open_comments(plan)[section],
+        suggestion=plans.suggested_subclass(form.sector.data or plan.sector)
+        if section == "business" else None,
     ), status  # fmt: skip
+
+
+@bp.route("/<int:plan_id>/kbli")
+@login_required
+def find_kbli(plan_id: int):
+    """Look up a KBLI 2025 subclass by words; each answer links back to the form."""
+    plan = _plan(plan_id, Action.EDIT_PLAN)
+    form = KbliSearchForm(request.args)
+    results = None
+    if form.q.data and form.validate():
+        results = kbli.search(form.q.data, limit=kbli.MAX_RESULTS)
+    return render_template(
+        "plans/kbli_search.html", plan=plan, form=form, results=results,
+        suggestion=plans.suggested_subclass(plan.sector),
+    )  # fmt: skip
 
 
 def _next_step(plan: BusinessPlan, section: str):
