@@ -3,66 +3,35 @@ transaction that is rolled back, so tests never see each other's rows."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import flask_migrate
 import pytest
-import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
 from juragan import create_app, scope
 from juragan.extensions import db as _db
 from juragan.extensions import limiter
+from tests import frozen_clock
 from tests.databases import throwaway_database
 
 pytest_plugins = ["tests.factories"]
 
-#: ``JURAGAN_TEST_CLOCK=2027-03-30T17:30:00Z pytest`` runs the suite with the clock
-#: started at that moment (ISO 8601; a moment without a zone is UTC), ``make
-#: test-clock`` at each awkward moment of ``docs/time.md``.
-CLOCK_VARIABLE = "JURAGAN_TEST_CLOCK"
-_traveller: Any = None
-
-
-def frozen_moment(value: str | None) -> datetime | None:
-    """The moment ``JURAGAN_TEST_CLOCK`` names, timezone-aware, or ``None``."""
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value.strip())
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Start the clock at ``JURAGAN_TEST_CLOCK`` before anything is imported.
-
-    The traveller starts before test modules are collected and before the app and
-    its database are made, and runs until the session ends, so every read of the
-    clock sees that day: ``juragan.clock``, column defaults, argon2, session and
-    reauthentication ages, rate-limit windows, Flask-Login's cookies. It ticks
-    (a run takes minutes, and code that waits for time to pass must see it pass).
-    A test's own ``time_machine.travel`` nests inside it and returns to it.
-    """
-    global _traveller
-    moment = frozen_moment(os.environ.get(CLOCK_VARIABLE))
-    if moment is not None:
-        _traveller = time_machine.travel(moment, tick=True)
-        _traveller.start()
+    # Before anything is collected or made: see tests/frozen_clock.py.
+    frozen_clock.start()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    global _traveller
-    if _traveller is not None:
-        _traveller.stop()
-        _traveller = None
+    frozen_clock.stop()
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
-    value = os.environ.get(CLOCK_VARIABLE)
-    return f"clock started at {frozen_moment(value).isoformat()}" if value else None
+    moment = frozen_clock.chosen_moment()
+    return f"clock started at {moment.isoformat()}" if moment else None
 
 
 TEST_CONFIG: dict[str, Any] = {
