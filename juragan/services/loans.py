@@ -631,12 +631,16 @@ def restructure(
         return
     principal = sum(i.principal_idr for i in rest)
     months = len(rest) + extra_months
-    start_number, start_due = rest[0].number, rest[0].due_on
+    start_number = rest[0].number
+    # Instalment n stays due n - 1 months after the first: counted from a due date
+    # cut short by a month's end (29 February), the later ones would slip to the 29th.
+    anchor, skipped = ((loan.first_due_on, start_number - 1) if loan.first_due_on
+                       else (rest[0].due_on, 0))  # fmt: skip
     lines = loan_schedule(principal, loan.rate_percent, months)
     loan.instalments = kept + [
         Instalment(
             number=start_number + line.month - 1,
-            due_on=start_due + relativedelta(months=line.month - 1),
+            due_on=anchor + relativedelta(months=skipped + line.month - 1),
             principal_idr=line.principal_idr, interest_idr=line.interest_idr,
             paid_principal_idr=0, paid_interest_idr=0,
         )
