@@ -168,3 +168,17 @@ def test_a_business_age_in_days_in_sql_counts_the_leap_day(db):
     )
     assert db.session.scalar(select(sql)) == 2
     assert Decimal(sqldates.whole_months(366)) == 12
+
+
+def test_an_age_never_goes_back_and_a_leap_day_birthday_comes_on_1_march():
+    from juragan.services.loans import _age
+
+    born = date(2000, 2, 29)
+    walk = [date(2028, 1, 1) + timedelta(days=n) for n in range(2 * 366)]
+    ages = [_age(born, day) for day in walk]
+    assert all(b - a in (0, 1) for a, b in pairwise(ages))
+    assert _age(born, date(2028, 2, 28)) == 27
+    assert _age(born, date(2028, 2, 29)) == 28
+    assert _age(born, date(2029, 2, 28)) == 28
+    assert _age(born, date(2029, 3, 1)) == 29
+    assert sum(b > a for a, b in pairwise(ages)) == 2  # once a year
