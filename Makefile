@@ -97,7 +97,7 @@ test-clock: install-test translations pdf-deps
 	  JURAGAN_TEST_CLOCK={} $(BIN)/python -m pytest -q -m "not browser" \
 	    -p no:cacheprovider >$$log 2>&1; rc=$$?; \
 	  echo "== clock at {}: $$(tail -n 1 $$log)"; \
-	  [ $$rc = 0 ] || { grep -E "^(FAILED|ERROR) " $$log; exit 1; }'
+	  [ $$rc = 0 ] || { grep -E "^(FAILED|ERROR) " $$log || tail -n 20 $$log; exit 1; }'
 
 bench: install-test
 	$(BIN)/python bench/seed_speed.py
