@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-sqlite test-postgres lint translations extract-messages \
+.PHONY: run serve test test-sqlite test-postgres test-clock lint translations extract-messages \
         browser-deps pdf-deps install install-test bench bench-bounded bench-dashboard \
         bench-trust clean
 
@@ -51,7 +51,7 @@ serve: install translations pdf-deps
 
 # WeasyPrint draws the PDF proposals with Pango and needs a font.
 pdf-deps:
-	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -qi dejavu; } || { \
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset && fc-list | grep -qi dejavu; } || { \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig >/dev/null; }
 
@@ -63,7 +63,7 @@ lint: install-test
 	$(BIN)/ruff check juragan tests migrations bench wsgi.py gunicorn.conf.py
 	$(BIN)/ruff format --check juragan tests migrations bench wsgi.py gunicorn.conf.py
 
-test: install-test translations browser-deps pdf-deps lint test-sqlite test-postgres
+test: install-test translations browser-deps pdf-deps lint test-sqlite test-postgres test-clock
 
 test-sqlite: install-test translations
 	@echo "== test suite on SQLite =="
@@ -79,6 +79,25 @@ test-postgres: install-test translations
 	else \
 	  echo "PostgreSQL not reachable at $(PG_TEST_URL): PostgreSQL run skipped."; \
 	fi
+
+# The suite again with the clock started at each awkward moment of docs/time.md
+# (JURAGAN_TEST_CLOCK, tests/frozen_clock.py), CLOCK_JOBS runs at a time, each logged
+# under artefacts/test-clock/: 00:30 WIB on 1 January 2027 (the 1st, a new year),
+# 00:30 WIB on 31 March 2027 (the 31st), 23:30 WIB on 30 April 2027 (the end of a
+# 30-day month, already 1 May in WITA and WIT) and 00:30 WIB on 29 February 2028.
+# SQLite only, and no browser tests: chromium keeps its own clock, which no
+# traveller moves. A test's own travels nest inside the run's.
+CLOCK_MOMENTS ?= 2026-12-31T17:30:00Z 2027-03-30T17:30:00Z 2027-04-30T16:30:00Z \
+                 2028-02-28T17:30:00Z
+CLOCK_JOBS ?= 2
+test-clock: install-test translations pdf-deps
+	@mkdir -p artefacts/test-clock
+	@printf '%s\n' $(CLOCK_MOMENTS) | xargs -P $(CLOCK_JOBS) -I{} sh -c \
+	  'log=artefacts/test-clock/{}.log; echo "== test suite with the clock at {} =="; \
+	  JURAGAN_TEST_CLOCK={} $(BIN)/python -m pytest -q -m "not browser" \
+	    -p no:cacheprovider >$$log 2>&1; rc=$$?; \
+	  echo "== clock at {}: $$(tail -n 1 $$log)"; \
+	  [ $$rc = 0 ] || { grep -E "^(FAILED|ERROR) " $$log || tail -n 20 $$log; exit 1; }'
 
 bench: install-test
 	$(BIN)/python bench/seed_speed.py

@@ -14,9 +14,25 @@ from flask.testing import FlaskClient
 from juragan import create_app, scope
 from juragan.extensions import db as _db
 from juragan.extensions import limiter
+from tests import frozen_clock
 from tests.databases import throwaway_database
 
 pytest_plugins = ["tests.factories"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before anything is collected or made: see tests/frozen_clock.py.
+    frozen_clock.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    frozen_clock.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    moment = frozen_clock.chosen_moment()
+    return f"clock started at {moment.isoformat()}" if moment else None
+
 
 TEST_CONFIG: dict[str, Any] = {
     "TESTING": True,

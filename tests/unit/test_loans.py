@@ -1,8 +1,10 @@
 """KUR applications through the state machine, documents, disbursement, payments."""
 
-from datetime import date, timedelta
+import calendar
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 
@@ -169,7 +171,7 @@ def test_disbursement_checks_and_schedule(db, cast, make_loan):
         == 1_521_097
     )
     assert loan.instalments[0].due_on == first_due
-    assert loan.instalments[12].due_on == first_due.replace(year=first_due.year + 1)
+    assert loan.instalments[12].due_on == months_after(first_due, 12)
     assert sum(i.principal_idr for i in loan.instalments) == 50_000_000
 
 
@@ -412,3 +414,43 @@ def test_a_loans_schedule_follows_its_rate_over_time(app):
     # × 0,25% = 37.500.
     assert lines[9].due_on == date(2027, 1, 1)
     assert lines[9].interest_idr == 37_500
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` later, or that month's last day if it is shorter."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def test_months_after_keeps_the_day_or_the_months_end():
+    assert months_after(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert months_after(date(2027, 1, 31), 1) == date(2027, 2, 28)
+    assert months_after(date(2028, 2, 29), 12) == date(2029, 2, 28)
+    assert months_after(date(2027, 12, 15), 2) == date(2028, 2, 15)
+
+
+def test_restructured_dues_stay_on_the_months_end(db, cast, make_loan):
+    # First due on 31 January 2028; the second (29 February) is unpaid when the
+    # loan is restructured on 10 March with the new schedule first due on 31 March:
+    # the new instalments fall on each month's end, not on the 29th or the 30th.
+    with time_machine.travel(datetime(2028, 3, 10, 3, 0, tzinfo=UTC), tick=False):
+        loan = make_loan(cast, status="approved", amount=12_000_000, tenor=12)
+        now = utcnow()
+        today = clock.today(now)
+        start = date(2027, 12, 28)
+        loans.disburse(db.session, cast.bank_officer, loan, Disbursement(
+            12_000_000, start, start, date(2028, 1, 31)), today, now)  # fmt: skip
+        first = loan.instalments[0]
+        loans.record_payment(db.session, cast.bank_officer, loan, first.due_on,
+                             first.principal_idr + first.interest_idr, today, now)  # fmt: skip
+        loans.restructure(db.session, cast.bank_officer, loan, loans.RestructuringTerms(
+            today, "capitalise", 16, date(2028, 3, 31)), "Banjir.", today, now)  # fmt: skip
+    dues = [i.due_on for i in sorted(loan.instalments, key=lambda i: i.number)]
+    assert dues[:3] == [date(2028, 1, 31), date(2028, 2, 29), date(2028, 3, 10)]
+    new = dues[3:]
+    assert len(new) == 16
+    assert new[:4] == [date(2028, 3, 31), date(2028, 4, 30), date(2028, 5, 31),
+                       date(2028, 6, 30)]  # fmt: skip
+    assert new == [months_after(date(2028, 3, 31), k) for k in range(16)]
+    assert new[-1] == date(2029, 6, 30)

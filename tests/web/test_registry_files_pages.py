@@ -1,7 +1,9 @@
 import io
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from juragan.models import AuditEntry, Returnee
@@ -48,6 +50,38 @@ def test_dry_run_then_import_then_rerun(client, db, cast):
     token = rerun.text.split('name="token" type="hidden" value="')[1].split('"')[0]
     client.post("/returnees/import/confirm", data={"token": token})
     assert db.session.scalar(select(func.count()).select_from(Returnee)) == before + 1
+
+
+def _token(page):
+    return page.text.split('name="token" type="hidden" value="')[1].split('"')[0]
+
+
+def test_an_upload_waits_a_day_on_the_apps_clock(client, db, cast):
+    # Far from the file system's own time: an upload's age is the clock's.
+    start = datetime(2031, 5, 31, 17, 30, tzinfo=UTC)  # 00:30 WIB on 1 June
+    count = select(func.count()).select_from(Returnee)
+    official = cast.official_province.username
+    with time_machine.travel(start, tick=False) as traveller:
+        login(client, official)
+        kept = _token(upload(client, [EXAMPLE_ROW]))
+        before = db.session.scalar(count)
+        traveller.shift(timedelta(hours=23, minutes=59))
+        login(client, official)  # the sign-in itself has long expired
+        confirm = client.post("/returnees/import/confirm", data={"token": kept})
+        assert confirm.headers["Location"] == "/returnees/"
+        assert db.session.scalar(count) == before + 1
+        # A day and a minute after the next dry run, that upload is gone.
+        late = _token(upload(client, [{**EXAMPLE_ROW, "village": "Baru"}]))
+        traveller.shift(timedelta(days=1, minutes=1))
+        login(client, official)
+        answer = client.post(
+            "/returnees/import/confirm", data={"token": late}, follow_redirects=True
+        )
+        assert "kedaluwarsa" in answer.text
+        db.session.expire_all()
+        villages = db.session.scalars(select(Returnee.village)).all()
+        assert "Talangagung" in villages
+        assert "Baru" not in villages
 
 
 def test_rejected_rows_are_explained_and_block_the_import(client, cast):

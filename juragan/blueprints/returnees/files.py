@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import secrets
-import time
 from pathlib import Path
 
 from flask import (
@@ -41,15 +41,29 @@ SHOWN_ROWS = 200
 
 
 def _upload_dir() -> Path:
-    """Uploads wait here between the dry run and the import; older ones go."""
+    """Uploads wait here between the dry run and the import; older ones go.
+
+    Their age is measured on :mod:`juragan.clock` both ways (:func:`_keep` stamps
+    each file with the clock's moment), never against the file system's own time.
+    """
     kind = inventory.FILE_KINDS["import_upload"]
     folder = inventory.folder_of("import_upload", current_app.config["UPLOAD_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - (kind.max_age_seconds or 0)
+    cutoff = clock.now().timestamp() - (kind.max_age_seconds or 0)
     for old in folder.iterdir():
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     return folder
+
+
+def _keep(path: Path, content: bytes | str) -> None:
+    """Write an upload's file, stamped with the clock's moment."""
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    moment = clock.now().timestamp()
+    os.utime(path, (moment, moment))
 
 
 def _kind() -> str:
@@ -100,8 +114,9 @@ def import_returnees():
             else:
                 if plan.can_apply:
                     token = secrets.token_hex(16)
-                    (_upload_dir() / f"{token}.upload").write_bytes(content)
-                    (_upload_dir() / f"{token}.name").write_text(upload.filename or "")
+                    folder = _upload_dir()
+                    _keep(folder / f"{token}.upload", content)
+                    _keep(folder / f"{token}.name", upload.filename or "")
     return render_template(
         "returnees/import.html",
         form=form,
