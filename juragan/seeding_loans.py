@@ -293,7 +293,7 @@ def loan_rows(
 ) -> dict[str, list[dict[str, Any]]] | None:
     """Rows of one generated business KUR: the application, its transitions,
     instalments and payments (``next_id(model_name)`` numbers them)."""
-    from juragan.finance import loan_schedule
+    from juragan import servicing
     from juragan.kur_rules import rules_on
     from juragan.repayment import Due, allocate
 
@@ -373,9 +373,10 @@ def loan_rows(
     loan.update(amount_disbursed_idr=drawn.amount_idr, akad_on=disbursed,
                 disbursed_on=disbursed, first_due_on=first_due, is_sikp_registered=True)  # fmt: skip
     step("disbursed", disbursed)
-    lines = loan_schedule(drawn.amount_idr, rate, drawn.tenor_months)
-    dues = [Due(line.month, first_due + relativedelta(months=line.month - 1),
-                line.principal_idr, line.interest_idr) for line in lines]  # fmt: skip
+    lines = servicing.schedule(servicing.Terms(
+        drawn.amount_idr, servicing.flat_rate(rate), drawn.tenor_months, first_due))  # fmt: skip
+    dues = [Due(line.number, line.due_on, line.principal_idr, line.interest_idr)
+            for line in lines]  # fmt: skip
     payments = payments_for(
         rng,
         [(d.number, d.due_on, d.principal_idr + d.interest_idr) for d in dues],

@@ -1,7 +1,7 @@
 """The reintegration wellbeing check: twelve questions, three dimensions, 0-1 scores.
 
 Modelled on the dimensions of IOM's Reintegration Sustainability Survey (economic,
-social, psychosocial; see ``../shared/domain.md`` section 4). The RSS's own 15
+social, psychosocial; see ``docs/reintegration.md``). The RSS's own 15
 indicators and weights are not reproduced; these are juragan's questions.
 
 Scoring:

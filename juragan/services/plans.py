@@ -53,8 +53,8 @@ from juragan.models.business_codes import (
 from juragan.models.lender import DEFAULT_MIN_COVERAGE as DEFAULT_LENDER_COVERAGE
 
 #: The rate a plan assumes for its KUR until the returnee changes it: the 2026
-#: guideline's single 6% effective rate for every access (see ../shared/domain.md
-#: section 1). The KUR rules module gives each loan its own rate.
+#: guideline's single 6% effective rate for every access (see
+#: docs/kur-rules.md). The KUR rules module gives each loan its own rate.
 DEFAULT_KUR_RATE = Decimal("6.00")
 DEFAULT_KUR_TENOR = 24
 #: The programme's threshold of repayment capacity for a plan with no lender yet.
