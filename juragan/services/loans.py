@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from juragan import files, inventory, scope, servicing
+from juragan import clock, files, inventory, scope, servicing
 from juragan.errors import DomainError, FieldErrors
 from juragan.i18n import format_rupiah
 from juragan.kur_rules import (
@@ -543,6 +543,17 @@ def submit(session: Session, actor: User, loan: LoanApplication, now: datetime) 
             "Attach first: %(documents)s.",
             documents=", ".join(str(DOCUMENT_TYPE_LABELS[m]) for m in missing),
         ))  # fmt: skip
+    if loan.kind == "business":
+        # Checked again on sending: another application may have been sent or
+        # disbursed since this draft was filed, or the first loan fallen behind.
+        from juragan.kur_rules import rule_set as rule_set_of
+
+        others = [kur for _slot, kur in _held_business_kur(
+            session, loan.returnee, clock.date_in(loan.returnee.province_code, now))]  # fmt: skip
+        refusal = concurrent_refusal(rule_set_of(loan.rule_set), loan.scheme,
+                                     loan.lender, loan.amount_requested_idr, others)  # fmt: skip
+        if refusal is not None:
+            raise FieldErrors([refusal])
     loan.submitted_at = now
     move(session, loan, "submitted", actor, now)
 

@@ -421,3 +421,28 @@ def test_every_value_names_its_basis_and_status():
     assert rule_set("2026").schemes["mikro"].max_access("culinary") is None
     for rules in RULE_SETS:
         assert rules.to_verify
+
+
+def test_sending_a_draft_checks_the_second_kur_again(db, cast, make_loan, tmp_path):
+    """Two drafts of Rp60 juta next to a Rp40 juta KUR Mikro each fit when filed;
+    once the first is sent, the second would make Rp160 juta: it is refused on
+    sending (Permenko 1/2023 Pasal 24(1), docs/kur-rules.md)."""
+    from tests.factories import PDF_BYTES
+
+    first = disbursed_today(db, cast, make_loan)
+    today = clock.today()
+    now = utcnow()
+    drafts = [
+        loans.create_application(db.session, cast.returnee_user, cast.returnee,
+                                 second(first, 60 * JUTA), today)[0]
+        for _ in range(2)
+    ]  # fmt: skip
+    for draft in drafts:
+        for kind in loans.required_documents(draft):
+            loans.attach_document(db.session, cast.returnee_user, draft, kind,
+                                  "x.pdf", PDF_BYTES, tmp_path, now)  # fmt: skip
+    loans.submit(db.session, cast.returnee_user, drafts[0], now)
+    with pytest.raises(FieldErrors) as refused:
+        loans.submit(db.session, cast.returnee_user, drafts[1], now)
+    assert drafts[1].status == "draft"
+    assert refused.value.errors
