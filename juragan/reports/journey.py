@@ -31,7 +31,6 @@ from juragan.models import (
     Visit,
 )
 from juragan.reference import country_name
-from juragan.repayment import collectibility, days_past_due
 from juragan.services import loans
 from juragan.services import plans as plan_service
 
@@ -141,8 +140,6 @@ def _loan_lane(journey: Journey, loan: LoanApplication, lane: str, today: date) 
     ))  # fmt: skip
     if not loan.instalments or loan.disbursed_on is None:
         return
-    dues = loans.dues_of(loan)
-    payments = loans.payments_of(loan)
     last_due = loan.instalments[-1].due_on
     end = min(today, last_due)
     if loan.status == "paid_off" and loan.payments:
@@ -151,7 +148,8 @@ def _loan_lane(journey: Journey, loan: LoanApplication, lane: str, today: date) 
     start = loan.disbursed_on
     while start < end:
         stop = min(start + relativedelta(months=1), end)
-        grade = collectibility(days_past_due(dues, payments, stop))
+        # On the schedule in force that day, with a restructuring's class floor.
+        grade = loans.standing(loan, stop).grade
         journey.segments.append(Segment(
             lane, start, stop, code_label("collectibility", grade), GRADE_COLOURS[grade],
             _("Repaying: %(grade)s", grade=code_label("collectibility", grade)),
