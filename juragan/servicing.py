@@ -481,6 +481,21 @@ def grade_after_restructuring(
     """
     made = [(day, amount) for day, amount in payments if day <= on]
     by_days = collectibility(days_past_due(lines, made, on))
+    return max(by_days, restructuring_floor(lines, made, on, restructured_on,
+                                            grade_before))  # fmt: skip
+
+
+def restructuring_floor(
+    lines: Sequence[Due],
+    payments: Iterable[tuple[date, int]],
+    on: date,
+    restructured_on: date,
+    grade_before: int,
+) -> int:
+    """The class a restructured loan cannot be better than on ``on``: the class
+    before restructuring until :data:`ON_TIME_TO_IMPROVE` consecutive instalments
+    of the new schedule are paid on time, then 1."""
+    made = [(day, amount) for day, amount in payments if day <= on]
     run = 0
     for due in allocate(lines, made):
         if not restructured_on < due.due_on <= on:
@@ -488,8 +503,8 @@ def grade_after_restructuring(
         on_time = due.settled_on is not None and due.settled_on <= due.due_on
         run = run + 1 if on_time else 0
         if run >= ON_TIME_TO_IMPROVE:
-            return by_days
-    return max(by_days, grade_before)
+            return 1
+    return grade_before
 
 
 def standings_across(

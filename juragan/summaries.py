@@ -38,6 +38,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -68,8 +69,8 @@ from juragan.models.dashboard import (
     ReturneeFact,
 )
 from juragan.models.loan import LENDERS, SCHEMES
-from juragan.repayment import Due, month_end_standings
-from juragan.servicing import standings_across
+from juragan.repayment import Due, collectibility, month_end_standings
+from juragan.servicing import restructuring_floor, standings_across
 from juragan.sqldates import days_between, plus_months, quarter_key
 
 #: How far ahead of the rebuild a live loan's months reach (see ``LoanMonth``).
@@ -528,17 +529,22 @@ def _write_loan_months(session: Session, returnee_ids: Sequence[int] | None,
         # Loans laid out again keep their earlier schedules: a month end before a
         # restructuring or prepayment is replayed on the schedule then in force.
         earlier: dict[int, list[tuple[date, list[Due]]]] = defaultdict(list)
+        # Restructurings: (date, class before), for the class floor of POJK 40/2019.
+        restructured: dict[int, list[tuple[date, int]]] = defaultdict(list)
         revised = select(ScheduleRevision.loan_id).where(
             ScheduleRevision.loan_id.in_(loan_ids), ScheduleRevision.number > 1
         )
-        for loan_id, effective_on, lines in session.execute(
+        for loan_id, effective_on, lines, kind, grade_before in session.execute(
             select(ScheduleRevision.loan_id, ScheduleRevision.effective_on,
-                   ScheduleRevision.lines)
+                   ScheduleRevision.lines, ScheduleRevision.kind,
+                   ScheduleRevision.grade_before)
             .where(ScheduleRevision.loan_id.in_(revised))
             .order_by(ScheduleRevision.loan_id, ScheduleRevision.number)
         ):  # fmt: skip
             earlier[loan_id].append((effective_on, [
                 Due(n, date.fromisoformat(day), p, i) for n, day, p, i in lines]))  # fmt: skip
+            if kind == "restructuring":
+                restructured[loan_id].append((effective_on, grade_before or 1))
         paid: dict[int, list[tuple[date, int]]] = defaultdict(list)
         for loan_id, paid_on, amount in session.execute(
             select(Payment.loan_id, Payment.paid_on, Payment.amount_idr)
@@ -587,10 +593,35 @@ def _write_loan_months(session: Session, returnee_ids: Sequence[int] | None,
                 standings_across(versions, paid[loan_id], days) if versions
                 else month_end_standings(schedules[loan_id], paid[loan_id], days)
             ):  # fmt: skip
+                grade = collectibility(late)
+                floors = [r for r in restructured.get(loan_id, ()) if r[0] <= day]
+                if floors:
+                    in_force = next(lines for start, lines in reversed(versions)
+                                    if start <= day)  # fmt: skip
+                    grade = max(grade, restructuring_floor(
+                        in_force, paid[loan_id], day, *floors[-1]))  # fmt: skip
                 rows.append(base | {"month_end": day, "outstanding_idr": outstanding,
-                                    "days_past_due": late})  # fmt: skip
+                                    "days_past_due": late, "grade": grade})  # fmt: skip
         for start in range(0, len(rows), 5000):
             session.execute(insert(LoanMonth), rows[start : start + 5000])
+        _write_grade_floors(session, restructured, schedules, paid, today)
+
+
+def _write_grade_floors(
+    session: Session,
+    restructured: dict[int, list[tuple[date, int]]],
+    schedules: dict[int, list[Due]],
+    paid: dict[int, list[tuple[date, int]]],
+    today: date,
+) -> None:
+    """Each restructured loan's class floor today, on its fact row."""
+    for loan_id, restructurings in restructured.items():
+        on, grade_before = restructurings[-1]
+        floor = restructuring_floor(schedules[loan_id], paid[loan_id], today, on,
+                                    grade_before)  # fmt: skip
+        if floor > 1:
+            session.execute(update(LoanFact).where(LoanFact.loan_id == loan_id)
+                            .values(grade_floor=floor))  # fmt: skip
 
 
 def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -197,6 +197,11 @@ class LoanFact(Dimensions, Base):
     outstanding_idr: Mapped[int] = mapped_column(BigInteger)
     #: The oldest instalment not fully paid; days past due count from it.
     oldest_unpaid_due_on: Mapped[date | None] = mapped_column(Date)
+    #: A restructured loan's class floor today (POJK 40/2019: at most the class
+    #: before, until three instalments in a row are paid on time); 1 otherwise.
+    grade_floor: Mapped[int] = mapped_column(
+        SmallInteger, default=1, server_default="1"
+    )
     #: The loan's disclosure key.
     record_key: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
@@ -220,6 +225,8 @@ class LoanMonth(Dimensions, Base):
     lender: Mapped[str] = mapped_column(String(16))
     outstanding_idr: Mapped[int] = mapped_column(BigInteger)
     days_past_due: Mapped[int] = mapped_column(Integer)
+    #: Indicative class at the month end, a restructuring's floor included.
+    grade: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
     record_key: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_loan_months_month_end", "month_end"),)

@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import ColumnElement, and_, case, func, select, tuple_
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from juragan import perturbation as pert
@@ -60,6 +60,8 @@ APPROVED = (
 )
 LIVE = ("disbursed", "repaying", "restructured")
 NPL_DAYS = 90
+#: Classes 3-5 are non-performing (POJK 40/2019).
+NPL_GRADE = 3
 
 
 @dataclass(frozen=True)
@@ -320,8 +322,9 @@ def npl(session: Session, user: User, filters: Filters, today: date) -> Decimal 
     late = _days_late(session, loan, today)
     total, bad, n, key = session.execute(
         select(func.coalesce(func.sum(loan.outstanding_idr), 0),
-               func.coalesce(func.sum(case((late > NPL_DAYS, loan.outstanding_idr),
-                                           else_=0)), 0),
+               func.coalesce(func.sum(case(
+                   (or_(late > NPL_DAYS, loan.grade_floor >= NPL_GRADE),
+                    loan.outstanding_idr), else_=0)), 0),
                func.count(), _key_of(loan.record_key))
         .where(*loans_where(user, filters), loan.status.in_(LIVE))
     ).one()  # fmt: skip
@@ -570,7 +573,9 @@ def collectibility_mix(
     """Outstanding principal by class today, per bank or per area (province/regency)."""
     ensure_current(session)
     loan = LoanFact
-    grade = grade_of(_days_late(session, loan, today))
+    by_days = grade_of(_days_late(session, loan, today))
+    # A restructured loan is at most its class before, until it has earned better.
+    grade = case((loan.grade_floor > by_days, loan.grade_floor), else_=by_days)
     key = _loan_group(loan, user, filters, by)
     rows = session.execute(
         select(key, grade.label("grade"), func.sum(loan.outstanding_idr), func.count(),
@@ -621,7 +626,7 @@ def npl_trends(
     ensure_current(session)
     month = LoanMonth
     ends = month_ends_before(today)
-    bad = case((month.days_past_due > NPL_DAYS, month.outstanding_idr), else_=0)
+    bad = case((month.grade >= NPL_GRADE, month.outstanding_idr), else_=0)
     rows = _by_two_keys(
         session, month.lender, _loan_group(month, user, filters, "area"),
         month.month_end,

@@ -42,15 +42,7 @@ def upgrade():
 
     _add_random_keys('returnees')
 
-    # The dashboards' summaries of an existing registry: rebuilt by the newest
-    # revision, with the code written for the tables at head (see 0005).
-    from sqlalchemy.orm import Session
-
-    from juragan.summaries import rebuild_all
-
-    session = Session(bind=op.get_bind())
-    rebuild_all(session)
-    session.flush()
+    # The dashboards' summaries are rebuilt by the newest revision (see 0005).
 
 
 def _add_random_keys(table):

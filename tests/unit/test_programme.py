@@ -134,3 +134,31 @@ def test_funnel_counts_businesses_still_operating_a_year_on(db, cast, make_loan)
     assert (
         dict(funnel(db.session, cast.official_other, Filters(), today))["returned"] == 0
     )
+
+
+def test_a_restructured_loan_keeps_its_class_on_the_dashboards(db, cast, make_loan):
+    """Restructured today at class 2 (an instalment 40 days late), the loan is
+    current by days but stays in class 2 on the dashboards until three new
+    instalments are paid on time (POJK 40/2019, docs/loan-servicing.md)."""
+    from juragan.models import LoanFact, LoanMonth
+    from juragan.reports.programme import collectibility_mix
+    from juragan.summaries import ensure_current
+
+    today = clock.today()
+    loan = make_loan(cast, status="restructured", amount=12_000_000, tenor=12)
+    assert loan.revisions[-1].grade_before == 2
+    assert loan_service.standing(loan, today).days_past_due == 0
+    ensure_current(db.session)
+    fact = db.session.get(LoanFact, loan.id)
+    assert fact.grade_floor == 2
+    mix = collectibility_mix(
+        db.session, cast.official_province, Filters(), today, "lender"
+    )
+    outstanding = loan_service.standing(loan, today).outstanding_idr
+    assert [m.outstanding for m in mix] == [(0, outstanding, 0, 0, 0)]
+    month = db.session.scalars(
+        db.select(LoanMonth).where(LoanMonth.loan_id == loan.id,
+                                   LoanMonth.month_end >= today)
+        .order_by(LoanMonth.month_end)
+    ).first()  # fmt: skip
+    assert (month.days_past_due, month.grade) == (0, 2)
