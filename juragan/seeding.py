@@ -965,7 +965,8 @@ def _write(
         )
         return
     values = itemgetter(*columns)
-    json_columns = [c.name for c in table.columns if isinstance(c.type, JSON)]
+    json_columns = [c.name for c in table.columns
+                    if isinstance(c.type, JSON) and c.name in columns]  # fmt: skip
     if json_columns:  # psycopg needs to be told which values are JSON
         rows = [{**row, **{c: Json(row[c]) for c in json_columns}} for row in rows]
     raw = connection.connection.driver_connection
