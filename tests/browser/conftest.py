@@ -78,3 +78,20 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+#: The live server is Werkzeug's development server: when the browser drops a
+#: connection while it streams a static file (navigating on before a 304 or a
+#: script has gone out), the server thread leaves that file for the collector to
+#: close. Only those warnings, and only in browser tests, are not errors.
+_LIVE_SERVER_STATIC_FILE = r"unclosed file <_io.BufferedReader name='.*/juragan/static/"
+_LIVE_SERVER_UNRAISABLE = r"Exception ignored in. <_io.FileIO name='.*/juragan/static/"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.filterwarnings(
+                f"ignore:{_LIVE_SERVER_STATIC_FILE}:ResourceWarning"))  # fmt: skip
+            item.add_marker(pytest.mark.filterwarnings(
+                f"ignore:{_LIVE_SERVER_UNRAISABLE}:pytest.PytestUnraisableExceptionWarning"))  # fmt: skip
