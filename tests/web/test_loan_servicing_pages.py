@@ -66,7 +66,7 @@ def test_the_simulator_shows_the_schedule_the_disbursement_lays_down(
     assert shown == laid_down
     # The lean months are the January to March instalments, whatever their number.
     lean = [i.due_on.month for i in loan.instalments if not i.principal_idr]
-    assert lean == [1, 2, 3]
+    assert sorted(lean) == [1, 2, 3]
 
 
 def test_returnee_and_bank_see_the_payoff_of_any_day(client, db, cast, make_loan):
