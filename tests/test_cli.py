@@ -20,9 +20,9 @@ def test_create_admin(runner, db):
     user = db.session.scalar(select(User).where(User.username == "kepala"))
     assert user.role == Role.ADMIN
     entry = db.session.scalar(
-        select(AuditEntry).where(
-            AuditEntry.object_id == str(user.id), AuditEntry.table_name == "users"
-        )
+        select(AuditEntry)
+        .where(AuditEntry.object_id == str(user.id), AuditEntry.table_name == "users")
+        .order_by(AuditEntry.id)
     )
     assert entry.actor_label == "cli"
 

@@ -26,9 +26,9 @@ def test_admin_creates_an_account_and_it_is_audited(client, db, cast):
     assert user.role == Role.MENTOR
     assert user.scope_regency_code == "35.07"
     entry = db.session.scalar(
-        select(AuditEntry).where(
-            AuditEntry.table_name == "users", AuditEntry.object_id == str(user.id)
-        )
+        select(AuditEntry)
+        .where(AuditEntry.table_name == "users", AuditEntry.object_id == str(user.id))
+        .order_by(AuditEntry.id)
     )
     assert entry.action == "insert"
     assert entry.actor_id == cast.admin.id

@@ -163,9 +163,11 @@ def test_revealing_a_nik_is_audited(client, db, cast):
     login(client, cast.mentor.username)
     client.post(f"/returnees/{cast.returnee.id}/nik")
     entry = db.session.scalar(
-        select(AuditEntry).where(
+        select(AuditEntry)
+        .where(
             AuditEntry.action == "view", AuditEntry.object_id == str(cast.returnee.id)
         )
+        .order_by(AuditEntry.id)
     )
     assert entry.actor_id == cast.mentor.id
     assert entry.changes == {"nik": ["***", "***"]}

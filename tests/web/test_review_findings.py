@@ -173,7 +173,8 @@ def test_02_find_by_nik_answers_in_scope_only_is_recorded_and_throttled(
     outside = client.post("/returnees/find", data={"identifier": cast.neighbour.nik})
     assert outside.status_code == 200  # nobody it may see
     searches = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.action == "search", AuditEntry.actor_id == cast.bank_officer.id)).all()  # fmt: skip
+        AuditEntry.action == "search", AuditEntry.actor_id == cast.bank_officer.id)
+        .order_by(AuditEntry.id)).all()  # fmt: skip
     assert [s.returnee_id for s in searches] == [cast.returnee.id, None]
     assert all(cast.returnee.nik not in str(s.changes) for s in searches)
     limit = int(app.config["FIND_LIMIT_PER_USER"].split()[0])
@@ -208,7 +209,7 @@ def test_04_the_profile_form_holds_no_nik_and_a_correction_is_recorded(
     assert done.status_code == 302
     entry = db.session.scalars(select(AuditEntry).where(
         AuditEntry.table_name == "returnees", AuditEntry.action == "update",
-        AuditEntry.object_id == str(sri.id))).all()[-1]  # fmt: skip
+        AuditEntry.object_id == str(sri.id)).order_by(AuditEntry.id)).all()[-1]  # fmt: skip
     assert entry.actor_id == cast.official_regency.id
     assert entry.changes["nik_ciphertext"] == ["***", "***"]
     assert new not in str(entry.changes)
@@ -260,7 +261,7 @@ def test_05_the_audit_viewer_masks_and_hides_as_the_records_do(
     from juragan.reports.audit_trail import shown_changes
 
     entry = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.table_name == "loan_applications")).first()  # fmt: skip
+        AuditEntry.table_name == "loan_applications").order_by(AuditEntry.id)).first()  # fmt: skip
     assert {old for _f, old, _n in shown_changes(entry)} <= {None, "•••"}
     assert {new for _f, _o, new in shown_changes(entry)} <= {None, "•••"}
 
