@@ -33,6 +33,7 @@ from juragan.models import (
     Lender,
     LenderBranch,
     LoanApplication,
+    LoanApproval,
     LoanDocument,
     LoanTransition,
     Payment,
@@ -231,7 +232,10 @@ INVENTORY: dict[type, Table] = {
                 "rate_province_code", "business_slot",
                 "interest_only_months", "grace_months", "lean_months", "status", "applied_on", "submitted_at",
                 "decided_by_id", "decided_at", "akad_on", "disbursed_on",
-                "first_due_on", "is_sikp_registered", "created_by_id", *_STAMPS),
+                "first_due_on", "is_sikp_registered", "created_by_id",
+                "status_changed_at", *_STAMPS),
+        # What the person declared about their credit and family: scrubbed.
+        "declared_facts": _(MONEY, SCRUB),
         "amount_requested_idr": Column(MONEY),
         "amount_disbursed_idr": Column(MONEY),
         "npwp_ciphertext": _(NPWP), "npwp_hash": _(SECRET),
@@ -241,6 +245,11 @@ INVENTORY: dict[type, Table] = {
     }),
     LoanTransition: Table({
         **_keys("id", "loan_id", "from_status", "to_status", "actor_id", "at"),
+        "reason": _(TEXT),
+    }),
+    LoanApproval: Table({
+        **_keys("id", "loan_id", "officer_id", "lender_code", "step", "exceptions",
+                "at"),
         "reason": _(TEXT),
     }),
     LoanDocument: Table({

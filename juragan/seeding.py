@@ -893,6 +893,7 @@ _LOAN_COLUMNS = (
     "interest_only_months", "status", "applied_on", "submitted_at", "decided_at",
     "decision_reason", "amount_disbursed_idr", "akad_on", "disbursed_on",
     "first_due_on", "is_sikp_registered", "created_at", "updated_at",
+    "status_changed_at",
 )  # fmt: skip
 _CHECK_COLUMNS = (
     "id", "loan_id", "kind", "result", "worst_collectibility", "reference", "reason",

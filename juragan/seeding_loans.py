@@ -326,6 +326,7 @@ def loan_rows(
         "decided_at": None, "decision_reason": None, "amount_disbursed_idr": None,
         "akad_on": None, "disbursed_on": None, "first_due_on": None,
         "is_sikp_registered": False, "created_at": now, "updated_at": now,
+        "status_changed_at": _at(drawn.applied_on),
     }  # fmt: skip
     rows: dict[str, list[dict[str, Any]]] = {"loan": [loan], "transition": [],
                                              "instalment": [], "payment": [],
@@ -338,6 +339,7 @@ def loan_rows(
             "to_status": to_status, "at": _at(on), "reason": reason,
         })  # fmt: skip
         loan["status"] = to_status
+        loan["status_changed_at"] = _at(on)
 
     if drawn.outcome == "draft":
         return rows

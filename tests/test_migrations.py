@@ -51,6 +51,7 @@ def test_round_trip(migration_app):
             "business_status_changes",
             "loan_applications",
             "loan_transitions",
+            "loan_approvals",
             "loan_documents",
             "loan_instalments",
             "loan_payments",

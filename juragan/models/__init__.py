@@ -16,6 +16,7 @@ from juragan.models.lender import Lender, LenderBranch
 from juragan.models.loan import (
     Instalment,
     LoanApplication,
+    LoanApproval,
     LoanDocument,
     LoanTransition,
     Payment,
@@ -90,6 +91,7 @@ __all__ = [
     "LoanApplication",
     "LoanDocument",
     "LoanTransition",
+    "LoanApproval",
     "Payment",
     "ScheduleRevision",
     "GuaranteeClaim",

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Integer,
     Numeric,
+    SmallInteger,
     String,
     UniqueConstraint,
 )
@@ -27,6 +28,9 @@ DEFAULT_MIN_COVERAGE = Decimal("1.50")
 #: The range a lender's threshold may take: below 1 the instalment would exceed
 #: the cash left; above 5 no micro plan would pass.
 MIN_COVERAGE_RANGE = (Decimal("1.00"), Decimal("5.00"))
+#: Days a lender takes to decide unless it says otherwise, and the range allowed.
+DEFAULT_DECISION_SLA_DAYS = 14
+DECISION_SLA_RANGE = (1, 90)
 
 
 class Lender(Base):
@@ -44,6 +48,11 @@ class Lender(Base):
     min_repayment_coverage: Mapped[Decimal] = mapped_column(
         Numeric(4, 2), default=DEFAULT_MIN_COVERAGE, server_default="1.50"
     )
+    #: The service level: days from the documents' check to the decision, after
+    #: which an application is overdue in the lender's work queue.
+    decision_sla_days: Mapped[int] = mapped_column(
+        SmallInteger, default=DEFAULT_DECISION_SLA_DAYS, server_default="14"
+    )
 
     branches: Mapped[list[LenderBranch]] = relationship(
         back_populates="lender", order_by="LenderBranch.name"
@@ -55,6 +64,7 @@ class Lender(Base):
         CheckConstraint(
             "min_repayment_coverage BETWEEN 1 AND 5", name="min_coverage_range"
         ),
+        CheckConstraint("decision_sla_days BETWEEN 1 AND 90", name="sla_range"),
     )
 
     def __repr__(self) -> str:

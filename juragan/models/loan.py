@@ -28,7 +28,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from juragan import vault
 from juragan.kur_rules import CREDIT_KINDS, credit_kinds_of
 from juragan.models.account import User
-from juragan.models.base import Audited, Base, Timestamped, Versioned, random_key
+from juragan.models.base import (
+    Audited,
+    Base,
+    Timestamped,
+    Versioned,
+    random_key,
+    utcnow,
+)
 from juragan.models.business import Business
 from juragan.models.plan import BusinessPlan
 from juragan.models.registry_codes import in_list
@@ -128,7 +135,19 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         JSON, default=list, server_default="[]"
     )
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    #: When the application entered its present state: the lender's work queue
+    #: ages it from here (set by every transition).
+    status_changed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
     applied_on: Mapped[date] = mapped_column(Date)
+    #: What the applicant declared when filing and the registry does not hold
+    #: (an offtaker, the family's consent, whether other credit is current, KUR
+    #: held elsewhere per scheme): the eligibility verdict is worked out again from
+    #: them at the decision (``juragan.services.loans.Declared``).
+    declared_facts: Mapped[dict] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: The bank's decision.
     decided_by_id: Mapped[int | None] = mapped_column(
@@ -176,6 +195,10 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
     )  # fmt: skip
     revisions: Mapped[list[ScheduleRevision]] = relationship(
         back_populates="loan", order_by="ScheduleRevision.number",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )  # fmt: skip
+    approvals: Mapped[list[LoanApproval]] = relationship(
+        back_populates="loan", order_by="LoanApproval.id",
         cascade="all, delete-orphan", passive_deletes=True,
     )  # fmt: skip
 
@@ -255,6 +278,52 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
             unique=True,
             postgresql_where=text(ACTIVE_BUSINESS),
             sqlite_where=text(ACTIVE_BUSINESS),
+        ),
+        # The lender's work queue: its applications by state, oldest first.
+        Index(
+            "ix_loan_applications_queue", "lender", "status", "status_changed_at", "id"
+        ),  # fmt: skip
+    )
+
+
+#: Why an approval needs a second officer of the lender (four eyes): the chosen
+#: scheme's verdict is "not eligible", or the plan's repayment capacity is under
+#: the lender's threshold.
+APPROVAL_EXCEPTIONS = ("not_eligible", "capacity_below_threshold", "no_capacity")
+
+
+class LoanApproval(Base):
+    """One officer's approval of an application. An application with an exception
+    is approved only by two officers of its lender, each with a written reason."""
+
+    __tablename__ = "loan_approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(
+        ForeignKey("loan_applications.id", ondelete="CASCADE"), index=True
+    )
+    officer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    lender_code: Mapped[str] = mapped_column(
+        ForeignKey("lenders.code", ondelete="RESTRICT")
+    )
+    #: 1: the first officer's; 2: the second officer's, which approves.
+    step: Mapped[int] = mapped_column(SmallInteger)
+    #: The exceptions the officer approved over (``APPROVAL_EXCEPTIONS``).
+    exceptions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    loan: Mapped[LoanApplication] = relationship(back_populates="approvals")
+    officer: Mapped[User | None] = relationship(viewonly=True)
+
+    __table_args__ = (
+        CheckConstraint("step IN (1, 2)", name="step_known"),
+        UniqueConstraint("loan_id", "step"),
+        UniqueConstraint("loan_id", "officer_id"),  # never the same officer twice
+        CheckConstraint(
+            "reason IS NULL OR length(trim(reason)) > 0", name="reason_not_blank"
         ),
     )
 

@@ -104,6 +104,7 @@ def move(
         )
     )  # fmt: skip
     loan.status = target
+    loan.status_changed_at = now
     session.flush()
 
 
@@ -154,6 +155,26 @@ class Declared:
     kur_elsewhere: dict[str, int] = field(default_factory=dict)
     has_offtaker: bool = False
     family_consent: bool = False
+
+    def stored(self) -> dict:
+        """What the application keeps (``LoanApplication.declared_facts``); the
+        NPWP and the kinds of credit have columns of their own."""
+        return {"other_credit_current": self.other_credit_current,
+                "kur_elsewhere": {k: int(v) for k, v in self.kur_elsewhere.items() if v},
+                "has_offtaker": self.has_offtaker,
+                "family_consent": self.family_consent}  # fmt: skip
+
+    @classmethod
+    def of(cls, loan: LoanApplication) -> Declared:
+        """What the applicant declared when filing ``loan``."""
+        kept = loan.declared_facts or {}
+        return cls(
+            has_npwp=loan.has_npwp, other_credit=loan.other_credit_kinds,
+            other_credit_current=bool(kept.get("other_credit_current", True)),
+            kur_elsewhere={k: int(v) for k, v in (kept.get("kur_elsewhere") or {}).items()},
+            has_offtaker=bool(kept.get("has_offtaker")),
+            family_consent=bool(kept.get("family_consent")),
+        )  # fmt: skip
 
 
 def facts_for(
@@ -406,7 +427,7 @@ def create_application(
         rate_province_code=returnee.province_code, business_slot=slot,
         grace_months=data.grace_months, lean_months=sorted(data.lean_months),
         interest_only_months=[], status="draft", applied_on=today,
-        created_by_id=actor.id,
+        declared_facts=data.declared.stored(), created_by_id=actor.id,
     )  # fmt: skip
     session.add(loan)
     session.flush()
