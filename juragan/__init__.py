@@ -262,6 +262,7 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import (
         format_date,
         format_datetime,
+        format_decimal,
         format_number,
         format_percent,
         get_locale,
@@ -288,6 +289,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["rupiah"] = rupiah_filter
     app.jinja_env.filters["rupiah_words"] = rupiah_words_filter
     app.jinja_env.filters["number"] = format_number
+    # A ratio such as a repayment capacity: always two decimals (1,50×).
+    app.jinja_env.filters["ratio"] = lambda v: format_decimal(v, "#,##0.00")
     app.jinja_env.filters["percent"] = lambda v: format_percent(v, "#,##0.0%")
     app.jinja_env.filters["date"] = lambda d, fmt="medium": (
         format_date(d, fmt) if d else "–"

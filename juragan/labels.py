@@ -469,6 +469,11 @@ LOAN_EVENT_LABELS = {
 }  # fmt: skip
 GUARANTOR_LABELS = {"askrindo": "Askrindo", "jamkrindo": "Jamkrindo",
                     "other": _l("another guarantor")}  # fmt: skip
+APPROVAL_EXCEPTION_LABELS = {
+    "not_eligible": _l("the chosen scheme's verdict is not eligible"),
+    "capacity_below_threshold": _l("the repayment capacity is below the lender's threshold"),
+    "no_capacity": _l("the plan gives no repayment capacity"),
+}  # fmt: skip
 CLAIM_STATUS_LABELS = {"submitted": _l("submitted"), "paid": _l("paid"),
                        "rejected": _l("rejected")}  # fmt: skip
 
@@ -516,6 +521,7 @@ _CODE_LABELS = {
     "loan_event": LOAN_EVENT_LABELS,
     "guarantor": GUARANTOR_LABELS,
     "claim_status": CLAIM_STATUS_LABELS,
+    "approval_exception": APPROVAL_EXCEPTION_LABELS,
 }
 
 

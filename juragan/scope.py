@@ -196,6 +196,7 @@ SYSTEM_PURPOSES: dict[str, str] = {
     "sessions": "finding the account behind a session cookie or a sign-in",
     "accounts": "checking that a username or e-mail is not taken",
     "uniqueness": "checking that a NIK or a similar person is not registered anywhere",
+    "eligibility": "counting the KUR a person had at any lender for the KUR rules",
     "invitations": "opening the one-time invitation link someone was given",
     "erasure": "erasing a person's data everywhere it is held",
     "audit": "writing the processing log of a person",

@@ -281,10 +281,27 @@ DEMO_ACCOUNTS = (
         lender="bri",
         branch="BRI Kantor Wilayah Surabaya",
     ),
+    # A second officer of each demo lender: approvals over an exception take two.
+    DemoAccount(
+        "bank.kedua",
+        Role.BANK_OFFICER,
+        "Andi Firmansyah",
+        "35",
+        lender="bri",
+        branch="BRI Kantor Wilayah Surabaya",
+    ),
     DemoAccount(
         "bank.jatim",
         Role.BANK_OFFICER,
         "Yudi Prasetyo",
+        "35",
+        lender="bpd_jatim",
+        branch="Bank Jatim Kantor Pusat Surabaya",
+    ),
+    DemoAccount(
+        "bank.jatim.kedua",
+        Role.BANK_OFFICER,
+        "Lina Marlina",
         "35",
         lender="bpd_jatim",
         branch="Bank Jatim Kantor Pusat Surabaya",

@@ -110,8 +110,12 @@ def write_loan_through_services(
     drawn: DrawnLoan,
     as_of: date,
     storage: Path,
+    second: Any = None,
 ) -> Any:
-    """Move a drawn loan as far as its outcome says, with the services the pages use."""
+    """Move a drawn loan as far as its outcome says, with the services the pages use.
+
+    ``bank`` decides; ``second``, another officer of the same lender, gives the
+    second approval where one is needed (four eyes on an exception)."""
     from juragan.services import loans
     from juragan.services.loans import ApplicationData, Declared, Disbursement
 
@@ -148,7 +152,7 @@ def write_loan_through_services(
                      "Omzet belum cukup untuk angsuran yang diminta.", _at(decided))  # fmt: skip
         return loan
     pass_checks(session, bank, loan, decided)
-    loans.decide(session, bank, loan, True, None, _at(decided))
+    approve(session, bank, loan, decided, second)
     disbursed = decided + timedelta(days=rng.randint(2, 10))
     if disbursed >= as_of:
         return loan
@@ -167,6 +171,32 @@ def write_loan_through_services(
     return loan
 
 
+#: What the demo's officers write when they approve over an exception.
+DEMO_FIRST_APPROVAL = (
+    "Omzet dari buku kas tiga bulan terakhir lebih tinggi dari rencana; agunan "
+    "tambahan tidak diminta."
+)
+DEMO_SECOND_APPROVAL = "Setuju: kunjungan lapangan menguatkan catatan kas pemohon."
+#: Each demo lender's two officers (``seeding.DEMO_ACCOUNTS``).
+DEMO_OFFICERS = {"bri": ("bank", "bank.kedua"),
+                 "bpd_jatim": ("bank.jatim", "bank.jatim.kedua")}  # fmt: skip
+
+
+def approve(session: Session, bank: Any, loan: Any, day: date, second: Any) -> None:
+    """Approve ``loan`` as an officer would: with a reason and a second officer when
+    the application has an exception (``services.lender_desk``)."""
+    from juragan.services import lender_desk, loans
+
+    at = _at(day)
+    if not lender_desk.approval_exceptions(session, loan, day):
+        loans.decide(session, bank, loan, True, None, at)
+        return
+    loans.decide(session, bank, loan, True, DEMO_FIRST_APPROVAL, at)
+    loans.decide(
+        session, second, loan, True, DEMO_SECOND_APPROVAL, at + timedelta(hours=2)
+    )
+
+
 #: The demo shows every kind of case at least once, in this order.
 DEMO_CASES = (
     ("live", "on_time"), ("live", "late"), ("verified", "on_time"),
@@ -183,7 +213,7 @@ def seed_demo_loans(session: Session, users: dict[str, Any], rng: random.Random,
     from juragan.models import Business
 
     businesses = session.scalars(select(Business).order_by(Business.id)).all()
-    mentor, official, bank = users["pendamping"], users["pejabat"], users["bank"]
+    mentor, official = users["pendamping"], users["pejabat"]
     for index, business in enumerate(businesses):
         outcome, behaviour = DEMO_CASES[index % len(DEMO_CASES)]
         kur = sum(s.amount_idr for s in business.plan.funding_sources if s.kind == "kur") \
@@ -201,11 +231,12 @@ def seed_demo_loans(session: Session, users: dict[str, Any], rng: random.Random,
             lender="bri" if index % 2 == 0 else "bpd_jatim", amount_idr=min(amount, 100_000_000),
             tenor_months=24, purpose="working_capital", applied_on=applied,
         )  # fmt: skip
+        bank, second = (users[name] for name in DEMO_OFFICERS[drawn.lender])
         # Maker-checker: whoever files and sends an application does not check it.
         write_loan_through_services(
             session, rng, business, mentor if caseload else official,
             official if caseload else users["pejabat.pusat"], bank, drawn, as_of,
-            storage,
+            storage, second,
         )  # fmt: skip
     return len(businesses)
 
@@ -229,7 +260,7 @@ def seed_demo_placement_loan(session: Session, users: dict[str, Any], rng: rando
     if placement is None:
         return None
     applied = placement.departure_date - timedelta(days=45)
-    official, bank = users["pejabat"], users["bank"]
+    official, bank, second = users["pejabat"], users["bank"], users["bank.kedua"]
     tenor = min(placement.contract_months, 24)
     loan, _advice = loans.create_application(
         session, official, placement.returnee,
@@ -247,7 +278,7 @@ def seed_demo_placement_loan(session: Session, users: dict[str, Any], rng: rando
         session, users["pejabat.pusat"], loan, _at(applied + timedelta(days=2))
     )
     pass_checks(session, bank, loan, applied + timedelta(days=5))
-    loans.decide(session, bank, loan, True, None, _at(applied + timedelta(days=5)))
+    approve(session, bank, loan, applied + timedelta(days=5), second)
     out = applied + timedelta(days=10)
     loans.disburse(session, bank, loan, Disbursement(25_000_000, out, out,
                    placement.departure_date + relativedelta(months=2)), as_of, _at(out))  # fmt: skip

@@ -424,7 +424,8 @@ def write_through_services(
             plans.resolve_comment(session, comment, now)
         # Below the threshold a plan is ready only with the reviewer's reason.
         below = plans.readiness(session, plan).is_below
-        plans.mark_ready(session, plan, DEMO_READY_REASON if below else None)
+        plans.mark_ready(session, plan, DEMO_READY_REASON if below else None,
+                         reviewer, now)  # fmt: skip
     business_values = drawn["business"]
     if business_values is not None:
         business = businesses.open_business(

@@ -100,8 +100,17 @@ class BusinessPlan(Audited, Versioned, Timestamped, Base):
     ready_reason: Mapped[str | None] = mapped_column(Text)
     #: The threshold the capacity was below when the reason was given.
     ready_threshold: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    #: Who declared the plan ready, and when: the mentor's (or office's)
+    #: endorsement the lender and the proposal show. Cleared on reopening.
+    ready_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     returnee: Mapped[Returnee] = relationship()
+    ready_by: Mapped[User | None] = relationship(
+        foreign_keys=[ready_by_id], viewonly=True
+    )
     regency: Mapped[Regency | None] = relationship(
         viewonly=True,
         foreign_keys=[regency_code],

@@ -34,6 +34,7 @@ from juragan.models import (
     BusinessPlan,
     Instalment,
     LoanApplication,
+    LoanApproval,
     LoanDocument,
     LoanTransition,
     Payment,
@@ -134,7 +135,10 @@ def previous_kur(
     )
     if exclude_id is not None:
         stmt = stmt.where(LoanApplication.id != exclude_id)
-    return {scheme: count for scheme, count in session.execute(stmt)}
+    # Every lender's: a lender's officer deciding sees only its own loans, but the
+    # rules count them all (only the counts leave this function).
+    with scope.system("eligibility"):
+        return {scheme: count for scheme, count in session.execute(stmt)}
 
 
 #: Schemes whose earlier accesses change the rate or meet a cap: what the applicant
@@ -606,6 +610,11 @@ def withdraw(session: Session, actor: User, loan: LoanApplication, now: datetime
     move(session, loan, "withdrawn", actor, now, reason)
 
 
+#: What :func:`decide` did: approved, rejected, or approved by the first officer
+#: and waiting for a second (four eyes on an exception).
+APPROVED, REJECTED, AWAITING_SECOND = "approved", "rejected", "awaiting_second"
+
+
 def decide(
     session: Session,
     actor: User,
@@ -613,20 +622,64 @@ def decide(
     approve: bool,
     reason: str | None,
     now: datetime,
-) -> None:
-    """The bank's decision; a rejection needs its reason in writing."""
+) -> str:
+    """The bank's decision; a rejection needs its reason in writing.
+
+    An approval over an exception (``lender_desk.approval_exceptions``: the scheme's
+    verdict is not eligible, or the plan's capacity is under the lender's threshold
+    or unknown) needs a written reason and two officers of the lender: the first
+    officer's approval is recorded and the application waits for a second, who is
+    never the first (``docs/lender-desk.md``).
+
+    :returns: :data:`APPROVED`, :data:`REJECTED` or :data:`AWAITING_SECOND`.
+    """
+    from juragan.labels import APPROVAL_EXCEPTION_LABELS
+    from juragan.services import lender_desk
+
     reason = (reason or "").strip() or None
     if not approve and reason is None:
         raise FieldErrors([("reason", _l("Write the reason for the rejection."))])
     if loan.status != "verified":
         raise IllegalTransition(loan.status, "approved" if approve else "rejected")
-    if approve:
-        loan_checks.ensure_ready_for_approval(loan)  # SLIK, BPJS for KUR Kecil
-    # Set before the move: the database refuses a rejection without its reason.
+    if not approve:
+        # Set before the move: the database refuses a rejection without its reason.
+        loan.decided_by_id = actor.id
+        loan.decided_at = now
+        loan.decision_reason = reason
+        move(session, loan, "rejected", actor, now, reason)
+        return REJECTED
+    if actor.lender_code != loan.lender:
+        raise DomainError(None, _l(
+            "Only an officer of the bank the application was sent to approves it."))  # fmt: skip
+    loan_checks.ensure_ready_for_approval(loan)  # SLIK, BPJS for KUR Kecil
+    today = clock.date_in(loan.returnee.province_code, now)
+    exceptions = lender_desk.approval_exceptions(session, loan, today)
+    if exceptions and reason is None:
+        raise FieldErrors([("reason", _l(
+            "Approving although %(exceptions)s needs your reason in writing, and a "
+            "second officer of the bank.",
+            exceptions="; ".join(str(APPROVAL_EXCEPTION_LABELS[e]) for e in exceptions),
+        ))])  # fmt: skip
+    first = next((a for a in loan.approvals if a.step == 1), None)
+    if first is not None and first.officer_id == actor.id:
+        raise DomainError(None, _l(
+            "You gave the first approval: a second officer of the bank gives the "
+            "other."))  # fmt: skip
+    if first is not None and first.lender_code != actor.lender_code:
+        raise DomainError(None, _l("The second approval is given by the same bank."))
+    loan.approvals.append(LoanApproval(
+        officer_id=actor.id, lender_code=actor.lender_code or loan.lender,
+        step=1 if first is None else 2, exceptions=list(exceptions), reason=reason,
+        at=now,
+    ))  # fmt: skip
+    if first is None and exceptions:
+        session.flush()
+        return AWAITING_SECOND
     loan.decided_by_id = actor.id
     loan.decided_at = now
     loan.decision_reason = reason
-    move(session, loan, "approved" if approve else "rejected", actor, now, reason)
+    move(session, loan, "approved", actor, now, reason)
+    return APPROVED
 
 
 @dataclass

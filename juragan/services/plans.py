@@ -700,7 +700,8 @@ def readiness(session: Session, plan: BusinessPlan) -> Readiness:
     return Readiness(repayment.coverage if repayment else None, threshold, lender)
 
 
-def mark_ready(session: Session, plan: BusinessPlan, reason: str | None = None) -> None:
+def mark_ready(session: Session, plan: BusinessPlan, reason: str | None = None,
+               endorser: User | None = None, now: datetime | None = None) -> None:  # fmt: skip
     """Declare the last submitted version ready for the bank.
 
     When its repayment capacity is below the lender's threshold the reviewer must
@@ -740,6 +741,9 @@ def mark_ready(session: Session, plan: BusinessPlan, reason: str | None = None) 
     plan.status = "ready"
     plan.ready_reason = reason if check.is_below else None
     plan.ready_threshold = check.threshold if check.is_below else None
+    # The endorsement: who vouches for the plan before the lender, and when.
+    plan.ready_by_id = endorser.id if endorser is not None else None
+    plan.ready_at = now or utcnow()
     session.flush()
 
 
@@ -751,6 +755,8 @@ def reopen_plan(session: Session, plan: BusinessPlan) -> None:
     plan.status = "draft"
     plan.ready_reason = None
     plan.ready_threshold = None
+    plan.ready_by_id = None
+    plan.ready_at = None
     session.flush()
 
 

@@ -1,7 +1,8 @@
 """The lender's desk: a decision service level per lender, when each application
 entered its state (the work queue ages it from there), the facts the applicant
-declared (the verdict is worked out again at the decision), and the officers'
-approvals (four eyes on an exception).
+declared (the verdict is worked out again at the decision), the officers'
+approvals (four eyes on an exception), and who declared a plan ready and when
+(the mentor's endorsement).
 
 Revision ID: 0021_lender_desk
 Revises: 0020_restructured_class
@@ -43,6 +44,12 @@ def upgrade():
         batch_op.create_index('ix_loan_applications_queue',
                               ['lender', 'status', 'status_changed_at', 'id'], unique=False)
 
+    with op.batch_alter_table('business_plans', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('ready_by_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('ready_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_business_plans_ready_by_id_users'),
+                                    'users', ['ready_by_id'], ['id'], ondelete='SET NULL')
+
     op.create_table(
         'loan_approvals',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -79,6 +86,11 @@ def downgrade():
     with op.batch_alter_table('loan_approvals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_approvals_loan_id'))
     op.drop_table('loan_approvals')
+    with op.batch_alter_table('business_plans', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_business_plans_ready_by_id_users'),
+                                 type_='foreignkey')
+        batch_op.drop_column('ready_at')
+        batch_op.drop_column('ready_by_id')
     with op.batch_alter_table('loan_applications', schema=None) as batch_op:
         batch_op.drop_index('ix_loan_applications_queue')
         batch_op.drop_column('declared_facts')

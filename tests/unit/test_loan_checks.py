@@ -11,11 +11,12 @@ from sqlalchemy.exc import IntegrityError
 
 from juragan import clock
 from juragan.errors import DomainError, FieldErrors
-from juragan.models import LoanCheck, utcnow
+from juragan.models import LoanCheck, Role, utcnow
 from juragan.policy import Action, can
 from juragan.services import loan_checks, loans
 from juragan.services.loan_checks import CheckData
 from juragan.services.loans import Disbursement
+from tests.factories import approve_over_exception
 
 
 def _check(db, cast, loan, kind, result, day=None, **extra):
@@ -53,7 +54,7 @@ def test_a_person_slik_has_no_record_of_passes_and_a_rejection_needs_no_check(
     assert other.status == "rejected"
 
 
-def test_kur_kecil_also_needs_bpjs_ketenagakerjaan(db, cast, make_loan):
+def test_kur_kecil_also_needs_bpjs_ketenagakerjaan(db, cast, make_loan, make_user):
     loan = make_loan(cast, "verified")
     loan.scheme = "kecil"  # the rule follows the scheme
     _check(db, cast, loan, "slik", "clean")
@@ -63,7 +64,9 @@ def test_kur_kecil_also_needs_bpjs_ketenagakerjaan(db, cast, make_loan):
     with pytest.raises(DomainError, match="tidak lolos"):
         loans.decide(db.session, cast.bank_officer, loan, True, None, utcnow())
     _check(db, cast, loan, "bpjs_tk", "member", reference="BPJS-123")
-    loans.decide(db.session, cast.bank_officer, loan, True, None, utcnow())
+    # 20 jt is under KUR Kecil's plafond: an approval over an exception.
+    approve_over_exception(db.session, cast.bank_officer,
+                           make_user(Role.BANK_OFFICER, "35"), loan, utcnow())  # fmt: skip
     assert loan.status == "approved"
     # Mikro asks SLIK only.
     loan.scheme = "mikro"

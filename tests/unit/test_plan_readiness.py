@@ -79,7 +79,8 @@ def test_a_plan_above_the_threshold_keeps_no_reason(db, cast, make_plan):
 
 
 def test_the_threshold_is_that_of_the_plans_lender(db, cast, make_loan):
-    plan = make_loan(cast, status="submitted").plan  # to BRI
+    # To BRI; 11 jt over 12 months leaves the factory's plan its 8 jt of sales.
+    plan = make_loan(cast, status="submitted", amount=11_000_000).plan
     db.session.execute(
         update(Lender).where(Lender.code == "bri").values(min_repayment_coverage=5)
     )
@@ -87,8 +88,8 @@ def test_the_threshold_is_that_of_the_plans_lender(db, cast, make_loan):
     plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())
     plans.start_review(db.session, plan)
     check = plans.readiness(db.session, plan)
-    # The loan's application does not change the plan: 20 jt is the application's
-    # amount; the plan asks 10 jt, capacity 4,51, below BRI's 5,00.
+    # The loan's application does not change the plan: the plan asks 10 jt over
+    # 24 months, capacity 4,51, below BRI's 5,00.
     assert check.lender.code == "bri"
     assert check.threshold == Decimal("5.00")
     assert check.coverage == Decimal("4.51")

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from juragan import audit, clock, inventory, scope, servicing
+from juragan import audit, clock, disclosure, inventory, scope, servicing
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.loans import bp, event_views
@@ -47,9 +47,9 @@ from juragan.pagination import keyset_page
 from juragan.policy import Action, can, may_ever
 from juragan.reports import loan_losses as loss_reports
 from juragan.reports import loans as loan_reports
-from juragan.services import loan_events, loans, payment_files
+from juragan.services import lender_desk, loan_events, loans, payment_files
 from juragan.services.eligibility import Request, advise
-from juragan.services.loans import ApplicationData, Declared, Disbursement
+from juragan.services.loans import EXTENSIONS, ApplicationData, Declared, Disbursement
 from juragan.spreadsheets import MIMETYPES
 
 
@@ -257,8 +257,9 @@ def _loan_page(loan: LoanApplication, on: date, status: int = 200,
         restructuring.first_due_on.data = loans.preview_first_due(today)
         restructuring.tenor_months.data = max(1, len([
             i for i in loan.instalments if i.due_on > today]))  # fmt: skip
+    decision = forms.pop("decision_form", None) or DecisionForm(formdata=None)
     page_forms = {"document_form": DocumentForm(), "reason_form": ReasonForm(),
-                  "decision_form": DecisionForm(), "disbursement_form": disbursement,
+                  "decision_form": decision, "disbursement_form": disbursement,
                   "payment_form": payment, "prepayment_form": prepayment,
                   "restructure_form": restructuring}  # fmt: skip
     for form in page_forms.values():
@@ -269,8 +270,18 @@ def _loan_page(loan: LoanApplication, on: date, status: int = 200,
                    loan.disbursed_on or today)  # fmt: skip
     payoff = (loans.quote(loan, quote_on)
               if loan.status in loans.LIVE_STATES and loan.instalments else None)  # fmt: skip
+    # The decision file, for everyone but the applicant (who reads where the
+    # application stands).
+    desk = (lender_desk.brief(db.session, loan, today)
+            if loan.status in DESK_STATES and loan.returnee.user_id != current_user.id
+            else None)  # fmt: skip
+    extras = event_views.page_extras(loan, on, forms)
     return render_template(
         "loans/view.html", loan=loan, standing=standing, today=today, on=on,
+        desk=desk, shown=disclosure.person(loan.returnee, current_user),
+        required_documents=loans.required_documents(loan),
+        desk_timeline=lender_desk.timeline(loan, extras.get("checks", [])) if desk else [],
+        first_approval=next((a for a in loan.approvals if a.step == 1), None),
         payoff=payoff, revisions=loan_reports.schedule_history(loan),
         # Late penalties are a balance of their own, owed on top of the payoff.
         payoff_penalties=loan_events.penalties_owed(loan, payoff.on) if payoff else 0,
@@ -282,8 +293,12 @@ def _loan_page(loan: LoanApplication, on: date, status: int = 200,
             number_revealed or can(current_user, Action.VIEW_CONTACT, loan.returnee))
         else None,
         rules=rule_set(loan.rule_set),
-        **event_views.page_extras(loan, on, forms),
+        **extras,
     ), status  # fmt: skip
+
+
+#: The states in which the decision file shows: from sending to disbursement.
+DESK_STATES = frozenset({"submitted", "verified", "approved", "rejected"})
 
 
 def _iso_date(value: str) -> date:
@@ -351,7 +366,10 @@ def download_document(loan_id: int, document_id: int):
     if loan.returnee.user_id != current_user.id:
         audit.record_view(db.session, document, ["file"])
         db.session.commit()
-    response = send_file(path, mimetype=document.content_type, as_attachment=True,
+    # ``?view=1`` opens it in the browser (a PDF or an image: the only kinds
+    # accepted, recognised by their first bytes when attached).
+    inline = request.args.get("view") == "1" and document.content_type in EXTENSIONS
+    response = send_file(path, mimetype=document.content_type, as_attachment=not inline,
                          download_name=document.original_name, max_age=0)  # fmt: skip
     response.headers["Cache-Control"] = "private, no-store"  # a KTP is in no cache
     return response
@@ -405,20 +423,27 @@ def verify_loan(loan_id: int):
 @bp.route("/<int:loan_id>/decide", methods=["POST"])
 @login_required
 def decide_loan(loan_id: int):
+    """The bank's decision; over an exception the first officer's approval waits
+    for a second officer's (four eyes). A refusal comes back beside the field."""
     loan = _loan(loan_id, Action.DECIDE_LOAN)
     form = DecisionForm()
-    if not form.validate_on_submit():
+    if form.validate_on_submit():
+        try:
+            outcome = loans.decide(db.session, current_user, loan,
+                                   form.decision.data == "approve", form.reason.data,
+                                   utcnow())  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your approval is recorded: a second officer of the bank gives "
+                    "the other.") if outcome == loans.AWAITING_SECOND
+                  else _("Decision recorded."), "success")  # fmt: skip
+            return _to_loan(loan)
+    elif "csrf_token" in form.errors or "version" in form.errors:
         abort(400)
-    try:
-        loans.decide(db.session, current_user, loan, form.decision.data == "approve",
-                     form.reason.data, utcnow())  # fmt: skip
-    except DomainError as error:
-        db.session.rollback()
-        flash_errors(error)
-    else:
-        db.session.commit()
-        flash(_("Decision recorded."), "success")
-    return _to_loan(loan)
+    return _loan_page(loan, clock.today(), 422, decision_form=form)
 
 
 @bp.route("/<int:loan_id>/disburse", methods=["POST"])

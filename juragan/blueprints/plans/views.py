@@ -418,7 +418,9 @@ def mark_ready(plan_id: int):
             abort(400)
         return _plan_page(plan, form, 422)
     try:
-        plans.mark_ready(db.session, plan, form.ready_reason.data)
+        plans.mark_ready(
+            db.session, plan, form.ready_reason.data, current_user, utcnow()
+        )
     except DomainError as error:
         db.session.rollback()
         if not any(name for name, _message in error.errors):
