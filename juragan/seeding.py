@@ -56,7 +56,9 @@ from juragan.models import (
 )
 from juragan.models.dashboard import SUMMARY_MODELS
 from juragan.seeding_loans import (
+    DESK_CASES,
     loan_rows,
+    seed_demo_desk,
     seed_demo_loans,
     seed_demo_placement_loan,
 )
@@ -855,6 +857,35 @@ def _seed_demo(session: Session, seed: int, uploads: str | None) -> dict[str, Us
         session.flush()
         storage = uploads or current_app.config["UPLOAD_FOLDER"]
         seed_demo_loans(session, users, rng, today, storage)
+        # The lender's desk: people of the mentor's caseload whose plans are ready
+        # and whose businesses run, each with an application to BRI in one state
+        # of its work queue.
+        desk = []
+        for attempt in range(400):
+            if len(desk) == len(DESK_CASES):
+                break
+            row = people.person("35.07")
+            placements = people.placements(row)
+            drawn = synthetic_plan(rng, row, placements, today)
+            if drawn is None or not any(kind == "kur" for kind, *_ in drawn["funding"]):
+                continue
+            drawn["plan"]["status"] = "ready"
+            if drawn["business"] is None or drawn["business"]["status"] != "operating":
+                continue
+            drawn["business"]["opened_on"] = min(drawn["business"]["opened_on"],
+                                                 today - timedelta(days=400))  # fmt: skip
+            drawn["changes"] = []
+            returnee = registry.register_returnee(
+                session, mentor, ProfileData(**_fields(ProfileData, row)), consent=True,
+                consent_text=row["consent_purpose"], now=now, confirmed_not_duplicate=True,
+            )  # fmt: skip
+            for placement in placements:
+                registry.add_placement(
+                    session, returnee, PlacementData(**placement), today
+                )
+            desk.append(write_through_services(session, mentor, mentor, returnee, drawn,
+                                               now, 100 + attempt))  # fmt: skip
+        seed_demo_desk(session, users, desk, today, storage)
         seed_demo_placement_loan(session, users, rng, today, storage)
         seed_demo_visits(session, users, rng, today, storage)
         session.flush()

@@ -222,8 +222,9 @@ def seed_demo_loans(session: Session, users: dict[str, Any], rng: random.Random,
         applied = max(business.opened_on, as_of - timedelta(days=400)) + timedelta(
             days=20
         )
-        if applied >= as_of:
-            applied = as_of - timedelta(days=10)
+        if applied >= as_of or outcome != "live":
+            # Still open, or just refused or withdrawn: filed days ago, not years.
+            applied = as_of - timedelta(days=10 + index)
         caseload = business.returnee.mentor_id == mentor.id
         drawn = DrawnLoan(
             outcome=outcome, behaviour=behaviour,
@@ -239,6 +240,58 @@ def seed_demo_loans(session: Session, users: dict[str, Any], rng: random.Random,
             storage, second,
         )  # fmt: skip
     return len(businesses)
+
+
+#: The lender's desk in the demo: BRI's applications in each state of its work
+#: queue, as (days since filing, state) counted back from today: a fresh one with
+#: the mentor, two to decide (one past the 14 days), one waiting for its second
+#: officer, one to disburse, one refused.
+DESK_CASES = (
+    (2, "submitted"), (4, "verified"), (19, "verified"), (6, "awaiting_second"),
+    (9, "approved"), (12, "rejected"),
+)  # fmt: skip
+DEMO_REJECTION = (
+    "Arus kas rencana belum menutup angsuran; ajukan lagi dengan plafon lebih kecil."
+)
+
+
+def seed_demo_desk(session: Session, users: dict[str, Any], plans: list[Any],
+                   as_of: date, storage: Path) -> None:  # fmt: skip
+    """One application to BRI per :data:`DESK_CASES`, on ``plans`` (ready, with
+    an open business), filed by the mentor and checked by the provincial office."""
+    from juragan.services import loans
+    from juragan.services.loans import ApplicationData, Declared
+
+    mentor, official = users["pendamping"], users["pejabat"]
+    bank, second = users["bank"], users["bank.kedua"]
+    for (days, case), plan in zip(DESK_CASES, plans, strict=False):
+        applied = as_of - timedelta(days=days)
+        kur = sum(s.amount_idr for s in plan.funding_sources if s.kind == "kur")
+        # Waiting for a second officer: much more than the plan's cash carries.
+        amount, tenor = ((45_000_000, 12) if case == "awaiting_second"
+                         else (min(max(kur, 11_000_000), 100_000_000), 24))  # fmt: skip
+        loan, _advice = loans.create_application(session, mentor, plan.returnee, ApplicationData(
+            kind="business", scheme="mikro", lender="bri", amount_idr=amount,
+            tenor_months=tenor, purpose="working_capital", declared=Declared(),
+            business_id=plan.business.id if plan.business else None, plan_id=plan.id,
+        ), applied)  # fmt: skip
+        for kind in loans.required_documents(loan):
+            loans.attach_document(session, mentor, loan, kind, f"{kind}.pdf", DEMO_PDF,
+                                  storage, _at(applied))  # fmt: skip
+        loans.submit(session, mentor, loan, _at(applied))
+        if case == "submitted":
+            continue
+        loans.verify(session, official, loan, _at(applied + timedelta(days=1)))
+        if case == "verified":
+            continue
+        decided = applied + timedelta(days=3)
+        pass_checks(session, bank, loan, decided)
+        if case == "rejected":
+            loans.decide(session, bank, loan, False, DEMO_REJECTION, _at(decided))
+        elif case == "awaiting_second":
+            loans.decide(session, bank, loan, True, DEMO_FIRST_APPROVAL, _at(decided))
+        else:
+            approve(session, bank, loan, decided, second)
 
 
 def seed_demo_placement_loan(session: Session, users: dict[str, Any], rng: random.Random,

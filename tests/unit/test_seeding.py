@@ -28,6 +28,7 @@ from juragan.seeding import (
     generate_returnees,
     seed_demo,
 )
+from juragan.seeding_loans import DESK_CASES
 from juragan.services import registry
 from juragan.services.accounts import authenticate
 from juragan.services.registry import (
@@ -242,9 +243,10 @@ def test_seed_demo_makes_one_account_per_role(db):
         .select_from(Returnee)
         .where(Returnee.mentor_id == mentor.id)
     )
-    assert caseload == 13
+    # Sri, 12 more in Kab. Malang, and the six people of the lender's desk.
+    assert caseload == 13 + len(DESK_CASES)
     by_province = Counter(db.session.scalars(select(Returnee.province_code)))
-    assert by_province["35"] == 33
+    assert by_province["35"] == 33 + len(DESK_CASES)
     assert by_province["33"] + by_province["52"] == 8
     assert db.session.scalar(select(func.count()).select_from(User)) >= 6
 
@@ -418,3 +420,30 @@ def test_generated_visits_follow_the_businesses(db):
         for status in ("operating", "closed")
     }
     assert mean["operating"] > mean["closed"]
+
+
+def test_the_demo_lender_has_an_application_in_every_state_of_its_desk(db):
+    from datetime import timedelta
+
+    from juragan import clock
+    from juragan.models import LoanApplication
+
+    seed_demo(db.session)
+    today = clock.today()
+    bri = db.session.scalars(
+        select(LoanApplication).where(LoanApplication.lender == "bri")
+    ).all()
+    states = Counter(loan.status for loan in bri)
+    for state in ("submitted", "verified", "approved", "rejected", "repaying"):
+        assert states[state] >= 1, state
+    waiting = [loan for loan in bri if loan.status == "verified" and loan.approvals]
+    assert len(waiting) == 1
+    assert waiting[0].approvals[0].exceptions
+    # Dated from today: the open ones were filed within the last weeks, and one
+    # decision is past BRI's 14 days.
+    open_ones = [loan for loan in bri if loan.status in ("submitted", "verified")]
+    assert all(today - loan.applied_on <= timedelta(days=30) for loan in open_ones)
+    assert any(
+        today - clock.date_in("35", loan.status_changed_at) > timedelta(days=14)
+        for loan in open_ones if loan.status == "verified"
+    )  # fmt: skip

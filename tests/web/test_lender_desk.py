@@ -230,7 +230,7 @@ def test_a_not_eligible_verdict_needs_two_officers_and_a_rejection_one(
                         utcnow()) == loans.AWAITING_SECOND  # fmt: skip
     # Any officer may still reject it, alone.
     other = make_user(Role.BANK_OFFICER, "35")
-    assert loans.decide(db.session, other, loan, False, "Usia di atas batas.",
+    assert loans.decide(db.session, other, loan, False, "Usia di bawah 21 tahun.",
                         utcnow()) == loans.REJECTED  # fmt: skip
     assert loan.status == "rejected"
 
