@@ -49,6 +49,7 @@ RECORD_TYPE_LABELS = {
     "wellbeing_checks": _l("Wellbeing check"),
     "business_reports": _l("Business figures for a month"),
     "visit_cadences": _l("Visit cadence"),
+    "lenders": _l("Lender"),
 }
 
 SECTOR_LABELS = {
@@ -265,6 +266,14 @@ LOAN_STATUS_LABELS = {
     "restructured": _l("Restructured"),
     "written_off": _l("Written off"),
     "withdrawn": _l("Withdrawn"),
+}
+
+#: The tabs of a lender's work queue (``juragan.reports.loan_queue.TABS``).
+QUEUE_TAB_LABELS = {
+    "verified": _l("To decide"),
+    "approved": _l("To disburse"),
+    "submitted": _l("Documents being checked"),
+    "open": _l("All open"),
 }
 
 SCHEME_LABELS = {

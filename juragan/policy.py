@@ -62,6 +62,8 @@ class Action(enum.StrEnum):
     CHECK_REGISTRATIONS = "returnee.check_registrations"
     VIEW_KUR_RULES = "kur.rules"
     LIST_LOANS = "loan.list"
+    #: The lender's work queue: its applications waiting, by state and age.
+    VIEW_LOAN_QUEUE = "loan.queue"
     IMPORT_PAYMENTS = "loan.import_payments"
     APPLY_KUR = "loan.apply"  # on a returnee: simulate and apply
     VIEW_LOAN = "loan.view"
@@ -114,6 +116,7 @@ OBJECTLESS_RULES: Mapping[Action, frozenset[Role]] = {
     Action.VIEW_KUR_RULES: frozenset({Role.ADMIN, Role.OFFICIAL, Role.BANK_OFFICER}),
     Action.LIST_LOANS: frozenset({Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER}),
     Action.IMPORT_PAYMENTS: frozenset({Role.BANK_OFFICER}),
+    Action.VIEW_LOAN_QUEUE: frozenset({Role.BANK_OFFICER}),
     Action.ASSIGN_MENTORS: frozenset({Role.OFFICIAL}),
     # Bank officers watch their region's figures, never the people behind them (they
     # open a person's record only through the applications they handle).

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from juragan.models.base import Base
+from juragan.models.base import Audited, Base
 from juragan.models.region import Province, Regency
 
 #: State-owned banks, regional development banks (BPD) and private banks.
@@ -33,8 +33,9 @@ DEFAULT_DECISION_SLA_DAYS = 14
 DECISION_SLA_RANGE = (1, 90)
 
 
-class Lender(Base):
-    """A bank or other appointed KUR lender; applications are addressed to one."""
+class Lender(Audited, Base):
+    """A bank or other appointed KUR lender; applications are addressed to one.
+    Its settings (service level, threshold) are changed by administrators: audited."""
 
     __tablename__ = "lenders"
 

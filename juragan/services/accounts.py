@@ -8,6 +8,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 
@@ -19,9 +20,18 @@ from sqlalchemy.orm import Session
 
 from juragan import scope
 from juragan.audit import Actor, acting_as
-from juragan.errors import DomainError
-from juragan.models import LenderBranch, Regency, Role, User, UserSession, utcnow
+from juragan.errors import DomainError, FieldErrors
+from juragan.models import (
+    Lender,
+    LenderBranch,
+    Regency,
+    Role,
+    User,
+    UserSession,
+    utcnow,
+)
 from juragan.models.account import LOCALES, PROVINCE_REQUIRED_ROLES, REGIONAL_ROLES
+from juragan.models.lender import DECISION_SLA_RANGE, MIN_COVERAGE_RANGE
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
@@ -289,6 +299,37 @@ def add_branch(session: Session, lender_code: str, name: str, province_code: str
     session.add(branch)
     session.flush()
     return branch
+
+
+SLA_RANGE_MESSAGE = _l("Between %(min)d and %(max)d days.",
+                       min=DECISION_SLA_RANGE[0], max=DECISION_SLA_RANGE[1])  # fmt: skip
+COVERAGE_RANGE_MESSAGE = _l(
+    "Between %(min)s and %(max)s times the instalment.",
+    min=int(MIN_COVERAGE_RANGE[0]), max=int(MIN_COVERAGE_RANGE[1]),
+)  # fmt: skip
+
+
+def update_lender(session: Session, lender: Lender, decision_sla_days: int,
+                  min_repayment_coverage: Decimal) -> Lender:  # fmt: skip
+    """Set a lender's service level for the decision (days) and the repayment
+    capacity it wants of a plan; the change is in the audit trail.
+
+    :raises FieldErrors: for a value outside its range (the database refuses it
+        too: ``ck_lenders_sla_range``, ``ck_lenders_min_coverage_range``).
+    """
+    errors = []
+    low, high = DECISION_SLA_RANGE
+    if not low <= decision_sla_days <= high:
+        errors.append(("decision_sla_days", SLA_RANGE_MESSAGE))
+    low, high = MIN_COVERAGE_RANGE
+    if not low <= min_repayment_coverage <= high:
+        errors.append(("min_repayment_coverage", COVERAGE_RANGE_MESSAGE))
+    if errors:
+        raise FieldErrors(errors)
+    lender.decision_sla_days = decision_sla_days
+    lender.min_repayment_coverage = min_repayment_coverage
+    session.flush()
+    return lender
 
 
 def branch_for(

@@ -18,6 +18,7 @@ import time_machine
 from sqlalchemy import literal, select
 
 from juragan import clock, repayment, sqldates
+from juragan.decision_sla import ageing, overdue_before
 from juragan.identifiers import resolve_birth_year
 from juragan.reports.programme import month_ends_before
 from juragan.servicing import due_dates, interest_only_numbers
@@ -57,6 +58,21 @@ def test_each_day_is_the_places_day_from_its_first_to_its_last_half_hour():
         assert clock.date_in("91", wit_2330) == day
         with time_machine.travel(wib_0030, tick=False):
             assert clock.today() == day
+
+
+def test_a_decision_waits_a_day_more_each_day_and_is_late_the_day_after_its_due():
+    """Verified at 00:30 WIB on each day of 2028: due fourteen days later; from the
+    day after, a day more overdue each day, and the SQL cut-off says the same."""
+    for day in DAYS:
+        verified_at = datetime.combine(day, time(0, 30), clock.WIB).astimezone(UTC)
+        ages = [ageing(verified_at, day + timedelta(days=n), "35", 14)
+                for n in range(17)]  # fmt: skip
+        assert [age.days for age in ages] == list(range(17))
+        assert {age.due_on for age in ages} == {day + timedelta(days=14)}
+        assert [age.overdue_days for age in ages] == [0] * 15 + [1, 2]
+        for n, age in enumerate(ages):
+            cutoff = overdue_before(day + timedelta(days=n), 14, "35")
+            assert (verified_at < cutoff) is age.is_overdue, (day, n)
 
 
 def test_a_nik_birthday_today_is_this_century_and_tomorrows_the_last():

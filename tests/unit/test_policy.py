@@ -49,6 +49,7 @@ OBJECTLESS = [
     (Action.LIST_RETURNEES, {"mentor", "official_province", "bank_officer", "admin"}),
     (Action.MANAGE_ACCOUNTS, {"admin"}),
     (Action.VIEW_AUDIT, {"admin"}),
+    (Action.VIEW_LOAN_QUEUE, {"bank_officer"}),
     (
         Action.VIEW_REFERENCE,
         {"returnee_user", "mentor", "official_province", "bank_officer", "admin"},

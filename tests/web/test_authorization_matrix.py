@@ -117,6 +117,7 @@ SPEC: dict[str, Spec] = {
     "admin.audit_log": Spec(get=roles("admin")),
     "admin.list_accounts": Spec(get=roles("admin")),
     "admin.lenders": Spec(get=roles("admin"), post=roles("admin")),
+    "admin.edit_lender": Spec(get=roles("admin"), post=roles("admin")),
     "admin.create_account": Spec(get=roles("admin"), post=roles("admin")),
     "admin.edit_account": Spec(on="account", get=roles("admin"), post=roles("admin")),
     "admin.set_account_active": Spec(on="account", post=roles("admin")),
@@ -174,6 +175,9 @@ SPEC: dict[str, Spec] = {
     "plans.edit_business": finance(get=CARERS, post=CARERS),
     # KUR (being repaid: the bank records payments, restructures or writes off).
     "loans.list_loans": Spec(get=roles("mentor", *OFFICIAL_ROLES, "bank_officer")),
+    # The lender's desk: each officer sees their own lender's (the other lender's
+    # officer gets the page, without these people: the leak check below).
+    "loans.queue": Spec(get=roles("bank_officer")),
     "loans.portfolio": Spec(get=roles("mentor", *OFFICIAL_ROLES, "bank_officer")),
     "loans.kur_rules": Spec(get=roles(*OFFICIAL_ROLES, "bank_officer", "admin")),
     "loans.import_payments": Spec(get=roles("bank_officer"), post=roles("bank_officer")),
@@ -227,7 +231,7 @@ SPEC: dict[str, Spec] = {
 #: Routes that sign the visitor out: the matrix signs in again after them.
 SIGNS_OUT = frozenset({"auth.logout", "auth.accept_invitation"})
 #: URL values and query strings particular to a route.
-PARAMS = {"returnees.own_data": {"kind": "json"}}
+PARAMS = {"returnees.own_data": {"kind": "json"}, "admin.edit_lender": {"code": "bri"}}
 QUERY = {"plans.compare_versions": "?left=1&right=1"}
 
 

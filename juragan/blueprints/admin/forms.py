@@ -1,13 +1,25 @@
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    DecimalField,
     EmailField,
     IntegerField,
     PasswordField,
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+from wtforms.widgets import TextInput
 
 from juragan.blueprints.auth.reauth import confirm_password_field
 from juragan.forms import (
@@ -22,7 +34,13 @@ from juragan.forms import (
     username_field,
 )
 from juragan.labels import AUDIT_ACTION_LABELS, RECORD_TYPE_LABELS, ROLE_LABELS
-from juragan.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from juragan.models.lender import DECISION_SLA_RANGE, MIN_COVERAGE_RANGE
+from juragan.services.accounts import (
+    COVERAGE_RANGE_MESSAGE,
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    SLA_RANGE_MESSAGE,
+)
 
 
 def _optional_int(value: object) -> int | None:
@@ -80,6 +98,53 @@ class BranchForm(BaseForm):
         ]  # fmt: skip
         self.province_code.choices = province_choices(BLANK_PROVINCE)
         self.regency_code.choices = regency_choices(BLANK_REGENCY)
+
+
+class RatioField(DecimalField):
+    """A ratio with two decimals, written with a decimal comma (``1,75``) or a
+    point, and shown in the reader's way."""
+
+    # A text box: a number input shows nothing for the "1,50" Indonesian readers
+    # write, and refuses the comma they type.
+    widget = TextInput()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_decimal(self.data, "0.00") if self.data is not None else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            # Two decimals, as the column keeps it (1,755 is 1,76).
+            self.data = Decimal(valuelist[0].strip().replace(",", ".")).quantize(
+                Decimal("0.01"), ROUND_HALF_UP
+            )
+            if not self.data.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:  # not a number, NaN, infinity, or far too long
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value.")) from None
+
+
+class LenderForm(BaseForm):
+    """A lender's settings: its service level for the decision, and the repayment
+    capacity it wants of a plan."""
+
+    decision_sla_days = IntegerField(
+        _l("Days to decide after the documents are checked"),
+        validators=[InputRequired(message=_l("Enter a number of days.")),
+                    NumberRange(*DECISION_SLA_RANGE, message=SLA_RANGE_MESSAGE)],
+        render_kw={"inputmode": "numeric"},
+    )  # fmt: skip
+    min_repayment_coverage = RatioField(
+        _l("Repayment capacity threshold (cash left ÷ instalment)"),
+        validators=[InputRequired(message=_l("Enter a ratio, such as 1,5.")),
+                    NumberRange(*MIN_COVERAGE_RANGE, message=COVERAGE_RANGE_MESSAGE)],
+        render_kw={"inputmode": "decimal"},
+    )  # fmt: skip
 
 
 class AccountForm(VersionedForm):

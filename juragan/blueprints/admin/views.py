@@ -1,9 +1,10 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from juragan import scope
 from juragan.access import load_or_404, requires
 from juragan.blueprints.admin import bp
 from juragan.blueprints.admin.forms import (
@@ -11,6 +12,7 @@ from juragan.blueprints.admin.forms import (
     AccountForm,
     AuditFilterForm,
     BranchForm,
+    LenderForm,
 )
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.auth.reauth import reauthenticated
@@ -176,6 +178,30 @@ def lenders():
         select(Lender).options(selectinload(Lender.branches)).order_by(Lender.name)
     ).all()  # fmt: skip
     return render_template("admin/lenders.html", lenders=rows, form=form)
+
+
+@bp.route("/lenders/<code>", methods=["GET", "POST"])
+@requires(Action.MANAGE_ACCOUNTS)
+def edit_lender(code: str):
+    """A lender's settings: the days its officers have to decide (the work queue
+    flags a decision later than that) and its repayment capacity threshold."""
+    lender = scope.fetch(db.session, Lender, code)
+    if lender is None:
+        abort(404)
+    form = LenderForm(obj=lender)
+    if form.validate_on_submit():
+        try:
+            accounts.update_lender(db.session, lender, form.decision_sla_days.data,
+                                   form.min_repayment_coverage.data)  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Settings of %(lender)s saved.", lender=lender.name), "success")
+            return redirect(url_for("admin.lenders"))
+    status = 422 if form.errors else 200
+    return render_template("admin/lender_form.html", form=form, lender=lender), status
 
 
 @bp.route("/audit")

@@ -9,7 +9,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from juragan.forms import (
@@ -28,8 +28,10 @@ from juragan.labels import (
     LOAN_KIND_LABELS,
     MONTH_NAMES,
     PURPOSE_LABELS,
+    QUEUE_TAB_LABELS,
     SCHEME_LABELS,
 )
+from juragan.reports.loan_queue import CURSOR_PATTERN
 
 
 class CheckboxListField(SelectMultipleField):
@@ -223,3 +225,34 @@ class LoanFilterForm(BaseForm):
             [("queue", _l("Waiting for the bank")), ("arrears", _l("In arrears")),
              *LOAN_STATUS_LABELS.items()], _l("All"),
         )  # fmt: skip
+
+
+class QueueFilterForm(BaseForm):
+    """The lender's work queue: which tab, and what narrows it (sent by GET)."""
+
+    class Meta:
+        csrf = False
+
+    state = RegionSelectField(
+        _l("Waiting for"), choices=labelled(QUEUE_TAB_LABELS), validators=[Optional()]
+    )
+    scheme = RegionSelectField(
+        _l("Scheme"), choices=labelled(SCHEME_LABELS, _l("All schemes")),
+        validators=[Optional()],
+    )  # fmt: skip
+    regency = RegionSelectField(_l("Regency or city"), validators=[Optional()])
+    q = StringField(_l("Applicant's name"), validators=[Optional(), Length(max=120)])
+    overdue = BooleanField(_l("Overdue decisions only"))
+    after = StringField(
+        validators=[Optional(), Regexp(CURSOR_PATTERN,
+                                       message=_l("Not a page of this list."))],
+    )  # fmt: skip
+
+    def __init__(self, *args, regencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regency.choices = choices(regencies, _l("All regencies and cities"))
+
+    def value(self, name: str, default=None):
+        """A field's value, or ``default`` when it was left out or is not valid."""
+        field = getattr(self, name)
+        return default if field.errors or field.data in (None, "") else field.data

@@ -27,6 +27,7 @@ from juragan.blueprints.loans.forms import (
     PaymentForm,
     PaymentImportForm,
     PrepaymentForm,
+    QueueFilterForm,
     ReasonForm,
     RestructureForm,
     SimulatorForm,
@@ -46,6 +47,7 @@ from juragan.models import (
 from juragan.pagination import keyset_page
 from juragan.policy import Action, can, may_ever
 from juragan.reports import loan_losses as loss_reports
+from juragan.reports import loan_queue
 from juragan.reports import loans as loan_reports
 from juragan.services import lender_desk, loan_events, loans, payment_files
 from juragan.services.eligibility import Request, advise
@@ -200,6 +202,42 @@ def list_loans():
     args = {"status": status} if status else {}
     return render_template("loans/list.html", form=form, page=page, late=None,
                            args=args, today=today)  # fmt: skip
+
+
+@bp.route("/queue")
+@requires(Action.VIEW_LOAN_QUEUE)
+def queue():
+    """The lender's desk: its applications waiting for the documents' check, the
+    decision or the disbursement, the longest-waiting first; a decision past the
+    lender's service level is flagged."""
+    form = QueueFilterForm(
+        request.args, regencies=loan_queue.regencies_in_scope(db.session, current_user)
+    )
+    form.validate()  # a value that is not valid is shown beside its field, unused
+    overdue = bool(form.value("overdue", False))
+    # Only a decision can be overdue: "overdue only" is a view of the first tab.
+    tab = "verified" if overdue else form.value("state", loan_queue.DEFAULT_TAB)
+    filters = loan_queue.QueueFilter(
+        tab=tab, scheme=form.value("scheme"), regency_code=form.value("regency"),
+        name=form.value("q"), overdue_only=overdue,
+    )  # fmt: skip
+    today, province = clock.today(), clock.province_of(current_user)
+    slas = loan_queue.decision_slas(db.session)
+    page = loan_queue.queue_page(
+        db.session, current_user, filters, today, province, slas,
+        loan_queue.Cursor.parse(form.value("after")), current_app.config["PAGE_SIZE"],
+    )  # fmt: skip
+    counts = loan_queue.queue_counts(db.session, current_user, today, province, slas,
+                                     filters)  # fmt: skip
+    narrowing = {"scheme": filters.scheme, "regency": filters.regency_code,
+                 "q": filters.name}  # fmt: skip
+    narrowing = {key: value for key, value in narrowing.items() if value}
+    shown = {"state": tab, **narrowing, **({"overdue": "y"} if overdue else {})}
+    return render_template(
+        "loans/queue.html", form=form, filters=filters, page=page, counts=counts,
+        today=today, narrowing=narrowing, args=shown,
+        sla_days=slas.get(current_user.lender_code or ""),
+    )  # fmt: skip
 
 
 @bp.route("/mine")

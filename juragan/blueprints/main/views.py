@@ -8,7 +8,7 @@ from juragan import clock
 from juragan.blueprints.main import bp
 from juragan.extensions import db
 from juragan.models import Role
-from juragan.reports import caseload, overview
+from juragan.reports import caseload, loan_queue, overview
 from juragan.reports import loans as loan_reports
 from juragan.services import loans
 
@@ -53,7 +53,16 @@ def home():
             role_counts=overview.account_counts(session),
             recent=overview.recent_audit(session),
         )
-    # Officials and bank officers: their region at a glance.
+    # Officials and bank officers: their region at a glance; a bank officer's
+    # desk besides (what waits for a decision, how much of it late, to disburse).
+    desk = to_check = None
+    if role == Role.BANK_OFFICER:
+        desk = loan_queue.queue_counts(
+            session, current_user, clock.today(), clock.province_of(current_user),
+            loan_queue.decision_slas(session),
+        )  # fmt: skip
+    else:
+        to_check = overview.loans_in_state(session, current_user, ("submitted",))
     return render_template(
         "main/home_region.html",
         total=overview.count_returnees(session, current_user),
@@ -64,11 +73,8 @@ def home():
             current_user,
             "ready" if role == Role.BANK_OFFICER else "submitted",
         ),
-        loan_queue=overview.loans_in_state(
-            session,
-            current_user,
-            ("verified", "approved") if role == Role.BANK_OFFICER else ("submitted",),
-        ),
+        loan_queue=to_check,
+        desk=desk,
     )
 
 

@@ -1,0 +1,251 @@
+"""The lender's work queue: the applications waiting for the bank, by state, the
+oldest in its state first, with their age and the decision's due date.
+
+Each page is one query (the rows, with the applicant's name and regency joined in)
+and the tabs' counts one grouped query, whatever the number of rows; both go through
+the data layer's scope (:mod:`juragan.scope`), so an officer counts and lists only
+their lender's applications of their branch's region. The arithmetic of ages and due
+dates is :mod:`juragan.decision_sla`'s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import Session
+
+from juragan.decision_sla import DECIDING, Ageing, ageing, overdue_before
+from juragan.models import Lender, LoanApplication, Regency, Returnee, User
+from juragan.models.lender import DEFAULT_DECISION_SLA_DAYS
+from juragan.policy import region_clause, scoped
+
+#: The states in which an application waits for someone: the documents' check
+#: (the mentor or BP3MI), the bank's decision, the disbursement.
+QUEUE_STATES = ("submitted", "verified", "approved")
+#: The queue's tabs and the states each shows, the default first.
+TABS: dict[str, tuple[str, ...]] = {
+    "verified": ("verified",),
+    "approved": ("approved",),
+    "submitted": ("submitted",),
+    "open": QUEUE_STATES,
+}
+DEFAULT_TAB = "verified"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the officer asked the queue for."""
+
+    tab: str = DEFAULT_TAB
+    scheme: str | None = None
+    regency_code: str | None = None
+    #: A part of the applicant's name.
+    name: str | None = None
+    #: Only applications past the decision's due date (verified ones, then).
+    overdue_only: bool = False
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        return (DECIDING,) if self.overdue_only else TABS[self.tab]
+
+
+#: What a page cursor looks like in the address (``Cursor.token``).
+CURSOR_PATTERN = r"^(\d{1,16})-(\d{1,12})$"
+_TOKEN = re.compile(CURSOR_PATTERN)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the last row's ``(status_changed_at, id)``."""
+
+    at: datetime
+    id: int
+
+    def token(self) -> str:
+        """``<microseconds since 1970>-<id>``, for the ``after`` of the next page."""
+        at = self.at if self.at.tzinfo else self.at.replace(tzinfo=UTC)
+        return f"{(at - _EPOCH) // timedelta(microseconds=1)}-{self.id}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> Cursor | None:
+        """The cursor a token names; ``None`` for anything else."""
+        found = _TOKEN.match(token or "")
+        if found is None:
+            return None
+        micros, loan_id = (int(part) for part in found.groups())
+        return cls(_EPOCH + timedelta(microseconds=micros), loan_id)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One application as the queue shows it."""
+
+    id: int
+    full_name: str
+    scheme: str
+    amount_idr: int
+    status: str
+    lender: str
+    regency_name: str | None
+    ageing: Ageing
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    #: Pass as ``after`` to get the next page; ``None`` on the last page.
+    next_after: str | None
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """How many applications wait in each state, and how many decisions are late."""
+
+    by_state: Mapping[str, int] = field(default_factory=dict)
+    overdue: int = 0
+
+    def of(self, tab: str) -> int:
+        return sum(self.by_state.get(state, 0) for state in TABS[tab])
+
+
+def decision_slas(session: Session) -> dict[str, int]:
+    """Every lender's service level for the decision, in days (reference data)."""
+    return dict(session.execute(select(Lender.code, Lender.decision_sla_days)).all())
+
+
+def overdue_clause(
+    slas: Mapping[str, int], today: date, province_code: str | None
+) -> ColumnElement[bool]:
+    """Verified applications past their lender's decision due date on ``today``."""
+    late = [
+        and_(
+            LoanApplication.lender == code,
+            LoanApplication.status_changed_at
+            < overdue_before(today, days, province_code),
+        )
+        for code, days in sorted(slas.items())
+    ]
+    if not late:
+        return false()
+    return and_(LoanApplication.status == DECIDING, or_(*late))
+
+
+def _narrowed(stmt: Select[Any], filters: QueueFilter, joined: bool) -> Select[Any]:
+    """``stmt`` with every filter but the state; ``joined``: ``Returnee`` is in it."""
+    if filters.scheme:
+        stmt = stmt.where(LoanApplication.scheme == filters.scheme)
+    if filters.regency_code or filters.name:
+        if not joined:
+            stmt = stmt.join(Returnee, Returnee.id == LoanApplication.returnee_id)
+        if filters.regency_code:
+            stmt = stmt.where(Returnee.regency_code == filters.regency_code)
+        if filters.name:
+            stmt = stmt.where(
+                Returnee.full_name.icontains(filters.name.strip(), autoescape=True)
+            )
+    return stmt
+
+
+def queue_page(
+    session: Session,
+    user: User,
+    filters: QueueFilter,
+    today: date,
+    province_code: str | None,
+    slas: Mapping[str, int],
+    after: Cursor | None,
+    size: int,
+) -> QueuePage:
+    """One page of the queue, the longest-waiting first: ``size`` rows after
+    ``after`` (keyset on ``(status_changed_at, id)``, never an OFFSET)."""
+    stmt = (
+        scoped(select(
+            LoanApplication.id, Returnee.full_name, LoanApplication.scheme,
+            LoanApplication.amount_requested_idr, LoanApplication.status,
+            LoanApplication.lender, Regency.name, LoanApplication.status_changed_at,
+        ), user, LoanApplication)
+        .select_from(LoanApplication)
+        .join(Returnee, Returnee.id == LoanApplication.returnee_id)
+        .outerjoin(Regency, Regency.code == Returnee.regency_code)
+        .where(LoanApplication.status.in_(filters.states))
+    )  # fmt: skip
+    stmt = _narrowed(stmt, filters, joined=True)
+    if filters.overdue_only:
+        stmt = stmt.where(overdue_clause(slas, today, province_code))
+    if after is not None:
+        stmt = stmt.where(
+            tuple_(LoanApplication.status_changed_at, LoanApplication.id)
+            > tuple_(literal(after.at, DateTime(timezone=True)),
+                     literal(after.id, Integer))
+        )  # fmt: skip
+    stmt = stmt.order_by(LoanApplication.status_changed_at, LoanApplication.id)
+    found = session.execute(stmt.limit(size + 1)).all()
+    rows = []
+    for loan_id, name, scheme, amount, status, lender, regency, at in found[:size]:
+        sla = (
+            slas.get(lender, DEFAULT_DECISION_SLA_DAYS) if status == DECIDING else None
+        )
+        rows.append(QueueRow(loan_id, name, scheme, amount, status, lender, regency,
+                             ageing(at, today, province_code, sla)))  # fmt: skip
+    next_after = None
+    if len(found) > size:
+        last = found[size - 1]
+        next_after = Cursor(last.status_changed_at, last.id).token()
+    return QueuePage(rows, next_after)
+
+
+def queue_counts(
+    session: Session,
+    user: User,
+    today: date,
+    province_code: str | None,
+    slas: Mapping[str, int],
+    filters: QueueFilter | None = None,
+) -> QueueCounts:
+    """How many applications wait in each state of the queue, and how many verified
+    ones are past the decision's due date: one grouped query. ``filters`` narrows
+    them as the page is (all but the state and "overdue only")."""
+    stmt = scoped(select(
+        LoanApplication.status, func.count(LoanApplication.id),
+        func.count(case((overdue_clause(slas, today, province_code),
+                         LoanApplication.id))),
+    ), user, LoanApplication).where(LoanApplication.status.in_(QUEUE_STATES))  # fmt: skip
+    if filters is not None:
+        stmt = _narrowed(stmt, filters, joined=False)
+    by_state, overdue = {}, 0
+    for status, count, late in session.execute(stmt.group_by(LoanApplication.status)):
+        by_state[status] = count
+        overdue += late
+    return QueueCounts(by_state, overdue)
+
+
+def regencies_in_scope(session: Session, user: User) -> list[tuple[str, str]]:
+    """The regencies and cities of ``user``'s region, by name: what the queue can be
+    narrowed to."""
+    return [
+        (code, name)
+        for code, name in session.execute(
+            select(Regency.code, Regency.name)
+            .where(region_clause(user, Regency.province_code, Regency.code))
+            .order_by(Regency.name)
+        )
+    ]
