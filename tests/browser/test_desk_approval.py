@@ -17,6 +17,7 @@ from tests.browser.test_business_plan import sign_in
 
 pytestmark = pytest.mark.browser
 
+QUEUE_PATH = "/kur/queue"
 REASON_1 = "Buku kas tiga bulan terakhir menunjukkan omzet di atas rencana."
 REASON_2 = "Kunjungan ke lokasi usaha menguatkan catatan kas pemohon."
 
@@ -47,14 +48,24 @@ def test_two_officers_approve_an_exception(live_server, live_app, browser):
         overdue.get_by_role("link").first.click()
         page.wait_for_selector("#decision-file")
         loan_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
-        assert page.get_by_text("Persetujuan perlu alasan dan petugas kedua").is_visible()
-        page.screenshot(path=str(SHOTS / "desk-decision-file-phone.png"), full_page=True)
+        assert page.get_by_text(
+            "Persetujuan perlu alasan dan petugas kedua"
+        ).is_visible()
+        page.screenshot(
+            path=str(SHOTS / "desk-decision-file-phone.png"), full_page=True
+        )
         # A document opens in the browser.
         link = page.locator("#decision-file a", has_text="lihat").first
         shown = page.request.get(live_server + link.get_attribute("href"))
         assert shown.status == 200
         assert shown.headers["content-type"] == "application/pdf"
         assert shown.headers["content-disposition"].startswith("inline")
+        # SLIK first: the approval rests on it.
+        page.select_option("#check_answer", "slik:clean")
+        page.fill("#check_reference", "IDEB-2026-0001")
+        page.get_by_role("button", name="Catat pemeriksaan").click()
+        page.wait_for_selector("#decision-file")
+        assert page.locator("#decision-file", has_text="SLIK: bersih").is_visible()
         # Without a reason the approval is refused beside the field.
         page.select_option("#decision", "approve")
         page.get_by_role("button", name="Catat keputusan").click()
@@ -63,7 +74,9 @@ def test_two_officers_approve_an_exception(live_server, live_app, browser):
         page.get_by_role("button", name="Catat keputusan").click()
         page.wait_for_selector("text=Persetujuan Anda tercatat")
         assert page.get_by_text("Anda memberi persetujuan pertama").is_visible()
-        page.screenshot(path=str(SHOTS / "desk-first-approval-phone.png"), full_page=True)
+        page.screenshot(
+            path=str(SHOTS / "desk-first-approval-phone.png"), full_page=True
+        )
         assert errors == []
     finally:
         phone.close()
@@ -76,7 +89,9 @@ def test_two_officers_approve_an_exception(live_server, live_app, browser):
         page.goto(f"{live_server}/kur/{loan_id}")
         page.wait_for_selector("#decision-file")
         assert page.get_by_text(REASON_1).first.is_visible()
-        page.screenshot(path=str(SHOTS / "desk-decision-file-desktop.png"), full_page=True)
+        page.screenshot(
+            path=str(SHOTS / "desk-decision-file-desktop.png"), full_page=True
+        )
         page.select_option("#decision", "approve")
         page.fill("#reason", REASON_2)
         page.get_by_role("button", name="Catat keputusan").click()
@@ -88,7 +103,9 @@ def test_two_officers_approve_an_exception(live_server, live_app, browser):
         desk.close()
         _threshold(live_app, Decimal("1.50"))
     with live_app.app_context():
-        loan = db.session.scalar(select(LoanApplication).where(LoanApplication.id == loan_id))
+        loan = db.session.scalar(
+            select(LoanApplication).where(LoanApplication.id == loan_id)
+        )
         assert loan.status == "approved"
         assert [a.step for a in loan.approvals] == [1, 2]
         assert [a.reason for a in loan.approvals] == [REASON_1, REASON_2]
