@@ -33,7 +33,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from juragan.decision_sla import DECIDING, Ageing, ageing, overdue_before
-from juragan.models import Lender, LoanApplication, Regency, Returnee, User
+from juragan.models import (
+    Lender,
+    LoanApplication,
+    LoanApproval,
+    Regency,
+    Returnee,
+    User,
+)
 from juragan.models.lender import DEFAULT_DECISION_SLA_DAYS
 from juragan.policy import region_clause, scoped
 
@@ -107,6 +114,8 @@ class QueueRow:
     lender: str
     regency_name: str | None
     ageing: Ageing
+    #: A first officer approved it over an exception: a second officer's turn.
+    awaits_second: bool = False
 
 
 @dataclass
@@ -182,6 +191,8 @@ def queue_page(
             LoanApplication.id, Returnee.full_name, LoanApplication.scheme,
             LoanApplication.amount_requested_idr, LoanApplication.status,
             LoanApplication.lender, Regency.name, LoanApplication.status_changed_at,
+            select(LoanApproval.id).where(LoanApproval.loan_id == LoanApplication.id)
+            .exists().label("approved_once"),
         ), user, LoanApplication)
         .select_from(LoanApplication)
         .join(Returnee, Returnee.id == LoanApplication.returnee_id)
@@ -200,12 +211,15 @@ def queue_page(
     stmt = stmt.order_by(LoanApplication.status_changed_at, LoanApplication.id)
     found = session.execute(stmt.limit(size + 1)).all()
     rows = []
-    for loan_id, name, scheme, amount, status, lender, regency, at in found[:size]:
+    for loan_id, name, scheme, amount, status, lender, regency, at, once in found[
+        :size
+    ]:
         sla = (
             slas.get(lender, DEFAULT_DECISION_SLA_DAYS) if status == DECIDING else None
         )
         rows.append(QueueRow(loan_id, name, scheme, amount, status, lender, regency,
-                             ageing(at, today, province_code, sla)))  # fmt: skip
+                             ageing(at, today, province_code, sla),
+                             awaits_second=bool(once) and status == DECIDING))  # fmt: skip
     next_after = None
     if len(found) > size:
         last = found[size - 1]

@@ -159,6 +159,9 @@ def test_one_officer_cannot_approve_an_exception_alone_two_can(
     assert loan.status == "verified"
     assert [(a.step, a.officer_id, a.exceptions) for a in loan.approvals] == [
         (1, cast.bank_officer.id, ["capacity_below_threshold"])]  # fmt: skip
+    # The queue tells the bank's officers whose turn it is.
+    queue = client.get("/kur/queue").text
+    assert "Menunggu petugas kedua" in queue
     # The same officer cannot give the second.
     page = client.get(f"/kur/{loan.id}").text
     assert "Anda memberi persetujuan pertama" in page
