@@ -21,15 +21,17 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     ValidationError,
 )
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import DataRequired, Length, Regexp
-from wtforms.widgets import Select, TextInput, html_params
+from wtforms.widgets import CheckboxInput, ListWidget, Select, TextInput, html_params
 
 from juragan.errors import DomainError
 from juragan.extensions import db
+from juragan.labels import MONTH_NAMES
 from juragan.models import Province, Regency
 
 
@@ -270,6 +272,18 @@ class RupiahField(IntegerField):
             raise ValueError(
                 flask_babel.gettext("Write an amount in rupiah, like 1.500.000.")
             ) from None
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of checkboxes (easier on a phone than a list box)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def month_choices() -> list[tuple[str, Any]]:
+    """The calendar months as choices: ``("1", "January")`` to ``("12", ...)``."""
+    return [(str(n), name) for n, name in enumerate(MONTH_NAMES, 1)]
 
 
 def labelled(labels: dict[str, Any], blank: Any = None) -> list[SelectChoice]:

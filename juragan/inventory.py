@@ -175,8 +175,8 @@ INVENTORY: dict[type, Table] = {
         **_keys("id", "returnee_id", "is_active", "status", "is_revised", "legal_form",
                 "sector", "kbli_section", "kbli_code", "province_code",
                 "regency_code", "planned_start", "workers_planned", "projection_months",
-                "kur_tenor_months", "kur_rate_percent", "created_by_id",
-                "ready_by_id", "ready_at", *_STAMPS),
+                "kur_tenor_months", "kur_rate_percent", "kur_lean_months",
+                "created_by_id", "ready_by_id", "ready_at", *_STAMPS),
         # Goes with the reviewer's reason it answers (a CHECK keeps them together).
         "ready_threshold": _(KEY),
         "business_name": _(NAME, PLACEHOLDER, "Usaha {id}"), "district": _(ADDRESS),

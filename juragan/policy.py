@@ -65,7 +65,10 @@ class Action(enum.StrEnum):
     #: The lender's work queue: its applications waiting, by state and age.
     VIEW_LOAN_QUEUE = "loan.queue"
     IMPORT_PAYMENTS = "loan.import_payments"
-    APPLY_KUR = "loan.apply"  # on a returnee: simulate and apply
+    #: On a returnee: try amounts and tenors in the simulator (from a plan or not)
+    #: and see the schedule an application would get.
+    SIMULATE_KUR = "loan.simulate"
+    APPLY_KUR = "loan.apply"  # on a returnee: file an application from the simulator
     VIEW_LOAN = "loan.view"
     EDIT_LOAN = "loan.edit"  # documents of a draft
     SUBMIT_LOAN = "loan.submit"
@@ -196,6 +199,8 @@ OBJECT_RULES: Mapping[Action, Mapping[Role, set[Relation]]] = {
     Action.CHANGE_BUSINESS: _CARERS,
     # KUR: the returnee applies (a mentor may help), the mentor or an official
     # checks the documents, a bank officer of the region decides and administers.
+    # Those who look after the person also simulate for them, to advise.
+    Action.SIMULATE_KUR: _CARERS,
     Action.APPLY_KUR: _AUTHORS,
     Action.VIEW_LOAN: _FINANCE_VIEWERS,
     Action.EDIT_LOAN: _AUTHORS,

@@ -465,6 +465,7 @@ def content_of_drawn(drawn: dict[str, Any]) -> dict[str, Any]:
     values = drawn["plan"]
     plan = SimpleNamespace(
         **values,
+        kur_lean_months=[],  # drawn plans name no lean-season months
         capital_items=[
             SimpleNamespace(kind=k, description=d, amount_idr=a)
             for k, d, a in drawn["capital"]

@@ -91,6 +91,12 @@ class BusinessPlan(Audited, Versioned, Timestamped, Base):
     #: annual rate in percent (the amount is the ``kur`` funding source).
     kur_tenor_months: Mapped[int | None] = mapped_column(SmallInteger)
     kur_rate_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    #: The lean-season calendar months (1-12) in which the KUR asked for would pay
+    #: interest only (farming, livestock and fishing): what the simulator, opened
+    #: from the plan, asks for.
+    kur_lean_months: Mapped[list[int]] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )

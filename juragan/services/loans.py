@@ -328,6 +328,84 @@ def preview_first_due(today: date) -> date:
     return today + relativedelta(months=1)
 
 
+@dataclass(frozen=True)
+class Simulation:
+    """What the simulator shows for a request: every scheme's verdict and, for each
+    scheme, the schedule a disbursement of the whole amount with the first instalment
+    on ``first_due_on`` lays down (:func:`disburse`, through the same
+    :func:`juragan.servicing.schedule`)."""
+
+    advice: Advice
+    first_due_on: date
+    schedules: dict[str, list[servicing.Line]]
+    grace_months: int = 0
+    lean_months: frozenset[int] = frozenset()
+
+    @property
+    def instalments(self) -> dict[str, int]:
+        """Each scheme's instalment once principal is repaid (after any grace)."""
+        return {scheme: servicing.regular_instalment(lines)
+                for scheme, lines in self.schedules.items()}  # fmt: skip
+
+    def shown_scheme(self, chosen: str | None) -> str | None:
+        """The scheme whose schedule to show: the one chosen to apply for, else the
+        first that fits (``None`` when none is chosen and none fits)."""
+        if chosen in self.schedules:
+            return chosen
+        fitting = self.advice.fitting
+        return fitting[0].scheme if fitting else None
+
+    def interest_only(self, scheme: str) -> list[servicing.Line]:
+        """The instalments of ``scheme``'s schedule that pay interest only."""
+        return [line for line in self.schedules[scheme] if not line.principal_idr]
+
+
+def simulate(
+    session: Session,
+    returnee: Returnee,
+    data: ApplicationData,
+    today: date,
+) -> Simulation:
+    """Advice and schedules for a request, as an application filed with the same
+    ``data`` on ``today`` would get them (rule set, access count, regional rate) and
+    its disbursement, with the first instalment :func:`preview_first_due`, would lay
+    them down. Links to records that are not the returnee's are ignored.
+
+    :raises FieldErrors: for grace or lean-season months the request may not have
+        (:func:`check_terms`), or no month left to repay in.
+    """
+
+    def own(model: type, record_id: int | None):
+        found = scope.fetch(session, model, record_id)
+        return found if found is not None and found.returnee_id == returnee.id else None
+
+    business = own(Business, data.business_id)
+    plan = own(BusinessPlan, data.plan_id)
+    if plan is None and business is not None:
+        plan = business.plan
+    placement = own(Placement, data.placement_id)
+    line = business.sector if business else plan.sector if plan else None
+    check_terms(data.tenor_months, data.grace_months, data.lean_months, line)
+    facts = facts_for(session, returnee, today, data.declared, business, plan,
+                      placement)  # fmt: skip
+    advice = advise(Request(data.kind, data.amount_idr, data.tenor_months,
+                            data.purpose, today), facts)  # fmt: skip
+    first_due = preview_first_due(today)
+    try:
+        schedules = {
+            verdict.scheme: servicing.schedule(servicing.Terms(
+                data.amount_idr, verdict.rate_periods or servicing.flat_rate(
+                    verdict.rate_percent),
+                data.tenor_months, first_due, data.grace_months, data.lean_months,
+            ))
+            for verdict in advice.verdicts
+        }  # fmt: skip
+    except ValueError:  # grace and lean months leave no instalment repaying
+        raise FieldErrors([("lean_months", _l("Leave months to repay in."))]) from None
+    return Simulation(advice, first_due, schedules, data.grace_months,
+                      frozenset(data.lean_months))  # fmt: skip
+
+
 #: A plan an application rests on has been sent to its reviewer at least.
 SENT_PLAN_STATUSES = ("submitted", "in_review", "ready")
 PLAN_NOT_SENT = _l(

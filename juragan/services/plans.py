@@ -10,7 +10,7 @@ rules of the plan itself (complete, balanced) and records what happened.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,6 +25,8 @@ from juragan import kbli
 from juragan.errors import DomainError, FieldErrors
 from juragan.finance import Month, PlanFigures, plan_figures
 from juragan.i18n import format_rupiah
+from juragan.kur_rules import PRODUCTION_LINES
+from juragan.labels import MONTH_NAMES
 from juragan.models import (
     BusinessPlan,
     CapitalItem,
@@ -359,8 +361,15 @@ def save_funding(
     lines: Sequence[LineItem],
     kur_tenor_months: int | None,
     kur_rate_percent: Decimal | None,
+    kur_lean_months: Collection[int] = (),
 ) -> None:
-    """Replace the funding sources and the terms of the KUR asked for."""
+    """Replace the funding sources and the terms of the KUR asked for.
+
+    :param kur_lean_months: calendar months (1-12) the KUR would pay interest only
+        in: for farming, livestock and fishing plans (``loans.check_terms``), and
+        never all twelve.
+    :raises FieldErrors: for a line, a tenor, a rate or lean months not allowed.
+    """
     _ensure_editable(plan)
     errors = _check_lines(lines, FUNDING_KINDS, needs_description=False)
     lines = _filled(lines)
@@ -371,6 +380,15 @@ def save_funding(
         errors.append(("kur_tenor_months", _l("Enter 1 to 84 months.")))
     if kur_rate_percent is not None and not 0 <= kur_rate_percent <= 30:
         errors.append(("kur_rate_percent", _l("Enter a rate from 0 to 30%.")))
+    lean = sorted(set(kur_lean_months))
+    if not set(lean) <= set(range(1, 13)):
+        errors.append(("kur_lean_months", _l("Choose calendar months.")))
+    elif lean and plan.sector not in PRODUCTION_LINES:
+        errors.append(("kur_lean_months", _l(
+            "A seasonal schedule is for farming, livestock and fishing businesses."
+        )))  # fmt: skip
+    elif len(lean) == 12:
+        errors.append(("kur_lean_months", _l("Leave months to repay in.")))
     if errors:
         raise FieldErrors(errors)
     plan.funding_sources = [
@@ -386,6 +404,7 @@ def save_funding(
     plan.kur_rate_percent = (
         kur_rate_percent if kur_rate_percent is not None else DEFAULT_KUR_RATE
     )
+    plan.kur_lean_months = lean
     _note_edit(plan)
     session.flush()
 
@@ -470,6 +489,37 @@ def figures_of(plan: BusinessPlan) -> PlanFigures:
     return figures_from_content(content_of(plan))
 
 
+@dataclass(frozen=True)
+class KurRequest:
+    """The KUR a plan asks for, as the simulator opened from the plan fills it in."""
+
+    amount_idr: int
+    tenor_months: int | None
+    #: ``investment`` when the plan needs more money for investment than for
+    #: working capital, else ``working_capital`` (KI or KMK: what the loan pays for).
+    purpose: str
+    #: Calendar months (1-12) paying interest only, for a farming, livestock or
+    #: fishing plan; none for other lines.
+    lean_months: tuple[int, ...]
+
+
+def kur_request(plan: BusinessPlan) -> KurRequest:
+    """The KUR ``plan`` asks for: the sum of its ``kur`` sources, its tenor, the
+    purpose its capital needs point to and its lean-season months."""
+    figures = figures_of(plan)
+    purpose = (
+        "investment"
+        if figures.investment_idr > figures.working_capital_idr
+        else "working_capital"
+    )
+    lean = (
+        tuple(sorted(plan.kur_lean_months or ()))
+        if plan.sector in PRODUCTION_LINES
+        else ()
+    )
+    return KurRequest(figures.kur_idr, plan.kur_tenor_months, purpose, lean)
+
+
 def figures_from_content(content: dict[str, Any]) -> PlanFigures:
     """The figures of a plan or of a stored version."""
     kur = content["kur"]
@@ -511,6 +561,7 @@ def content_of(plan: BusinessPlan) -> dict[str, Any]:
                 if plan.kur_rate_percent is not None
                 else None
             ),
+            "lean_months": sorted(plan.kur_lean_months or ()),
         },
         "projection_months": plan.projection_months,
         "months": [
@@ -858,4 +909,9 @@ def _terms(content: dict[str, Any]) -> str | None:
     kur = content["kur"]
     if not kur["tenor_months"]:
         return None
-    return f"{kur['tenor_months']} / {kur['rate_percent']}%"
+    terms = f"{kur['tenor_months']} / {kur['rate_percent']}%"
+    # Versions submitted before plans named lean-season months have none.
+    lean = kur.get("lean_months") or ()
+    if lean:
+        terms += " · " + ", ".join(str(MONTH_NAMES[m - 1]) for m in lean)
+    return terms

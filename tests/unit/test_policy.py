@@ -127,3 +127,35 @@ def test_a_lender_sees_its_own_applicants_once_they_applied(
 def test_object_action_needs_an_object(cast):
     with pytest.raises(ValueError, match="needs an object"):
         can(cast.admin, Action.EDIT_RETURNEE)
+
+
+@pytest.mark.parametrize(
+    ("user", "target", "simulates", "applies"),
+    [
+        ("returnee_user", "returnee", True, True),
+        ("returnee_user", "neighbour", False, False),
+        ("mentor", "returnee", True, True),
+        ("other_mentor", "returnee", False, False),
+        ("official_regency", "returnee", True, False),
+        ("official_regency", "neighbour", False, False),
+        ("official_province", "neighbour", True, False),
+        ("official_province", "far_away", False, False),
+        ("official_national", "far_away", True, False),
+        ("bank_officer", "returnee", False, False),
+        ("admin", "returnee", False, False),
+    ],
+)
+def test_those_who_look_after_a_person_simulate_only_authors_apply(
+    cast, user, target, simulates, applies
+):
+    actor, returnee = cast.user(user), getattr(cast, target)
+    assert can(actor, Action.SIMULATE_KUR, returnee) is simulates
+    assert can(actor, Action.APPLY_KUR, returnee) is applies
+
+
+def test_nobody_simulates_for_an_erased_person(db, cast):
+    from juragan.models import utcnow
+
+    cast.returnee.erased_at = utcnow()
+    for user in ("returnee_user", "mentor", "official_province"):
+        assert not can(cast.user(user), Action.SIMULATE_KUR, cast.returnee)

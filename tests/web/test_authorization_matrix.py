@@ -183,7 +183,9 @@ SPEC: dict[str, Spec] = {
     "loans.import_payments": Spec(get=roles("bank_officer"), post=roles("bank_officer")),
     "loans.my_loans": Spec(get=roles("returnee_user"), refused="hidden"),
     "loans.returnee_loans": person(get=SEES_RECORD),
-    "loans.simulator": person(get=AUTHORS, post=AUTHORS),
+    # Those who look after the person simulate for them (only authors apply:
+    # tests/web/test_simulator_from_plan.py).
+    "loans.simulator": person(get=CARERS, post=CARERS),
     "loans.view_loan": finance(get=SEES_FINANCE),
     "loans.download_schedule": finance(get=SEES_FINANCE),
     "loans.download_document": finance(get=SEES_FINANCE),

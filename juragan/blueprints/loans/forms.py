@@ -5,20 +5,20 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from juragan.forms import (
     BaseForm,
+    CheckboxListField,
     RegionSelectField,
     RupiahField,
     VersionedForm,
     choices,
     labelled,
+    month_choices,
 )
 from juragan.kur_rules import CREDIT_KINDS
 from juragan.labels import (
@@ -26,19 +26,11 @@ from juragan.labels import (
     DOCUMENT_TYPE_LABELS,
     LENDER_LABELS,
     LOAN_KIND_LABELS,
-    MONTH_NAMES,
     PURPOSE_LABELS,
     QUEUE_TAB_LABELS,
     SCHEME_LABELS,
 )
 from juragan.reports.loan_queue import CURSOR_PATTERN
-
-
-class CheckboxListField(SelectMultipleField):
-    """Several choices as a list of checkboxes (easier on a phone than a list box)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SimulatorForm(BaseForm):
@@ -83,7 +75,7 @@ class SimulatorForm(BaseForm):
         validators=[Optional(), NumberRange(min=0, max=83)],
         render_kw={"inputmode": "numeric"},
     )
-    lean_months = SelectMultipleField(
+    lean_months = CheckboxListField(
         _l("Lean-season months (farming, livestock, fishing)")
     )
     lender = SelectField(_l("Bank"))
@@ -101,9 +93,7 @@ class SimulatorForm(BaseForm):
             for kind in CREDIT_KINDS
             if kind.offered
         ]
-        self.lean_months.choices = [
-            (str(n), name) for n, name in enumerate(MONTH_NAMES, 1)
-        ]
+        self.lean_months.choices = month_choices()
         self.lender.choices = labelled(LENDER_LABELS)
         self.scheme.choices = labelled(SCHEME_LABELS, _l("— choose after simulating —"))
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from juragan import audit, clock, disclosure, inventory, scope, servicing
+from juragan import audit, clock, disclosure, inventory, scope
 from juragan.access import load_or_404, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.loans import bp, event_views
@@ -50,7 +50,7 @@ from juragan.reports import loan_losses as loss_reports
 from juragan.reports import loan_queue
 from juragan.reports import loans as loan_reports
 from juragan.services import lender_desk, loan_events, loans, payment_files
-from juragan.services.eligibility import Request, advise
+from juragan.services import plans as plan_service
 from juragan.services.loans import EXTENSIONS, ApplicationData, Declared, Disbursement
 from juragan.spreadsheets import MIMETYPES
 
@@ -105,54 +105,86 @@ def _linked(form: SimulatorForm):
     return business, plan, placement_id
 
 
+def _plan_asked(returnee: Returnee) -> BusinessPlan | None:
+    """The plan of ``?plan=``: one of the returnee's that the user may see, else a
+    404 (the id in the address is never trusted)."""
+    plan_id = request.args.get("plan", type=int)
+    if plan_id is None:
+        return None
+    plan = load_or_404(BusinessPlan, plan_id, Action.VIEW_PLAN)
+    if plan.returnee_id != returnee.id:
+        abort(404)
+    return plan
+
+
+def _fill_from_plan(form: SimulatorForm, plan: BusinessPlan) -> bool:
+    """Fill the request in from the KUR the plan asks for; whether it asks for one
+    to simulate (an amount and a tenor)."""
+    asked = plan_service.kur_request(plan)
+    form.kind.data = "business"
+    form.business_ref.data = f"b{plan.business.id}" if plan.business else f"p{plan.id}"
+    form.amount_idr.data = asked.amount_idr or None
+    form.tenor_months.data = asked.tenor_months
+    form.purpose.data = asked.purpose
+    form.lean_months.data = [str(m) for m in asked.lean_months]
+    return bool(asked.amount_idr and asked.tenor_months)
+
+
+def _request_of(form: SimulatorForm) -> ApplicationData:
+    """The request as the form has it: what is simulated is what is applied for."""
+    business, plan, placement_id = _linked(form)
+    declared = Declared(
+        has_npwp=form.has_npwp.data,
+        other_credit=tuple(form.other_credit.data or ()),
+        other_credit_current=not form.other_credit_late.data,
+        kur_elsewhere={"mikro": form.kur_mikro_elsewhere.data or 0,
+                       "kecil": form.kur_kecil_elsewhere.data or 0},
+        has_offtaker=form.has_offtaker.data, family_consent=form.family_consent.data,
+    )  # fmt: skip
+    return ApplicationData(
+        kind=form.kind.data, scheme=form.scheme.data or "",
+        lender=form.lender.data, amount_idr=form.amount_idr.data,
+        tenor_months=form.tenor_months.data, purpose=form.purpose.data,
+        declared=declared, npwp=form.npwp.data,
+        business_id=business.id if business else None,
+        plan_id=plan.id if plan else None, placement_id=placement_id,
+        grace_months=form.grace_months.data or 0,
+        lean_months=frozenset(int(m) for m in form.lean_months.data or ()),
+    )  # fmt: skip
+
+
 @bp.route("/simulator/<int:returnee_id>", methods=["GET", "POST"])
 @login_required
 def simulator(returnee_id: int):
-    """Returnees try amounts and tenors, see which schemes fit, then apply."""
-    returnee = load_or_404(Returnee, returnee_id, Action.APPLY_KUR)
+    """Try amounts and tenors, see which schemes fit and the schedule an application
+    would get, then apply. Opened from a plan (``?plan=``) it is filled from the
+    plan and simulated at once. Those who look after the person simulate for them;
+    only the person and their mentor apply."""
+    returnee = load_or_404(Returnee, returnee_id, Action.SIMULATE_KUR)
+    applying = request.method == "POST" and request.form.get("then") == "apply"
+    if applying and not can(current_user, Action.APPLY_KUR, returnee):
+        abort(403)
+    plan = _plan_asked(returnee)
     business_options, placement_options = _records(returnee)
     form = SimulatorForm(business_options=business_options,
                          placement_options=placement_options)  # fmt: skip
-    if request.method == "GET" and business_options:
-        form.business_ref.data = business_options[0][0]
-    advice = schedule = None
-    instalments: dict[str, int] = {}
-    if form.validate_on_submit():
-        business, plan, placement_id = _linked(form)
-        placement = next((p for p in returnee.placements if p.id == placement_id), None)
-        today = clock.today()
-        declared = Declared(
-            has_npwp=form.has_npwp.data,
-            other_credit=tuple(form.other_credit.data or ()),
-            other_credit_current=not form.other_credit_late.data,
-            kur_elsewhere={"mikro": form.kur_mikro_elsewhere.data or 0,
-                           "kecil": form.kur_kecil_elsewhere.data or 0},
-            has_offtaker=form.has_offtaker.data, family_consent=form.family_consent.data,
-        )  # fmt: skip
-        line = business.sector if business else plan.sector if plan else None
-        grace = form.grace_months.data or 0
-        lean = frozenset(int(m) for m in form.lean_months.data or ())
+    run = form.validate_on_submit()
+    if request.method == "GET":
+        if plan is not None:
+            run = _fill_from_plan(form, plan)
+        elif business_options:
+            form.business_ref.data = business_options[0][0]
+    # The person's own date, whoever looks: everyone sees the same figures.
+    today = clock.date_in(returnee.province_code)
+    simulation = None
+    if run:
+        data = _request_of(form)
         try:
-            loans.check_terms(form.tenor_months.data, grace, lean, line)
-            facts = loans.facts_for(db.session, returnee, today, declared, business,
-                                    plan, placement)  # fmt: skip
-            advice = advise(Request(form.kind.data, form.amount_idr.data,
-                                    form.tenor_months.data, form.purpose.data, today),
-                            facts)  # fmt: skip
-            if request.form.get("then") == "apply":
+            simulation = loans.simulate(db.session, returnee, data, today)
+            if applying:
                 loan, _advice = loans.create_application(
-                    db.session, current_user, returnee,
-                    ApplicationData(
-                        kind=form.kind.data, scheme=form.scheme.data or "",
-                        lender=form.lender.data, amount_idr=form.amount_idr.data,
-                        tenor_months=form.tenor_months.data, purpose=form.purpose.data,
-                        declared=declared, npwp=form.npwp.data,
-                        business_id=business.id if business else None,
-                        plan_id=plan.id if plan else None, placement_id=placement_id,
-                        grace_months=grace, lean_months=lean,
-                    ),
-                    today,
-                )  # fmt: skip
+                    db.session, current_user, returnee, data, today
+                )
                 db.session.commit()
                 flash(_("Application saved as a draft. Attach the documents, then submit it."),
                       "success")  # fmt: skip
@@ -160,28 +192,15 @@ def simulator(returnee_id: int):
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
-        else:
-            # Exactly what disbursing with a first instalment a month from today
-            # will lay down, for each scheme.
-            schedules = {
-                verdict.scheme: servicing.schedule(servicing.Terms(
-                    form.amount_idr.data,
-                    verdict.rate_periods or servicing.flat_rate(verdict.rate_percent),
-                    form.tenor_months.data, loans.preview_first_due(today), grace, lean,
-                ))
-                for verdict in advice.verdicts
-            }  # fmt: skip
-            instalments = {scheme: servicing.regular_instalment(lines)
-                           for scheme, lines in schedules.items()}  # fmt: skip
-            fitting = advice.fitting
-            best = fitting[0] if fitting else None
-            if best is not None:
-                schedule = schedules[best.scheme]
-                if not form.scheme.data:
-                    form.scheme.data = best.scheme
-    return render_template("loans/simulator.html", returnee=returnee, form=form,
-                           advice=advice, schedule=schedule,
-                           instalments=instalments)  # fmt: skip
+    shown = simulation.shown_scheme(form.scheme.data) if simulation else None
+    if shown is not None and not form.scheme.data:
+        form.scheme.data = shown
+    return render_template(
+        "loans/simulator.html", returnee=returnee, form=form, plan=plan, today=today,
+        simulation=simulation, advice=simulation.advice if simulation else None,
+        shown=shown, schedule=simulation.schedules[shown] if shown else None,
+        instalments=simulation.instalments if simulation else {},
+    )  # fmt: skip
 
 
 @bp.route("/")
@@ -260,9 +279,14 @@ def returnee_loans(returnee_id: int):
         .order_by(LoanApplication.id.desc())
     ).all()  # fmt: skip
     visible = [loan for loan in found if can(current_user, Action.VIEW_LOAN, loan)]
+    # The active plan, when it asks for a KUR: the simulator opens filled from it.
+    kur_plans = [plan for plan in plan_service.plans_of(db.session, returnee)[:1]
+                 if plan.is_active and can(current_user, Action.VIEW_PLAN, plan)
+                 and plan_service.kur_request(plan).amount_idr]  # fmt: skip
     return render_template(
-        "loans/returnee_loans.html", returnee=returnee, loans=visible
-    )
+        "loans/returnee_loans.html", returnee=returnee, loans=visible,
+        kur_plans=kur_plans,
+    )  # fmt: skip
 
 
 def _loan_page(loan: LoanApplication, on: date, status: int = 200,

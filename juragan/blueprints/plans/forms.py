@@ -16,12 +16,14 @@ from juragan.forms import (
     BLANK_PROVINCE,
     BLANK_REGENCY,
     BaseForm,
+    CheckboxListField,
     RegionSelectField,
     RupiahField,
     SubForm,
     VersionedForm,
     choices,
     labelled,
+    month_choices,
     province_choices,
     regency_choices,
 )
@@ -164,6 +166,13 @@ class FundingForm(VersionedForm):
         validators=[Optional(), NumberRange(min=0, max=30)],
         render_kw={"inputmode": "decimal"},
     )
+    kur_lean_months = CheckboxListField(
+        _l("Lean-season months: the KUR pays interest only")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kur_lean_months.choices = month_choices()
 
 
 class MonthForm(SubForm):

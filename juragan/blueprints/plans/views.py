@@ -35,6 +35,7 @@ from juragan.blueprints.plans.forms import (
 from juragan.errors import DomainError
 from juragan.extensions import db
 from juragan.forms import attach_error, flash_errors, is_stale, show_conflict
+from juragan.kur_rules import PRODUCTION_LINES
 from juragan.models import BusinessPlan, PlanComment, Returnee, utcnow
 from juragan.pagination import keyset_page
 from juragan.policy import Action, can, scoped
@@ -275,6 +276,7 @@ def edit_funding(plan_id: int):
     form = FundingForm(data={
         "kur_tenor_months": plan.kur_tenor_months,
         "kur_rate_percent": plan.kur_rate_percent,
+        "kur_lean_months": [str(m) for m in plan.kur_lean_months or ()],
         "version": plan.version,
     })  # fmt: skip
     status = 200
@@ -286,6 +288,7 @@ def edit_funding(plan_id: int):
             plans.save_funding(
                 db.session, plan, _lines(form), form.kur_tenor_months.data,
                 form.kur_rate_percent.data,
+                [int(m) for m in form.kur_lean_months.data or ()],
             )  # fmt: skip
         except DomainError as error:
             db.session.rollback()
@@ -303,6 +306,7 @@ def edit_funding(plan_id: int):
         "plans/lines_form.html", plan=plan, form=form, section="funding",
         figures=figures, balance_message=plans.balance_message(figures),
         comments=plans.open_comments(plan)["funding"],
+        seasonal=plan.sector in PRODUCTION_LINES,
     ), status  # fmt: skip
 
 
