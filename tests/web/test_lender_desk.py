@@ -3,8 +3,6 @@ an approval over an exception (docs/lender-desk.md)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select, update
 
@@ -217,9 +215,9 @@ def test_a_not_eligible_verdict_needs_two_officers_and_a_rejection_one(
 
     loan = _ready_to_decide(db, cast, make_loan)
     sri = cast.returnee
-    # Under 21 and unmarried: the banks' age rule fails.
+    # Under 21 and unmarried on the application date: the banks' age rule fails.
     sri.birth_date, sri.marital_status = (
-        date.today().replace(year=date.today().year - 19, day=1),
+        loan.applied_on.replace(year=loan.applied_on.year - 19, day=1),
         "single",
     )
     db.session.commit()
