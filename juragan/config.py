@@ -58,6 +58,9 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         # Left empty when unset: validate_config refuses that in production.
         "SECRET_KEY": secret_key or (DEFAULT_SECRET_KEY if not production else ""),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        # Signs the check value printed on proposals (docs/proposal.md); derived
+        # from SECRET_KEY when unset. Changing it voids the printed check values.
+        "PROPOSAL_CHECK_KEY": environ.get("PROPOSAL_CHECK_KEY", ""),
         # pre-ping: a connection the database dropped (a restart) is replaced on
         # checkout; hide_parameters: error reports and logs carry the SQL, never the
         # values (names, phones, amounts).
@@ -94,6 +97,9 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         ),
         # Looking people up by NIK or phone, per account.
         "FIND_LIMIT_PER_USER": environ.get("FIND_LIMIT_PER_USER", "30 per hour"),
+        # Checking printed proposals: a bank checks a few a day; 60 bits of check
+        # value are out of reach of guessing at this pace.
+        "VERIFY_LIMIT_PER_USER": environ.get("VERIFY_LIMIT_PER_USER", "60 per hour"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or _bool(environ.get("COOKIE_SECURE")),

@@ -452,6 +452,17 @@ def rules_on(day: date) -> RuleSet:
     raise LookupError(f"no KUR rule set in force on {day}")
 
 
+def scheme_for_amount(rules: RuleSet, amount_idr: int) -> str | None:
+    """The business scheme whose plafond holds ``amount_idr``: the one a plan's
+    KUR would be filed under before its applicant chooses (KUR Khusus is for
+    groups and is never assumed)."""
+    for name in ("super_mikro", "mikro", "kecil"):
+        rule = rules.schemes[name]
+        if rule.min_exclusive_idr < amount_idr <= rule.max_idr:
+            return name
+    return None
+
+
 def rule_set(code: str) -> RuleSet:
     for candidate in RULE_SETS:
         if candidate.code == code:

@@ -68,6 +68,8 @@ class Action(enum.StrEnum):
     #: On a returnee: try amounts and tenors in the simulator (from a plan or not)
     #: and see the schedule an application would get.
     SIMULATE_KUR = "loan.simulate"
+    #: Check a printed proposal's document id and check value against the system.
+    VERIFY_PROPOSAL = "plan.verify_proposal"
     APPLY_KUR = "loan.apply"  # on a returnee: file an application from the simulator
     VIEW_LOAN = "loan.view"
     EDIT_LOAN = "loan.edit"  # documents of a draft
@@ -120,6 +122,7 @@ OBJECTLESS_RULES: Mapping[Action, frozenset[Role]] = {
     Action.LIST_LOANS: frozenset({Role.MENTOR, Role.OFFICIAL, Role.BANK_OFFICER}),
     Action.IMPORT_PAYMENTS: frozenset({Role.BANK_OFFICER}),
     Action.VIEW_LOAN_QUEUE: frozenset({Role.BANK_OFFICER}),
+    Action.VERIFY_PROPOSAL: frozenset({Role.BANK_OFFICER, Role.MENTOR, Role.OFFICIAL}),
     Action.ASSIGN_MENTORS: frozenset({Role.OFFICIAL}),
     # Bank officers watch their region's figures, never the people behind them (they
     # open a person's record only through the applications they handle).

@@ -1,9 +1,9 @@
-"""What the plan pages show: the projection chart, the proposal and its PDF."""
+"""What the plan pages show: the projection chart, and the proposal's PDF
+(what the proposal holds is :mod:`juragan.reports.proposal`)."""
 
 from __future__ import annotations
 
 import mimetypes
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -14,11 +14,9 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from juragan.extensions import db
-from juragan.finance import PlanFigures, annuity_schedule
+from juragan.finance import PlanFigures
 from juragan.i18n import format_rupiah
 from juragan.models import BusinessPlan, PlanVersion
-from juragan.services import plans
 
 _SECTION_ENDPOINTS = {
     "capital": "plans.edit_capital",
@@ -97,7 +95,9 @@ def svg_projection_chart(
     top = max(max(values), 0)
     bottom = min(min(values), 0)
     span = (top - bottom) or 1
-    left, right_pad, top_pad, bottom_pad = 70, 10, 10, 30
+    # Room for the longest amount label at font size 10 (about 6.2 px a character).
+    widest = max(len(format_rupiah(v)) for v in (top, bottom))
+    left, right_pad, top_pad, bottom_pad = max(70, 10 + int(widest * 6.2)), 10, 10, 30
     plot_w, plot_h = width - left - right_pad, height - top_pad - bottom_pad
     bar_w = plot_w / len(values)
 
@@ -136,34 +136,6 @@ def svg_projection_chart(
         f'text-anchor="middle">{escape(_("Month"))}</text></svg>'
     )
     return Markup("".join(parts))  # noqa: S704 - text above is escaped, the rest numbers
-
-
-def proposal_context(
-    plan: BusinessPlan, content: dict[str, Any], version: PlanVersion | None
-) -> dict[str, Any]:
-    figures = plans.figures_from_content(content)
-    planned_start = content["text"].get("planned_start")
-    return {
-        "plan": plan,
-        "returnee": plan.returnee,
-        "content": content,
-        "text": content["text"],
-        "planned_start": date.fromisoformat(planned_start) if planned_start else None,
-        "version": version,
-        "figures": figures,
-        "svg_chart": svg_projection_chart(figures),
-        "schedule_preview": _schedule_preview(figures),
-        "readiness": plans.readiness(db.session, plan),
-    }
-
-
-def _schedule_preview(figures: PlanFigures):
-    repayment = figures.repayment
-    if repayment is None:
-        return []
-    return annuity_schedule(
-        repayment.principal_idr, repayment.rate_percent, repayment.tenor_months
-    )
 
 
 def pdf_filename(plan: BusinessPlan, version: PlanVersion | None) -> str:

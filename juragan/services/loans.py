@@ -569,17 +569,23 @@ def _holds_active_business_kur(session: Session, returnee: Returnee) -> bool:
 
 def required_documents(loan: LoanApplication) -> list[str]:
     """The document types the bank needs for this application."""
-    if loan.kind == "placement":
+    return documents_for(loan.kind, loan.scheme, loan.amount_requested_idr,
+                         loan.plan_id is not None, loan.applied_on)  # fmt: skip
+
+
+def documents_for(kind: str, scheme: str, amount_idr: int, with_plan: bool,
+                  applied_on: date) -> list[str]:  # fmt: skip
+    """The document types a bank needs for a request of ``kind`` under ``scheme``
+    for ``amount_idr``, filed on ``applied_on`` (the proposal lists them before
+    there is an application)."""
+    if kind == "placement":
         needed = ["ktp", "kk", "placement_agreement", "work_contract"]
     else:
         needed = ["ktp", "kk", "business_proof"]
-        if loan.plan_id is not None:
+        if with_plan:
             needed.append("plan_pdf")
-    rule = rules_on(loan.applied_on).schemes[loan.scheme]
-    if (
-        rule.npwp_above_idr is not None
-        and loan.amount_requested_idr > rule.npwp_above_idr
-    ):
+    rule = rules_on(applied_on).schemes[scheme]
+    if rule.npwp_above_idr is not None and amount_idr > rule.npwp_above_idr:
         needed.append("npwp")
     return needed
 

@@ -158,6 +158,10 @@ SPEC: dict[str, Spec] = {
     "plans.compare_versions": finance(get=SEES_FINANCE),
     "plans.proposal": finance(get=SEES_FINANCE),
     "plans.proposal_pdf": finance(get=SEES_FINANCE),
+    "plans.verify_proposal": Spec(get=roles("mentor", *OFFICIAL_ROLES, "bank_officer",
+                                            "bank_other_lender"),
+                                  post=roles("mentor", *OFFICIAL_ROLES, "bank_officer",
+                                             "bank_other_lender")),  # fmt: skip
     "plans.edit_section": finance(),
     "plans.find_kbli": finance(),
     "plans.edit_capital": finance(),

@@ -211,7 +211,7 @@ def test_the_pdf_proposal_renders_with_its_text(client, db, cast, make_plan):
     reader = PdfReader(io.BytesIO(response.data))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert len(reader.pages) >= 2
-    for expected in ("Warung Makan Sari", "Identitas pemohon", "Kebutuhan modal",
+    for expected in ("Warung Makan Sari", "Profil pemohon", "Kebutuhan modal",
                      "Rp25.000.000", "Rp443.206", "Kemampuan bayar",
                      cast.returnee.full_name):  # fmt: skip
         assert expected in " ".join(text.split()), expected

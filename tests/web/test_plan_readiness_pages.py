@@ -82,15 +82,17 @@ def test_the_pdf_writes_the_amounts_in_words(client, db, cast, make_plan):
     assert "sepuluh juta rupiah" in text
 
 
-def test_the_english_proposal_writes_english_words(client, db, cast, make_plan):
+def test_an_english_reader_still_gets_indonesian_words(client, db, cast, make_plan):
+    # The proposal is for the bank: in Indonesian whatever the interface language.
     plan = make_plan(cast.returnee, cast.returnee_user, status="ready")
     cast.mentor.locale = "en"
     db.session.commit()
     login(client, cast.mentor.username)
     page = client.get(f"/plans/{plan.id}/proposal").text
-    assert "twenty-five million rupiah" in page
-    assert "ten million rupiah" in page
-    assert "Rp25.000.000" in page  # money as in en_ID, like the Indonesian pages
+    assert "dua puluh lima juta rupiah" in page
+    assert "sepuluh juta rupiah" in page
+    assert "twenty-five million rupiah" not in page
+    assert "Rp25.000.000" in page
 
 
 def test_the_admin_sees_each_lenders_threshold(client, db, cast):

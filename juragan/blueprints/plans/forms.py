@@ -319,3 +319,22 @@ class StatusForm(VersionedForm):
         self.close_reason.choices = labelled(
             CLOSE_REASON_LABELS, _l("— only when closing —")
         )
+
+
+class VerifyProposalForm(BaseForm):
+    """A printed proposal's document id and check value, as typed from the paper."""
+
+    document_id = StringField(
+        _l("Document id"),
+        validators=[DataRequired(message=_l("Type the document id printed at the foot "
+                                            "of each page.")), Length(max=40)],
+        render_kw={"autocomplete": "off", "spellcheck": "false",
+                   "placeholder": "JRG-000123-01"},
+    )  # fmt: skip
+    check_value = StringField(
+        _l("Check value"),
+        validators=[DataRequired(message=_l("Type the check value printed beside the "
+                                            "document id.")), Length(max=40)],
+        render_kw={"autocomplete": "off", "spellcheck": "false",
+                   "placeholder": "ABCD-EFGH-JKLM"},
+    )  # fmt: skip

@@ -10,8 +10,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -31,15 +33,18 @@ from juragan.blueprints.plans.forms import (
     ProjectionForm,
     QuickFillForm,
     ReadyForm,
+    VerifyProposalForm,
 )
 from juragan.errors import DomainError
-from juragan.extensions import db
+from juragan.extensions import db, limiter
 from juragan.forms import attach_error, flash_errors, is_stale, show_conflict
 from juragan.kur_rules import PRODUCTION_LINES
 from juragan.models import BusinessPlan, PlanComment, Returnee, utcnow
 from juragan.pagination import keyset_page
 from juragan.policy import Action, can, scoped
 from juragan.reports import plans as plan_reports
+from juragan.reports import proposal as proposal_reports
+from juragan.reports.proposal import PROPOSAL_LOCALE
 from juragan.services import plans
 from juragan.services.plans import MONTH_FIELDS, SECTION_FIELDS, LineItem, MonthInput
 
@@ -519,30 +524,36 @@ def _proposal_source(plan: BusinessPlan):
     return plans.content_of(plan), None
 
 
+def _proposal_document(plan: BusinessPlan) -> tuple[str, dict]:
+    """The proposal's document, always in Indonesian: a bank reads it whatever
+    language the person who prints it uses."""
+    content, version = _proposal_source(plan)
+    with force_locale(PROPOSAL_LOCALE):
+        context = proposal_reports.proposal_context(db.session, plan, content, version)
+        html = render_template("plans/_proposal_document.html", **context)
+    return html, context
+
+
 @bp.route("/<int:plan_id>/proposal")
 @login_required
 def proposal(plan_id: int):
     plan = _plan(plan_id, Action.VIEW_PLAN)
-    content, version = _proposal_source(plan)
-    return render_template(
-        "plans/proposal.html",
-        **plan_reports.proposal_context(plan, content, version),
-        printable=True,
-    )
+    document, context = _proposal_document(plan)
+    return render_template("plans/proposal.html", document=Markup(document),  # noqa: S704 - rendered by Jinja with autoescape
+                           plan=plan, document_locale=PROPOSAL_LOCALE,
+                           business_name=context["text"]["business_name"])  # fmt: skip
 
 
 @bp.route("/<int:plan_id>/proposal.pdf")
 @login_required
 def proposal_pdf(plan_id: int):
     plan = _plan(plan_id, Action.VIEW_PLAN)
-    content, version = _proposal_source(plan)
-    html = render_template(
-        "plans/proposal.html",
-        **plan_reports.proposal_context(plan, content, version),
-        printable=False,
-    )
+    document, context = _proposal_document(plan)
+    with force_locale(PROPOSAL_LOCALE):
+        html = render_template("plans/proposal_pdf.html", document=Markup(document),  # noqa: S704 - rendered by Jinja with autoescape
+                               business_name=context["text"]["business_name"])  # fmt: skip
     pdf = plan_reports.render_pdf(html)
-    name = plan_reports.pdf_filename(plan, version)
+    name = plan_reports.pdf_filename(plan, context["version"])
     return current_app.response_class(
         pdf,
         mimetype="application/pdf",
@@ -551,3 +562,25 @@ def proposal_pdf(plan_id: int):
             "Cache-Control": "private, no-store",
         },
     )
+
+
+def _verifier_key() -> str:
+    return f"verify-proposal:{current_user.id}"
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@requires(Action.VERIFY_PROPOSAL)
+@limiter.limit(lambda: current_app.config["VERIFY_LIMIT_PER_USER"],
+               key_func=_verifier_key, methods=["POST"])  # fmt: skip
+def verify_proposal():
+    """A bank checks a printed proposal against the system: the id and check value
+    at the foot of its pages must match a version of a plan the officer may see."""
+    form = VerifyProposalForm()
+    result = None
+    checked = False
+    if form.validate_on_submit():
+        checked = True
+        result = proposal_reports.verify(db.session, form.document_id.data,
+                                         form.check_value.data)  # fmt: skip
+    return render_template("plans/verify.html", form=form, result=result,
+                           checked=checked)  # fmt: skip
