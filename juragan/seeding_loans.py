@@ -268,6 +268,8 @@ def seed_demo_desk(session: Session, users: dict[str, Any], plans: list[Any],
         applied = as_of - timedelta(days=days)
         # The mentor declared the plan ready the week before it was filed.
         plan.ready_at = _at(applied - timedelta(days=7))
+        if plan.last_version is not None:  # sent to the mentor two days before
+            plan.last_version.submitted_at = _at(applied - timedelta(days=9))
         kur = sum(s.amount_idr for s in plan.funding_sources if s.kind == "kur")
         # Waiting for a second officer: much more than the plan's cash carries.
         amount, tenor = ((45_000_000, 12) if case == "awaiting_second"

@@ -328,13 +328,11 @@ class VerifyProposalForm(BaseForm):
         _l("Document id"),
         validators=[DataRequired(message=_l("Type the document id printed at the foot "
                                             "of each page.")), Length(max=40)],
-        render_kw={"autocomplete": "off", "spellcheck": "false",
-                   "placeholder": "JRG-000123-01"},
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
     )  # fmt: skip
     check_value = StringField(
         _l("Check value"),
         validators=[DataRequired(message=_l("Type the check value printed beside the "
                                             "document id.")), Length(max=40)],
-        render_kw={"autocomplete": "off", "spellcheck": "false",
-                   "placeholder": "ABCD-EFGH-JKLM"},
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
     )  # fmt: skip
