@@ -65,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedInt
     register_blueprints(app)
     register_request_hooks(app)
+    register_assets(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -258,6 +259,17 @@ def register_request_hooks(app: Flask) -> None:
         return response
 
 
+def register_assets(app: Flask) -> None:
+    from juragan import assets
+
+    assets.register(app)
+    app.jinja_env.globals.update(
+        plotly_bundle=assets.PLOTLY_BUNDLE,
+        plotly_locales=assets.PLOTLY_LOCALES,
+        plotly_locale_version=assets.plotly_locale_version,
+    )
+
+
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import (
         format_date,
@@ -280,6 +292,7 @@ def register_template_helpers(app: Flask) -> None:
         ROLE_LABELS,
         SEX_LABELS,
         code_label,
+        left_out_for_small_group,
     )
     from juragan.models import Role
     from juragan.policy import Action
@@ -308,6 +321,7 @@ def register_template_helpers(app: Flask) -> None:
         audit_action_label=lambda action: AUDIT_ACTION_LABELS.get(action, action),
         record_type_label=lambda table: RECORD_TYPE_LABELS.get(table, table),
         code_label=code_label,
+        left_out_for_small_group=left_out_for_small_group,
         month_name=lambda number: MONTH_NAMES[int(number) - 1],
         kbli_subclass=kbli.subclass,
         outcome_label=lambda outcome: IMPORT_OUTCOME_LABELS.get(outcome, outcome),

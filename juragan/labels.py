@@ -583,3 +583,9 @@ PERSONAL_DATA_FIELDS = {
     "action": _l("What"),
     "fields": _l("Fields"),
 }
+
+
+def left_out_for_small_group(min_group: int) -> str:
+    """What a figure reads as when its group is too small to show it: plain text
+    (escaped where it is shown), never a value such as "< 10"."""
+    return str(_l("hidden (group < %(n)s)", n=min_group))

@@ -16,6 +16,7 @@ import plotly.io as pio
 from dateutil.relativedelta import relativedelta
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -56,6 +57,30 @@ class Marker:
     day: date
     label: str
     hover: str = ""
+    #: What the legend groups it under (:data:`MARKER_KINDS`).
+    kind: str = "plan"
+
+
+#: Marker kinds in legend order: name, symbol and colour.
+MARKER_KINDS = {
+    "return": (_l("Came home"), "star", "#d63384"),
+    "plan": (_l("Business plan"), "diamond", "#212529"),
+    "visit": (_l("Mentor's visit"), "circle", "#0f6b4f"),
+}
+#: A date axis spanning less than this is widened: no axis in hours or milliseconds.
+MIN_AXIS_DAYS = 62
+
+
+def date_axis(days: list[date], title: str) -> dict[str, Any]:
+    """A Plotly date axis in months (``Jan 2027``), padded by a month either side
+    when the dates span less than two months (one report, one instalment)."""
+    axis: dict[str, Any] = {"type": "date", "title": title, "tickformat": "%b %Y",
+                            "hoverformat": "%d %b %Y"}  # fmt: skip
+    if days and (max(days) - min(days)).days < MIN_AXIS_DAYS:
+        axis["range"] = [(min(days) - relativedelta(months=1)).isoformat(),
+                         (max(days) + relativedelta(months=1)).isoformat()]  # fmt: skip
+        axis["dtick"] = "M1"
+    return axis
 
 
 @dataclass
@@ -96,6 +121,12 @@ def build(session: Session, returnee: Returnee, today: date) -> Journey:
             "#0d6efd", f"{code_label('sector', placement.sector)} · "
             f"{placement.departure_date:%Y-%m} – {end:%Y-%m}",
         ))  # fmt: skip
+    for placement in returnee.placements:
+        if placement.return_date is not None:
+            journey.markers.append(Marker(
+                abroad, placement.return_date, _("Came home"),
+                country_name(placement.country_code, locale), kind="return",
+            ))  # fmt: skip
     for training in returnee.trainings:
         journey.segments.append(Segment(
             prep, training.start_date, training.end_date or training.start_date + timedelta(days=1),
@@ -112,8 +143,8 @@ def build(session: Session, returnee: Returnee, today: date) -> Journey:
                                           _("Plan submitted (version %(n)s)", n=version.number),
                                           plan.business_name))  # fmt: skip
         if plan.status == "ready":
-            journey.markers.append(Marker(prep, _day(returnee, plan.updated_at), _("Plan ready for the bank"),
-                                          plan.business_name))  # fmt: skip
+            journey.markers.append(Marker(prep, _day(returnee, plan.ready_at or plan.updated_at),
+                                          _("Plan ready for the bank"), plan.business_name))  # fmt: skip
     for loan in session.scalars(select(LoanApplication).where(
             LoanApplication.returnee_id == returnee.id).order_by(LoanApplication.applied_on)):  # fmt: skip
         _loan_lane(journey, loan, kur, today)
@@ -127,6 +158,7 @@ def build(session: Session, returnee: Returnee, today: date) -> Journey:
         journey.markers.append(Marker(
             mentoring, visit.visited_on, code_label("visit_mode", visit.mode),
             f"{code_label('observed_status', visit.business_status)}. {notes}"[:300],
+            kind="visit",
         ))  # fmt: skip
     return journey
 
@@ -211,22 +243,29 @@ def timeline_figure(journey: Journey) -> str | None:
             hovertext=[f"{plot_text(segment.label)}<br>{plot_text(segment.hover)}"],
             hoverinfo="text",
         )  # fmt: skip
-    if journey.markers:
+    for kind, (name, symbol, colour) in MARKER_KINDS.items():
+        markers = [m for m in journey.markers if m.kind == kind]
+        if not markers:
+            continue
         figure.add_scatter(
-            y=[m.lane for m in journey.markers],
-            x=[m.day.isoformat() for m in journey.markers], mode="markers",
-            marker={"size": 11, "symbol": "diamond", "color": "#212529"}, showlegend=False,
+            y=[m.lane for m in markers], x=[m.day.isoformat() for m in markers],
+            mode="markers", name=str(name), showlegend=True,
+            marker={"size": 13 if kind == "return" else 11, "symbol": symbol,
+                    "color": colour, "line": {"width": 1, "color": "#ffffff"}},
             hovertext=[f"{m.day:%d-%m-%Y} · {plot_text(m.label)}<br>{plot_text(m.hover)}"
-                       for m in journey.markers],
+                       for m in markers],
             hoverinfo="text",
         )  # fmt: skip
     lanes = journey.lanes
+    days = [s.start for s in journey.segments] + [s.end for s in journey.segments]
+    days += [m.day for m in journey.markers]
     figure.update_layout(
         title=_("The journey"), barmode="overlay", separators=",.",
-        height=140 + 55 * len(lanes), margin={"l": 10, "r": 10, "t": 50, "b": 40},
-        xaxis={"type": "date", "title": _("Date")},
+        height=170 + 55 * len(lanes), margin={"l": 10, "r": 10, "t": 50, "b": 40},
+        xaxis=date_axis(days, _("Date")),
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(lanes)),
                "title": "", "automargin": True},
+        legend={"orientation": "h", "y": -0.25, "x": 0},
     )  # fmt: skip
     return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
 
@@ -249,7 +288,8 @@ def revenue_figure(journey: Journey) -> str | None:
                            mode="lines", name=_("Plan"), line={"dash": "dot", "color": "#6c757d"})  # fmt: skip
     figure.update_layout(title=_("Monthly revenue against the plan"), separators=",.",
                          height=320, yaxis={"title": _("Rupiah"), "tickformat": ",d"},
-                         xaxis={"title": _("Month")}, legend={"orientation": "h", "y": -0.3},
+                         xaxis=date_axis([m for m, *_rest in journey.revenue], _("Month")),
+                         legend={"orientation": "h", "y": -0.3},
                          margin={"l": 70, "r": 20, "t": 50, "b": 40})  # fmt: skip
     return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
 
@@ -267,6 +307,7 @@ def balance_figure(journey: Journey) -> str | None:
                            mode="lines+markers", name=_("Balance left"), line={"color": "#6f42c1"})  # fmt: skip
     figure.update_layout(title=_("KUR balance against its schedule"), separators=",.",
                          height=300, yaxis={"title": _("Rupiah"), "tickformat": ",d"},
+                         xaxis=date_axis([d for d, *_rest in journey.balance], _("Date")),
                          legend={"orientation": "h", "y": -0.3},
                          margin={"l": 70, "r": 20, "t": 50, "b": 40})  # fmt: skip
     return pio.to_json(figure, engine="orjson").replace("</", "<\\/")

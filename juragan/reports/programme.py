@@ -202,6 +202,13 @@ class Headline:
     mean_wellbeing: Decimal | None
     #: How many wellbeing checks the mean is of.
     wellbeing_checks: int = 0
+    #: The figures left out because their group is too small to show (not: none).
+    hidden: frozenset[str] = frozenset()
+
+    @property
+    def min_group(self) -> int:
+        """The smallest group a mean, median or share is shown for."""
+        return pert.MIN_FOR_STATISTICS
 
 
 _KUR_FIGURES = ("kur_applied", "kur_applied_idr", "kur_approved", "kur_disbursed",
@@ -217,17 +224,20 @@ def _key_of(column: Any, condition: Any = None) -> Any:
 
 def _protected_median(
     session: Session, column: Any, clauses: list[Any], protect: bool
-) -> Decimal | None:
+) -> tuple[Decimal | None, bool]:
+    """The median as it may be shown, and whether it was left out for the size of
+    its group."""
     median = _median(session, column, clauses)
     if not protect or median is None:
-        return median
+        return median, False
     table = column.class_ if hasattr(column, "class_") else column.table
     n, key = session.execute(
         select(func.count(), _key_of(table.record_key))
         .where(*clauses, column.is_not(None))
     ).one()  # fmt: skip
-    return pert.statistic(median, pert.count(n, key, "median_n"), key, "median",
-                          spread=Decimal(5), step=Decimal(5))  # fmt: skip
+    shown = pert.statistic(median, pert.count(n, key, "median_n"), key, "median",
+                           spread=Decimal(5), step=Decimal(5))  # fmt: skip
+    return shown, shown is None
 
 
 def headline(session: Session, user: User, filters: Filters, today: date) -> Headline:
@@ -268,6 +278,7 @@ def headline(session: Session, user: User, filters: Filters, today: date) -> Hea
         if wellbeing_n
         else None
     )
+    raw_mean = mean
     if guard.people:
         returnees = pert.count(returnees, key, "returnees")
         operating = pert.count(operating, key, "operating")
@@ -283,6 +294,20 @@ def headline(session: Session, user: User, filters: Filters, today: date) -> Hea
         disbursed = pert.count(disbursed, k_disbursed, "disbursed")
         disbursed_idr = pert.amount(disbursed_idr, k_disbursed, "disbursed_idr")
     decided = approved + rejected
+    by_business = _protected_median(
+        session, BusinessFact.days_from_return, where(BusinessFact, user, filters),
+        guard.people)  # fmt: skip
+    by_disbursement = _protected_median(
+        session, LoanFact.days_to_disbursement, loans_where(user, filters), guard.loans
+    )
+    hidden = {
+        name for name, left_out in (
+            ("mean_wellbeing", raw_mean is not None and mean is None),
+            ("approval_rate", guard.loans and 0 < decided < pert.MIN_FOR_STATISTICS),
+            ("median_days_to_business", by_business[1]),
+            ("median_days_to_disbursement", by_disbursement[1]),
+        ) if left_out
+    }  # fmt: skip
     return Headline(
         returnees=int(returnees), businesses_operating=int(operating),
         workers=int(workers), kur_applied=n_applied, kur_applied_idr=int(applied_idr),
@@ -290,14 +315,11 @@ def headline(session: Session, user: User, filters: Filters, today: date) -> Hea
         kur_disbursed_idr=int(disbursed_idr),
         approval_rate=(None if guard.loans and decided < pert.MIN_FOR_STATISTICS
                        else _ratio(approved, decided)),
-        median_days_to_business=_protected_median(
-            session, BusinessFact.days_from_return, where(BusinessFact, user, filters),
-            guard.people),
-        median_days_to_disbursement=_protected_median(
-            session, LoanFact.days_to_disbursement, loans_where(user, filters),
-            guard.loans),
+        median_days_to_business=by_business[0],
+        median_days_to_disbursement=by_disbursement[0],
         npl_ratio=npl(session, user, filters, today),
         mean_wellbeing=mean, wellbeing_checks=int(wellbeing_n),
+        hidden=frozenset(hidden),
     )  # fmt: skip
 
 

@@ -102,7 +102,8 @@ def finance(get=NOBODY, post=NOBODY) -> Spec:
 SPEC: dict[str, Spec] = {
     # The public front door.
     "static": Spec(public=True),
-    "main.plotly_js": Spec(public=True),
+    "main.plotly_locale_js": Spec(public=True),
+    "main.favicon": Spec(public=True),
     "main.healthz": Spec(public=True),
     "auth.login": Spec(public=True),
     "auth.register": Spec(public=True),
@@ -237,7 +238,11 @@ SPEC: dict[str, Spec] = {
 #: Routes that sign the visitor out: the matrix signs in again after them.
 SIGNS_OUT = frozenset({"auth.logout", "auth.accept_invitation"})
 #: URL values and query strings particular to a route.
-PARAMS = {"returnees.own_data": {"kind": "json"}, "admin.edit_lender": {"code": "bri"}}
+PARAMS = {
+    "returnees.own_data": {"kind": "json"},
+    "admin.edit_lender": {"code": "bri"},
+    "main.plotly_locale_js": {"locale": "id"},
+}
 QUERY = {"plans.compare_versions": "?left=1&right=1"}
 
 

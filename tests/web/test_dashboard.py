@@ -53,7 +53,8 @@ def test_every_page_draws_its_charts_with_tables(client, db, cast, make_loan, pa
         assert data.status_code == 200, name
         frame = pd.read_excel(io.BytesIO(data.data))
         assert list(frame.columns)[0] == "Kode", name
-    assert 'src="/vendor/plotly.min.js"' in page.text
+    assert 'src="/static/vendor/plotly/plotly-cartesian.min.js?v=' in page.text
+    assert 'src="/vendor/plotly-locale-id.js?v=' in page.text
 
 
 def test_bad_filters_are_said_and_left_out(client, db, cast):

@@ -219,3 +219,19 @@ def test_a_survival_curve_dates_no_closure_for_those_who_see_no_one(
             (trace,) = json.loads(chart.figure.replace("<\\/", "</"))["data"]
             assert set(trace["x"]) <= months | {0}, protected
             assert set(trace["x"]) == months or not protected
+
+
+def test_a_mean_left_out_for_its_group_says_so_and_not_as_a_value(
+    client, db, cast, observer, region
+):
+    # Kota Surabaya: one wellbeing answer, so its mean is left out for observers.
+    shown = programme.headline(db.session, observer, Filters(province_code="35",
+                                                             regency_code="35.78"),
+                               clock.today())  # fmt: skip
+    assert shown.mean_wellbeing is None
+    assert "mean_wellbeing" in shown.hidden
+    login(client, observer.username)
+    page = client.get("/dashboard/?province=35&regency=35.78").text
+    assert "disembunyikan (kelompok &lt; 10)" in page
+    # Where there is simply nothing, a dash, not "hidden".
+    assert "median_days_to_disbursement" not in shown.hidden

@@ -71,3 +71,39 @@ def test_journey_is_for_the_person_and_those_who_care_for_them(client, db, cast)
             client.get(f"/returnees/{cast.returnee.id}/journey").status_code == expected
         ), role
         client.post("/logout")
+
+
+def test_the_return_home_is_a_marker_in_a_legend_and_no_axis_is_in_hours(
+    client, db, cast, tmp_path
+):
+    db.session.add(Placement(
+        returnee_id=cast.returnee.id, country_code="TW", sector="caregiver",
+        agency_name="PT A", departure_date=date(2019, 1, 5), contract_months=24,
+        return_date=date(2021, 1, 10), return_reason="contract_completed",
+    ))  # fmt: skip
+    today = clock.today()
+    mentoring.record_visit(db.session, cast.mentor, cast.returnee, VisitData(
+        idempotency_key="j2", visited_on=today - timedelta(days=2), mode="business",
+        duration_minutes=30, business_status="operating",
+        revenue_last_month_idr=5_000_000, observations="Baru buka.",
+    ), [], tmp_path, today, utcnow())  # fmt: skip
+    db.session.commit()
+    login(client, cast.mentor.username)
+    charts = charts_of(client.get(f"/returnees/{cast.returnee.id}/journey").text)
+    timeline = charts["timeline"]
+    legend = {t["name"]: t for t in timeline["data"] if t.get("showlegend")}
+    assert set(legend) == {"Pulang ke tanah air", "Kunjungan pendamping"}
+    assert legend["Pulang ke tanah air"]["x"] == ["2021-01-10"]
+    assert legend["Pulang ke tanah air"]["y"] == ["Luar negeri"]
+    assert timeline["layout"]["xaxis"]["tickformat"] == "%b %Y"
+
+
+def test_date_axes_over_long_spans_are_left_to_plotly():
+    axis = journey_report.date_axis([date(2019, 1, 5), date(2026, 1, 1)], "Tanggal")
+    assert "range" not in axis
+    assert axis["tickformat"] == "%b %Y"
+    assert journey_report.date_axis([], "Tanggal")["type"] == "date"
+    # One monthly report: a month either side, ticks a month apart.
+    one = journey_report.date_axis([date(2027, 3, 1)], "Bulan")
+    assert one["range"] == ["2027-02-01", "2027-04-01"]
+    assert one["dtick"] == "M1"

@@ -1,10 +1,7 @@
-from pathlib import Path
-
-import plotly
-from flask import redirect, render_template, send_file, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from juragan import clock
+from juragan import assets, clock
 from juragan.blueprints.main import bp
 from juragan.extensions import db
 from juragan.models import Role
@@ -84,10 +81,22 @@ def healthz():
     return {"status": "ok"}
 
 
-#: plotly.js as the Python package ships it: served from here, never from a CDN.
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+@bp.route("/vendor/plotly-locale-<locale>.js")
+def plotly_locale_js(locale: str):
+    """Plotly's locale, written from the catalogues (``juragan.assets``)."""
+    if locale not in assets.PLOTLY_LOCALES:
+        abort(404)
+    response = current_app.response_class(
+        assets.plotly_locale(locale), mimetype="text/javascript"
+    )
+    if request.args.get("v") == assets.plotly_locale_version(locale):
+        response.headers["Cache-Control"] = assets.LONG_LIVED
+    else:
+        response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
-@bp.route("/vendor/plotly.min.js")
-def plotly_js():
-    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=7 * 24 * 3600)
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for it on every page without a link (a PDF, a download)."""
+    return redirect(assets.asset_url("img/icon.svg"), code=301)

@@ -1,0 +1,126 @@
+"""Light pages: versioned static files cached for a year, scripts and stylesheets
+compressed, HTML never (BREACH), the cartesian plotly.js bundle holding every trace
+type juragan draws, and Plotly's Indonesian locale written from the catalogues."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import brotli
+import plotly.graph_objects as go
+import pytest
+
+from juragan import assets
+from tests.factories import login
+
+STATIC = Path(assets.__file__).parent / "static"
+LONG = "public, max-age=31536000, immutable"
+
+
+def _versioned(page_text: str, filename: str) -> str:
+    found = re.search(
+        rf'"(/static/{re.escape(filename)}\?v=[0-9a-f]{{10}})"', page_text
+    )
+    assert found, filename
+    return found.group(1)
+
+
+def test_versioned_static_files_are_cached_for_a_year(client, cast):
+    page = client.get("/login")
+    url = _versioned(page.text, "css/app.css")
+    with client.get(url) as response:
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == LONG
+    # Without the version the browser asks again.
+    with client.get("/static/css/app.css") as plain:
+        assert "immutable" not in plain.headers.get("Cache-Control", "")
+
+
+def test_the_version_follows_the_content(app):
+    with app.test_request_context():
+        url = assets.asset_url("js/app.js")
+    digest = (
+        __import__("hashlib").sha256((STATIC / "js/app.js").read_bytes()).hexdigest()
+    )
+    assert url.endswith(f"?v={digest[:10]}")
+
+
+@pytest.mark.parametrize(("accept", "decode"), [("br", brotli.decompress),
+                                                ("gzip", gzip.decompress)])  # fmt: skip
+def test_scripts_are_compressed_and_html_is_not(client, cast, accept, decode):
+    login(client, cast.official_national.username)
+    page = client.get("/dashboard/", headers={"Accept-Encoding": accept})
+    assert page.status_code == 200
+    assert "Content-Encoding" not in page.headers  # CSRF token beside echoed input
+    url = _versioned(page.text, assets.PLOTLY_BUNDLE)
+    for _ in range(2):  # the second answer comes from the worker's cache
+        with client.get(url, headers={"Accept-Encoding": accept}) as script:
+            assert script.headers["Content-Encoding"] == accept
+            assert "Accept-Encoding" in script.headers["Vary"]
+            body = decode(script.data)
+        assert body == (STATIC / assets.PLOTLY_BUNDLE).read_bytes()
+        assert len(script.data) < len(body) / 3
+
+
+def test_a_range_request_is_answered_uncompressed(client):
+    url = "/static/" + assets.PLOTLY_BUNDLE
+    with client.get(url, headers={"Accept-Encoding": "gzip",
+                                  "Range": "bytes=0-99"}) as part:  # fmt: skip
+        assert part.status_code == 206
+        assert "Content-Encoding" not in part.headers
+        assert len(part.data) == 100
+
+
+def test_the_bundle_holds_every_trace_type_juragan_draws():
+    bundle = (STATIC / assets.PLOTLY_BUNDLE).read_text()
+    shipped = set(re.findall(r'moduleType:"trace",name:"(\w+)"', bundle))
+    drawn = set()
+    for source in (Path(assets.__file__).parent).rglob("*.py"):
+        text = source.read_text()
+        drawn |= {name.lower() for name in re.findall(r"\bgo\.(\w+)\(", text)
+                  if hasattr(go, name) and name not in {"Figure"}}  # fmt: skip
+        drawn |= set(re.findall(r"\.add_(\w+)\(", text)) & {
+            cls.lower() for cls in dir(go) if cls[0].isupper()}  # fmt: skip
+    assert drawn  # bar, scatter, heatmap at least
+    assert drawn <= shipped, drawn - shipped
+
+
+def test_the_indonesian_locale_names_months_and_tools(client):
+    page = client.get("/login")
+    found = re.search(r'"(/vendor/plotly-locale-id\.js\?v=[0-9a-f]{10})"', page.text)
+    if found is None:  # the sign-in page draws no chart: ask for it directly
+        url = "/vendor/plotly-locale-id.js?v=" + assets.plotly_locale_version("id")
+    else:
+        url = found.group(1)
+    script = client.get(url)
+    assert script.status_code == 200
+    assert script.mimetype == "text/javascript"
+    assert script.headers["Cache-Control"] == LONG
+    module = json.loads(re.search(r"register\((.*)\);", script.text).group(1))
+    assert module["name"] == "id"
+    assert module["format"]["months"][0] == "Januari"
+    assert module["format"]["months"][10] == "November"
+    assert module["format"]["days"][0] == "Minggu"  # d3 counts from Sunday
+    assert (module["format"]["decimal"], module["format"]["thousands"]) == (",", ".")
+    assert module["dictionary"]["Zoom in"] == "Perbesar"
+    assert module["dictionary"]["Download plot as a PNG"] == "Unduh grafik sebagai PNG"
+    assert client.get("/vendor/plotly-locale-xx.js").status_code == 404
+
+
+def test_the_english_interface_loads_no_locale(client, db, cast):
+    cast.official_national.locale = "en"
+    db.session.commit()
+    login(client, cast.official_national.username)
+    page = client.get("/dashboard/")
+    assert "plotly-locale" not in page.text
+
+
+def test_the_favicon_is_found(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    with client.get(response.headers["Location"]) as icon:
+        assert icon.status_code == 200
+        assert icon.mimetype == "image/svg+xml"
