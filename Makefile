@@ -58,6 +58,8 @@ pdf-deps:
 browser-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@# axe-core for the accessibility crawl (package-lock.json pins it).
+	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --loglevel=error
 
 lint: install-test
 	$(BIN)/ruff check juragan tests migrations bench wsgi.py gunicorn.conf.py

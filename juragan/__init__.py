@@ -283,7 +283,7 @@ def register_template_helpers(app: Flask) -> None:
 
     from juragan import disclosure, kbli
     from juragan.access import user_can
-    from juragan.i18n import rupiah_filter, rupiah_words_filter
+    from juragan.i18n import file_size, rupiah_filter, rupiah_words_filter
     from juragan.labels import (
         AUDIT_ACTION_LABELS,
         IMPORT_OUTCOME_LABELS,
@@ -300,6 +300,8 @@ def register_template_helpers(app: Flask) -> None:
     from juragan.reports.plans import section_url
 
     app.jinja_env.filters["rupiah"] = rupiah_filter
+    # Jinja's own filesizeformat writes "52.2 kB" whatever the language.
+    app.jinja_env.filters["filesizeformat"] = file_size
     app.jinja_env.filters["rupiah_words"] = rupiah_words_filter
     app.jinja_env.filters["number"] = format_number
     # A ratio such as a repayment capacity: always two decimals (1,50×).

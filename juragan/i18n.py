@@ -72,3 +72,25 @@ def rupiah_words_filter(amount: int | Decimal | None) -> str:
     if amount is None:
         return "–"
     return rupiah_in_words(amount, str(get_locale() or "id"))
+
+
+#: Decimal units, as Jinja's ``filesizeformat`` counts (1 kB = 1000 bytes).
+_SIZE_UNITS = ("kB", "MB", "GB", "TB")
+
+
+def file_size(size: int | None, locale: str | None = None) -> str:
+    """A file's size in the reader's number format: ``52,2 kB`` in Indonesian,
+    ``52.2 kB`` in English (Jinja's own filter writes a decimal point always)."""
+    from babel.numbers import format_decimal
+
+    if size is None:
+        return "–"
+    locale = locale or str(get_locale() or "id")
+    if size < 1000:
+        return f"{format_decimal(size, locale=locale)} B"
+    value = Decimal(size)
+    for unit in _SIZE_UNITS:
+        value /= 1000
+        if value < 1000 or unit == _SIZE_UNITS[-1]:
+            return f"{format_decimal(value, format='#,##0.0', locale=locale)} {unit}"
+    raise AssertionError("unreachable")

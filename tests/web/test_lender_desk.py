@@ -247,3 +247,15 @@ def test_an_application_without_a_plan_has_no_capacity(db, cast, make_loan):
     brief = lender_desk.brief(db.session, loan, clock.today())
     assert brief.capacity.coverage is None
     assert lender_desk.NO_CAPACITY in brief.exceptions
+
+
+
+def test_document_sizes_are_written_the_indonesian_way(client, db, cast, make_loan):
+    loan = make_loan(cast, status="submitted")
+    document = loan.documents[0]
+    document.size_bytes = 52_200  # as a scanned KTP would be
+    db.session.commit()
+    login(client, cast.bank_officer.username)
+    page = client.get(f"/kur/{loan.id}").text
+    assert "52,2 kB" in page
+    assert "52.2 kB" not in page

@@ -68,3 +68,10 @@ def test_erasure_from_request_to_decision(client, db, cast):
     # The account is gone with it.
     client.post("/logout")
     assert login(client, cast.returnee_user.username, PASSWORD).status_code == 200
+
+
+def test_the_profile_shows_the_my_data_card_once(client, db, cast):
+    login(client, cast.returnee_user.username)
+    page = client.get(f"/returnees/{cast.returnee.id}").text
+    assert page.count('id="my-data"') == 1
+    assert page.count("Unduh (PDF)") == 1

@@ -11,6 +11,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -46,6 +47,7 @@ from juragan.models import (
 )
 from juragan.pagination import keyset_page
 from juragan.policy import Action, can, may_ever
+from juragan.reference import country_name
 from juragan.reports import loan_losses as loss_reports
 from juragan.reports import loan_queue
 from juragan.reports import loans as loan_reports
@@ -84,8 +86,9 @@ def _records(returnee: Returnee):
     options = [(f"b{b.id}", _("Business: %(name)s", name=b.name)) for b in businesses]
     options += [(f"p{p.id}", _("Plan: %(name)s", name=p.business_name)) for p in plans
                 if p.business is None]  # fmt: skip
-    placements = [(str(p.id), f"{p.country_code} · {p.departure_date:%Y}")
-                  for p in returnee.placements]  # fmt: skip
+    locale = str(get_locale() or "id")
+    placements = [(str(p.id), f"{country_name(p.country_code, locale)} · "
+                   f"{p.departure_date:%Y}") for p in returnee.placements]  # fmt: skip
     return options, placements
 
 

@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -57,11 +58,22 @@ COMMON_CURRENCIES = (
 )  # fmt: skip
 
 
-def country_choices(blank=None):
+#: Where most Indonesian workers go, first in every country list (the same places
+#: as the remittance currencies above); the other countries follow by name.
+MAIN_DESTINATIONS = ("MY", "TW", "HK", "SA", "SG", "KR", "JP", "AE", "QA", "KW", "BN")
+
+
+def country_choices(blank=None) -> list[SelectChoice]:
     locale = str(get_locale() or "id")
-    return choices(
-        ((c.code, c.name) for c in countries(locale) if c.code != "ID"), blank
-    )
+    named = {c.code: c.name for c in countries(locale) if c.code != "ID"}
+    main, other = str(_l("Main destinations")), str(_l("Other countries"))
+    options = [SelectChoice("", blank)] if blank is not None else []
+    options += [
+        SelectChoice(code, named[code], optgroup=main) for code in MAIN_DESTINATIONS
+    ]
+    options += [SelectChoice(code, name, optgroup=other) for code, name in named.items()
+                if code not in MAIN_DESTINATIONS]  # fmt: skip
+    return options
 
 
 class ProfileForm(BaseForm):

@@ -59,4 +59,24 @@
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
+  // Long option lists (countries): a search box narrows them; the select alone
+  // still works without script. One match left is chosen.
+  document.querySelectorAll("[data-filter-options]").forEach(function (box) {
+    var select = document.getElementById(box.dataset.filterOptions);
+    if (!select) { return; }
+    box.hidden = false;
+    box.addEventListener("input", function () {
+      var query = box.value.trim().toLocaleLowerCase();
+      var matches = [];
+      Array.prototype.forEach.call(select.options, function (option) {
+        var shown = !query || option.text.toLocaleLowerCase().indexOf(query) !== -1;
+        option.hidden = Boolean(option.value) && !shown;
+        if (option.value && shown) { matches.push(option); }
+      });
+      Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+        group.hidden = !Array.prototype.some.call(group.children, function (o) { return !o.hidden; });
+      });
+      if (query && matches.length === 1) { select.value = matches[0].value; }
+    });
+  });
 })();
