@@ -57,8 +57,10 @@ def _crawl(page, base: str) -> tuple[list[str], list[tuple[str, dict]]]:
             response = page.goto(base + path)
         except PlaywrightError:  # a link that downloads a file is not a page
             continue
-        if response is None or not response.ok or "text/html" not in (
-            response.headers.get("content-type", "")
+        if (
+            response is None
+            or not response.ok
+            or "text/html" not in (response.headers.get("content-type", ""))
         ):
             continue
         visited.append(path)
@@ -72,7 +74,9 @@ def _crawl(page, base: str) -> tuple[list[str], list[tuple[str, dict]]]:
               nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
         }""")
         severe += [(path, v) for v in result if v["impact"] in SEVERE]
-        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+        for href in page.eval_on_selector_all(
+            "a[href]", "els => els.map(e => e.getAttribute('href'))"
+        ):
             target = urljoin(base + path, href)
             parsed = urlparse(target)
             if parsed.netloc != urlparse(base).netloc or SKIP.search(target):

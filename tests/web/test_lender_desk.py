@@ -249,7 +249,6 @@ def test_an_application_without_a_plan_has_no_capacity(db, cast, make_loan):
     assert lender_desk.NO_CAPACITY in brief.exceptions
 
 
-
 def test_document_sizes_are_written_the_indonesian_way(client, db, cast, make_loan):
     loan = make_loan(cast, status="submitted")
     document = loan.documents[0]
