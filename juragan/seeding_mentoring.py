@@ -187,16 +187,22 @@ def seed_demo_visits(session: Any, users: dict[str, Any], rng: random.Random,
                 "observations": "Sedang menyusun rencana usaha dan menghitung modal.",
                 "business_status": "not_started", "revenue_last_month_idr": None,
                 "workers_family": 0, "workers_paid": 0,
-            } for days in ((100, 20) if index % 3 else (200,))]  # fmt: skip
-        if history and index % 3 and (today - history[-1]["visited_on"]).days > 25:
-            # Most of the caseload was seen recently; every third person is overdue.
-            history.append(
-                {
-                    **history[-1],
-                    "visited_on": today - timedelta(days=rng.randint(3, 20)),
-                    "observations": OBSERVATIONS[(index + 1) % len(OBSERVATIONS)],
-                }
-            )
+            } for days in ((100, 20) if index % 3 else (100, 40))]  # fmt: skip
+        if history and (today - history[-1]["visited_on"]).days > 25:
+            # Most of the caseload was seen recently; every third person's visit is
+            # a week or two overdue (a cadence of 30 days), never months.
+            overdue = index % 3 == 0
+            if not overdue or (today - history[-1]["visited_on"]).days > 44:
+                history.append(
+                    {
+                        **history[-1],
+                        "visited_on": today
+                        - timedelta(
+                            days=rng.randint(36, 44) if overdue else rng.randint(3, 20)
+                        ),
+                        "observations": OBSERVATIONS[(index + 1) % len(OBSERVATIONS)],
+                    }
+                )
         for number, values in enumerate(history):
             last = number == len(history) - 1
             data = VisitData(

@@ -136,10 +136,15 @@ def active_plan(session: Session, returnee: Returnee) -> BusinessPlan | None:
     )
 
 
-def plans_in_state(session: Session, user: User, status: str) -> int:
-    """Plans in the user's scope in one state (submitted: waiting for a reviewer)."""
+#: Plans a reviewer has to deal with: sent, or with the review under way.
+TO_REVIEW = ("submitted", "in_review")
+
+
+def plans_in_state(session: Session, user: User, *statuses: str) -> int:
+    """Plans in the user's scope in these states (:data:`TO_REVIEW`: waiting for
+    a reviewer)."""
     stmt = scoped(select(func.count(BusinessPlan.id)), user, BusinessPlan).where(
-        BusinessPlan.status == status
+        BusinessPlan.status.in_(statuses)
     )
     return session.scalar(stmt) or 0
 

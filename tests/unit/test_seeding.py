@@ -447,3 +447,28 @@ def test_the_demo_lender_has_an_application_in_every_state_of_its_desk(db):
         today - clock.date_in("35", loan.status_changed_at) > timedelta(days=14)
         for loan in open_ones if loan.status == "verified"
     )  # fmt: skip
+
+
+def test_the_demo_mentors_first_screen_tells_todays_story(db):
+    """What the README's tour promises is on the screen, dated from today: a plan
+    to review, a loan in arrears, and overdue visits of weeks, not months."""
+    from datetime import timedelta
+
+    from juragan import clock
+    from juragan.models import User
+    from juragan.reports import caseload, overview
+    from juragan.reports import loans as loan_reports
+
+    seed_demo(db.session)
+    today = clock.today()
+    mentor = db.session.scalar(select(User).where(User.username == "pendamping"))
+    rows = caseload.work_list(db.session, mentor, today)
+    overdue = [row for row in rows if row.due.is_overdue(today)]
+    assert overdue
+    late = {row.returnee.full_name: (row.last_visit, row.due.due_on, row.due.reasons)
+            for row in overdue if today - row.due.due_on > timedelta(days=30)}  # fmt: skip
+    assert late == {}
+    assert len(overdue) <= len(rows) // 2
+    assert overview.plans_in_state(db.session, mentor, *overview.TO_REVIEW) >= 1
+    arrears = loan_reports.in_arrears(db.session, mentor, today)
+    assert arrears

@@ -39,7 +39,12 @@ def home():
             actions=caseload.open_actions(session, current_user),
             today=today,
             total=overview.count_returnees(session, current_user),
-            awaiting_review=overview.plans_in_state(session, current_user, "submitted"),
+            awaiting_review=overview.plans_in_state(
+                session, current_user, *overview.TO_REVIEW
+            ),
+            awaiting_first_look=overview.plans_in_state(
+                session, current_user, "submitted"
+            ),
             arrears=len(loan_reports.in_arrears(session, current_user, clock.today())),
         )
     if role == Role.OBSERVER:
