@@ -47,9 +47,17 @@ CHECK_LENGTH = 12
 #: Twelve projection months a page (a year: what banks compare).
 MONTHS_PER_TABLE = 12
 #: The projection's money columns, added up per year.
-_TOTALLED = ("sales_idr", "cogs_idr", "operating_costs_idr", "operating_profit_idr",
-             "interest_idr", "tax_idr", "net_profit_idr", "owner_draw_idr",
-             "cash_left_idr")  # fmt: skip
+_TOTALLED = (
+    "sales_idr",
+    "cogs_idr",
+    "operating_costs_idr",
+    "operating_profit_idr",
+    "interest_idr",
+    "tax_idr",
+    "net_profit_idr",
+    "owner_draw_idr",
+    "cash_left_idr",
+)
 DENSE_ABOVE_CHARS = 15
 #: Application states whose application the proposal no longer speaks for.
 _CLOSED = frozenset({"withdrawn"})
@@ -72,8 +80,9 @@ def parse_document_id(text: str | None) -> tuple[int, int] | None:
 
 def content_digest(content: dict[str, Any]) -> str:
     """SHA-256 of a stored version's content, written canonically."""
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"),
-                           ensure_ascii=False, default=str)  # fmt: skip
+    canonical = json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -120,8 +129,9 @@ class Verification:
         return self.plan.status == "ready" and self.plan.last_version is self.version
 
 
-def verify(session: Session, typed_id: str | None, typed_check: str | None
-           ) -> Verification | None:  # fmt: skip
+def verify(
+    session: Session, typed_id: str | None, typed_check: str | None
+) -> Verification | None:
     """The version a printed copy shows, if its id and check value agree and the
     viewer may see the plan; ``None`` otherwise, whichever the reason (an unknown
     id, a wrong check value and a plan outside the viewer's scope look alike)."""
@@ -134,7 +144,7 @@ def verify(session: Session, typed_id: str | None, typed_check: str | None
     version = session.scalar(
         select(PlanVersion).where(
             PlanVersion.plan_id == plan.id, PlanVersion.number == parsed[1]
-        )  # fmt: skip
+        )
     )
     if version is None:
         return None
@@ -189,7 +199,7 @@ def projection_tables(figures: PlanFigures) -> list[ProjectionTable]:
     return [
         ProjectionTable(
             start // MONTHS_PER_TABLE + 1, months[start : start + MONTHS_PER_TABLE]
-        )  # fmt: skip
+        )
         for start in range(0, len(months), MONTHS_PER_TABLE)
     ]
 
@@ -199,8 +209,9 @@ def repayment_years(figures: PlanFigures) -> list[RepaymentYear]:
     repayment = figures.repayment
     if repayment is None:
         return []
-    lines = annuity_schedule(repayment.principal_idr, repayment.rate_percent,
-                             repayment.tenor_months)  # fmt: skip
+    lines = annuity_schedule(
+        repayment.principal_idr, repayment.rate_percent, repayment.tenor_months
+    )
     years: dict[int, list] = {}
     for line in lines:
         years.setdefault((line.month - 1) // 12 + 1, []).append(line)
@@ -210,7 +221,7 @@ def repayment_years(figures: PlanFigures) -> list[RepaymentYear]:
             len(group),
             sum(x.principal_idr for x in group),
             sum(x.interest_idr for x in group),
-        )  # fmt: skip
+        )
         for year, group in years.items()
     ]
 
@@ -222,14 +233,18 @@ def application_of(session: Session, plan: BusinessPlan) -> LoanApplication | No
         select(LoanApplication)
         .where(
             LoanApplication.plan_id == plan.id, LoanApplication.status.not_in(_CLOSED)
-        )  # fmt: skip
+        )
         .order_by(LoanApplication.id.desc())
         .limit(1)
     )
 
 
-def proposal_context(session: Session, plan: BusinessPlan, content: dict[str, Any],
-                     version: PlanVersion | None) -> dict[str, Any]:  # fmt: skip
+def proposal_context(
+    session: Session,
+    plan: BusinessPlan,
+    content: dict[str, Any],
+    version: PlanVersion | None,
+) -> dict[str, Any]:
     """Everything the proposal template prints, for the plan's ``content`` (the
     version declared ready, else the draft)."""
     from juragan.reports.plans import svg_projection_chart
@@ -271,7 +286,7 @@ def proposal_context(session: Session, plan: BusinessPlan, content: dict[str, An
         "collateral": rules.schemes[scheme].collateral if scheme else None,
         "investment_items": [
             line for line in content["capital"] if line["kind"] == "investment"
-        ],  # fmt: skip
+        ],
         "attachments": _attachments(loan, scheme, requested_idr, issued_on),
         "issued_on": issued_on,
         "issued_in": (plan.regency or returnee.regency).name,
@@ -280,8 +295,9 @@ def proposal_context(session: Session, plan: BusinessPlan, content: dict[str, An
     }
 
 
-def _attachments(loan: LoanApplication | None, scheme: str | None, amount_idr: int,
-                 on: date) -> list[AttachedDocument]:  # fmt: skip
+def _attachments(
+    loan: LoanApplication | None, scheme: str | None, amount_idr: int, on: date
+) -> list[AttachedDocument]:
     """The documents the bank needs, each with the file attached to the
     application if there is one; then any other file attached."""
     if loan is not None:

@@ -36,13 +36,23 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 REPORT = ROOT / "artefacts" / "axe.txt"
-ROLES = ("purna", "pendamping", "pejabat", "pejabat.pusat", "pejabat.malang", "bank",
-         "pemantau", "admin")  # fmt: skip
+ROLES = (
+    "purna",
+    "pendamping",
+    "pejabat",
+    "pejabat.pusat",
+    "pejabat.malang",
+    "bank",
+    "pemantau",
+    "admin",
+)
 #: Pages per role: enough for each kind of page a role has (ids collapse below).
 MAX_PAGES = 40
 #: Never followed: downloads, leaving, and changing the language.
-SKIP = re.compile(r"\.(csv|xlsx|pdf|json|png|jpe?g)(\?|$)|/logout|/language|/static/"
-                  r"|/vendor/|/photo|/documents/\d+|/export|format=|/data/|/download")  # fmt: skip
+SKIP = re.compile(
+    r"\.(csv|xlsx|pdf|json|png|jpe?g)(\?|$)|/logout|/language|/static/"
+    r"|/vendor/|/photo|/documents/\d+|/export|format=|/data/|/download"
+)
 SEVERE = ("serious", "critical")
 
 
@@ -114,8 +124,10 @@ def test_no_serious_violation_on_any_page_of_any_role(live_server, browser):
         context.close()
         found += [(role, path, v) for path, v in severe]
         tally = Counter(v["id"] for _path, v in severe)
-        lines.append(f"{role:<16} {len(visited):>5}  {sum(tally.values())} "
-                     + " ".join(f"{k}×{n}" for k, n in sorted(tally.items())))  # fmt: skip
+        lines.append(
+            f"{role:<16} {len(visited):>5}  {sum(tally.values())} "
+            + " ".join(f"{k}×{n}" for k, n in sorted(tally.items()))
+        )
         assert len(visited) >= 3, (role, visited)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text("\n".join(lines) + "\n")

@@ -24,14 +24,20 @@ def _pages(live_app) -> dict[str, str]:
     """A chart page of each kind in Jawa Timur, the demo official's province."""
     with live_app.app_context():
         plan = db.session.scalar(
-            select(BusinessPlan).join(Returnee).where(Returnee.province_code == "35",
-                                                      BusinessPlan.status == "ready")
-            .order_by(BusinessPlan.id))  # fmt: skip
+            select(BusinessPlan)
+            .join(Returnee)
+            .where(Returnee.province_code == "35", BusinessPlan.status == "ready")
+            .order_by(BusinessPlan.id)
+        )
         loan = db.session.scalar(
-            select(LoanApplication).join(Returnee)
-            .where(Returnee.province_code == "35",
-                   LoanApplication.status.in_(("repaying", "disbursed")))
-            .order_by(LoanApplication.id))  # fmt: skip
+            select(LoanApplication)
+            .join(Returnee)
+            .where(
+                Returnee.province_code == "35",
+                LoanApplication.status.in_(("repaying", "disbursed")),
+            )
+            .order_by(LoanApplication.id)
+        )
         return {
             "dashboard": "/dashboard/",
             "plan": f"/plans/{plan.id}",
@@ -51,8 +57,9 @@ def test_chart_pages_on_a_phones_first_visit(live_server, live_app, browser):
     lines = ["page                 requests   on the wire   uncompressed"]
     for name, path in _pages(live_app).items():
         # A new context each time: an empty cache, as on a first visit.
-        context = browser.new_context(viewport=size, locale="id-ID",
-                                      storage_state=session)  # fmt: skip
+        context = browser.new_context(
+            viewport=size, locale="id-ID", storage_state=session
+        )
         page = context.new_page()
         finished = []
         page.on("requestfinished", lambda request, into=finished: into.append(request))
@@ -75,7 +82,8 @@ def test_chart_pages_on_a_phones_first_visit(live_server, live_app, browser):
         assert bundle_encoding in ("br", "gzip")
         # The toolbar speaks Indonesian: the locale written from the catalogues.
         titles = page.eval_on_selector_all(
-            ".modebar-btn", "els => els.map(e => e.getAttribute('data-title'))")  # fmt: skip
+            ".modebar-btn", "els => els.map(e => e.getAttribute('data-title'))"
+        )
         assert "Unduh grafik sebagai PNG" in titles, titles
         page.screenshot(path=str(SHOTS / f"weight-{name}-phone.png"), full_page=True)
         lines.append(f"{name:<20} {len(finished):>8} {wire:>13,} {raw:>14,}")

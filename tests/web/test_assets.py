@@ -48,8 +48,9 @@ def test_the_version_follows_the_content(app):
     assert url.endswith(f"?v={digest[:10]}")
 
 
-@pytest.mark.parametrize(("accept", "decode"), [("br", brotli.decompress),
-                                                ("gzip", gzip.decompress)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("accept", "decode"), [("br", brotli.decompress), ("gzip", gzip.decompress)]
+)
 def test_scripts_are_compressed_and_html_is_not(client, cast, accept, decode):
     login(client, cast.official_national.username)
     page = client.get("/dashboard/", headers={"Accept-Encoding": accept})
@@ -67,8 +68,9 @@ def test_scripts_are_compressed_and_html_is_not(client, cast, accept, decode):
 
 def test_a_range_request_is_answered_uncompressed(client):
     url = "/static/" + assets.PLOTLY_BUNDLE
-    with client.get(url, headers={"Accept-Encoding": "gzip",
-                                  "Range": "bytes=0-99"}) as part:  # fmt: skip
+    with client.get(
+        url, headers={"Accept-Encoding": "gzip", "Range": "bytes=0-99"}
+    ) as part:
         assert part.status_code == 206
         assert "Content-Encoding" not in part.headers
         assert len(part.data) == 100
@@ -80,10 +82,14 @@ def test_the_bundle_holds_every_trace_type_juragan_draws():
     drawn = set()
     for source in (Path(assets.__file__).parent).rglob("*.py"):
         text = source.read_text()
-        drawn |= {name.lower() for name in re.findall(r"\bgo\.(\w+)\(", text)
-                  if hasattr(go, name) and name not in {"Figure"}}  # fmt: skip
+        drawn |= {
+            name.lower()
+            for name in re.findall(r"\bgo\.(\w+)\(", text)
+            if hasattr(go, name) and name not in {"Figure"}
+        }
         drawn |= set(re.findall(r"\.add_(\w+)\(", text)) & {
-            cls.lower() for cls in dir(go) if cls[0].isupper()}  # fmt: skip
+            cls.lower() for cls in dir(go) if cls[0].isupper()
+        }
     assert drawn  # bar, scatter, heatmap at least
     assert drawn <= shipped, drawn - shipped
 

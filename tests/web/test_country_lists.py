@@ -32,11 +32,18 @@ def test_a_country_outside_the_main_ones_is_still_accepted(client, db, cast):
 
 
 def test_the_simulator_names_a_placement_by_its_country(client, db, cast):
-    db.session.add(Placement(
-        returnee_id=cast.returnee.id, country_code="HK", sector="domestic_worker",
-        agency_name="PT A", departure_date=date(2019, 1, 5), contract_months=24,
-        return_date=date(2021, 1, 10), return_reason="contract_completed",
-    ))  # fmt: skip
+    db.session.add(
+        Placement(
+            returnee_id=cast.returnee.id,
+            country_code="HK",
+            sector="domestic_worker",
+            agency_name="PT A",
+            departure_date=date(2019, 1, 5),
+            contract_months=24,
+            return_date=date(2021, 1, 10),
+            return_reason="contract_completed",
+        )
+    )
     db.session.commit()
     login(client, cast.returnee_user.username)
     page = client.get(f"/kur/simulator/{cast.returnee.id}").text

@@ -29,9 +29,16 @@ LONG_NAME = "Siti Nurhalizah Rahmawati Kusumaningrum Wijayakusuma Prawiranegara 
 LONG_BUSINESS = "Usaha Dagang Keripik Tempe dan Aneka Olahan Kedelai Organik Khas Malang Selatan Sumber Rezeki Barokah Abadi"  # noqa: E501
 UNBROKEN = "Mesin-penggiling-kedelai-stainless-kapasitas-lima-puluh-kilogram-per-jam"
 #: The sections in the order banks read a micro-credit proposal.
-SECTIONS = ("Profil pemohon", "Profil usaha", "Rencana penggunaan dana",
-            "Proyeksi arus kas", "Kemampuan bayar", "Agunan", "Dokumen terlampir",
-            "Pengesahan dan tanda tangan")  # fmt: skip
+SECTIONS = (
+    "Profil pemohon",
+    "Profil usaha",
+    "Rencana penggunaan dana",
+    "Proyeksi arus kas",
+    "Kemampuan bayar",
+    "Agunan",
+    "Dokumen terlampir",
+    "Pengesahan dan tanda tangan",
+)
 A4 = (595.28, 841.89)
 
 
@@ -42,53 +49,112 @@ def _long_plan(db, cast, folder, sales=95_000_000):
     returnee.full_name = LONG_NAME
     today = clock.today()
     plan = plans.create_plan(session, author, returnee, LONG_BUSINESS, "culinary")
-    plans.save_section(session, plan, "business", {
-        "business_name": LONG_BUSINESS, "legal_form": "individual",
-        "sector": "culinary", "kbli_section": None,
-        "province_code": returnee.province_code,
-        "regency_code": returnee.regency_code, "district": "Kepanjen",
-        "planned_start": today + timedelta(days=40),
-        "description": "Keripik tempe renyah untuk oleh-oleh. " * 12,
-    }, today)  # fmt: skip
-    plans.save_section(session, plan, "market", {
-        "target_market": "Toko oleh-oleh dan pasar.", "competitors": "Tiga produsen.",
-        "marketing": "Marketplace dan WhatsApp.",
-    }, today)  # fmt: skip
-    plans.save_section(session, plan, "operations", {
-        "operations": "Produksi harian.", "suppliers": "Koperasi kedelai.",
-        "equipment": UNBROKEN, "workers_planned": 3,
-    }, today)  # fmt: skip
+    plans.save_section(
+        session,
+        plan,
+        "business",
+        {
+            "business_name": LONG_BUSINESS,
+            "legal_form": "individual",
+            "sector": "culinary",
+            "kbli_section": None,
+            "province_code": returnee.province_code,
+            "regency_code": returnee.regency_code,
+            "district": "Kepanjen",
+            "planned_start": today + timedelta(days=40),
+            "description": "Keripik tempe renyah untuk oleh-oleh. " * 12,
+        },
+        today,
+    )
+    plans.save_section(
+        session,
+        plan,
+        "market",
+        {
+            "target_market": "Toko oleh-oleh dan pasar.",
+            "competitors": "Tiga produsen.",
+            "marketing": "Marketplace dan WhatsApp.",
+        },
+        today,
+    )
+    plans.save_section(
+        session,
+        plan,
+        "operations",
+        {
+            "operations": "Produksi harian.",
+            "suppliers": "Koperasi kedelai.",
+            "equipment": UNBROKEN,
+            "workers_planned": 3,
+        },
+        today,
+    )
     plans.save_section(session, plan, "risks", {"risks": "Harga kedelai naik."}, today)
-    plans.save_capital(session, plan, [
-        LineItem("investment", UNBROKEN, 38_500_000),
-        LineItem("investment", "Wajan besar, kompor dan spinner peniris minyak "
-                 "untuk produksi keripik dalam jumlah banyak", 11_500_000),
-        LineItem("working_capital", "Bahan baku kedelai dan minyak tiga bulan",
-                 30_000_000),
-    ])  # fmt: skip
-    plans.save_funding(session, plan, [
-        LineItem("own_savings", "Tabungan selama bekerja di Hong Kong", 5_000_000),
-        LineItem("kur", None, 75_000_000),
-    ], 36, Decimal(6))  # fmt: skip
-    plans.save_projection(session, plan, 36, [
-        MonthInput(sales + 1_000_000 * m, 41_000_000, 11_500_000, 6_000_000)
-        for m in range(36)
-    ])  # fmt: skip
+    plans.save_capital(
+        session,
+        plan,
+        [
+            LineItem("investment", UNBROKEN, 38_500_000),
+            LineItem(
+                "investment",
+                "Wajan besar, kompor dan spinner peniris minyak "
+                "untuk produksi keripik dalam jumlah banyak",
+                11_500_000,
+            ),
+            LineItem(
+                "working_capital",
+                "Bahan baku kedelai dan minyak tiga bulan",
+                30_000_000,
+            ),
+        ],
+    )
+    plans.save_funding(
+        session,
+        plan,
+        [
+            LineItem("own_savings", "Tabungan selama bekerja di Hong Kong", 5_000_000),
+            LineItem("kur", None, 75_000_000),
+        ],
+        36,
+        Decimal(6),
+    )
+    plans.save_projection(
+        session,
+        plan,
+        36,
+        [
+            MonthInput(sales + 1_000_000 * m, 41_000_000, 11_500_000, 6_000_000)
+            for m in range(36)
+        ],
+    )
     now = utcnow()
     plans.submit_plan(session, author, plan, now)
     plans.start_review(session, plan)
     plans.mark_ready(session, plan, endorser=cast.mentor, now=now)
-    business = businesses.open_business(session, author, plan,
-                                        BusinessData(today - timedelta(days=400)),
-                                        today, now)  # fmt: skip
-    loan, _ = loans.create_application(session, author, returnee, ApplicationData(
-        kind="business", scheme="mikro", lender="bri", amount_idr=75_000_000,
-        tenor_months=36, purpose="working_capital", declared=Declared(has_npwp=False),
-        business_id=business.id, plan_id=plan.id,
-    ), today)  # fmt: skip
+    business = businesses.open_business(
+        session, author, plan, BusinessData(today - timedelta(days=400)), today, now
+    )
+    loan, _ = loans.create_application(
+        session,
+        author,
+        returnee,
+        ApplicationData(
+            kind="business",
+            scheme="mikro",
+            lender="bri",
+            amount_idr=75_000_000,
+            tenor_months=36,
+            purpose="working_capital",
+            declared=Declared(has_npwp=False),
+            business_id=business.id,
+            plan_id=plan.id,
+        ),
+        today,
+    )
     for kind in ("ktp", "kk"):
-        loans.attach_document(session, author, loan, kind, f"{kind}.pdf", PDF_BYTES,
-                              folder, now)  # fmt: skip
+        loans.attach_document(
+            session, author, loan, kind, f"{kind}.pdf", PDF_BYTES, folder, now
+        )
     session.commit()
     return plan
 
@@ -109,9 +175,13 @@ def _words_outside(data: bytes) -> list[tuple[int, str]]:
             (number, word["text"])
             for number, page in enumerate(pdf.pages, 1)
             for word in page.extract_words()
-            if not (word["x0"] >= 0 and word["x1"] <= page.width
-                    and word["top"] >= 0 and word["bottom"] <= page.height)
-        ]  # fmt: skip
+            if not (
+                word["x0"] >= 0
+                and word["x1"] <= page.width
+                and word["top"] >= 0
+                and word["bottom"] <= page.height
+            )
+        ]
 
 
 def test_a_business_of_billions_a_month_still_fits(client, db, cast, tmp_path):
@@ -141,7 +211,7 @@ def test_long_names_and_36_months_fit_on_a4_in_indonesian(client, db, cast, tmp_
                     and word["top"] >= 0
                     and word["bottom"] <= page.height
                 ):
-                    outside.append((number, word["text"]))  # fmt: skip
+                    outside.append((number, word["text"]))
         texts = [page.extract_text() or "" for page in pages]
     assert outside == []
     whole = " ".join(" ".join(texts).split())
@@ -154,10 +224,15 @@ def test_long_names_and_36_months_fit_on_a4_in_indonesian(client, db, cast, tmp_
     assert -1 not in positions, dict(zip(SECTIONS, positions, strict=True))
     assert positions == sorted(positions)
     cover = " ".join(texts[0].split())
-    for expected in ("Proposal pengajuan Kredit Usaha Rakyat (KUR)".upper(),
-                     "Jumlah kredit yang diajukan", "Rp75.000.000",
-                     "tujuh puluh lima juta rupiah", "KUR Mikro", "36 bulan",
-                     "BRI"):  # fmt: skip
+    for expected in (
+        "Proposal pengajuan Kredit Usaha Rakyat (KUR)".upper(),
+        "Jumlah kredit yang diajukan",
+        "Rp75.000.000",
+        "tujuh puluh lima juta rupiah",
+        "KUR Mikro",
+        "36 bulan",
+        "BRI",
+    ):
         assert expected in cover, expected
     assert LONG_NAME.split()[-1] in cover
     doc_id = proposal_reports.document_id(plan.id, plan.last_version.number)
@@ -170,16 +245,23 @@ def test_long_names_and_36_months_fit_on_a4_in_indonesian(client, db, cast, tmp_
         assert f"Dokumen {doc_id} · kode cek {check}" in flat
     # The endorsement, the signatures and the documents, as the bank reads them.
     assert f"dinyatakan siap untuk bank oleh {cast.mentor.full_name}" in whole
-    for expected in ("Pemohon", "Pendamping", "Diterima oleh petugas penyalur",
-                     "Dilampirkan pada pengajuan tanggal", "Belum ada",
-                     "Agunan pokok", "Tanpa agunan tambahan sampai Rp100 juta"):  # fmt: skip
+    for expected in (
+        "Pemohon",
+        "Pendamping",
+        "Diterima oleh petugas penyalur",
+        "Dilampirkan pada pengajuan tanggal",
+        "Belum ada",
+        "Agunan pokok",
+        "Tanpa agunan tambahan sampai Rp100 juta",
+    ):
         assert expected in whole, expected
     for english in ("Applicant's profile", "Page ", "Repayment capacity", "Month"):
         assert english not in whole, english
 
 
-def test_the_page_preview_is_indonesian_inside_an_english_toolbar(client, db, cast,
-                                                                  make_plan):  # fmt: skip
+def test_the_page_preview_is_indonesian_inside_an_english_toolbar(
+    client, db, cast, make_plan
+):
     plan = make_plan(cast.returnee, cast.returnee_user, cast.mentor, status="ready")
     cast.mentor.locale = "en"
     db.session.commit()
@@ -207,13 +289,16 @@ def test_a_draft_prints_no_check_value(client, db, cast, make_plan):
 
 def _reference(plan):
     version = plan.last_version
-    return (proposal_reports.document_id(plan.id, version.number),
-            proposal_reports.check_of(version, plan.returnee_id))  # fmt: skip
+    return (
+        proposal_reports.document_id(plan.id, version.number),
+        proposal_reports.check_of(version, plan.returnee_id),
+    )
 
 
 def _verify(client, doc_id, check):
-    return client.post("/plans/verify", data={"document_id": doc_id,
-                                              "check_value": check})  # fmt: skip
+    return client.post(
+        "/plans/verify", data={"document_id": doc_id, "check_value": check}
+    )
 
 
 def test_the_bank_verifies_a_printed_copy(client, db, cast, make_loan):
