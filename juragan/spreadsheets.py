@@ -36,6 +36,17 @@ def escape_cell(value: Any) -> Any:
     return value
 
 
+def workbook_bytes(sheets: list[tuple[str, pd.DataFrame]]) -> bytes:
+    """An XLSX workbook of named sheets, every cell escaped as :func:`escape_cell`
+    says; dates stay dates and numbers numbers."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets:
+            safe = frame.map(escape_cell).rename(columns=lambda c: escape_cell(str(c)))
+            safe.to_excel(writer, index=False, sheet_name=name[:31])
+    return buffer.getvalue()
+
+
 def frame_bytes(frame: pd.DataFrame, kind: str, sheet: str = "Data") -> bytes:
     """``frame`` as a CSV (UTF-8 with a BOM, which Excel needs) or XLSX file."""
     safe = frame.map(escape_cell).rename(columns=lambda c: escape_cell(str(c)))

@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import insert, select, update
@@ -28,8 +29,10 @@ from juragan import disclosure, scope, summaries, vault
 from juragan.audit import current_actor, record_views
 from juragan.errors import DomainError, FieldErrors
 from juragan.identifiers import compact_nik
+from juragan.labels import SEX_LABELS, code_label
 from juragan.models import AuditEntry, Placement, Regency, Returnee, User, utcnow
 from juragan.policy import Action, can, in_region
+from juragan.reference import country_name
 from juragan.services.registry import (
     CONSENT_VERSION,
     PlacementData,
@@ -37,7 +40,7 @@ from juragan.services.registry import (
     check_placement,
     check_profile,
 )
-from juragan.spreadsheets import frame_bytes
+from juragan.spreadsheets import frame_bytes, workbook_bytes
 
 PROFILE_COLUMNS = (
     "nik", "full_name", "sex", "birth_date", "phone", "email", "province_code",
@@ -669,47 +672,125 @@ def _audit(
 #: What an export shows of each person, as their processing log names it.
 EXPORTED_FIELDS = ["registry_export", "full_name", "birth_date", "district", "village"]
 
+#: The export's columns, each with its header in the reader's language.
+PEOPLE_COLUMNS = {
+    "nik": _l("NIK"), "full_name": _l("Full name"), "sex": _l("Sex"),
+    "birth_date": _l("Birth date"), "phone": _l("Phone"),
+    "province_code": _l("Province code"), "regency_code": _l("Regency code"),
+    "regency": _l("Regency or city"), "district": _l("District"),
+    "village": _l("Village"), "education": _l("Education"),
+    "marital_status": _l("Marital status"), "dependants": _l("Dependants"),
+    "nik_verified": _l("NIK checked against the KTP"),
+}  # fmt: skip
+PLACEMENT_COLUMNS = {
+    "nik": _l("NIK"), "full_name": _l("Full name"),
+    "country": _l("Destination country"), "sector": _l("Work"),
+    "agency_name": _l("Placement agency (P3MI)"), "departure_date": _l("Departure"),
+    "contract_months": _l("Contract (months)"), "return_date": _l("Return"),
+    "return_reason": _l("Reason for return"), "salary_idr": _l("Salary a month (Rp)"),
+    "remittances_idr": _l("Sent home (Rp)"), "savings_idr": _l("Savings on return (Rp)"),
+}  # fmt: skip
+TRAINING_COLUMNS = {
+    "nik": _l("NIK"), "full_name": _l("Full name"), "title": _l("Training"),
+    "kind": _l("Kind"), "stage": _l("When"), "organiser": _l("Organiser"),
+    "start_date": _l("Start"), "end_date": _l("End"), "certificate": _l("Certificate"),
+}  # fmt: skip
 
-def export_frame(session: Session, user: User, stmt: Any) -> pd.DataFrame:
-    """The returnees of a scoped search as a table; NIKs always masked, phones
-    masked unless the user may see contact details.
+
+@dataclass(frozen=True)
+class RegistryExport:
+    """An export's three tables, with internal column names (headers are the
+    reader's when written, :func:`export_file`)."""
+
+    people: pd.DataFrame
+    placements: pd.DataFrame
+    trainings: pd.DataFrame
+
+
+def export_frame(session: Session, user: User, stmt: Any, with_nik: bool = False
+                 ) -> RegistryExport:  # fmt: skip
+    """The returnees of a scoped search, their placements and trainings. NIKs are
+    masked, and phones unless the user may see contact details; ``with_nik`` gives
+    the whole NIK of each person the user may reveal it for (``REVEAL_NIK``).
 
     Every person exported gets an entry in their processing log (what the export
-    showed of them, never the values), in the caller's transaction.
+    showed of them, the NIK included, never the values), in the caller's
+    transaction.
     """
     with scope.as_user(user):
-        return _export_frame(session, user, stmt)
+        return _export_frame(session, user, stmt, with_nik)
 
 
-def _export_frame(session: Session, user: User, stmt: Any) -> pd.DataFrame:
-    rows, views = [], []
+def _export_frame(session: Session, user: User, stmt: Any, with_nik: bool
+                  ) -> RegistryExport:  # fmt: skip
+    locale = str(get_locale() or "id")
+    people, placements, trainings, views = [], [], [], []
     for returnee in session.scalars(stmt.order_by(Returnee.id)):
         contact = can(user, Action.VIEW_CONTACT, returnee)
-        views.append((returnee, EXPORTED_FIELDS + (["phone"] if contact else [])))
-        rows.append({
-            "nik": disclosure.nik(returnee.nik),
+        whole_nik = with_nik and can(user, Action.REVEAL_NIK, returnee)
+        views.append((returnee, EXPORTED_FIELDS + (["phone"] if contact else [])
+                      + (["nik"] if whole_nik else [])))  # fmt: skip
+        nik = returnee.nik if whole_nik else disclosure.nik(returnee.nik)
+        people.append({
+            "nik": nik,
             "full_name": returnee.full_name,
-            "sex": returnee.sex,
-            "birth_date": returnee.birth_date.isoformat(),
+            "sex": str(SEX_LABELS.get(returnee.sex, returnee.sex)),
+            "birth_date": returnee.birth_date,
             "phone": returnee.phone if contact else disclosure.phone(returnee.phone),
             "province_code": returnee.province_code,
             "regency_code": returnee.regency_code,
             "regency": returnee.regency.name,
             "district": returnee.district or "",
             "village": returnee.village or "",
-            "education": returnee.education,
-            "marital_status": returnee.marital_status,
+            "education": code_label("education", returnee.education),
+            "marital_status": code_label("marital", returnee.marital_status),
             "dependants": returnee.dependants,
-            "nik_verified": "yes" if returnee.is_nik_verified else "no",
+            "nik_verified": str(_l("yes") if returnee.is_nik_verified else _l("no")),
         })  # fmt: skip
-    frame = pd.DataFrame(rows, columns=[
-        "nik", "full_name", "sex", "birth_date", "phone", "province_code",
-        "regency_code", "regency", "district", "village", "education",
-        "marital_status", "dependants", "nik_verified",
-    ])  # fmt: skip
+        for placement in returnee.placements:
+            placements.append({
+                "nik": nik, "full_name": returnee.full_name,
+                "country": country_name(placement.country_code, locale),
+                "sector": code_label("sector", placement.sector),
+                "agency_name": placement.agency_name or "",
+                "departure_date": placement.departure_date,
+                "contract_months": placement.contract_months,
+                "return_date": placement.return_date,
+                "return_reason": code_label("return_reason", placement.return_reason)
+                if placement.return_reason else "",
+                "salary_idr": placement.salary_idr,
+                "remittances_idr": placement.remittances_idr,
+                "savings_idr": placement.savings_idr,
+            })  # fmt: skip
+        for training in returnee.trainings:
+            trainings.append({
+                "nik": nik, "full_name": returnee.full_name, "title": training.title,
+                "kind": code_label("training_kind", training.kind),
+                "stage": code_label("training_stage", training.stage),
+                "organiser": training.organiser, "start_date": training.start_date,
+                "end_date": training.end_date, "certificate": training.certificate or "",
+            })  # fmt: skip
     record_views(session, views)
-    return frame
+    return RegistryExport(
+        pd.DataFrame(people, columns=list(PEOPLE_COLUMNS)),
+        pd.DataFrame(placements, columns=list(PLACEMENT_COLUMNS)),
+        pd.DataFrame(trainings, columns=list(TRAINING_COLUMNS)),
+    )
 
 
-def export_file(frame: pd.DataFrame, kind: str) -> bytes:
-    return frame_bytes(frame, kind)
+def _headed(frame: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
+    return frame.rename(columns={key: str(label) for key, label in columns.items()})
+
+
+def export_file(export: RegistryExport, kind: str) -> bytes:
+    """The export as a file, headers in the reader's language: an XLSX workbook
+    with a sheet each for people, placements and trainings (dates as dates,
+    amounts as numbers), or a CSV of the people."""
+    people = _headed(export.people, PEOPLE_COLUMNS)
+    if kind != "xlsx":
+        return frame_bytes(people, kind)
+    return workbook_bytes([
+        (str(_l("Returnees")), people),
+        (str(_l("Placements")), _headed(export.placements, PLACEMENT_COLUMNS)),
+        (str(_l("Trainings")), _headed(export.trainings, TRAINING_COLUMNS)),
+    ])  # fmt: skip

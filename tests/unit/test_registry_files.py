@@ -196,15 +196,16 @@ def test_export_is_scoped_and_masked(db, cast, make_loan):
     from juragan.reports.registry import RegistrySearch, search_statement
 
     make_loan(cast, status="submitted")  # Sri applies to the bank officer's lender
-    frame = registry_files.export_frame(
+    export = registry_files.export_frame(
         db.session,
         cast.bank_officer,
         search_statement(cast.bank_officer, RegistrySearch()),
     )
+    frame = export.people
     assert set(frame["full_name"]) == {cast.returnee.full_name}
     assert cast.returnee.nik not in frame.to_csv()
     assert "+62812*****890" in set(frame["phone"])  # masked
-    written = registry_files.export_file(frame, "csv").decode("utf-8-sig")
+    written = registry_files.export_file(export, "csv").decode("utf-8-sig")
     assert "'+62812*****890" in written  # and formula-escaped in the file
     official = registry_files.export_frame(
         db.session,
@@ -212,7 +213,7 @@ def test_export_is_scoped_and_masked(db, cast, make_loan):
         search_statement(cast.official_province, RegistrySearch()),
     )
     assert "'+6281234567890" in registry_files.export_file(official, "csv").decode()
-    assert cast.returnee.nik not in official.to_csv()  # NIKs never leave in full
+    assert cast.returnee.nik not in official.people.to_csv()  # masked unless asked
 
 
 def test_every_person_exported_has_it_in_their_processing_log(db, cast, make_loan):

@@ -132,7 +132,7 @@ SPEC: dict[str, Spec] = {
     "returnees.import_returnees": Spec(get=OFFICIAL_ROLES, post=OFFICIAL_ROLES),
     "returnees.confirm_import": Spec(post=OFFICIAL_ROLES),
     "returnees.import_template": Spec(get=OFFICIAL_ROLES),
-    "returnees.export_returnees": Spec(get=OFFICIAL_ROLES),
+    "returnees.export_returnees": Spec(get=OFFICIAL_ROLES, post=OFFICIAL_ROLES),
     "returnees.erasure_requests": Spec(get=OFFICIAL_ROLES),
     "returnees.registration_checks": Spec(get=OFFICIAL_ROLES),
     # No registration check in the world: the one asked for is missing for all.

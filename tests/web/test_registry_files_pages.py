@@ -154,3 +154,65 @@ def test_template_downloads(client, cast):
         )
         assert response.status_code == 200
         assert "attachment" in response.headers["Content-Disposition"]
+
+
+def _with_a_placement_and_training(db, cast):
+    from datetime import date
+
+    from juragan.models import Placement, Training
+
+    db.session.add(Placement(
+        returnee_id=cast.returnee.id, country_code="TW", sector="caregiver",
+        agency_name="PT Maju", departure_date=date(2019, 1, 5), contract_months=24,
+        return_date=date(2021, 1, 10), return_reason="contract_completed",
+        savings_idr=18_500_000,
+    ))  # fmt: skip
+    db.session.add(Training(
+        returnee_id=cast.returnee.id, title="Tata boga", kind="vocational",
+        stage="after_return", organiser="BLK Malang", start_date=date(2021, 3, 1),
+    ))  # fmt: skip
+    db.session.commit()
+
+
+def test_the_xlsx_has_sheets_for_people_placements_and_trainings(client, db, cast):
+    _with_a_placement_and_training(db, cast)
+    login(client, cast.official_regency.username)
+    response = client.get("/returnees/export", query_string={"format": "xlsx"})
+    sheets = pd.read_excel(io.BytesIO(response.data), sheet_name=None)
+    assert list(sheets) == ["Purna PMI", "Penempatan", "Pelatihan"]
+    people, placements, trainings = sheets.values()
+    assert "Nama lengkap" in people.columns
+    assert "Tanggal lahir" in people.columns
+    row = people.iloc[0]
+    assert row["Nama lengkap"] == cast.returnee.full_name
+    # A real date and a real number, not text.
+    assert pd.Timestamp(row["Tanggal lahir"]).date() == cast.returnee.birth_date
+    assert row["Jenis kelamin"] in ("Perempuan", "Laki-laki")
+    assert placements.iloc[0]["Negara tujuan"] == "Taiwan"
+    assert int(placements.iloc[0]["Tabungan saat pulang (Rp)"]) == 18_500_000
+    assert trainings.iloc[0]["Pelatihan"] == "Tata boga"
+    assert cast.returnee.nik not in people.to_csv()  # masked without asking
+
+
+def test_an_english_reader_gets_english_headers(client, db, cast):
+    cast.official_regency.locale = "en"
+    db.session.commit()
+    login(client, cast.official_regency.username)
+    text = client.get("/returnees/export", query_string={"format": "csv"}).data
+    header = text.decode("utf-8-sig").splitlines()[0]
+    assert '"Full name"' in header
+    assert '"Birth date"' in header
+
+
+def test_whole_niks_come_only_by_post_and_each_is_recorded(client, db, cast):
+    login(client, cast.official_regency.username)
+    assert cast.returnee.nik not in client.get(
+        "/returnees/export", query_string={"format": "csv"}).data.decode("utf-8-sig")  # fmt: skip
+    page = client.get("/returnees/")
+    assert "XLSX dengan NIK utuh" in page.text  # a button: a POST, never a link
+    response = client.post("/returnees/export?format=xlsx")
+    people = pd.read_excel(io.BytesIO(response.data), sheet_name="Purna PMI", dtype=str)
+    assert cast.returnee.nik in set(people["NIK"])
+    logged = [e.changes for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "view", AuditEntry.object_id == str(cast.returnee.id)))]  # fmt: skip
+    assert any("nik" in changes and "registry_export" in changes for changes in logged)

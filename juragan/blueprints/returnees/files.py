@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from juragan import clock, inventory
 from juragan.access import requires
+from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.returnees import bp
 from juragan.blueprints.returnees.forms import (
     ConfirmImportForm,
@@ -161,15 +162,21 @@ def confirm_import():
     return redirect(url_for("returnees.list_returnees"))
 
 
-@bp.route("/export")
+@bp.route("/export", methods=["GET", "POST"])
 @requires(Action.EXPORT_RETURNEES)
 def export_returnees():
+    """The list as a file. Whole NIKs only on a POST (a button, never a link a
+    browser may fetch ahead), for the people the user may reveal them for, each
+    reveal in the person's processing log."""
     kind = _kind()
+    with_nik = request.method == "POST"
+    if with_nik and not EmptyForm().validate_on_submit():
+        abort(400)
     form = ReturneeFilterForm(request.args)
     stmt = search_statement(current_user, search_from(form))
-    frame = registry_files.export_frame(db.session, current_user, stmt)
+    export = registry_files.export_frame(db.session, current_user, stmt, with_nik)
     db.session.commit()  # the processing log of everyone exported
     stamp = utcnow().strftime("%Y%m%d")
     return _download(
-        registry_files.export_file(frame, kind), f"purna-pmi-{stamp}", kind
+        registry_files.export_file(export, kind), f"purna-pmi-{stamp}", kind
     )
