@@ -1,6 +1,7 @@
 import io
 from datetime import UTC, datetime, timedelta
 
+import openpyxl
 import pandas as pd
 import pytest
 import time_machine
@@ -186,7 +187,13 @@ def test_the_xlsx_has_sheets_for_people_placements_and_trainings(client, db, cas
     row = people.iloc[0]
     assert row["Nama lengkap"] == cast.returnee.full_name
     # A real date and a real number, not text.
-    assert pd.Timestamp(row["Tanggal lahir"]).date() == cast.returnee.birth_date
+    assert isinstance(row["Tanggal lahir"], pd.Timestamp)
+    assert row["Tanggal lahir"].date() == cast.returnee.birth_date
+    cells = openpyxl.load_workbook(io.BytesIO(response.data))["Penempatan"]
+    header = [c.value for c in cells[1]]
+    savings = cells[2][header.index("Tabungan saat pulang (Rp)")]
+    assert savings.data_type == "n"
+    assert cells[2][header.index("Keberangkatan")].is_date
     assert row["Jenis kelamin"] in ("Perempuan", "Laki-laki")
     assert placements.iloc[0]["Negara tujuan"] == "Taiwan"
     assert int(placements.iloc[0]["Tabungan saat pulang (Rp)"]) == 18_500_000
