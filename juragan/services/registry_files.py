@@ -412,29 +412,57 @@ def _plan_import(
         row = RowResult(line, disclosure.nik(compact_nik(str(cells.get("nik", "")))),
                         str(cells.get("full_name", "")))  # fmt: skip
         plan.rows.append(row)
+        # Every problem of the row at once, so that one pass over the file fixes it.
+        problems: list[str] = []
+        data: ProfileData | None = None
         try:
             data = _profile_from(cells)
-            # A stored person's placements must still fit a changed birth date.
-            known = existing.get(compact_nik(data.nik))
-            stored = existing_placements.get(known.id, []) if known else []
-            check_profile(
-                session, data, today, regency_provinces,
-                first_departure=min((p.departure_date for p in stored), default=None),
-            )  # fmt: skip
         except ValueError as error:
-            row.outcome, row.reasons = "reject", [str(error)]
+            problems += str(error).split("; ")
+        person = existing.get(compact_nik(data.nik)) if data is not None else None
+        if data is not None:
+            try:
+                # A stored person's placements must still fit a changed birth date.
+                stored = existing_placements.get(person.id, []) if person else []
+                check_profile(
+                    session, data, today, regency_provinces,
+                    first_departure=min((p.departure_date for p in stored), default=None),
+                )  # fmt: skip
+            except FieldErrors as error:
+                problems += _reasons(error)
+            else:
+                row.nik = disclosure.nik(data.nik)
+                if data.nik in elsewhere or not in_region(
+                    actor, data.province_code, data.regency_code
+                ):
+                    problems.append(str(NOT_YOURS))
+        placement: PlacementData | None = None
+        try:
+            placement = _placement_from(cells)
+        except ValueError as error:
+            problems += str(error).split("; ")
+        journey = journeys.get(data.nik) if data is not None else None
+        if journey is None:
+            journey = list(existing_placements.get(person.id, [])) if person else []
+        same = None
+        if placement is not None and data is not None:
+            key_values = (placement.country_code.upper(), placement.departure_date)
+            same = next(
+                (p for p in journey
+                 if (p.country_code, p.departure_date) == key_values),
+                None,
+            )  # fmt: skip
+            try:
+                check_placement(
+                    SimpleNamespace(placements=journey), placement, today,
+                    placement_id=same.id if same is not None else None,
+                    birth_date=data.birth_date,
+                )  # fmt: skip
+            except FieldErrors as error:
+                problems += _reasons(error)
+        if problems or data is None:
+            row.outcome, row.reasons = "reject", problems
             continue
-        except FieldErrors as error:
-            row.outcome, row.reasons = "reject", _reasons(error)
-            continue
-        row.nik = disclosure.nik(data.nik)
-        if data.nik in elsewhere or not in_region(
-            actor, data.province_code, data.regency_code
-        ):
-            row.outcome = "reject"
-            row.reasons = [str(NOT_YOURS)]
-            continue
-        person = existing.get(data.nik)
         if person is not None:
             for name in _KEPT_WHEN_EMPTY:
                 if getattr(data, name) is None:
@@ -458,32 +486,10 @@ def _plan_import(
                 row.outcome = "unchanged"
             else:
                 row.outcome = "update"
-        journey = journeys.setdefault(
-            data.nik, list(existing_placements.get(person.id, [])) if person else []
-        )
-        try:
-            placement = _placement_from(cells)
-        except ValueError as error:
-            row.outcome, row.reasons = "reject", [str(error)]
-            continue
+        journeys[data.nik] = journey
         if placement is None:
             continue
-        key_values = (placement.country_code.upper(), placement.departure_date)
-        same = next(
-            (p for p in journey
-             if (p.country_code, p.departure_date) == key_values),
-            None,
-        )  # fmt: skip
-        try:
-            check_placement(
-                SimpleNamespace(placements=journey), placement, today,
-                placement_id=same.id if same is not None else None,
-                birth_date=data.birth_date,
-            )  # fmt: skip
-        except FieldErrors as error:
-            row.outcome, row.reasons = "reject", _reasons(error)
-            continue
-        key = (data.nik, *key_values)
+        key = (data.nik, placement.country_code.upper(), placement.departure_date)
         if key in plan.placements:
             row.outcome = "reject"
             row.reasons = [str(_l("The same placement appears twice in the file."))]

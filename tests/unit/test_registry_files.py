@@ -264,3 +264,24 @@ def test_every_spreadsheet_escapes_formulas(kind):
     for cell in back["'=name"]:
         assert cell == "Sri Wahyuni" or cell.startswith("'"), cell
     assert set(back["amount"]) == {"-5"}  # numbers stay numbers
+
+
+def test_a_row_lists_every_problem_it_has(app, db, official):
+    # Four mistakes in one row: two in the person, two in the placement.
+    with app.test_request_context():
+        result = plan(db, official, [row(sex="X", full_name="", return_date="2011-01-01",
+                                         savings_idr="-5")])  # fmt: skip
+    (rejected,) = result.rejected
+    reasons = " ".join(rejected.reasons)
+    for field in ("sex", "full_name", "return_date", "savings_idr"):
+        assert field in reasons, (field, rejected.reasons)
+    assert len(rejected.reasons) >= 4
+
+
+def test_a_value_that_cannot_be_read_is_named_beside_the_persons_problems(app, db,
+                                                                          official):  # fmt: skip
+    with app.test_request_context():
+        result = plan(db, official, [row(sex="X", departure_date="kemarin")])
+    reasons = " ".join(result.rejected[0].reasons)
+    assert "sex" in reasons
+    assert "departure_date" in reasons
