@@ -62,10 +62,22 @@ class _Memory:
 _memory = _Memory()
 
 
-def _cache_key(req) -> str | None:
-    # Only versioned static files are cached compressed (their bytes never change
-    # under the same address); the rest is compressed on each response.
-    return req.full_path if req.endpoint == "static" and req.args.get("v") else None
+def _is_current_version(req) -> bool:
+    """Whether a static request names its file's present content (``?v=`` equal
+    to the digest :func:`asset_url` writes): only such an address is cached for a
+    year, and only its compressed bytes are kept."""
+    if req.endpoint != "static" or not req.args.get("v"):
+        return False
+    filename = (req.view_args or {}).get("filename", "")
+    folder = Path(current_app.static_folder or "").resolve()
+    target = (folder / filename).resolve()
+    if not target.is_relative_to(folder) or not target.is_file():
+        return False
+    return req.args["v"] == _digest(str(target))
+
+
+def _cache_key(req) -> str:
+    return req.path
 
 
 @cache
@@ -79,41 +91,39 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=_digest(str(folder / filename)))
 
 
+#: Two compressors: one keeps the compressed bytes of current static files, the
+#: other keeps nothing (every other response). Neither changes per request, so
+#: threads never see each other's choice.
+compress_static = Compress()
+
+
 def register(app: Flask) -> None:
     app.config.setdefault("COMPRESS_REGISTER", False)
     app.config.setdefault("COMPRESS_MIMETYPES", list(COMPRESSED_TYPES))
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     app.config.setdefault("COMPRESS_MIN_SIZE", 1024)
-    app.config.setdefault("COMPRESS_CACHE_KEY", _cache_key)
-    app.config.setdefault("COMPRESS_CACHE_BACKEND", lambda: _memory)
     compress.init_app(app)
+    compress.cache, compress.cache_key = None, None
+    compress_static.init_app(app)
+    compress_static.cache, compress_static.cache_key = _memory, _cache_key
     app.jinja_env.globals["asset_url"] = asset_url
 
     @app.after_request
     def light_responses(response: Response) -> Response:
-        if request.endpoint == "static" and request.args.get("v"):
-            response.headers["Cache-Control"] = LONG_LIVED
-        # A partial or a not-modified answer is never re-encoded.
+        # A partial, not-modified or missing answer is never re-encoded or kept.
         if response.status_code != 200 or "Content-Range" in response.headers:
             return response
-        if request.endpoint == "static" and response.mimetype in COMPRESSED_TYPES:
-            # A file is sent as a stream, which Flask-Compress would compress anew
-            # on every request; read it once, so the compressed bytes are cached.
-            response.direct_passthrough = False
-            response.set_data(response.get_data())
-        if _cache_key(request) is None:
-            return _compress_uncached(response)
+        current = _is_current_version(request)
+        if current:
+            response.headers["Cache-Control"] = LONG_LIVED
+            if response.mimetype in COMPRESSED_TYPES:
+                # A file is sent as a stream, which Flask-Compress compresses anew
+                # on every request; read it once, so the compressed bytes are kept.
+                response.direct_passthrough = False
+                response.set_data(response.get_data())
+                return compress_static.after_request(response)
         return compress.after_request(response)
-
-
-def _compress_uncached(response: Response) -> Response:
-    saved = compress.cache
-    compress.cache = None
-    try:
-        return compress.after_request(response)
-    finally:
-        compress.cache = saved
 
 
 # Plotly's locale -----------------------------------------------------------------

@@ -100,6 +100,10 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         # Checking printed proposals: a bank checks a few a day; 60 bits of check
         # value are out of reach of guessing at this pace.
         "VERIFY_LIMIT_PER_USER": environ.get("VERIFY_LIMIT_PER_USER", "60 per hour"),
+        # Exports with whole NIKs: a few a day is an office's work; more is a leak.
+        "NIK_EXPORT_LIMIT_PER_USER": environ.get(
+            "NIK_EXPORT_LIMIT_PER_USER", "10 per hour"
+        ),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or _bool(environ.get("COOKIE_SECURE")),

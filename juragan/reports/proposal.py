@@ -59,8 +59,9 @@ _TOTALLED = (
     "cash_left_idr",
 )
 DENSE_ABOVE_CHARS = 15
-#: Application states whose application the proposal no longer speaks for.
-_CLOSED = frozenset({"withdrawn"})
+#: Application states the proposal no longer speaks for: taken back, or refused
+#: (the plan may go to another lender).
+_CLOSED = frozenset({"withdrawn", "rejected"})
 
 
 # The document id and its check value (pure) ------------------------------------------
@@ -97,7 +98,7 @@ def check_value(key: bytes, doc_id: str, returnee_id: int, digest: str) -> str:
 def normalise_check(text: str | None) -> str:
     """A check value as typed: without spaces or dashes, upper case, and the
     digits 0, 1 and 8 read as the letters they look like."""
-    kept = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    kept = "".join(ch for ch in (text or "").upper() if ch.isascii() and ch.isalnum())
     return kept.translate(_MISREAD)
 
 
@@ -122,6 +123,12 @@ def check_of(version: PlanVersion, returnee_id: int) -> str:
 class Verification:
     plan: BusinessPlan
     version: PlanVersion
+
+    @property
+    def figures(self) -> PlanFigures:
+        """The version's figures: what a bank compares with the paper (the check
+        value proves the version; the figures printed from it must be these)."""
+        return plan_service.figures_from_content(self.version.content)
 
     @property
     def is_current(self) -> bool:

@@ -713,8 +713,8 @@ class RegistryExport:
     trainings: pd.DataFrame
 
 
-def export_frame(session: Session, user: User, stmt: Any, with_nik: bool = False
-                 ) -> RegistryExport:  # fmt: skip
+def export_frame(session: Session, user: User, stmt: Any, with_nik: bool = False,
+                 sheets: bool = False) -> RegistryExport:  # fmt: skip
     """The returnees of a scoped search, their placements and trainings. NIKs are
     masked, and phones unless the user may see contact details; ``with_nik`` gives
     the whole NIK of each person the user may reveal it for (``REVEAL_NIK``).
@@ -724,19 +724,23 @@ def export_frame(session: Session, user: User, stmt: Any, with_nik: bool = False
     transaction.
     """
     with scope.as_user(user):
-        return _export_frame(session, user, stmt, with_nik)
+        return _export_frame(session, user, stmt, with_nik, sheets)
 
 
-def _export_frame(session: Session, user: User, stmt: Any, with_nik: bool
-                  ) -> RegistryExport:  # fmt: skip
+def _export_frame(session: Session, user: User, stmt: Any, with_nik: bool,
+                  sheets: bool) -> RegistryExport:  # fmt: skip
     locale = str(get_locale() or "id")
     people, placements, trainings, views = [], [], [], []
     for returnee in session.scalars(stmt.order_by(Returnee.id)):
         contact = can(user, Action.VIEW_CONTACT, returnee)
         whole_nik = with_nik and can(user, Action.REVEAL_NIK, returnee)
         views.append((returnee, EXPORTED_FIELDS + (["phone"] if contact else [])
-                      + (["nik"] if whole_nik else [])))  # fmt: skip
-        nik = returnee.nik if whole_nik else disclosure.nik(returnee.nik)
+                      + (["nik"] if whole_nik else [])
+                      + (["placements"] if sheets and returnee.placements else [])
+                      + (["trainings"] if sheets and returnee.trainings else [])))  # fmt: skip
+        # Masked, the NIK shows nothing: its last four digits with the birth date
+        # and the district beside them would give the whole number back unrecorded.
+        nik = returnee.nik if whole_nik else disclosure.HIDDEN
         people.append({
             "nik": nik,
             "full_name": returnee.full_name,

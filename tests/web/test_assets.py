@@ -130,3 +130,13 @@ def test_the_favicon_is_found(client):
     with client.get(response.headers["Location"]) as icon:
         assert icon.status_code == 200
         assert icon.mimetype == "image/svg+xml"
+
+
+def test_only_the_current_version_is_cached_for_a_year(client):
+    with client.get("/static/css/app.css?v=0000000000") as stale:
+        assert stale.status_code == 200
+        assert "immutable" not in stale.headers.get("Cache-Control", "")
+    missing = client.get("/static/nope.js?v=1")
+    assert missing.status_code == 404
+    assert "public" not in missing.headers.get("Cache-Control", "")
+    assert len(assets._memory._items) <= 2 * len(list(STATIC.rglob("*.*")))

@@ -347,3 +347,35 @@ def test_empty_fields_are_named_and_returnees_may_not_verify(client, db, cast):
     client.post("/logout")
     login(client, cast.returnee_user.username)
     assert client.get("/plans/verify").status_code == 403
+
+
+def test_a_check_value_in_other_scripts_is_no_match_not_an_error(
+    client, db, cast, make_loan
+):
+    plan = make_loan(cast, status="submitted").plan
+    doc_id, _check = _reference(plan)
+    login(client, cast.bank_officer.username)
+    page = _verify(client, doc_id, "ÉÉÉÉ-ＡＢＣＤ-1234")
+    assert page.status_code == 200
+    assert "Tidak ada proposal yang dapat Anda lihat" in page.text
+
+
+def test_the_bank_is_shown_the_figures_to_compare_with_the_paper(
+    client, db, cast, make_loan
+):
+    plan = make_loan(cast, status="submitted").plan
+    doc_id, check = _reference(plan)
+    login(client, cast.bank_officer.username)
+    page = _verify(client, doc_id, check).text
+    assert "Bandingkan angka ini dengan kertasnya" in page
+    assert "Rp25.000.000" in page  # the plan's total needs
+
+
+def test_a_rejected_application_no_longer_speaks_for_the_proposal(
+    client, db, cast, make_loan
+):
+    plan = make_loan(cast, status="rejected").plan
+    login(client, cast.mentor.username)
+    page = client.get(f"/plans/{plan.id}/proposal").text
+    assert "Belum ada" not in page  # no document list of the refused application
+    assert "Dilampirkan pada pengajuan" in page  # the list to attach, for the next

@@ -223,3 +223,21 @@ def test_whole_niks_come_only_by_post_and_each_is_recorded(client, db, cast):
     logged = [e.changes for e in db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "view", AuditEntry.object_id == str(cast.returnee.id)))]  # fmt: skip
     assert any("nik" in changes and "registry_export" in changes for changes in logged)
+
+
+def test_no_export_from_the_page_of_people_found_by_phone(client, db, cast):
+    # Two people of the province share a phone: the search lists both.
+    cast.neighbour.phone = cast.returnee.phone
+    db.session.commit()
+    login(client, cast.official_province.username)
+    page = client.post("/returnees/find", data={"identifier": cast.returnee.phone})
+    assert page.status_code == 200
+    assert cast.neighbour.full_name in page.text
+    assert "XLSX dengan NIK utuh" not in page.text
+    assert "/returnees/export" not in page.text
+
+
+def test_a_masked_export_shows_nothing_of_the_nik(client, db, cast):
+    login(client, cast.official_regency.username)
+    text = client.get("/returnees/export", query_string={"format": "csv"}).data
+    assert cast.returnee.nik[-4:] not in text.decode("utf-8-sig")

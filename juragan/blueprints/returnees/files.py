@@ -30,7 +30,7 @@ from juragan.blueprints.returnees.forms import (
 )
 from juragan.blueprints.returnees.views import search_from
 from juragan.errors import DomainError
-from juragan.extensions import db
+from juragan.extensions import db, limiter
 from juragan.forms import attach_error
 from juragan.models import utcnow
 from juragan.policy import Action
@@ -162,8 +162,14 @@ def confirm_import():
     return redirect(url_for("returnees.list_returnees"))
 
 
+def _exporter_key() -> str:
+    return f"export:{current_user.id}"
+
+
 @bp.route("/export", methods=["GET", "POST"])
 @requires(Action.EXPORT_RETURNEES)
+@limiter.limit(lambda: current_app.config["NIK_EXPORT_LIMIT_PER_USER"],
+               key_func=_exporter_key, methods=["POST"])  # fmt: skip
 def export_returnees():
     """The list as a file. Whole NIKs only on a POST (a button, never a link a
     browser may fetch ahead), for the people the user may reveal them for, each
@@ -174,7 +180,8 @@ def export_returnees():
         abort(400)
     form = ReturneeFilterForm(request.args)
     stmt = search_statement(current_user, search_from(form))
-    export = registry_files.export_frame(db.session, current_user, stmt, with_nik)
+    export = registry_files.export_frame(db.session, current_user, stmt, with_nik,
+                                         sheets=kind == "xlsx")  # fmt: skip
     db.session.commit()  # the processing log of everyone exported
     stamp = utcnow().strftime("%Y%m%d")
     return _download(

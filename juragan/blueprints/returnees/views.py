@@ -169,8 +169,11 @@ def find_returnee():
             find.identifier.errors = [*find.identifier.errors,
                                       _("Nobody you may see has this NIK or number.")]  # fmt: skip
     form = ReturneeFilterForm(formdata=None)
+    # No export here: the page lists the few people found, and an export of its
+    # (empty) filters would be everyone the user may see.
     return render_template("returnees/list.html", form=form, find=find, args={},
-                           page=Page(matches, None), found=bool(matches))  # fmt: skip
+                           page=Page(matches, None), found=bool(matches),
+                           exportable=False)  # fmt: skip
 
 
 @bp.route("/new", methods=["GET", "POST"])
