@@ -55,3 +55,9 @@ def user_can(action: Action, obj: Any = None) -> bool:
     if obj is None and action not in OBJECTLESS_RULES:
         return False
     return can(current_user, action, obj)
+
+
+def per_user(bucket: str) -> Callable[[], str]:
+    """A rate-limit key: the signed-in user's own allowance in ``bucket`` (a
+    search, a verification, an export), whichever address they come from."""
+    return lambda: f"{bucket}:{current_user.id}"

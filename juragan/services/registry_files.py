@@ -23,7 +23,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from juragan import disclosure, scope, summaries, vault
 from juragan.audit import current_actor, record_views
@@ -731,7 +731,12 @@ def _export_frame(session: Session, user: User, stmt: Any, with_nik: bool,
                   sheets: bool) -> RegistryExport:  # fmt: skip
     locale = str(get_locale() or "id")
     people, placements, trainings, views = [], [], [], []
-    for returnee in session.scalars(stmt.order_by(Returnee.id)):
+    # One query per relation for the whole export, not one per person.
+    loaded = stmt.order_by(Returnee.id).options(
+        selectinload(Returnee.regency), selectinload(Returnee.placements),
+        selectinload(Returnee.trainings),
+    )  # fmt: skip
+    for returnee in session.scalars(loaded):
         contact = can(user, Action.VIEW_CONTACT, returnee)
         whole_nik = with_nik and can(user, Action.REVEAL_NIK, returnee)
         views.append((returnee, EXPORTED_FIELDS + (["phone"] if contact else [])

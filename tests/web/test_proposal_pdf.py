@@ -377,5 +377,7 @@ def test_a_rejected_application_no_longer_speaks_for_the_proposal(
     plan = make_loan(cast, status="rejected").plan
     login(client, cast.mentor.username)
     page = client.get(f"/plans/{plan.id}/proposal").text
-    assert "Belum ada" not in page  # no document list of the refused application
-    assert "Dilampirkan pada pengajuan" in page  # the list to attach, for the next
+    # Every document was attached to the refused application: none is listed as
+    # attached, and the list is the one to attach to the next application.
+    assert "Dilampirkan pada pengajuan tanggal" not in page
+    assert "Dilampirkan pada pengajuan" in page

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from juragan import clock, kbli, scope
-from juragan.access import load_or_404, requires
+from juragan.access import load_or_404, per_user, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.plans import bp
 from juragan.blueprints.plans.forms import (
@@ -564,14 +564,10 @@ def proposal_pdf(plan_id: int):
     )
 
 
-def _verifier_key() -> str:
-    return f"verify-proposal:{current_user.id}"
-
-
 @bp.route("/verify", methods=["GET", "POST"])
 @requires(Action.VERIFY_PROPOSAL)
 @limiter.limit(lambda: current_app.config["VERIFY_LIMIT_PER_USER"],
-               key_func=_verifier_key, methods=["POST"])  # fmt: skip
+               key_func=per_user("verify-proposal"), methods=["POST"])  # fmt: skip
 def verify_proposal():
     """A bank checks a printed proposal against the system: the id and check value
     at the foot of its pages must match a version of a plan the officer may see."""

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from juragan import clock, inventory
-from juragan.access import requires
+from juragan.access import per_user, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.returnees import bp
 from juragan.blueprints.returnees.forms import (
@@ -162,14 +162,10 @@ def confirm_import():
     return redirect(url_for("returnees.list_returnees"))
 
 
-def _exporter_key() -> str:
-    return f"export:{current_user.id}"
-
-
 @bp.route("/export", methods=["GET", "POST"])
 @requires(Action.EXPORT_RETURNEES)
 @limiter.limit(lambda: current_app.config["NIK_EXPORT_LIMIT_PER_USER"],
-               key_func=_exporter_key, methods=["POST"])  # fmt: skip
+               key_func=per_user("export"), methods=["POST"])  # fmt: skip
 def export_returnees():
     """The list as a file. Whole NIKs only on a POST (a button, never a link a
     browser may fetch ahead), for the people the user may reveal them for, each

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from juragan import audit, clock, disclosure, scope
-from juragan.access import load_or_404, requires
+from juragan.access import load_or_404, per_user, requires
 from juragan.blueprints.auth.forms import EmptyForm
 from juragan.blueprints.auth.reauth import reauthenticated
 from juragan.blueprints.returnees import bp
@@ -138,14 +138,10 @@ def list_returnees():
                            find=FindForm())  # fmt: skip
 
 
-def _searcher_key() -> str:
-    return f"find:{current_user.id}"
-
-
 @bp.route("/find", methods=["POST"])
 @requires(Action.LIST_RETURNEES)
 @limiter.limit(
-    lambda: current_app.config["FIND_LIMIT_PER_USER"], key_func=_searcher_key
+    lambda: current_app.config["FIND_LIMIT_PER_USER"], key_func=per_user("find")
 )
 def find_returnee():
     """One person by NIK or phone, among those the user may see: straight to their
