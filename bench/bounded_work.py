@@ -35,9 +35,13 @@ def _measure(name: str, database: str | None) -> dict:
     else:
         env.pop("TEST_DATABASE_URL", None)
     out = subprocess.run(  # noqa: S603 - our own script
-        [sys.executable, __file__, "--scenario", name], env=env, cwd=ROOT,
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [sys.executable, __file__, "--scenario", name],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -77,21 +81,26 @@ def _with_app(name: str) -> dict:
     import flask_migrate
     import pandas as pd
 
-    from juragan import clock, create_app, scope
+    from juragan import clock, create_app
+    from juragan.db import scope
     from juragan.extensions import db
     from juragan.models import Role
     from juragan.services.accounts import AccountData, create_account
     from tests.databases import throwaway_database
 
     with tempfile.TemporaryDirectory() as tmp, throwaway_database(Path(tmp)) as url:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
-                          "UPLOAD_FOLDER": tmp})  # fmt: skip
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "UPLOAD_FOLDER": tmp}
+        )
         with app.app_context(), app.test_request_context(), scope.system("cli"):
             flask_migrate.upgrade()
-            official = create_account(db.session, AccountData(
-                "bench", "Bench", Role.OFFICIAL), "bench-password-long")  # fmt: skip
+            official = create_account(
+                db.session,
+                AccountData("bench", "Bench", Role.OFFICIAL),
+                "bench-password-long",
+            )
             if name == "import_5000":
-                from juragan.seeding import SyntheticPeople
+                from juragan.seeding.people import SyntheticPeople
                 from juragan.services.registry_files import (
                     MAX_ROWS,
                     TEMPLATE_COLUMNS,
@@ -106,11 +115,15 @@ def _with_app(name: str) -> dict:
                     row = {k: v for k, v in person.items() if k in TEMPLATE_COLUMNS}
                     row.update(people.placements(person)[0])
                     rows.append(row)
-                content = pd.DataFrame(rows, columns=list(TEMPLATE_COLUMNS)).to_csv(
-                    index=False).encode()  # fmt: skip
+                content = (
+                    pd.DataFrame(rows, columns=list(TEMPLATE_COLUMNS))
+                    .to_csv(index=False)
+                    .encode()
+                )
                 started = time.perf_counter()
-                plan = plan_import(db.session, official, read_table("x.csv", content),
-                                   clock.today())  # fmt: skip
+                plan = plan_import(
+                    db.session, official, read_table("x.csv", content), clock.today()
+                )
                 detail = f"{len(plan.rows):,} rows, {len(content) / 1e6:.1f} MB"
             else:  # proposal_pdf
                 detail, started = _proposal(db, official)
@@ -124,30 +137,50 @@ def _proposal(db, official) -> tuple[str, float]:
 
     from flask import render_template
 
-    from juragan.models import Returnee, utcnow
+    from juragan.db import plan_reading
+    from juragan.models import Returnee
     from juragan.reports import plans as plan_reports
     from juragan.services import plans
     from juragan.services.plans import MAX_LINES, LineItem, MonthInput
 
     person = Returnee(
-        nik="3507015203880003", full_name="Sri Rahayu", sex="F",
-        birth_date=date(1988, 3, 12), province_code="35", regency_code="35.07",
-        education="sma", marital_status="married", dependants=2,
-        consent_at=utcnow(), consent_version="t", consent_purpose="t",
-    )  # fmt: skip
+        nik="3507015203880003",
+        full_name="Sri Rahayu",
+        sex="F",
+        birth_date=date(1988, 3, 12),
+        province_code="35",
+        regency_code="35.07",
+        education="sma",
+        marital_status="married",
+        dependants=2,
+    )
     db.session.add(person)
     db.session.flush()
     plan = plans.create_plan(db.session, official, person, "Warung", "culinary")
-    plans.save_capital(db.session, plan, [
-        LineItem("working_capital", f"Barang {n}", 100_000) for n in range(MAX_LINES)])  # fmt: skip
-    plans.save_funding(db.session, plan, [
-        LineItem("own_savings", f"Tabungan {n}", 100_000) for n in range(MAX_LINES)],
-        None, None)  # fmt: skip
-    plans.save_projection(db.session, plan, 36,
-                          [MonthInput(8_000_000, 4_000_000, 1_000_000, 500_000)] * 36)  # fmt: skip
+    plans.save_capital(
+        db.session,
+        plan,
+        [LineItem("working_capital", f"Barang {n}", 100_000) for n in range(MAX_LINES)],
+    )
+    plans.save_funding(
+        db.session,
+        plan,
+        [LineItem("own_savings", f"Tabungan {n}", 100_000) for n in range(MAX_LINES)],
+        None,
+        None,
+    )
+    plans.save_projection(
+        db.session,
+        plan,
+        36,
+        [MonthInput(8_000_000, 4_000_000, 1_000_000, 500_000)] * 36,
+    )
     started = time.perf_counter()
-    html = render_template("plans/proposal.html", **plan_reports.proposal_context(
-        plan, plans.content_of(plan), None), printable=False)  # fmt: skip
+    html = render_template(
+        "plans/proposal.html",
+        **plan_reports.proposal_context(plan, plan_reading.content_of(plan), None),
+        printable=False,
+    )
     pdf = plan_reports.render_pdf(html)
     return f"{MAX_LINES}+{MAX_LINES} rows, 36 months, {len(pdf) / 1e3:.0f} KB", started
 
@@ -165,8 +198,10 @@ def main() -> None:
     print(f"database: {'postgresql' if args.database else 'sqlite'}")
     for name in ("proposal_pdf", "import_5000", "jpeg_50mp", "png_bomb"):
         result = _measure(name, args.database)
-        print(f"{name:14} {result['seconds']:6.2f} s  peak {result['peak_mib']:5.0f} MiB"
-              f"  {result['detail']}")  # fmt: skip
+        print(
+            f"{name:14} {result['seconds']:6.2f} s  peak {result['peak_mib']:5.0f} MiB"
+            f"  {result['detail']}"
+        )
 
 
 if __name__ == "__main__":

@@ -30,69 +30,43 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import flask_migrate  # noqa: E402
+import common  # noqa: E402
 import psycopg  # noqa: E402
-from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
+from common import percentile  # noqa: E402
+from sqlalchemy import event, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from juragan import create_app, scope  # noqa: E402
+from juragan import create_app
+from juragan.db import scope  # noqa: E402
 from juragan.extensions import db  # noqa: E402
 from juragan.models import (  # noqa: E402
     Business,
     LoanApplication,
-    Returnee,
-    Role,
-    User,
 )
 from juragan.models.business_codes import BUSINESS_LINES  # noqa: E402
 from juragan.models.loan import LENDERS, SCHEMES  # noqa: E402
-from juragan.seeding import generate_returnees  # noqa: E402
-from juragan.services.accounts import AccountData, create_account  # noqa: E402
-from juragan.summaries import vacuum  # noqa: E402
 
 PASSWORD = "bench-password-2026"  # noqa: S105 - throwaway bench accounts
-VIEWERS = (("bench.national", None, None), ("bench.jatim", "35", None),
-           ("bench.malang", "35", "35.07"))  # fmt: skip
-ENDPOINTS = ("/dashboard/", "/dashboard/cohorts", "/dashboard/repayment",
-             "/dashboard/returnees")  # fmt: skip
+VIEWERS = (
+    ("bench.national", None, None),
+    ("bench.jatim", "35", None),
+    ("bench.malang", "35", "35.07"),
+)
+ENDPOINTS = (
+    "/dashboard/",
+    "/dashboard/cohorts",
+    "/dashboard/repayment",
+    "/dashboard/returnees",
+)
 COUNTRIES = ("TW", "MY", "HK", "KR", "SG", "JP", "SA", "BN", "AE")
 PROVINCES = ("35", "33", "32", "52", "18", "11")
 REGENCIES = ("35.07", "35.22", "33.01", "32.03", "52.03", "18.01")
 
 
 def prepare(server: str, size: int) -> str:
-    url = make_url(server)
-    name = f"juragan_bench_{size}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-        )
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    database = url.set(database=name).render_as_string(hide_password=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database})
-    with app.app_context(), scope.system("cli"):
-        flask_migrate.upgrade()
-        have = db.session.scalar(select(func.count()).select_from(Returnee)) or 0
-        if have < size:
-            started = time.perf_counter()
-            generate_returnees(db.session, size - have, seed=size)
-            db.session.commit()
-            vacuum(db.engine)
-            print(f"  seeded {size - have:,} returnees in "
-                  f"{time.perf_counter() - started:.0f} s")  # fmt: skip
-        for username, province, regency in VIEWERS:
-            if db.session.scalar(select(User).where(User.username == username)) is None:
-                create_account(db.session, AccountData(
-                    username=username, full_name=username, role=Role.OFFICIAL,
-                    scope_province_code=province, scope_regency_code=regency,
-                ), PASSWORD)  # fmt: skip
-        db.session.commit()
-        db.engine.dispose()
-    return database
+    return common.prepare(server, size, officials=VIEWERS, password=PASSWORD)
 
 
 def combinations(count: int, seed: int) -> list[dict[str, str]]:
@@ -126,31 +100,40 @@ def combinations(count: int, seed: int) -> list[dict[str, str]]:
     return result
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def measure(database: str, combos: list[dict[str, str]], journeys: int) -> dict:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False})  # fmt: skip
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     gc.collect()
     gc.freeze()  # as wsgi.py does for a server worker
     statements: list[tuple[str, object]] = []
     with app.app_context(), scope.system("cli"):
         engine = db.engine
-        sample = list(db.session.scalars(
-            select(Business.returnee_id)
-            .join(LoanApplication, LoanApplication.returnee_id == Business.returnee_id)
-            .where(LoanApplication.disbursed_on.is_not(None))
-            .order_by(Business.returnee_id).limit(journeys)))  # fmt: skip
+        sample = list(
+            db.session.scalars(
+                select(Business.returnee_id)
+                .join(
+                    LoanApplication, LoanApplication.returnee_id == Business.returnee_id
+                )
+                .where(LoanApplication.disbursed_on.is_not(None))
+                .order_by(Business.returnee_id)
+                .limit(journeys)
+            )
+        )
 
     @event.listens_for(engine, "before_cursor_execute")
     def record(_conn, _cursor, statement, parameters, _context, _many):
         statements.append((statement, parameters))
 
-    bare = psycopg.connect(make_url(database).set(drivername="postgresql")
-                           .render_as_string(hide_password=False))  # fmt: skip
+    bare = psycopg.connect(
+        make_url(database)
+        .set(drivername="postgresql")
+        .render_as_string(hide_password=False)
+    )
     results: dict[str, dict[str, list[float]]] = {}
 
     def timed(client, name: str, url: str) -> None:
@@ -160,8 +143,11 @@ def measure(database: str, combos: list[dict[str, str]], journeys: int) -> dict:
         cold = time.perf_counter() - started
         if response.status_code != 200:
             raise SystemExit(f"{url}: {response.status_code}")
-        replay = [s for s in statements if not s[0].lstrip().upper().startswith(
-            ("SELECT USERS.", "UPDATE USERS"))]  # fmt: skip
+        replay = [
+            s
+            for s in statements
+            if not s[0].lstrip().upper().startswith(("SELECT USERS.", "UPDATE USERS"))
+        ]
         started = time.perf_counter()
         with bare.cursor() as cursor:
             for statement, parameters in replay:
@@ -223,8 +209,10 @@ def main() -> None:
     args = parser.parse_args()
     combos = combinations(args.combinations, seed=7)
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"{len(combos)} filter combinations x {len(VIEWERS)} officials per endpoint; "
-          "times in ms")  # fmt: skip
+    print(
+        f"{len(combos)} filter combinations x {len(VIEWERS)} officials per endpoint; "
+        "times in ms"
+    )
     rows = []
     for size in sizes:
         print(f"size {size:,}")
@@ -239,29 +227,38 @@ def main() -> None:
                 : args.slowest
             ]:
                 print(f"  slow: {app_ms:6.1f} ms (sql {sql_ms:5.1f}) {url}")
-            rows.append((size, name, len(cold), statistics.median(cold),
-                         percentile(cold, 0.95), statistics.median(warm),
-                         percentile(warm, 0.95), statistics.median(sql),
-                         percentile(sql, 0.95)))  # fmt: skip
+            rows.append(
+                (
+                    size,
+                    name,
+                    len(cold),
+                    statistics.median(cold),
+                    percentile(cold, 0.95),
+                    statistics.median(warm),
+                    percentile(warm, 0.95),
+                    statistics.median(sql),
+                    percentile(sql, 0.95),
+                )
+            )
         if args.drop:
-            admin = create_engine(make_url(args.server), isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(text(
-                    f'DROP DATABASE IF EXISTS "juragan_bench_{size}" WITH (FORCE)'))  # fmt: skip
-            admin.dispose()
+            common.drop(args.server, f"juragan_bench_{size}")
     print()
     print("cold: the URL's first request (nothing cached in the app; PostgreSQL's own")
     print(
         "buffers as the run left them); warm: the same URL again; sql: the statements"
     )
     print("the cold request sent, replayed on a bare connection right after it.")
-    print(f"{'returnees':>10} {'endpoint':<24} {'n':>4} {'cold p50':>8} {'cold p95':>8} "
-          f"{'warm p50':>8} {'warm p95':>8} {'sql p50':>8} {'sql p95':>8} "
-          f"{'warm/sql':>8}")  # fmt: skip
+    print(
+        f"{'returnees':>10} {'endpoint':<24} {'n':>4} {'cold p50':>8} {'cold p95':>8} "
+        f"{'warm p50':>8} {'warm p95':>8} {'sql p50':>8} {'sql p95':>8} "
+        f"{'warm/sql':>8}"
+    )
     for size, name, n, cold50, cold95, warm50, warm95, sql50, sql95 in rows:
-        print(f"{size:>10,} {name:<24} {n:>4} {cold50:>8.1f} {cold95:>8.1f} "
-              f"{warm50:>8.1f} {warm95:>8.1f} {sql50:>8.1f} {sql95:>8.1f} "
-              f"{warm50 / sql50 if sql50 else 0:>8.2f}")  # fmt: skip
+        print(
+            f"{size:>10,} {name:<24} {n:>4} {cold50:>8.1f} {cold95:>8.1f} "
+            f"{warm50:>8.1f} {warm95:>8.1f} {sql50:>8.1f} {sql95:>8.1f} "
+            f"{warm50 / sql50 if sql50 else 0:>8.2f}"
+        )
 
 
 if __name__ == "__main__":

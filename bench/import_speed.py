@@ -24,11 +24,12 @@ import flask_migrate  # noqa: E402
 import pandas as pd  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from juragan import clock, create_app, scope  # noqa: E402
+from juragan import clock, create_app
+from juragan.db import scope  # noqa: E402
 from juragan.extensions import db  # noqa: E402
 from juragan.models import AuditEntry, Role, utcnow  # noqa: E402
 from juragan.reports.registry import RegistrySearch, search_statement  # noqa: E402
-from juragan.seeding import SyntheticPeople  # noqa: E402
+from juragan.seeding.people import SyntheticPeople  # noqa: E402
 from juragan.services.accounts import AccountData, create_account  # noqa: E402
 from juragan.services.registry_files import (  # noqa: E402
     MAX_ROWS,
@@ -79,31 +80,44 @@ def main() -> None:
             started = time.perf_counter()
             # The web page takes files of up to MAX_ROWS; beyond, the same checks
             # run on a frame read directly (how a larger file would be imported).
-            table = (read_table("bench.csv", content) if len(rows) <= MAX_ROWS else
-                     pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False))  # fmt: skip
+            table = (
+                read_table("bench.csv", content)
+                if len(rows) <= MAX_ROWS
+                else pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
+            )
             plan = plan_import(db.session, official, table, clock.today())
             planned = time.perf_counter()
-            print(f"dry run           {planned - started:.1f} s, "
-                  f"{len(plan.rejected)} rejected")  # fmt: skip
+            print(
+                f"dry run           {planned - started:.1f} s, "
+                f"{len(plan.rejected)} rejected"
+            )
             counts = apply_import(db.session, official, plan, utcnow(), "bench.csv")
             db.session.commit()
             applied = time.perf_counter()
             print(f"import            {applied - planned:.1f} s {counts}")
             print(f"total             {applied - started:.1f} s")
             rerun = plan_import(db.session, official, table, clock.today())
-            print(f"re-run dry run    {time.perf_counter() - applied:.1f} s, "
-                  f"{rerun.count('create')} would be created")  # fmt: skip
+            print(
+                f"re-run dry run    {time.perf_counter() - applied:.1f} s, "
+                f"{rerun.count('create')} would be created"
+            )
             # Exporting everyone, with an entry in each person's processing log.
             started = time.perf_counter()
-            frame = export_frame(db.session, official,
-                                 search_statement(official, RegistrySearch()))  # fmt: skip
+            frame = export_frame(
+                db.session, official, search_statement(official, RegistrySearch())
+            )
             body = export_file(frame, "csv")
             db.session.commit()
-            logged = db.session.scalar(select(func.count()).select_from(AuditEntry)
-                                       .where(AuditEntry.action == "view"))  # fmt: skip
-            print(f"export            {time.perf_counter() - started:.1f} s, "
-                  f"{len(frame):,} rows ({len(body) / 1e6:.1f} MB CSV), "
-                  f"{logged:,} processing-log entries")  # fmt: skip
+            logged = db.session.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "view")
+            )
+            print(
+                f"export            {time.perf_counter() - started:.1f} s, "
+                f"{len(frame.people):,} rows ({len(body) / 1e6:.1f} MB CSV), "
+                f"{logged:,} processing-log entries"
+            )
             db.engine.dispose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory       {peak:.0f} MiB")

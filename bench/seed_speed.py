@@ -24,12 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import flask_migrate  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from juragan import create_app, scope  # noqa: E402
+from juragan import create_app
+from juragan.db import scope  # noqa: E402
+from juragan.db.pagination import keyset_page  # noqa: E402
 from juragan.extensions import db  # noqa: E402
 from juragan.models import Returnee, Role, User  # noqa: E402
-from juragan.pagination import keyset_page  # noqa: E402
 from juragan.policy import scoped  # noqa: E402
-from juragan.seeding import generate_returnees, generated_counts  # noqa: E402
+from juragan.seeding.bulk import generate_returnees, generated_counts  # noqa: E402
 
 
 def main() -> None:
@@ -65,17 +66,25 @@ def main() -> None:
             print(f"returnees generated {done:,}")
             print(f"placements          {counts['placements']:,}")
             print(f"trainings           {counts['trainings']:,}")
-            print(f"business plans      {counts['business_plans']:,} "
-                  f"({counts['plan_projection_months']:,} projected months)")  # fmt: skip
+            print(
+                f"business plans      {counts['business_plans']:,} "
+                f"({counts['plan_projection_months']:,} projected months)"
+            )
             print(f"businesses          {counts['businesses']:,}")
-            print(f"KUR applications    {counts['loan_applications']:,} "
-                  f"({counts['loan_instalments']:,} instalments, "
-                  f"{counts['loan_payments']:,} payments)")  # fmt: skip
-            print(f"mentoring visits    {counts['visits']:,} "
-                  f"({counts['business_reports']:,} monthly reports, "
-                  f"{counts['wellbeing_checks']:,} wellbeing checks)")  # fmt: skip
-            print(f"generation time     {elapsed:.1f} s ({done / elapsed:,.0f} returnees/s, "
-                  f"{rows / elapsed:,.0f} rows/s)")  # fmt: skip
+            print(
+                f"KUR applications    {counts['loan_applications']:,} "
+                f"({counts['loan_instalments']:,} instalments, "
+                f"{counts['loan_payments']:,} payments)"
+            )
+            print(
+                f"mentoring visits    {counts['visits']:,} "
+                f"({counts['business_reports']:,} monthly reports, "
+                f"{counts['wellbeing_checks']:,} wellbeing checks)"
+            )
+            print(
+                f"generation time     {elapsed:.1f} s ({done / elapsed:,.0f} returnees/s, "
+                f"{rows / elapsed:,.0f} rows/s)"
+            )
 
             official = User(
                 username="bench",

@@ -84,10 +84,18 @@ def build_database(server: str) -> str:
     admin.dispose()
     database = url.set(database=DATABASE).render_as_string(hide_password=False)
     env = {**os.environ, "DATABASE_URL": database, "FLASK_APP": "wsgi.py"}
-    for command in (["db", "upgrade"], ["juragan", "seed-demo"],
-                    ["juragan", "seed", "--returnees", str(GENERATED_RETURNEES)]):  # fmt: skip
-        done = subprocess.run([BIN / "flask", *command], cwd=ROOT, env=env,  # noqa: S603
-                              capture_output=True, text=True)  # fmt: skip
+    for command in (
+        ["db", "upgrade"],
+        ["juragan", "seed-demo"],
+        ["juragan", "seed", "--returnees", str(GENERATED_RETURNEES)],
+    ):
+        done = subprocess.run(  # noqa: S603
+            [BIN / "flask", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
             sys.exit(f"flask {' '.join(command)} failed:\n{done.stderr}")
     return database
@@ -110,8 +118,10 @@ def find_ids(database: str) -> Ids:
         def ids(sql: str, **params) -> list[int]:
             return [row[0] for row in c.execute(text(sql), params)]
 
-        own = ids("SELECT r.id FROM returnees r JOIN users u ON u.id = r.user_id "
-                  "WHERE u.username = 'purna'")[0]  # fmt: skip
+        own = ids(
+            "SELECT r.id FROM returnees r JOIN users u ON u.id = r.user_id "
+            "WHERE u.username = 'purna'"
+        )[0]
         found = Ids(
             own_returnee=own,
             own_plans=ids(
@@ -120,21 +130,21 @@ def find_ids(database: str) -> Ids:
             caseload=ids(
                 "SELECT r.id FROM returnees r JOIN users u ON u.id = r.mentor_id "
                 "WHERE u.username = 'pendamping' ORDER BY r.id"
-            ),  # fmt: skip
+            ),
             region_returnees=ids(
                 "SELECT id FROM returnees WHERE province_code = '35' "
                 "AND erased_at IS NULL ORDER BY id LIMIT 400"
-            ),  # fmt: skip
+            ),
             region_loans=ids(
                 "SELECT l.id FROM loan_applications l JOIN returnees r "
                 "ON r.id = l.returnee_id WHERE r.province_code = '35' "
                 "ORDER BY l.id LIMIT 200"
-            ),  # fmt: skip
+            ),
             region_plans=ids(
                 "SELECT p.id FROM business_plans p JOIN returnees r "
                 "ON r.id = p.returnee_id WHERE r.province_code = '35' "
                 "ORDER BY p.id LIMIT 200"
-            ),  # fmt: skip
+            ),
         )
     engine.dispose()
     return found
@@ -153,10 +163,19 @@ class Redis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603
-            [shutil.which("redis-server") or "redis-server", "--port", str(self.port),
-             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         for _ in range(100):
             if self.keys() is not None:
                 return
@@ -189,16 +208,32 @@ class Server:
         self.log = ROOT / "artefacts" / "bench-trust-server.log"
         self.log.parent.mkdir(exist_ok=True)
         self.workers = workers
-        env = {**os.environ, "DATABASE_URL": database, "REDIS_URL": redis.url,
-               "SECRET_KEY": uuid.uuid4().hex * 2,
-               # Every client is 127.0.0.1 here: the per-IP limit would count the
-               # bench's own sign-ins; the per-account limit stays as shipped.
-               "LOGIN_LIMIT_PER_IP": "10000 per minute"}  # fmt: skip
+        env = {
+            **os.environ,
+            "DATABASE_URL": database,
+            "REDIS_URL": redis.url,
+            "SECRET_KEY": uuid.uuid4().hex * 2,
+            # Every client is 127.0.0.1 here: the per-IP limit would count the
+            # bench's own sign-ins; the per-account limit stays as shipped.
+            "LOGIN_LIMIT_PER_IP": "10000 per minute",
+        }
         self.process = subprocess.Popen(  # noqa: S603
-            [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "--timeout", "60", "wsgi:app"],
-            cwd=ROOT, env=env, stderr=self.log.open("w"),
-        )  # fmt: skip
+            [
+                BIN / "gunicorn",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stderr=self.log.open("w"),
+        )
         for _ in range(300):
             try:
                 if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
@@ -268,8 +303,15 @@ class Visits:
 class Client:
     """One person with a session of their own, opening the pages of their role."""
 
-    def __init__(self, base: str, username: str, password: str, routes, visits: Visits,
-                 rng: random.Random) -> None:  # fmt: skip
+    def __init__(
+        self,
+        base: str,
+        username: str,
+        password: str,
+        routes,
+        visits: Visits,
+        rng: random.Random,
+    ) -> None:
         self.base, self.routes, self.visits, self.rng = base, routes, visits, rng
         self.weights = [weight for _, weight, _ in routes]
         self.forms: dict[int, dict[str, str]] = {}  # visit forms opened, per returnee
@@ -277,25 +319,31 @@ class Client:
         self.results: list[Result] = []
         page = self.http.get(base + "/login")
         token = CSRF.search(page.text).group(1)
-        answer = self.http.post(base + "/login", allow_redirects=False,
-                                data={"csrf_token": token, "username": username,
-                                      "password": password})  # fmt: skip
+        answer = self.http.post(
+            base + "/login",
+            allow_redirects=False,
+            data={"csrf_token": token, "username": username, "password": password},
+        )
         if answer.status_code != 302:
             raise RuntimeError(f"{username} could not sign in: {answer.status_code}")
 
     def fetch(self, route: str, method: str, path: str, ok: tuple[int, ...], **kw):
         started = time.perf_counter()
         try:
-            answer = self.http.request(method, self.base + path, allow_redirects=False,
-                                       timeout=30, **kw)  # fmt: skip
+            answer = self.http.request(
+                method, self.base + path, allow_redirects=False, timeout=30, **kw
+            )
         except requests.RequestException:
             self.results.append(
                 Result(route, 0, started, time.perf_counter() - started)
             )
             return None
         seconds = time.perf_counter() - started
-        friendly = answer.status_code == 503 and FRIENDLY in answer.text and (
-            answer.headers.get("Retry-After") == "5")  # fmt: skip
+        friendly = (
+            answer.status_code == 503
+            and FRIENDLY in answer.text
+            and (answer.headers.get("Retry-After") == "5")
+        )
         status = (
             answer.status_code
             if answer.status_code in ok or friendly
@@ -323,15 +371,21 @@ class Client:
             parser.feed(page.text)
             fields = self.forms[returnee_id] = parser.fields
         key = VISIT_PREFIX + uuid.uuid4().hex
-        data = {**fields, "idempotency_key": key, "duration_minutes": "45",
-                "revenue_last_month_idr": str(self.rng.randrange(500, 20_000) * 1000),
-                "visited_on": clock.today().isoformat(), "next_visit_on": "",
-                "observations": "Kunjungan rutin; pembukuan sudah rapi."}  # fmt: skip
+        data = {
+            **fields,
+            "idempotency_key": key,
+            "duration_minutes": "45",
+            "revenue_last_month_idr": str(self.rng.randrange(500, 20_000) * 1000),
+            "visited_on": clock.today().isoformat(),
+            "next_visit_on": "",
+            "observations": "Kunjungan rutin; pembukuan sudah rapi.",
+        }
         data = {k: v for k, v in data.items() if not k.startswith("actions-")}
         with self.visits.lock:
             self.visits.pending[key] = (self, returnee_id, data)
-        answer = self.fetch("POST /mentoring/returnees/<id>/visit", "POST", path, (302,),
-                            data=data)  # fmt: skip
+        answer = self.fetch(
+            "POST /mentoring/returnees/<id>/visit", "POST", path, (302,), data=data
+        )
         if answer is not None and answer.status_code == 302:
             with self.visits.lock:
                 self.visits.acknowledged.add(key)
@@ -364,8 +418,10 @@ def build_routes(ids: Ids) -> dict[str, list]:
         client.fetch(route, "GET", f"/mentoring/returnees/{returnee}", (200,))
 
     def routes(*rows):
-        return [(f"GET {template}", weight, page(template, pool))
-                for template, weight, pool in rows]  # fmt: skip
+        return [
+            (f"GET {template}", weight, page(template, pool))
+            for template, weight, pool in rows
+        ]
 
     def mine(template: str):
         # With one plan or loan, "mine" goes straight to it.
@@ -376,44 +432,67 @@ def build_routes(ids: Ids) -> dict[str, list]:
 
     return {
         "returnee": routes(
-            ("/", 3, None), ("/returnees/<id>", 2, [ids.own_returnee]),
+            ("/", 3, None),
+            ("/returnees/<id>", 2, [ids.own_returnee]),
             ("/returnees/<id>/journey", 1, [ids.own_returnee]),
             ("/plans/<id>", 2, ids.own_plans),
-        ) + [("GET /plans/mine", 2, mine("/plans/mine")), ("GET /kur/mine", 2, mine("/kur/mine"))],
+        )
+        + [
+            ("GET /plans/mine", 2, mine("/plans/mine")),
+            ("GET /kur/mine", 2, mine("/kur/mine")),
+        ],
         "mentor": routes(("/", 2, None), ("/returnees/<id>", 2, ids.caseload))
         + [("GET /mentoring/returnees/<id>", 3, case), ("visit", 2, visit)],
         "official": routes(
-            ("/", 2, None), ("/returnees/", 2, None), ("/returnees/?q=sri", 1, None),
-            ("/returnees/<id>", 3, ids.region_returnees), ("/kur/", 1, None),
-            ("/kur/<id>", 2, ids.region_loans), ("/plans/", 1, None),
-            ("/plans/<id>", 1, ids.region_plans), ("/dashboard/", 1, None),
+            ("/", 2, None),
+            ("/returnees/", 2, None),
+            ("/returnees/?q=sri", 1, None),
+            ("/returnees/<id>", 3, ids.region_returnees),
+            ("/kur/", 1, None),
+            ("/kur/<id>", 2, ids.region_loans),
+            ("/plans/", 1, None),
+            ("/plans/<id>", 1, ids.region_plans),
+            ("/dashboard/", 1, None),
             ("/dashboard/repayment", 1, None),
         ),
         "bank": routes(
-            ("/", 1, None), ("/kur/", 2, None), ("/kur/<id>", 3, ids.region_loans),
+            ("/", 1, None),
+            ("/kur/", 2, None),
+            ("/kur/<id>", 3, ids.region_loans),
             ("/kur/portfolio", 1, None),
         ),
-    }  # fmt: skip
+    }
 
 
-ACCOUNTS = {"returnee": "purna", "mentor": "pendamping", "official": "pejabat",
-            "bank": "bank"}  # fmt: skip
+ACCOUNTS = {
+    "returnee": "purna",
+    "mentor": "pendamping",
+    "official": "pejabat",
+    "bank": "bank",
+}
 # Sixteen people: 6 returnees, 4 mentors, 4 officials, 2 bank officers.
 MIX = ("returnee",) * 6 + ("mentor",) * 4 + ("official",) * 4 + ("bank",) * 2
 
 
 def keep_what_each_role_may_open(server: Server, password: str, ids: Ids) -> Ids:
     """Drop the drawn ids a role may not open (a bank officer sees only some loans)."""
-    checks = (("official", "/returnees/{}", "region_returnees"),
-              ("official", "/plans/{}", "region_plans"), ("bank", "/kur/{}", "region_loans"),
-              ("official", "/kur/{}", "region_loans"), ("returnee", "/plans/{}", "own_plans"),
-              ("mentor", "/mentoring/returnees/{}", "caseload"))  # fmt: skip
+    checks = (
+        ("official", "/returnees/{}", "region_returnees"),
+        ("official", "/plans/{}", "region_plans"),
+        ("bank", "/kur/{}", "region_loans"),
+        ("official", "/kur/{}", "region_loans"),
+        ("returnee", "/plans/{}", "own_plans"),
+        ("mentor", "/mentoring/returnees/{}", "caseload"),
+    )
     for role, template, attribute in checks:
         probe = Client(
             server.base, ACCOUNTS[role], password, [], Visits(), random.Random()
         )
-        allowed = [i for i in getattr(ids, attribute)
-                   if probe.http.get(server.base + template.format(i)).status_code == 200]  # fmt: skip
+        allowed = [
+            i
+            for i in getattr(ids, attribute)
+            if probe.http.get(server.base + template.format(i)).status_code == 200
+        ]
         setattr(ids, attribute, allowed)
         if not allowed:
             raise RuntimeError(f"{role} may open none of {attribute}")
@@ -427,8 +506,14 @@ def people(
     clients = []
     mentors = [role for role in MIX if role == "mentor"]
     for number, role in enumerate(MIX):
-        client = Client(server.base, ACCOUNTS[role], password, table[role], visits,
-                        random.Random(seed + number))  # fmt: skip
+        client = Client(
+            server.base,
+            ACCOUNTS[role],
+            password,
+            table[role],
+            visits,
+            random.Random(seed + number),
+        )
         if role == "mentor":
             # Each mentor visits returnees of their own: a visit is one person's work.
             index = sum(1 for r in MIX[:number] if r == "mentor")
@@ -479,8 +564,10 @@ def print_routes(results: list[Result]) -> None:
     print(f"  {'route':44} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8}")
     for route in sorted(by_route):
         times = by_route[route]
-        print(f"  {route:44} {len(times):8d} {statistics.median(times):8.1f} "
-              f"{percentile(times, 0.95):8.1f}")  # fmt: skip
+        print(
+            f"  {route:44} {len(times):8d} {statistics.median(times):8.1f} "
+            f"{percentile(times, 0.95):8.1f}"
+        )
 
 
 # Phases -------------------------------------------------------------------------
@@ -500,9 +587,11 @@ def bare(server: Server, concurrency: int, count: int) -> float:
     errors = sum(1 for r in results if r.status <= 0)
     rate = len(results) / seconds
     times = [r.seconds * 1000 for r in results]
-    print(f"bare /healthz: {len(results)} requests in {seconds:.1f} s = {rate:.0f} req/s, "
-          f"p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
-          f"errors {errors}")  # fmt: skip
+    print(
+        f"bare /healthz: {len(results)} requests in {seconds:.1f} s = {rate:.0f} req/s, "
+        f"p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
+        f"errors {errors}"
+    )
     return rate
 
 
@@ -511,8 +600,10 @@ def mixed(clients: list[Client], count: int, bare_rate: float) -> None:
     results = take_results(clients)
     errors = [r for r in results if r.status <= 0]
     rate = len(results) / seconds
-    print(f"\nmixed: {len(results)} requests by {len(clients)} people in {seconds:.1f} s "
-          f"= {rate:.0f} req/s ({rate / bare_rate:.2f} of the bare route), errors {len(errors)}")  # fmt: skip
+    print(
+        f"\nmixed: {len(results)} requests by {len(clients)} people in {seconds:.1f} s "
+        f"= {rate:.0f} req/s ({rate / bare_rate:.2f} of the bare route), errors {len(errors)}"
+    )
     for error in errors[:10]:
         print(f"  error: {error.route} -> {-error.status or 'no answer'}")
     print_routes(results)
@@ -520,8 +611,12 @@ def mixed(clients: list[Client], count: int, bare_rate: float) -> None:
 
 def cluster_of(server: str) -> tuple[str, str]:
     port = str(make_url(server).port or 5432)
-    listing = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True,  # noqa: S607
-                             text=True, check=True).stdout  # fmt: skip
+    listing = subprocess.run(
+        ["pg_lsclusters", "--no-header"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for line in listing.splitlines():
         version, name, cluster_port, *_ = line.split()
         if cluster_port == port:
@@ -530,12 +625,16 @@ def cluster_of(server: str) -> tuple[str, str]:
 
 
 def pg_ctl(cluster: tuple[str, str], *action: str) -> None:
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, *action],  # noqa: S603, S607
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(  # noqa: S603
+        ["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, *action],  # noqa: S607
+        check=True,
+        capture_output=True,
+    )
 
 
-def database_outage(clients, visits: Visits, server: str, database: str,
-                    outage: float) -> None:  # fmt: skip
+def database_outage(
+    clients, visits: Visits, server: str, database: str, outage: float
+) -> None:
     cluster = cluster_of(server)
     clock: dict[str, float] = {}
 
@@ -558,49 +657,76 @@ def database_outage(clients, visits: Visits, server: str, database: str,
         fault.join()
     results = take_results(clients)
     back = clock["back"]
-    during = [r for r in results if clock["stopping"] <= r.started + r.seconds
-              and r.started <= back]  # fmt: skip
+    during = [
+        r
+        for r in results
+        if clock["stopping"] <= r.started + r.seconds and r.started <= back
+    ]
     friendly = sum(1 for r in during if r.friendly)
     unfriendly = [r for r in results if r.status <= 0]
-    served_after = [r.started + r.seconds - back for r in results
-                    if r.started >= back and r.status > 0 and not r.friendly]  # fmt: skip
+    served_after = [
+        r.started + r.seconds - back
+        for r in results
+        if r.started >= back and r.status > 0 and not r.friendly
+    ]
     late_503 = [r.started - back for r in results if r.started >= back and r.friendly]
-    print(f"\ndatabase outage: PostgreSQL {cluster[0]}/{cluster[1]} down "
-          f"{back - clock['stopping']:.1f} s (stop took {clock['stopped'] - clock['stopping']:.1f} s, "
-          f"start {back - clock['starting']:.1f} s), {len(results)} requests in the phase")  # fmt: skip
-    print(f"  answered while it was away: {len(during)}, of which friendly 503 {friendly}, "
-          f"served {sum(1 for r in during if r.status > 0 and not r.friendly)}")  # fmt: skip
+    print(
+        f"\ndatabase outage: PostgreSQL {cluster[0]}/{cluster[1]} down "
+        f"{back - clock['stopping']:.1f} s (stop took {clock['stopped'] - clock['stopping']:.1f} s, "
+        f"start {back - clock['starting']:.1f} s), {len(results)} requests in the phase"
+    )
+    print(
+        f"  answered while it was away: {len(during)}, of which friendly 503 {friendly}, "
+        f"served {sum(1 for r in during if r.status > 0 and not r.friendly)}"
+    )
     print(f"  other answers (5xx, 4xx, none): {len(unfriendly)}")
     for error in unfriendly[:10]:
         print(f"    {error.route} -> {-error.status or 'no answer'}")
     if served_after:
-        last = (f"the last 503 went to a request sent {max(late_503):.2f} s after it"
-                if late_503 else "no request sent after it got a 503")  # fmt: skip
-        print(f"  first page served {min(served_after):.2f} s after the database's "
-              f"return; {last}")  # fmt: skip
+        last = (
+            f"the last 503 went to a request sent {max(late_503):.2f} s after it"
+            if late_503
+            else "no request sent after it got a 503"
+        )
+        print(
+            f"  first page served {min(served_after):.2f} s after the database's "
+            f"return; {last}"
+        )
     # Visits that got no acknowledgement are sent again with the same client id, as the
     # visit page's draft does when the connection comes back.
     retried = dict(visits.pending)
     for key, (sender, returnee, data) in retried.items():
-        answer = sender.http.post(sender.base + f"/mentoring/returnees/{returnee}/visit",
-                                  data=data, allow_redirects=False, timeout=30)  # fmt: skip
+        answer = sender.http.post(
+            sender.base + f"/mentoring/returnees/{returnee}/visit",
+            data=data,
+            allow_redirects=False,
+            timeout=30,
+        )
         if answer.status_code == 302:
             visits.acknowledged.add(key)
             visits.pending.pop(key, None)
     take_results(clients)
     engine = create_engine(database)
     with engine.connect() as c:
-        stored = dict(c.execute(text(
-            "SELECT idempotency_key, count(*) FROM visits WHERE idempotency_key LIKE :p "
-            "GROUP BY idempotency_key"), {"p": VISIT_PREFIX + "%"}).all())  # fmt: skip
+        stored = dict(
+            c.execute(
+                text(
+                    "SELECT idempotency_key, count(*) FROM visits WHERE idempotency_key LIKE :p "
+                    "GROUP BY idempotency_key"
+                ),
+                {"p": VISIT_PREFIX + "%"},
+            ).all()
+        )
     engine.dispose()
     lost = [k for k in visits.acknowledged if stored.get(k, 0) == 0]
     doubled = [k for k, n in stored.items() if n > 1]
     strangers = [k for k in stored if k not in visits.acknowledged]
-    print(f"  visits acknowledged in all phases: {len(visits.acknowledged)} "
-          f"({len(retried)} sent again after the outage, {len(visits.pending)} still unanswered); "
-          f"stored: {sum(stored.values())}; lost {len(lost)}, stored twice {len(doubled)}, "
-          f"stored but never acknowledged {len(strangers)}")  # fmt: skip
+    print(
+        f"  visits acknowledged in all phases: {len(visits.acknowledged)} "
+        f"({len(retried)} sent again after the outage, {len(visits.pending)} still unanswered); "
+        f"stored: {sum(stored.values())}; lost {len(lost)}, stored twice {len(doubled)}, "
+        f"stored but never acknowledged {len(strangers)}"
+    )
 
 
 def redis_outage(clients, server: Server, redis: Redis, password: str) -> None:
@@ -612,29 +738,47 @@ def redis_outage(clients, server: Server, redis: Redis, password: str) -> None:
     token = CSRF.search(stranger.get(server.base + "/login").text).group(1)
     statuses = []
     for _ in range(5 * server.workers + 3):
-        answer = stranger.post(server.base + "/login", allow_redirects=False, data={
-            "csrf_token": token, "username": "tamu.bench", "password": "salah-terus"})  # fmt: skip
+        answer = stranger.post(
+            server.base + "/login",
+            allow_redirects=False,
+            data={
+                "csrf_token": token,
+                "username": "tamu.bench",
+                "password": "salah-terus",
+            },
+        )
         statuses.append(answer.status_code)
     refused_at = statuses.index(429) + 1 if 429 in statuses else None
-    print(f"\nRedis outage: {len(results)} requests with Redis stopped, errors {len(errors)}; "
-          f"wrong passwords for one account: {statuses.count(200)} answered, "
-          f"{statuses.count(429)} refused (first refusal at attempt {refused_at}), "
-          f"5xx {sum(1 for s in statuses if s >= 500)}")  # fmt: skip
+    print(
+        f"\nRedis outage: {len(results)} requests with Redis stopped, errors {len(errors)}; "
+        f"wrong passwords for one account: {statuses.count(200)} answered, "
+        f"{statuses.count(429)} refused (first refusal at attempt {refused_at}), "
+        f"5xx {sum(1 for s in statuses if s >= 500)}"
+    )
     redis.start()
     started = time.perf_counter()
     back_in_redis = None
     while time.perf_counter() - started < 70:
         run(clients, total=50)
-        stranger.post(server.base + "/login", allow_redirects=False, data={
-            "csrf_token": token, "username": f"tamu.{uuid.uuid4().hex[:6]}", "password": "x"})  # fmt: skip
+        stranger.post(
+            server.base + "/login",
+            allow_redirects=False,
+            data={
+                "csrf_token": token,
+                "username": f"tamu.{uuid.uuid4().hex[:6]}",
+                "password": "x",
+            },
+        )
         if redis.keys():
             back_in_redis = time.perf_counter() - started
             break
         time.sleep(0.5)
     results = take_results(clients)
     after = f"{back_in_redis:.1f} s" if back_in_redis is not None else "more than 70 s"
-    print(f"  Redis started again: limits back in Redis after {after}, "
-          f"{len(results)} requests meanwhile, errors {sum(1 for r in results if r.status <= 0)}")  # fmt: skip
+    print(
+        f"  Redis started again: limits back in Redis after {after}, "
+        f"{len(results)} requests meanwhile, errors {sum(1 for r in results if r.status <= 0)}"
+    )
     print(
         "  caches: the app keeps none in Redis (only in each process), nothing to lose"
     )
@@ -654,7 +798,7 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)  # figures as they come, through a pipe
     if args.concurrency != len(MIX):
         parser.error(f"the mix is {len(MIX)} people")
-    from juragan.seeding import DEMO_PASSWORD
+    from juragan.seeding.demo import DEMO_PASSWORD
 
     print(f"building {DATABASE} (demo data and {GENERATED_RETURNEES:,} returnees) ...")
     database = build_database(args.server)
@@ -663,8 +807,10 @@ def main() -> None:
     redis.start()
     server = Server(database, redis, args.workers)
     try:
-        print(f"gunicorn: {args.workers} workers on {server.base}; Redis on {redis.port}; "
-              f"{os.cpu_count()} CPUs shared with the clients")  # fmt: skip
+        print(
+            f"gunicorn: {args.workers} workers on {server.base}; Redis on {redis.port}; "
+            f"{os.cpu_count()} CPUs shared with the clients"
+        )
         ids = keep_what_each_role_may_open(server, DEMO_PASSWORD, ids)
         visits = Visits()
         clients = people(server, DEMO_PASSWORD, ids, visits, seed=2026)

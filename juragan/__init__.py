@@ -12,8 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
-from juragan import audit, clock, files, scope, summaries, vault
+from juragan import clock
 from juragan.config import load_config, validate_config
+from juragan.dashboards import summaries
+from juragan.db import audit, files, scope, vault
 from juragan.extensions import babel, csrf, db, limiter, login_manager, migrate
 from juragan.logs import redact_database_details
 
@@ -24,8 +26,11 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 #: Pages with Plotly charts: plotly.js sets style attributes as it draws, so these
-#: pages allow inline *styles* (never inline scripts).
-CSP_WITH_CHARTS = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+#: pages allow inline *styles* (never inline scripts); and it saves a chart as a
+#: PNG by drawing its own SVG from a ``blob:`` address, so they allow such images.
+CSP_WITH_CHARTS = CSP.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+).replace("img-src 'self' data:", "img-src 'self' data: blob:")
 
 
 class BoundedInt(IntegerConverter):
@@ -67,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_request_hooks(app)
     register_assets(app)
     register_template_helpers(app)
+    register_transaction(app)
     register_commands(app)
     return app
 
@@ -148,9 +154,7 @@ def _load_user(token: str) -> Any:
         row, reason = accounts.find_session(
             db.session, token, utcnow(), current_app.config["SESSION_LIMITS"]
         )
-    if accounts.session_changed(db.session):
-        # The session's end, or its last-seen mark, stays whatever the request does.
-        db.session.commit()
+    # The session's end, or its last-seen mark, is committed with the request.
     g.user_session = row
     if row is None:
         # Said once the request knows it is anonymous (translating here would ask
@@ -167,12 +171,22 @@ def _say_why_the_session_ended(response: Response) -> Response:
     reason = g.pop("session_end_reason", None)
     limits = current_app.config["SESSION_LIMITS"]
     if reason == "idle":
-        flash(_("You were signed out after %(minutes)d minutes without activity. "
+        flash(
+            _(
+                "You were signed out after %(minutes)d minutes without activity. "
                 "Please sign in again.",
-                minutes=limits.idle.total_seconds() // 60), "warning")  # fmt: skip
+                minutes=limits.idle.total_seconds() // 60,
+            ),
+            "warning",
+        )
     elif reason == "expired":
-        flash(_("Sessions last %(hours)d hours. Please sign in again.",
-                hours=limits.absolute.total_seconds() // 3600), "warning")  # fmt: skip
+        flash(
+            _(
+                "Sessions last %(hours)d hours. Please sign in again.",
+                hours=limits.absolute.total_seconds() // 3600,
+            ),
+            "warning",
+        )
     return response
 
 
@@ -260,7 +274,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_assets(app: Flask) -> None:
-    from juragan import assets
+    from juragan.web import assets
 
     assets.register(app)
     app.jinja_env.globals.update(
@@ -281,10 +295,11 @@ def register_template_helpers(app: Flask) -> None:
     )
     from flask_login import current_user
 
-    from juragan import disclosure, kbli
-    from juragan.access import user_can
+    from juragan import consent_rules
+    from juragan.domain import disclosure, kbli
+    from juragan.domain.regions import country_name
     from juragan.i18n import file_size, rupiah_filter, rupiah_words_filter
-    from juragan.labels import (
+    from juragan.i18n.labels import (
         AUDIT_ACTION_LABELS,
         IMPORT_OUTCOME_LABELS,
         MONTH_NAMES,
@@ -296,8 +311,9 @@ def register_template_helpers(app: Flask) -> None:
     )
     from juragan.models import Role
     from juragan.policy import Action
-    from juragan.reference import country_name
     from juragan.reports.plans import section_url
+    from juragan.web.access import user_can
+    from juragan.web.shown import shown_person, shown_place
 
     app.jinja_env.filters["rupiah"] = rupiah_filter
     # Jinja's own filesizeformat writes "52.2 kB" whatever the language.
@@ -323,6 +339,10 @@ def register_template_helpers(app: Flask) -> None:
         audit_action_label=lambda action: AUDIT_ACTION_LABELS.get(action, action),
         record_type_label=lambda table: RECORD_TYPE_LABELS.get(table, table),
         code_label=code_label,
+        consent_label=lambda purpose: consent_rules.LABELS.get(purpose, purpose),
+        consent_method_label=lambda method: consent_rules.METHOD_LABELS.get(
+            method, method
+        ),
         left_out_for_small_group=left_out_for_small_group,
         month_name=lambda number: MONTH_NAMES[int(number) - 1],
         kbli_subclass=kbli.subclass,
@@ -331,11 +351,24 @@ def register_template_helpers(app: Flask) -> None:
         mask_nik=disclosure.nik,
         mask_phone=disclosure.phone,
         format_phone=lambda value: disclosure.phone(value, full=True),
-        shown=lambda person, **kw: disclosure.person(person, current_user, **kw),
-        place=lambda value, person: disclosure.place(value, person, current_user),
+        shown=lambda person, **kw: shown_person(person, current_user, **kw),
+        place=lambda value, person: shown_place(value, person, current_user),
         public_link=public_link,
         section_url=section_url,
+        draft_owner=draft_owner,
     )
+
+
+def draft_owner() -> str:
+    """The signed-in account's tag for visit drafts on the phone; '' signed out."""
+    from flask import current_app
+    from flask_login import current_user
+
+    from juragan.web import drafts
+
+    if not current_user.is_authenticated:
+        return ""
+    return drafts.owner_tag(current_app.config["SECRET_KEY"], current_user.id)
 
 
 def public_link(endpoint: str, **values: Any) -> str:
@@ -346,6 +379,12 @@ def public_link(endpoint: str, **values: Any) -> str:
 
     base = current_app.config["PUBLIC_URL"] or request.url_root.rstrip("/")
     return base + url_for(endpoint, **values)
+
+
+def register_transaction(app: Flask) -> None:
+    from juragan.web import transaction
+
+    transaction.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask.cli import AppGroup
 
-from juragan import scope
-from juragan.audit import Actor, acting_as
+from juragan.db import scope
+from juragan.db.audit import Actor, acting_as
 from juragan.errors import DomainError
 from juragan.extensions import db
 from juragan.models import Role
@@ -22,6 +24,18 @@ def _as_the_server(ctx: click.Context) -> None:
     """Every command reads across every scope, as the server: named, and logged."""
     ctx.with_resource(scope.system("cli"))
     log.info("command %s run on the server", ctx.invoked_subcommand)
+
+
+@contextmanager
+def one_transaction() -> Iterator[None]:
+    """A command's writes: committed together once it has done its work, or, if it
+    fails anywhere (its commit included), none of them."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 juragan_cli = AppGroup(
@@ -40,7 +54,7 @@ def create_admin(
     """Create an administrator account (the first one, typically)."""
     from juragan.services.accounts import AccountData, create_account
 
-    with acting_as(Actor(None, "cli")):
+    with acting_as(Actor(None, "cli")), one_transaction():
         try:
             user = create_account(
                 db.session,
@@ -50,22 +64,19 @@ def create_admin(
                 password,
             )
         except DomainError as error:
-            db.session.rollback()
             raise click.ClickException(
                 f"{error.field or 'error'}: {error.message}"
             ) from error
-        db.session.commit()
     click.echo(f"Created admin account {user.username}.")
 
 
 @juragan_cli.command("load-reference")
 def load_reference() -> None:
     """Add new Kemendagri regions and apply renames from the shipped data file."""
-    from juragan.reference import load_regions
+    from juragan.seeding.catalogue import load_regions
 
-    with acting_as(Actor(None, "cli")):
+    with acting_as(Actor(None, "cli")), one_transaction():
         added, renamed = load_regions(db.session)
-        db.session.commit()
     click.echo(f"Regions: {added} added, {renamed} renamed.")
 
 
@@ -77,7 +88,7 @@ def load_reference() -> None:
 )
 def seed_demo_command(if_empty: bool) -> None:
     """Create one demo account per role and a small realistic data set."""
-    from juragan.seeding import (
+    from juragan.seeding.demo import (
         DEMO_ACCOUNTS,
         DEMO_PASSWORD,
         database_is_empty,
@@ -89,8 +100,8 @@ def seed_demo_command(if_empty: bool) -> None:
             click.echo("The database already has accounts; demo data not loaded.")
             return
         raise click.ClickException("The database already has accounts.")
-    seed_demo(db.session)
-    db.session.commit()
+    with one_transaction():
+        seed_demo(db.session)
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.username:16} {account.role.value}")
@@ -101,12 +112,13 @@ def seed_demo_command(if_empty: bool) -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 def seed_command(count: int, seed: int) -> None:
     """Bulk-generate COUNT synthetic returnees, the same ones for the same seed."""
-    from juragan.seeding import generate_returnees
-    from juragan.summaries import vacuum
+    from juragan.dashboards.summaries import vacuum
+    from juragan.seeding.bulk import generate_returnees
 
     started = time.perf_counter()
-    done = generate_returnees(db.session, count, seed)
-    db.session.commit()
+    with one_transaction():
+        done = generate_returnees(db.session, count, seed)
+    # After the commit: VACUUM runs outside any transaction.
     vacuum(db.engine)
     click.echo(f"Generated {done} returnees in {time.perf_counter() - started:.1f} s.")
 
@@ -114,11 +126,12 @@ def seed_command(count: int, seed: int) -> None:
 @juragan_cli.command("refresh-dashboards")
 def refresh_dashboards() -> None:
     """Rebuild the dashboards' summary tables from the data (run nightly)."""
-    from juragan.summaries import rebuild_all, vacuum
+    from juragan.dashboards.summaries import rebuild_all, vacuum
 
     started = time.perf_counter()
-    rebuild_all(db.session)
-    db.session.commit()
+    with one_transaction():
+        rebuild_all(db.session)
+    # After the commit: VACUUM runs outside any transaction.
     vacuum(db.engine)
     click.echo(f"Dashboard summaries rebuilt in {time.perf_counter() - started:.1f} s.")
 
@@ -129,7 +142,6 @@ def rotate_nik_keys() -> None:
     NIK_HMAC_KEYS; afterwards the older keys can leave the lists."""
     from juragan.services.registry import rotate_nik_keys as rotate
 
-    with acting_as(Actor(None, "cli")):
+    with acting_as(Actor(None, "cli")), one_transaction():
         moved, total = rotate(db.session)
-        db.session.commit()
     click.echo(f"NIKs under the current keys: {moved} moved, {total} in all.")

@@ -8,7 +8,7 @@ from typing import Any
 
 #: The value a developer's `.env` or the README might show; never valid in production.
 DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105
-#: Development keys for the NIK (``juragan.vault``); refused in production.
+#: Development keys for the NIK (``juragan.db.vault``); refused in production.
 DEFAULT_NIK_ENCRYPTION_KEY = "ZGV2LW9ubHktbmlrLWtleS1jaGFuZ2UtbWUtMDAwMDA="  # noqa: S105
 DEFAULT_NIK_HMAC_KEY = "dev-only-nik-hmac-key-change-me"  # noqa: S105
 
@@ -100,10 +100,38 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         # Checking printed proposals: a bank checks a few a day; 60 bits of check
         # value are out of reach of guessing at this pace.
         "VERIFY_LIMIT_PER_USER": environ.get("VERIFY_LIMIT_PER_USER", "60 per hour"),
+        # Consent given or withdrawn, per account: a few a day is a person's or a
+        # mentor's work; each may carry a 5 MB scan.
+        "CONSENT_LIMIT_PER_USER": environ.get("CONSENT_LIMIT_PER_USER", "60 per hour"),
         # Exports with whole NIKs: a few a day is an office's work; more is a leak.
         "NIK_EXPORT_LIMIT_PER_USER": environ.get(
             "NIK_EXPORT_LIMIT_PER_USER", "10 per hour"
         ),
+        # Forgotten passwords (docs/password-reset.md): requests per client address
+        # and per account or contact named, code entries per address, and codes
+        # sent to prove a new e-mail or phone, per account.
+        "RESET_LIMIT_PER_IP": environ.get("RESET_LIMIT_PER_IP", "10 per hour"),
+        "RESET_LIMIT_PER_ACCOUNT": environ.get("RESET_LIMIT_PER_ACCOUNT", "3 per hour"),
+        "RESET_CODE_LIMIT_PER_IP": environ.get(
+            "RESET_CODE_LIMIT_PER_IP", "30 per hour"
+        ),
+        "CONTACT_CODE_LIMIT_PER_USER": environ.get(
+            "CONTACT_CODE_LIMIT_PER_USER", "5 per hour"
+        ),
+        # Where codes go (juragan.delivery): e-mail by SMTP when MAIL_SERVER is
+        # set, SMS through an HTTP gateway when SMS_GATEWAY_URL is; otherwise the
+        # application log (outside production only).
+        "MAIL_SERVER": environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(environ.get("MAIL_PORT", "587")),
+        "MAIL_USE_TLS": _bool(environ.get("MAIL_USE_TLS"), default=True),
+        "MAIL_USE_SSL": _bool(environ.get("MAIL_USE_SSL")),
+        "MAIL_USERNAME": environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": environ.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": environ.get("MAIL_FROM", "juragan <noreply@localhost>"),
+        "MAIL_TIMEOUT_SECONDS": float(environ.get("MAIL_TIMEOUT_SECONDS", "10")),
+        "SMS_GATEWAY_URL": environ.get("SMS_GATEWAY_URL", ""),
+        "SMS_GATEWAY_TOKEN": environ.get("SMS_GATEWAY_TOKEN", ""),
+        "SMS_TIMEOUT_SECONDS": float(environ.get("SMS_TIMEOUT_SECONDS", "10")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or _bool(environ.get("COOKIE_SECURE")),
@@ -117,7 +145,7 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         # recently the password must have been given before a change of password,
         # phone or e-mail.
         "SESSION_IDLE_MINUTES": int(environ.get("SESSION_IDLE_MINUTES", "60")),
-        # NIK keys, newest first, comma-separated (``juragan.vault``): older keys stay
+        # NIK keys, newest first, comma-separated (``juragan.db.vault``): older keys stay
         # listed until `flask juragan rotate-nik-keys` has moved every row on.
         "NIK_ENCRYPTION_KEYS": _keys(
             environ.get("NIK_ENCRYPTION_KEYS"), DEFAULT_NIK_ENCRYPTION_KEY
@@ -144,7 +172,7 @@ def validate_config(config: Mapping[str, Any]) -> None:
     :raises ConfigError: for malformed NIK keys; in production, for a missing or
         default ``SECRET_KEY`` or NIK key.
     """
-    from juragan.vault import make_vault
+    from juragan.db.vault import make_vault
 
     try:
         make_vault(config["NIK_ENCRYPTION_KEYS"], config["NIK_HMAC_KEYS"])
@@ -174,4 +202,10 @@ def validate_config(config: Mapping[str, Any]) -> None:
         raise ConfigError(
             "PUBLIC_URL must be set in production to the https:// address people use "
             "(invitation links are built on it)."
+        )
+    gateway = str(config.get("SMS_GATEWAY_URL", ""))
+    if gateway and not gateway.startswith("https://"):
+        raise ConfigError(
+            "SMS_GATEWAY_URL must be an https:// address in production (the messages "
+            "carry codes that open accounts)."
         )

@@ -12,9 +12,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, true
+from sqlalchemy.orm import object_session
 
-from juragan import scope
-from juragan.models import Business, BusinessPlan, LoanApplication, Returnee, Role, User
+from juragan import consent_rules
+from juragan.db import scope
+from juragan.domain import loan_lifecycle
+from juragan.domain.loan_lifecycle import LoanStatus, LoanStep
+from juragan.models import (
+    Business,
+    BusinessPlan,
+    ConsentPurpose,
+    LoanApplication,
+    Returnee,
+    Role,
+    User,
+)
 
 
 class Action(enum.StrEnum):
@@ -29,6 +41,9 @@ class Action(enum.StrEnum):
     VERIFY_NIK = "returnee.verify_nik"
     VIEW_CONTACT = "returnee.view_contact"
     INVITE_RETURNEE = "returnee.invite"
+    #: On a returnee: a temporary code for their account, given in person after
+    #: checking the KTP (docs/password-reset.md).
+    RESET_ACCESS = "returnee.reset_access"
     MANAGE_ACCOUNTS = "account.manage"
     VIEW_AUDIT = "audit.view"
     VIEW_REFERENCE = "reference.view"
@@ -58,6 +73,12 @@ class Action(enum.StrEnum):
     REQUEST_ERASURE = "returnee.request_erasure"  # on a returnee
     ERASE_RETURNEE = "returnee.erase"  # on a returnee: carry out or refuse
     LIST_ERASURE_REQUESTS = "returnee.erasure_requests"
+    #: Consent per purpose (docs/consent.md): its state and history, the scans.
+    VIEW_CONSENTS = "returnee.consents"  # on a returnee
+    #: Give consent: online by the person, on a scanned paper form by carers.
+    GIVE_CONSENT = "returnee.give_consent"  # on a returnee
+    #: Withdraw: online by the person, recorded from their letter by carers.
+    WITHDRAW_CONSENT = "returnee.withdraw_consent"  # on a returnee
     #: Self-registrations that clashed, checked by an official of the region.
     CHECK_REGISTRATIONS = "returnee.check_registrations"
     VIEW_KUR_RULES = "kur.rules"
@@ -183,6 +204,9 @@ OBJECT_RULES: Mapping[Action, Mapping[Role, set[Relation]]] = {
     Action.VIEW_CONTACT: _CARERS,
     Action.EDIT_NIK: _CARERS,
     Action.VERIFY_NIK: _OFFICIALS,
+    # Whoever checks a KTP against the record (as for the NIK) gives the person a
+    # way back into their account: officials of the region, never a mentor alone.
+    Action.RESET_ACCESS: _OFFICIALS,
     Action.INVITE_RETURNEE: {
         Role.MENTOR: {Relation.CASELOAD},
         Role.OFFICIAL: {Relation.REGION, Relation.NATIONAL},
@@ -232,32 +256,30 @@ OBJECT_RULES: Mapping[Action, Mapping[Role, set[Relation]]] = {
     Action.DOWNLOAD_OWN_DATA: {Role.RETURNEE: {Relation.OWN}},
     Action.REQUEST_ERASURE: {Role.RETURNEE: {Relation.OWN}},
     Action.ERASE_RETURNEE: _OFFICIALS,
+    # Consent: the person, and those who look after them (from paper forms).
+    Action.VIEW_CONSENTS: _CARERS,
+    Action.GIVE_CONSENT: _CARERS,
+    Action.WITHDRAW_CONSENT: _CARERS,
 }
 
 #: What may still be done with an erased person's record: it is kept for the
 #: figures, and for nothing else.
-AFTER_ERASURE = frozenset({Action.VIEW_RETURNEE, Action.VIEW_JOURNEY, Action.VIEW_VISITS,
-                           Action.VIEW_PLAN, Action.VIEW_BUSINESS, Action.VIEW_LOAN})  # fmt: skip
+AFTER_ERASURE = frozenset(
+    {
+        Action.VIEW_RETURNEE,
+        Action.VIEW_JOURNEY,
+        Action.VIEW_VISITS,
+        Action.VIEW_PLAN,
+        Action.VIEW_BUSINESS,
+        Action.VIEW_LOAN,
+    }
+)
 
 #: The loan states in which each loan action is possible at all.
-LOAN_STATES: Mapping[Action, frozenset[str]] = {
-    Action.EDIT_LOAN: frozenset({"draft"}),
-    Action.SUBMIT_LOAN: frozenset({"draft"}),
-    Action.WITHDRAW_LOAN: frozenset({"draft", "submitted", "verified"}),
-    Action.VERIFY_LOAN: frozenset({"submitted"}),
-    Action.DECIDE_LOAN: frozenset({"verified"}),
-    Action.DISBURSE_LOAN: frozenset({"approved"}),
-    Action.RECORD_PAYMENT: frozenset({"disbursed", "repaying", "restructured"}),
-    Action.RESTRUCTURE_LOAN: frozenset({"disbursed", "repaying"}),
-    Action.WRITE_OFF_LOAN: frozenset({"disbursed", "repaying", "restructured"}),
-    Action.REMIND_BORROWER: frozenset({"disbursed", "repaying", "restructured"}),
-    Action.RECORD_CHECK: frozenset({"submitted", "verified", "approved"}),
-    Action.RECORD_PENALTY: frozenset({"disbursed", "repaying", "restructured"}),
-    # At collectibility 5 or after the write-off (the service tells which).
-    Action.CLAIM_GUARANTEE: frozenset(
-        {"disbursed", "repaying", "restructured", "written_off"}
-    ),
-    Action.RECORD_RECOVERY: frozenset({"written_off"}),
+#: Read from the lifecycle's table (each step is named as its action), so the
+#: policy and the state machine cannot disagree.
+LOAN_STATES: Mapping[Action, frozenset[LoanStatus]] = {
+    Action(step.value): loan_lifecycle.allowed_in(step) for step in LoanStep
 }
 
 #: The plan states in which each plan action is possible at all.
@@ -285,14 +307,20 @@ def in_region(user: User, province_code: str | None, regency_code: str | None) -
 
 def _sent_to(user: User, loan: LoanApplication) -> bool:
     """Whether ``loan`` is one the bank officer ``user`` handles: sent to their
-    lender, for a person of their branch's region (the rule of
-    :func:`juragan.scope._lender_loans`)."""
+    lender, for a person of their branch's region, paid out or shared with the
+    person's consent (the rule of :func:`juragan.db.scope._lender_loans`)."""
     person = loan.returnee
     return (
         user.lender_code is not None
         and loan.lender == user.lender_code
-        and loan.status != "draft"
+        and loan.status != LoanStatus.DRAFT
         and in_region(user, person.province_code, person.regency_code)
+        and (
+            loan.status in scope.UNDER_AGREEMENT
+            or consent_rules.holds_now(
+                object_session(loan), person.id, ConsentPurpose.LENDER.value
+            )
+        )
     )
 
 
@@ -307,8 +335,11 @@ def relation(user: User, obj: Any) -> Relation:
             loans = obj.applications
         else:
             loans = []
-        return Relation.LENDER if any(_sent_to(user, loan) for loan in loans) \
-            else Relation.NONE  # fmt: skip
+        return (
+            Relation.LENDER
+            if any(_sent_to(user, loan) for loan in loans)
+            else Relation.NONE
+        )
     if isinstance(obj, BusinessPlan | Business | LoanApplication):
         obj = obj.returnee
     if user.is_national:
@@ -397,9 +428,10 @@ def region_clause(
 
 def visibility_clause(user: Any, model: type) -> ColumnElement[bool]:
     """The WHERE clause that keeps ``model`` rows to those ``user`` may see: the
-    data layer's own rule (:func:`juragan.scope.clause_for`)."""
-    return scope.clause_for(scope.viewer_of(user if _is_signed_in(user) else None),
-                            model)  # fmt: skip
+    data layer's own rule (:func:`juragan.db.scope.clause_for`)."""
+    return scope.clause_for(
+        scope.viewer_of(user if _is_signed_in(user) else None), model
+    )
 
 
 def summary_clause(user: Any, table: Any) -> ColumnElement[bool]:
@@ -416,7 +448,7 @@ def summary_clause(user: Any, table: Any) -> ColumnElement[bool]:
 
 def may_see_individuals(user: Any) -> bool:
     """Observers and bank officers read the programme's figures only, perturbed so
-    that none points at a person (:mod:`juragan.perturbation`)."""
+    that none points at a person (:mod:`juragan.domain.perturbation`)."""
     return can(user, Action.VIEW_PEOPLE_BEHIND_FIGURES)
 
 

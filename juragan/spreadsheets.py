@@ -58,6 +58,7 @@ def frame_bytes(frame: pd.DataFrame, kind: str, sheet: str = "Data") -> bytes:
         # Every text cell quoted: a spreadsheet splitting on ";" (Excel in an
         # Indonesian locale) or on "," keeps "V;=1+1" one cell, starting with V.
         # CRLF between rows, as spreadsheets expect.
-        return safe.to_csv(index=False, lineterminator="\r\n",
-                           quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")  # fmt: skip
+        return safe.to_csv(
+            index=False, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC
+        ).encode("utf-8-sig")
     raise ValueError(f"unknown spreadsheet kind {kind!r}")

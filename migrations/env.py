@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from juragan import scope
+from juragan.db import scope
 
 config = context.config
 if config.config_file_name is not None:

@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from juragan import create_app, scope
+from juragan import create_app
+from juragan.db import scope
 from juragan.extensions import db as _db
 from juragan.extensions import limiter
 from tests import frozen_clock
@@ -126,7 +127,8 @@ def runner(app: Flask, db: Any):
 
 @pytest.fixture
 def count_queries(db: Any):
-    """``with count_queries() as counter:`` counts SQL statements sent meanwhile."""
+    """``with count_queries() as counter:`` counts SQL statements sent meanwhile
+    (``counter["n"]``), and keeps them (``counter["statements"]``)."""
     from contextlib import contextmanager
 
     from sqlalchemy import event
@@ -135,10 +137,11 @@ def count_queries(db: Any):
 
     @contextmanager
     def counting():
-        counter = {"n": 0}
+        counter: dict[str, Any] = {"n": 0, "statements": []}
 
-        def count(*_args: Any) -> None:
+        def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
             counter["n"] += 1
+            counter["statements"].append(statement)
 
         event.listen(connection, "before_cursor_execute", count)
         try:

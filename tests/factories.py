@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +15,9 @@ from faker import Faker
 from flask.testing import FlaskClient
 
 from juragan import clock
-from juragan.finance import annuity_instalment
-from juragan.models import Returnee, Role, User, utcnow
+from juragan.db import loan_reading
+from juragan.domain.finance import annuity_instalment
+from juragan.models import ConsentPurpose, ConsentRecord, Returnee, Role, User, utcnow
 from juragan.services.accounts import AccountData, branch_for, create_account
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
@@ -81,7 +82,10 @@ def make_returnee(db: Any) -> Callable[..., Returnee]:
         birth_date: date = date(1990, 5, 17),
         phone: str | None = "+6281234567890",
         verified: bool = False,
+        consents: tuple[str, ...] | None = None,
     ) -> Returnee:
+        """:param consents: the purposes the person agreed to (online); every one
+        unless given."""
         n = next(_numbers)
         returnee = Returnee(
             nik=make_nik(regency, birth_date, sex, n),
@@ -96,14 +100,26 @@ def make_returnee(db: Any) -> Callable[..., Returnee]:
             education="smp",
             marital_status="married",
             dependants=2,
-            consent_at=utcnow(),
-            consent_version="2026-11",
-            consent_purpose="Saya setuju.",
             mentor_id=mentor.id if mentor else None,
             user_id=user.id if user else None,
             nik_verified_at=utcnow() if verified else None,
         )
         db.session.add(returnee)
+        db.session.flush()
+        # Given long before: a test that travels back in time still finds it given
+        # (under ``make test-clock`` the fixture runs years after a test's moment).
+        given_at = utcnow() - timedelta(days=5 * 366)
+        for purpose in ConsentPurpose if consents is None else consents:
+            db.session.add(
+                ConsentRecord(
+                    returnee_id=returnee.id,
+                    purpose=str(purpose),
+                    wording_version="t",
+                    wording="Saya setuju.",
+                    method="online",
+                    given_at=given_at,
+                )
+            )
         db.session.commit()
         return returnee
 
@@ -204,33 +220,71 @@ def make_plan(db: Any) -> Callable[..., Any]:
         plan = plans.create_plan(
             db.session, author, returnee, "Warung Makan Sari", "culinary"
         )
-        plans.save_section(db.session, plan, "business", {
-            "business_name": "Warung Makan Sari", "legal_form": "individual",
-            "sector": "culinary", "kbli_section": None,
-            "province_code": returnee.province_code,
-            "regency_code": returnee.regency_code, "district": "Kepanjen",
-            "planned_start": date(2027, 1, 1), "description": "Nasi campur.",
-        }, today)  # fmt: skip
-        plans.save_section(db.session, plan, "market", {
-            "target_market": "Pekerja pabrik.", "competitors": None,
-            "marketing": "WhatsApp.",
-        }, today)  # fmt: skip
-        plans.save_section(db.session, plan, "operations", {
-            "operations": "Buka pagi.", "suppliers": None, "equipment": None,
-            "workers_planned": 1,
-        }, today)  # fmt: skip
+        plans.save_section(
+            db.session,
+            plan,
+            "business",
+            {
+                "business_name": "Warung Makan Sari",
+                "legal_form": "individual",
+                "sector": "culinary",
+                "kbli_section": None,
+                "province_code": returnee.province_code,
+                "regency_code": returnee.regency_code,
+                "district": "Kepanjen",
+                "planned_start": date(2027, 1, 1),
+                "description": "Nasi campur.",
+            },
+            today,
+        )
+        plans.save_section(
+            db.session,
+            plan,
+            "market",
+            {
+                "target_market": "Pekerja pabrik.",
+                "competitors": None,
+                "marketing": "WhatsApp.",
+            },
+            today,
+        )
+        plans.save_section(
+            db.session,
+            plan,
+            "operations",
+            {
+                "operations": "Buka pagi.",
+                "suppliers": None,
+                "equipment": None,
+                "workers_planned": 1,
+            },
+            today,
+        )
         plans.save_section(db.session, plan, "risks", {"risks": "Harga naik."}, today)
-        plans.save_capital(db.session, plan, [
-            LineItem("investment", "Gerobak", 15_000_000),
-            LineItem("working_capital", "Bahan baku", 10_000_000),
-        ])  # fmt: skip
-        plans.save_funding(db.session, plan, [
-            LineItem("own_savings", "Tabungan", 25_000_000 - kur),
-            LineItem("kur", None, kur),
-        ], 24, Decimal(6))  # fmt: skip
-        plans.save_projection(db.session, plan, 12, [
-            MonthInput(sales, 4_000_000, 1_000_000, 1_000_000)
-        ] * 12)  # fmt: skip
+        plans.save_capital(
+            db.session,
+            plan,
+            [
+                LineItem("investment", "Gerobak", 15_000_000),
+                LineItem("working_capital", "Bahan baku", 10_000_000),
+            ],
+        )
+        plans.save_funding(
+            db.session,
+            plan,
+            [
+                LineItem("own_savings", "Tabungan", 25_000_000 - kur),
+                LineItem("kur", None, kur),
+            ],
+            24,
+            Decimal(6),
+        )
+        plans.save_projection(
+            db.session,
+            plan,
+            12,
+            [MonthInput(sales, 4_000_000, 1_000_000, 1_000_000)] * 12,
+        )
         now = utcnow()
         if status != "draft":
             plans.submit_plan(db.session, author, plan, now)
@@ -247,6 +301,19 @@ def make_plan(db: Any) -> Callable[..., Any]:
 PDF_BYTES = b"%PDF-1.4\n% a tiny test document\n"
 
 
+def signed_form(content: bytes = PDF_BYTES, name: str = "formulir.pdf") -> tuple:
+    """The scan of a signed consent form, as a file field of a posted form (a new
+    stream each time: a posted stream is read to its end)."""
+    import io
+
+    return (io.BytesIO(content), name)
+
+
+def with_scan(form: dict[str, Any]) -> dict[str, Any]:
+    """A registration on someone's behalf: the form with the signed form's scan."""
+    return {**form, "consent_scan": signed_form()}
+
+
 def pass_checks(session: Any, officer: User, loan: Any, day: date, now: Any) -> None:
     """The checks a loan needs before approval and akad, recorded as passed: SLIK
     clean, BPJS Ketenagakerjaan for KUR Kecil, SIKP registered."""
@@ -257,13 +324,24 @@ def pass_checks(session: Any, officer: User, loan: Any, day: date, now: Any) -> 
     if loan.scheme == "kecil":
         answers.append(("bpjs_tk", "member", "BPJS-1"))
     for kind, result, reference in answers:
-        loan_checks.record_check(session, officer, loan,
-                                 CheckData(kind, result, day, reference),
-                                 clock.today(now), now)  # fmt: skip
+        loan_checks.record_check(
+            session,
+            officer,
+            loan,
+            CheckData(kind, result, day, reference),
+            clock.today(now),
+            now,
+        )
 
 
-def approve_over_exception(session: Any, officer: User, second: User, loan: Any,
-                           now: Any, reason: str = "Kas usaha terbukti cukup.") -> None:  # fmt: skip
+def approve_over_exception(
+    session: Any,
+    officer: User,
+    second: User,
+    loan: Any,
+    now: Any,
+    reason: str = "Kas usaha terbukti cukup.",
+) -> None:
     """Approve as the lender's desk requires of an application with an exception:
     with a reason, and a second officer of the same lender."""
     from juragan.services import loans
@@ -285,8 +363,13 @@ def make_loan(
     from juragan.services.businesses import BusinessData
     from juragan.services.loans import ApplicationData, Declared, Disbursement
 
-    def make(cast: Any, status: str = "draft", amount: int = 20_000_000,
-             tenor: int = 12, returnee: Returnee | None = None) -> Any:  # fmt: skip
+    def make(
+        cast: Any,
+        status: str = "draft",
+        amount: int = 20_000_000,
+        tenor: int = 12,
+        returnee: Returnee | None = None,
+    ) -> Any:
         returnee = returnee or cast.returnee
         author = (
             cast.returnee_user if returnee is cast.returnee else cast.official_province
@@ -296,8 +379,13 @@ def make_loan(
         # Cash enough for the lender's threshold: one officer decides (an
         # exception needs two, see lender_desk).
         instalment = annuity_instalment(amount, Decimal(6), tenor)
-        plan = make_plan(returnee, author, cast.mentor, status="ready",
-                         sales=max(8_000_000, 6_000_000 + -(-2 * instalment // 100_000) * 100_000))  # fmt: skip
+        plan = make_plan(
+            returnee,
+            author,
+            cast.mentor,
+            status="ready",
+            sales=max(8_000_000, 6_000_000 + -(-2 * instalment // 100_000) * 100_000),
+        )
         business = businesses.open_business(
             db.session,
             author,
@@ -306,17 +394,30 @@ def make_loan(
             today,
             now,
         )
-        loan, _ = loans.create_application(db.session, author, returnee, ApplicationData(
-            kind="business", scheme="mikro", lender="bri", amount_idr=amount,
-            tenor_months=tenor, purpose="working_capital",
-            declared=Declared(has_npwp=False), business_id=business.id, plan_id=plan.id,
-        ), today - timedelta(days=80))  # fmt: skip
+        loan, _ = loans.create_application(
+            db.session,
+            author,
+            returnee,
+            ApplicationData(
+                kind="business",
+                scheme="mikro",
+                lender="bri",
+                amount_idr=amount,
+                tenor_months=tenor,
+                purpose="working_capital",
+                declared=Declared(has_npwp=False),
+                business_id=business.id,
+                plan_id=plan.id,
+            ),
+            today - timedelta(days=80),
+        )
         if status == "draft":
             db.session.commit()
             return loan
-        for kind in loans.required_documents(loan):
-            loans.attach_document(db.session, author, loan, kind, f"{kind}.pdf",
-                                  PDF_BYTES, tmp_path, now)  # fmt: skip
+        for kind in loan_reading.required_documents(loan):
+            loans.attach_document(
+                db.session, author, loan, kind, f"{kind}.pdf", PDF_BYTES, tmp_path, now
+            )
         loans.submit(db.session, author, loan, now)
         later = ("restructured", "written_off", "paid_off")
         if status in ("verified", "approved", "rejected", "disbursed", "repaying"):
@@ -327,38 +428,70 @@ def make_loan(
             )
         if status in ("approved", "disbursed", "repaying", *later):
             # Checked before the akad (70 days ago), after the application (80).
-            pass_checks(db.session, cast.bank_officer, loan,
-                        today - timedelta(days=75), now)  # fmt: skip
+            pass_checks(
+                db.session, cast.bank_officer, loan, today - timedelta(days=75), now
+            )
         if status in ("approved", "disbursed", "repaying"):
             loans.decide(db.session, cast.bank_officer, loan, True, None, now)
         if status in ("disbursed", "repaying"):
             start = today - timedelta(days=70)
-            loans.disburse(db.session, cast.bank_officer, loan, Disbursement(
-                amount, start, start, start + timedelta(days=30)), today, now)  # fmt: skip
+            loans.disburse(
+                db.session,
+                cast.bank_officer,
+                loan,
+                Disbursement(amount, start, start, start + timedelta(days=30)),
+                today,
+                now,
+            )
         if status == "withdrawn":
             loans.withdraw(db.session, author, loan, now)
         if status in later:
             loans.verify(db.session, cast.mentor, loan, now)
             loans.decide(db.session, cast.bank_officer, loan, True, None, now)
             start = today - timedelta(days=70)
-            loans.disburse(db.session, cast.bank_officer, loan, Disbursement(
-                amount, start, start, start + timedelta(days=30)), today, now)  # fmt: skip
+            loans.disburse(
+                db.session,
+                cast.bank_officer,
+                loan,
+                Disbursement(amount, start, start, start + timedelta(days=30)),
+                today,
+                now,
+            )
         if status == "repaying":
             first = loan.instalments[0]
-            loans.record_payment(db.session, cast.bank_officer, loan, first.due_on,
-                                 first.principal_idr + first.interest_idr, today, now)  # fmt: skip
+            loans.record_payment(
+                db.session,
+                cast.bank_officer,
+                loan,
+                first.due_on,
+                first.principal_idr + first.interest_idr,
+                today,
+                now,
+            )
         if status == "restructured":
             loans.restructure(
-                db.session, cast.bank_officer, loan,
-                loans.RestructuringTerms(today, "capitalise", 12,
-                                         today + relativedelta(months=1)),
-                "Usaha terdampak banjir.", today, now,
-            )  # fmt: skip
+                db.session,
+                cast.bank_officer,
+                loan,
+                loans.RestructuringTerms(
+                    today, "capitalise", 12, today + relativedelta(months=1)
+                ),
+                "Usaha terdampak banjir.",
+                today,
+                now,
+            )
         if status == "written_off":
             loans.write_off(db.session, cast.bank_officer, loan, now, "Macet.")
         if status == "paid_off":
-            loans.prepay(db.session, cast.bank_officer, loan, today,
-                         loans.quote(loan, today).total_idr, today, now)  # fmt: skip
+            loans.prepay(
+                db.session,
+                cast.bank_officer,
+                loan,
+                today,
+                loan_reading.quote(loan, today).total_idr,
+                today,
+                now,
+            )
         db.session.commit()
         return loan
 
@@ -378,64 +511,126 @@ def world(app, db, cast, make_loan, make_user, tmp_path):
 
     from juragan.models import ErasureRequest, PlanComment, Training
     from juragan.models.returnee import Placement
-    from juragan.services import mentoring
+    from juragan.services import consent, mentoring
     from juragan.services.mentoring import ActionData, Upload, VisitData
 
     app.config["UPLOAD_FOLDER"] = str(tmp_path)
     cast.observer = make_user(Role.OBSERVER, "35")
     cast.bank_other_lender = make_user(Role.BANK_OFFICER, "35", lender="bni")
     ids = {}
-    for relation, returnee in (("own", cast.returnee), ("region", cast.neighbour),
-                               ("other", cast.far_away)):  # fmt: skip
+    for relation, returnee in (
+        ("own", cast.returnee),
+        ("region", cast.neighbour),
+        ("other", cast.far_away),
+    ):
         loan = make_loan(cast, status="repaying", returnee=returnee)
         placement = Placement(
-            returnee_id=returnee.id, country_code="TW", sector="caregiver",
-            agency_name="PT A", departure_date=date(2015, 1, 1), contract_months=24,
-            return_date=date(2017, 1, 1), return_reason="contract_completed",
-        )  # fmt: skip
-        training = Training(returnee_id=returnee.id, title="Kursus", kind="entrepreneurship",
-                            stage="after_return", organiser="Disnaker",
-                            start_date=date(2018, 1, 1))  # fmt: skip
-        comment = PlanComment(plan_id=loan.plan_id, version_number=1, section="market",
-                              body="Berapa harga?", author_id=cast.mentor.id,
-                              created_at=utcnow())  # fmt: skip
+            returnee_id=returnee.id,
+            country_code="TW",
+            sector="caregiver",
+            agency_name="PT A",
+            departure_date=date(2015, 1, 1),
+            contract_months=24,
+            return_date=date(2017, 1, 1),
+            return_reason="contract_completed",
+        )
+        training = Training(
+            returnee_id=returnee.id,
+            title="Kursus",
+            kind="entrepreneurship",
+            stage="after_return",
+            organiser="Disnaker",
+            start_date=date(2018, 1, 1),
+        )
+        comment = PlanComment(
+            plan_id=loan.plan_id,
+            version_number=1,
+            section="market",
+            body="Berapa harga?",
+            author_id=cast.mentor.id,
+            created_at=utcnow(),
+        )
         db.session.add_all([placement, training, comment])
         photo = io.BytesIO()
         Image.new("RGB", (8, 8)).save(photo, "PNG")
         visit, _ = mentoring.record_visit(
-            db.session, cast.mentor, returnee,
-            VisitData(idempotency_key=f"m-{relation}", visited_on=clock.today(),
-                      mode="home", duration_minutes=10, business_status="operating",
-                      actions=[ActionData("Catat penjualan", "returnee",
-                                          clock.today())]),
-            [Upload("p.png", photo.getvalue())], tmp_path, clock.today(),
+            db.session,
+            cast.mentor,
+            returnee,
+            VisitData(
+                idempotency_key=f"m-{relation}",
+                visited_on=clock.today(),
+                mode="home",
+                duration_minutes=10,
+                business_status="operating",
+                actions=[ActionData("Catat penjualan", "returnee", clock.today())],
+            ),
+            [Upload("p.png", photo.getvalue())],
+            tmp_path,
+            clock.today(),
             utcnow(),
-        )  # fmt: skip
+        )
         db.session.add(ErasureRequest(returnee_id=returnee.id, requested_at=utcnow()))
+        # E-mail consent withdrawn, then given again on a signed, scanned form.
+        now = utcnow()
+        consent.withdraw_consent(
+            db.session,
+            cast.official_national,
+            returnee,
+            "contact_email",
+            clock.date_in(returnee.province_code, now),
+            "Surat",
+            now,
+        )
+        again = consent.give_consent(
+            db.session,
+            cast.official_national,
+            returnee,
+            consent.on_paper({"contact_email"}, consent.Scan("f.pdf", PDF_BYTES)),
+            now,
+            tmp_path,
+        )[0]
         db.session.commit()
         ids[relation] = {
-            "returnee_id": returnee.id, "plan_id": loan.plan_id, "loan_id": loan.id,
-            "business_id": loan.business_id, "document_id": loan.documents[0].id,
-            "photo_id": visit.photos[0].id, "item_id": visit.action_items[0].id,
-            "placement_id": placement.id, "training_id": training.id,
+            "returnee_id": returnee.id,
+            "plan_id": loan.plan_id,
+            "loan_id": loan.id,
+            "business_id": loan.business_id,
+            "document_id": loan.documents[0].id,
+            "photo_id": visit.photos[0].id,
+            "item_id": visit.action_items[0].id,
+            "placement_id": placement.id,
+            "training_id": training.id,
             "comment_id": comment.id,
-        }  # fmt: skip
+            "consent_id": again.id,
+        }
     ids["missing"] = dict.fromkeys(ids["own"], 999_999)
     # A self-registration in Kab. Malang that clashed with Sri's NIK, to check.
     from juragan.models import RegistrationCheck
 
     claimant = make_user(Role.RETURNEE)
     check = RegistrationCheck(
-        user_id=claimant.id, created_at=utcnow(), reason="nik",
-        matched_returnee_id=cast.returnee.id, province_code="35",
-        regency_code="35.07", profile_ciphertext=None,
-    )  # fmt: skip
+        user_id=claimant.id,
+        created_at=utcnow(),
+        reason="nik",
+        matched_returnee_id=cast.returnee.id,
+        province_code="35",
+        regency_code="35.07",
+        profile_ciphertext=None,
+    )
     db.session.add(check)
     db.session.commit()
-    common = {"user_id": cast.mentor.id, "check_id": check.id, "token": "not-a-token",
-              "kind": "csv",
-              "section": "market", "province_code": "35", "name": "countries",
-              "filename": "css/app.css"}  # fmt: skip
+    common = {
+        "user_id": cast.mentor.id,
+        "check_id": check.id,
+        "token": "not-a-token",
+        "purpose": "contact_sms",
+        "kind": "csv",
+        "section": "market",
+        "province_code": "35",
+        "name": "countries",
+        "filename": "css/app.css",
+    }
     return {relation: {**values, **common} for relation, values in ids.items()} | {
         "missing_account": {**ids["missing"], **common, "user_id": 999_999},
     }

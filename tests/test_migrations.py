@@ -78,6 +78,10 @@ def test_round_trip(migration_app):
             "loan_events",
             "guarantee_claims",
             "kbli_codes",
+            "one_time_codes",
+            "verified_contacts",
+            "access_resets",
+            "consent_records",
         }
         with db.engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(Regency)) == 514
@@ -112,18 +116,32 @@ def _insert(connection, table, values, raw=None):
             continue
         kind = str(column["type"]).upper()
         row[column["name"]] = (
-            1 if "INT" in kind else 0 if "NUMERIC" in kind else False
-            if "BOOL" in kind else date(2026, 1, 1) if kind == "DATE"
-            else datetime(2026, 1, 1, tzinfo=UTC) if "TIME" in kind
-            else "{}" if "JSON" in kind else "x"
-        )  # fmt: skip
+            1
+            if "INT" in kind
+            else 0
+            if "NUMERIC" in kind
+            else False
+            if "BOOL" in kind
+            else date(2026, 1, 1)
+            if kind == "DATE"
+            else datetime(2026, 1, 1, tzinfo=UTC)
+            if "TIME" in kind
+            else "{}"
+            if "JSON" in kind
+            else "x"
+        )
     row.update(values)
     names = ", ".join(row)
     marks = ", ".join(f":{name}" for name in row)
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
     if raw is not None:  # SQLite's own connection (named parameters alike)
-        raw.execute(sql, {k: v.isoformat() if hasattr(v, "isoformat") else v
-                          for k, v in row.items()})  # fmt: skip
+        raw.execute(
+            sql,
+            {
+                k: v.isoformat() if hasattr(v, "isoformat") else v
+                for k, v in row.items()
+            },
+        )
     else:
         connection.execute(text(sql), row)
 
@@ -135,8 +153,14 @@ def test_kbli_2020_sections_become_2025_categories(migration_app):
 
     from sqlalchemy import text
 
-    plans = [(1, "culinary", "I"), (2, "other", "K"), (3, "services", "S"),
-             (4, "other", "J"), (5, "warung", "G"), (6, "services", "G")]  # fmt: skip
+    plans = [
+        (1, "culinary", "I"),
+        (2, "other", "K"),
+        (3, "services", "S"),
+        (4, "other", "J"),
+        (5, "warung", "G"),
+        (6, "services", "G"),
+    ]
     with migration_app.app_context():
         flask_migrate.downgrade(revision="base")
         flask_migrate.upgrade(revision="0013_disclosure_keys")
@@ -150,27 +174,65 @@ def test_kbli_2020_sections_become_2025_categories(migration_app):
                 raw.execute("PRAGMA foreign_keys = OFF")
             else:
                 connection.execute(text("SET session_replication_role = replica"))
-            _insert(connection, "returnees", {
-                "id": 1, "nik_hash": "0" * 64, "sex": "F", "education": "sd",
-                "marital_status": "married", "province_code": "35",
-                "regency_code": "35.07", "dependants": 0,
-            }, raw)  # fmt: skip
+            _insert(
+                connection,
+                "returnees",
+                {
+                    "id": 1,
+                    "nik_hash": "0" * 64,
+                    "sex": "F",
+                    "education": "sd",
+                    "marital_status": "married",
+                    "province_code": "35",
+                    "regency_code": "35.07",
+                    "dependants": 0,
+                },
+                raw,
+            )
             for pid, sector, section in plans:
-                _insert(connection, "business_plans", {
-                    "id": pid, "sector": sector, "kbli_section": section,
-                    "status": "draft", "legal_form": "individual",
-                    "projection_months": 12, "workers_planned": 0,
-                }, raw)  # fmt: skip
-            _insert(connection, "businesses", {
-                "id": 1, "sector": "other", "kbli_section": "U",
-                "legal_form": "individual", "status": "operating",
-                "workers_family": 0, "workers_paid": 0, "province_code": "35",
-                "regency_code": "35.07",
-            }, raw)  # fmt: skip
-            _insert(connection, "plan_versions", {
-                "id": 1, "plan_id": 2, "number": 1,
-                "content": json.dumps({"text": {"sector": "other", "kbli_section": "K"}}),
-            }, raw)  # fmt: skip
+                _insert(
+                    connection,
+                    "business_plans",
+                    {
+                        "id": pid,
+                        "sector": sector,
+                        "kbli_section": section,
+                        "status": "draft",
+                        "legal_form": "individual",
+                        "projection_months": 12,
+                        "workers_planned": 0,
+                    },
+                    raw,
+                )
+            _insert(
+                connection,
+                "businesses",
+                {
+                    "id": 1,
+                    "sector": "other",
+                    "kbli_section": "U",
+                    "legal_form": "individual",
+                    "status": "operating",
+                    "workers_family": 0,
+                    "workers_paid": 0,
+                    "province_code": "35",
+                    "regency_code": "35.07",
+                },
+                raw,
+            )
+            _insert(
+                connection,
+                "plan_versions",
+                {
+                    "id": 1,
+                    "plan_id": 2,
+                    "number": 1,
+                    "content": json.dumps(
+                        {"text": {"sector": "other", "kbli_section": "K"}}
+                    ),
+                },
+                raw,
+            )
             if raw is not None:
                 if raw.in_transaction:
                     raw.execute("COMMIT")
@@ -193,8 +255,11 @@ def test_kbli_2020_sections_become_2025_categories(migration_app):
                 text("SELECT content FROM plan_versions")
             ).scalar_one()
             content = content if isinstance(content, dict) else json.loads(content)
-            assert content["text"] == {"sector": "other", "kbli_section": "L",
-                                       "kbli_code": None}  # fmt: skip
+            assert content["text"] == {
+                "sector": "other",
+                "kbli_section": "L",
+                "kbli_code": None,
+            }
         flask_migrate.downgrade(revision="0013_disclosure_keys")
         with db.engine.connect() as connection:
             back = dict(
@@ -207,4 +272,67 @@ def test_kbli_2020_sections_become_2025_categories(migration_app):
         with db.engine.begin() as connection:
             for table in ("plan_versions", "businesses", "business_plans", "returnees"):
                 connection.execute(text(f"DELETE FROM {table}"))
+        flask_migrate.upgrade()
+
+
+def test_the_one_consent_of_before_becomes_records_per_purpose(migration_app):
+    """0024: each returnee's single consent (2026-11) becomes a legacy record for
+    the registry and one for sharing with the lender; an erased person gets none;
+    going back restores the columns from the registry record."""
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    given = datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
+    with migration_app.app_context():
+        flask_migrate.downgrade(revision="base")
+        flask_migrate.upgrade(revision="0023_account_recovery")
+        with db.engine.begin() as connection:
+            for person_id, erased in ((1, None), (2, given)):
+                _insert(
+                    connection,
+                    "returnees",
+                    {
+                        "id": person_id,
+                        "nik_hash": f"{person_id}" * 64,
+                        "sex": "F",
+                        "education": "sd",
+                        "marital_status": "married",
+                        "province_code": "35",
+                        "regency_code": "35.07",
+                        "dependants": 0,
+                        "consent_at": given,
+                        "consent_version": "2026-11",
+                        "consent_purpose": "Saya setuju.",
+                        "erased_at": erased,
+                        "registered_by_id": None,
+                        "user_id": None,
+                        "mentor_id": None,
+                        "nik_verified_by_id": None,
+                    },
+                )
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT returnee_id, purpose, method, wording_version, wording "
+                    "FROM consent_records ORDER BY purpose"
+                )
+            ).all()
+            assert [tuple(r) for r in rows] == [
+                (1, "lender", "legacy", "2026-11", "Saya setuju."),
+                (1, "registry", "legacy", "2026-11", "Saya setuju."),
+            ]
+            columns = {c["name"] for c in inspect(connection).get_columns("returnees")}
+            assert not columns & {"consent_at", "consent_version", "consent_purpose"}
+        flask_migrate.downgrade(revision="0023_account_recovery")
+        with db.engine.connect() as connection:
+            back = connection.execute(
+                text(
+                    "SELECT consent_version, consent_purpose FROM returnees WHERE id = 1"
+                )
+            ).one()
+            assert tuple(back) == ("2026-11", "Saya setuju.")
+        with db.engine.begin() as connection:
+            connection.execute(text("DELETE FROM returnees"))
         flask_migrate.upgrade()

@@ -4,6 +4,7 @@ from juragan.models.account import REGIONAL_ROLES, Role, User, UserSession
 from juragan.models.audit import AuditEntry
 from juragan.models.base import Audited, Base, utcnow
 from juragan.models.business import Business, BusinessStatusChange
+from juragan.models.consent import ConsentMethod, ConsentPurpose, ConsentRecord
 from juragan.models.dashboard import (
     BusinessFact,
     LoanFact,
@@ -45,6 +46,7 @@ from juragan.models.plan import (
     PlanVersion,
     ProjectionMonth,
 )
+from juragan.models.recovery import AccessReset, OneTimeCode, VerifiedContact
 from juragan.models.region import Province, Regency
 from juragan.models.returnee import (
     ErasureRequest,
@@ -56,6 +58,9 @@ from juragan.models.returnee import (
 )
 
 __all__ = [
+    "AccessReset",
+    "OneTimeCode",
+    "VerifiedContact",
     "ActionItem",
     "BusinessReport",
     "CaseAssignment",
@@ -69,6 +74,9 @@ __all__ = [
     "Base",
     "Business",
     "BusinessFact",
+    "ConsentMethod",
+    "ConsentPurpose",
+    "ConsentRecord",
     "LoanFact",
     "LoanMonth",
     "ReturneeCell",

@@ -18,9 +18,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from juragan.domain.codes import Language
 from juragan.models.base import Audited, Base, Timestamped, Versioned
 from juragan.models.lender import Lender, LenderBranch
 from juragan.models.region import Province, Regency
+from juragan.models.registry_codes import in_list
 
 
 class Role(enum.StrEnum):
@@ -42,7 +44,7 @@ REGIONAL_ROLES = frozenset(
 #: (a ministry desk), everyone else works in one province.
 PROVINCE_REQUIRED_ROLES = frozenset({Role.MENTOR, Role.BANK_OFFICER})
 
-LOCALES = ("id", "en")
+LOCALES = Language.values()
 
 
 def _enum_values(enum_class: type[enum.Enum]) -> list[str]:
@@ -118,7 +120,7 @@ class User(Audited, Versioned, Timestamped, UserMixin, Base):
             ],
             ondelete="RESTRICT",
             name="fk_users_branch_lender_province",
-        ),  # fmt: skip
+        ),
         CheckConstraint(
             "role = 'bank_officer' OR (lender_code IS NULL AND lender_branch_id IS NULL)",
             name="lender_only_for_bank_officers",
@@ -127,7 +129,7 @@ class User(Audited, Versioned, Timestamped, UserMixin, Base):
             "(lender_code IS NULL) = (lender_branch_id IS NULL)",
             name="lender_with_branch",
         ),
-        CheckConstraint("locale IN ('id', 'en')", name="locale_known"),
+        CheckConstraint(in_list("locale", Language), name="locale_known"),
         CheckConstraint("username = lower(username)", name="username_lowercase"),
         CheckConstraint(
             "role IN ('mentor', 'official', 'bank_officer', 'observer') "

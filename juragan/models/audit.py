@@ -17,13 +17,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from juragan.domain.codes import AuditAction
 from juragan.models.account import User
 from juragan.models.base import Base, BigIntPK, utcnow
+from juragan.models.registry_codes import in_list
 
-#: ``view``: someone displayed a protected value (a full NIK); ``search``: someone
-#: looked a person up by an identifier (never stored); ``erase``: an erasure;
-#: ``system``: a named system context read across every scope (CLI, jobs).
-AUDIT_ACTIONS = ("insert", "update", "delete", "view", "search", "erase", "system")
+#: The actions of ``juragan.domain.codes.AuditAction``.
+AUDIT_ACTIONS = AuditAction.values()
 
 
 class AuditEntry(Base):
@@ -52,11 +52,7 @@ class AuditEntry(Base):
     actor: Mapped[User | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint(
-            "action IN ('insert', 'update', 'delete', 'view', 'search', 'erase',"
-            " 'system')",
-            name="action_known",
-        ),
+        CheckConstraint(in_list("action", AuditAction), name="action_known"),
         Index("ix_audit_log_object", "table_name", "object_id"),
         Index("ix_audit_log_at", "at"),
     )

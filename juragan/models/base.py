@@ -28,7 +28,7 @@ def utcnow() -> datetime:
 
 def random_key() -> int:
     """A record's key for the dashboards' disclosure control
-    (:mod:`juragan.perturbation`): random, kept with the record, never shown."""
+    (:mod:`juragan.domain.perturbation`): random, kept with the record, never shown."""
     return secrets.randbelow(65536)
 
 
@@ -61,7 +61,7 @@ class Versioned:
     SQLAlchemy adds ``AND version = <the version read>`` to each UPDATE and raises
     ``StaleDataError`` when another transaction got there first; forms carry the
     version they were shown so that a stale form is refused before it is applied
-    (``juragan.forms.check_version``).
+    (``juragan.web.forms.is_stale``).
     """
 
     #: Incremented on every change of the row.

@@ -19,15 +19,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from juragan.domain.codes import (
+    BusinessLine,
+    BusinessStatus,
+    CloseReason,
+    KbliSection,
+    LegalForm,
+)
 from juragan.models.account import User
 from juragan.models.base import Audited, Base, Timestamped, Versioned, random_key
-from juragan.models.business_codes import (
-    BUSINESS_LINES,
-    BUSINESS_STATUSES,
-    CLOSE_REASONS,
-    KBLI_SECTIONS,
-    LEGAL_FORMS,
-)
 from juragan.models.plan import BusinessPlan
 from juragan.models.region import Regency
 from juragan.models.registry_codes import in_list
@@ -70,7 +70,7 @@ class Business(Audited, Versioned, Timestamped, Base):
     status: Mapped[str] = mapped_column(String(10), default="operating")
     status_since: Mapped[date] = mapped_column(Date)
     #: Random, never shown: what the dashboards' figures are perturbed by for those
-    #: who may not see individuals (``juragan.perturbation``).
+    #: who may not see individuals (``juragan.domain.perturbation``).
     disclosure_key: Mapped[int] = mapped_column(Integer, default=random_key)
 
     returnee: Mapped[Returnee] = relationship()
@@ -98,9 +98,9 @@ class Business(Audited, Versioned, Timestamped, Base):
             ondelete="RESTRICT",
             name="fk_businesses_regency_in_province",
         ),
-        CheckConstraint(in_list("legal_form", LEGAL_FORMS), name="legal_form_known"),
-        CheckConstraint(in_list("sector", tuple(BUSINESS_LINES)), name="sector_known"),
-        CheckConstraint(in_list("kbli_section", KBLI_SECTIONS), name="kbli_known"),
+        CheckConstraint(in_list("legal_form", LegalForm), name="legal_form_known"),
+        CheckConstraint(in_list("sector", BusinessLine), name="sector_known"),
+        CheckConstraint(in_list("kbli_section", KbliSection), name="kbli_known"),
         CheckConstraint(
             "kbli_code IS NULL OR length(kbli_code) = 5", name="kbli_code_subclass"
         ),
@@ -111,7 +111,7 @@ class Business(Audited, Versioned, Timestamped, Base):
             ondelete="RESTRICT",
             name="fk_businesses_kbli_code_in_category",
         ),
-        CheckConstraint(in_list("status", BUSINESS_STATUSES), name="status_known"),
+        CheckConstraint(in_list("status", BusinessStatus), name="status_known"),
         CheckConstraint("nib IS NULL OR length(nib) = 13", name="nib_thirteen_digits"),
         CheckConstraint(
             "workers_family BETWEEN 0 AND 500 AND workers_paid BETWEEN 0 AND 500",
@@ -147,7 +147,7 @@ class BusinessStatusChange(Audited, Base):
     changed_by: Mapped[User | None] = relationship(viewonly=True)
 
     __table_args__ = (
-        CheckConstraint(in_list("to_status", BUSINESS_STATUSES), name="to_known"),
+        CheckConstraint(in_list("to_status", BusinessStatus), name="to_known"),
         CheckConstraint(
             "from_status IS NULL OR from_status <> to_status", name="is_a_change"
         ),
@@ -156,7 +156,7 @@ class BusinessStatusChange(Audited, Base):
             name="reason_when_closed",
         ),
         CheckConstraint(
-            "close_reason IS NULL OR " + in_list("close_reason", CLOSE_REASONS),
+            "close_reason IS NULL OR " + in_list("close_reason", CloseReason),
             name="close_reason_known",
         ),
     )

@@ -1,4 +1,7 @@
-"""Fixed code lists of business plans and businesses, stored with CHECKs."""
+"""The business lines' KBLI suggestions and the limits of a plan's projection.
+
+The code lists of plans and businesses are enums in ``juragan.domain.codes``.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ BUSINESS_LINE_SUBCLASSES: dict[str, tuple[str, str] | None] = {
 }
 #: The KBLI 2025 category each line starts in: its suggested subclass's category
 #: (the first two digits place it, docs/kbli.md); "other" starts in T.
+#: Keyed by ``juragan.domain.codes.BusinessLine`` (``tests/unit/test_codes.py``).
 BUSINESS_LINES = {
     "culinary": "I",
     "warung": "G",
@@ -46,31 +50,5 @@ BUSINESS_LINES = {
     "services": "T",
     "other": "T",
 }
-#: KBLI 2025 categories (the letter level), A to V (Perba BPS 7/2025).
-KBLI_SECTIONS = tuple("ABCDEFGHIJKLMNOPQRSTUV")
-LEGAL_FORMS = ("individual", "group", "cooperative")
-PLAN_STATUSES = ("draft", "submitted", "in_review", "ready")
-CAPITAL_KINDS = ("investment", "working_capital")
-FUNDING_KINDS = ("own_savings", "family", "grant", "kur", "other")
-#: The parts of a plan, in the order the builder and the proposal show them;
-#: mentors comment per part.
-PLAN_SECTIONS = (
-    "business",
-    "market",
-    "operations",
-    "risks",
-    "capital",
-    "funding",
-    "projections",
-)
-BUSINESS_STATUSES = ("operating", "paused", "closed")
-CLOSE_REASONS = (
-    "not_profitable",
-    "capital_ran_out",
-    "health_or_family",
-    "migrated_again",
-    "moved_away",
-    "other",
-)
 MIN_PROJECTION_MONTHS = 12
 MAX_PROJECTION_MONTHS = 36

@@ -1,6 +1,6 @@
 """Summary tables behind the dashboards, derived from the registry, plans and loans.
 
-Nothing here is entered by a person: :mod:`juragan.summaries` rebuilds a returnee's
+Nothing here is entered by a person: :mod:`juragan.dashboards.summaries` rebuilds a returnee's
 rows whenever a write touches that returnee, and a bulk rebuild recomputes them all.
 The tables carry no foreign keys, so a deleted person's rows can still be read to
 take them out of the cells before they go.
@@ -90,7 +90,7 @@ class ReturneeFact(Dimensions, Base):
     operating_at_12: Mapped[bool] = mapped_column(Boolean)
     operating_at_24: Mapped[bool] = mapped_column(Boolean)
     operating_at_36: Mapped[bool] = mapped_column(Boolean)
-    #: The person's disclosure key (``juragan.perturbation``).
+    #: The person's disclosure key (``juragan.domain.perturbation``).
     record_key: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
@@ -133,7 +133,7 @@ class ReturneeCell(Base):
     operating_at_24: Mapped[int] = mapped_column(Integer)
     operating_at_36: Mapped[int] = mapped_column(Integer)
     #: The sum of the people's disclosure keys: the cell key of any group of cells
-    #: is the sum of theirs (``juragan.perturbation``).
+    #: is the sum of theirs (``juragan.domain.perturbation``).
     key_sum: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from juragan.kbli import CATEGORIES, EDITION, LEVELS
+from juragan.domain.kbli import CATEGORIES, EDITION, LEVELS
 from juragan.models.base import Base
 from juragan.models.registry_codes import in_list
 

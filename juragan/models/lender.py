@@ -113,7 +113,7 @@ class LenderBranch(Base):
             "lender_code",
             "province_code",
             name="uq_lender_branches_id_lender_province",
-        ),  # fmt: skip
+        ),
     )
 
     def __repr__(self) -> str:

@@ -25,8 +25,19 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from juragan import vault
-from juragan.kur_rules import CREDIT_KINDS, credit_kinds_of
+from juragan.db import vault
+from juragan.domain import loan_lifecycle
+from juragan.domain.codes import (
+    DocumentType,
+    LoanKind,
+    LoanPurpose,
+    PaymentKind,
+    RevisionOption,
+    ScheduleRevision,
+    Scheme,
+)
+from juragan.domain.kur_rules import CREDIT_KINDS, LONGEST_TENOR_MONTHS, credit_kinds_of
+from juragan.domain.loan_lifecycle import LoanStatus
 from juragan.models.account import User
 from juragan.models.base import (
     Audited,
@@ -41,17 +52,12 @@ from juragan.models.plan import BusinessPlan
 from juragan.models.registry_codes import in_list
 from juragan.models.returnee import NikComparator, Placement, Returnee
 
-LOAN_KINDS = ("business", "placement")
-LOAN_STATUSES = (
-    "draft", "submitted", "verified", "approved", "rejected", "disbursed",
-    "repaying", "paid_off", "restructured", "written_off", "withdrawn",
-)  # fmt: skip
 #: States in which a loan counts as held: a returnee may hold two business KUR at
-#: most, each in its own slot (a second only where the rules allow it).
-ACTIVE_STATUSES = ("submitted", "verified", "approved", "disbursed", "repaying",
-                   "restructured")  # fmt: skip
-SCHEMES = ("super_mikro", "mikro", "kecil", "khusus", "pmi")
-PURPOSES = ("working_capital", "investment")
+#: most, each in its own slot (a second only where the rules allow it). In the
+#: enum's order, so the slot index's SQL stays as migrated.
+ACTIVE_STATUSES = loan_lifecycle.ordered(loan_lifecycle.ACTIVE)
+#: In the order of the bits of the dashboards' scheme masks.
+SCHEMES = Scheme.values()
 #: Business KUR slots: at most two active business KUR per returnee.
 BUSINESS_SLOTS = (1, 2)
 #: The rows the slot index covers.
@@ -60,16 +66,20 @@ ACTIVE_BUSINESS = (
     + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES)
     + ")"
 )
-DOCUMENT_TYPES = (
-    "ktp", "kk", "business_proof", "plan_pdf", "npwp", "placement_agreement",
-    "work_contract", "other",
-)  # fmt: skip
 #: The lenders (penyalur) shipped with the first data: the ``lenders`` table holds
 #: them all; this order gives each its bit in the dashboards' ``lender_mask``.
 LENDERS = (
-    "bri", "bni", "mandiri", "bsi", "bpd_jatim", "bpd_jateng", "bjb", "sinarmas",
-    "artha_graha", "bank_jakarta",
-)  # fmt: skip
+    "bri",
+    "bni",
+    "mandiri",
+    "bsi",
+    "bpd_jatim",
+    "bpd_jateng",
+    "bjb",
+    "sinarmas",
+    "artha_graha",
+    "bank_jakarta",
+)
 
 
 class LoanApplication(Audited, Versioned, Timestamped, Base):
@@ -99,7 +109,7 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         ForeignKey("lenders.code", ondelete="RESTRICT"), index=True
     )
     scheme: Mapped[str] = mapped_column(String(12))
-    #: The rule set in force on the application date (``juragan.kur_rules``).
+    #: The rule set in force on the application date (``juragan.domain.kur_rules``).
     rule_set: Mapped[str] = mapped_column(String(8))
     purpose: Mapped[str] = mapped_column(String(16))
     amount_requested_idr: Mapped[int] = mapped_column(BigInteger)
@@ -113,10 +123,10 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
     npwp_ciphertext: Mapped[str | None] = mapped_column(String(200))
     npwp_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     #: The kinds of credit the applicant held when filing, a bit per kind of
-    #: ``juragan.kur_rules.CREDIT_KINDS`` (0: none).
+    #: ``juragan.domain.kur_rules.CREDIT_KINDS`` (0: none).
     other_credit_mask: Mapped[int] = mapped_column(Integer, default=0)
     #: The borrower's province when filing: the rates of some regions differ
-    #: (``juragan.kur_rules.borrower_rates``). None for loans filed before.
+    #: (``juragan.domain.kur_rules.borrower_rates``). None for loans filed before.
     rate_province_code: Mapped[str | None] = mapped_column(
         ForeignKey("provinces.code", ondelete="RESTRICT")
     )
@@ -163,7 +173,7 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
     #: Registered in SIKP by the lender (the Ministry of Finance's system).
     is_sikp_registered: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Random, never shown: what the dashboards' figures are perturbed by for those
-    #: who may not see individuals (``juragan.perturbation``).
+    #: who may not see individuals (``juragan.domain.perturbation``).
     disclosure_key: Mapped[int] = mapped_column(Integer, default=random_key)
     #: Who filed it (the returnee, or a mentor helping them).
     created_by_id: Mapped[int | None] = mapped_column(
@@ -178,29 +188,41 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         foreign_keys=[decided_by_id], viewonly=True
     )
     transitions: Mapped[list[LoanTransition]] = relationship(
-        back_populates="loan", order_by="LoanTransition.id",
-        cascade="all, delete-orphan", passive_deletes=True,
-    )  # fmt: skip
+        back_populates="loan",
+        order_by="LoanTransition.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
     documents: Mapped[list[LoanDocument]] = relationship(
-        back_populates="loan", order_by="LoanDocument.id",
-        cascade="all, delete-orphan", passive_deletes=True,
-    )  # fmt: skip
+        back_populates="loan",
+        order_by="LoanDocument.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
     instalments: Mapped[list[Instalment]] = relationship(
-        back_populates="loan", order_by="Instalment.number",
-        cascade="all, delete-orphan", passive_deletes=True,
-    )  # fmt: skip
+        back_populates="loan",
+        order_by="Instalment.number",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
     payments: Mapped[list[Payment]] = relationship(
-        back_populates="loan", order_by="(Payment.paid_on, Payment.id)",
-        cascade="all, delete-orphan", passive_deletes=True,
-    )  # fmt: skip
+        back_populates="loan",
+        order_by="(Payment.paid_on, Payment.id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
     revisions: Mapped[list[ScheduleRevision]] = relationship(
-        back_populates="loan", order_by="ScheduleRevision.number",
-        cascade="all, delete-orphan", passive_deletes=True,
-    )  # fmt: skip
+        back_populates="loan",
+        order_by="ScheduleRevision.number",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
     approvals: Mapped[list[LoanApproval]] = relationship(
-        back_populates="loan", order_by="LoanApproval.id",
-        cascade="all, delete-orphan", passive_deletes=True,
-    )  # fmt: skip
+        back_populates="loan",
+        order_by="LoanApproval.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     @hybrid_property
     def npwp(self) -> str | None:
@@ -232,10 +254,10 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         return frozenset({self.created_by_id, *senders} - {None})
 
     __table_args__ = (
-        CheckConstraint(in_list("kind", LOAN_KINDS), name="kind_known"),
-        CheckConstraint(in_list("status", LOAN_STATUSES), name="status_known"),
-        CheckConstraint(in_list("scheme", SCHEMES), name="scheme_known"),
-        CheckConstraint(in_list("purpose", PURPOSES), name="purpose_known"),
+        CheckConstraint(in_list("kind", LoanKind), name="kind_known"),
+        CheckConstraint(in_list("status", LoanStatus), name="status_known"),
+        CheckConstraint(in_list("scheme", Scheme), name="scheme_known"),
+        CheckConstraint(in_list("purpose", LoanPurpose), name="purpose_known"),
         CheckConstraint(
             f"other_credit_mask BETWEEN 0 AND {2 ** len(CREDIT_KINDS) - 1}",
             name="credit_kinds_known",
@@ -248,7 +270,9 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
             name="business_has_slot",
         ),
         CheckConstraint("amount_requested_idr > 0", name="amount_positive"),
-        CheckConstraint("tenor_months BETWEEN 1 AND 84", name="tenor_range"),
+        CheckConstraint(
+            f"tenor_months BETWEEN 1 AND {LONGEST_TENOR_MONTHS}", name="tenor_range"
+        ),
         CheckConstraint("rate_percent BETWEEN 0 AND 30", name="rate_range"),
         CheckConstraint("access_number >= 1", name="access_positive"),
         CheckConstraint(
@@ -282,7 +306,7 @@ class LoanApplication(Audited, Versioned, Timestamped, Base):
         # The lender's work queue: its applications by state, oldest first.
         Index(
             "ix_loan_applications_queue", "lender", "status", "status_changed_at", "id"
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -373,7 +397,7 @@ class LoanDocument(Audited, Base):
     loan: Mapped[LoanApplication] = relationship(back_populates="documents")
 
     __table_args__ = (
-        CheckConstraint(in_list("doc_type", DOCUMENT_TYPES), name="type_known"),
+        CheckConstraint(in_list("doc_type", DocumentType), name="type_known"),
         CheckConstraint("size_bytes > 0", name="not_empty"),
     )
 
@@ -404,16 +428,15 @@ class Instalment(Audited, Base):
             " AND paid_interest_idr <= interest_idr",
             name="amounts_consistent",
         ),
+        # The arrears list walks the instalments not yet paid, oldest due first.
+        Index(
+            "ix_loan_instalments_open",
+            "due_on",
+            "loan_id",
+            postgresql_where=text("settled_on IS NULL"),
+            sqlite_where=text("settled_on IS NULL"),
+        ),
     )
-
-
-#: ``instalment``: money towards the schedule; ``prepayment`` and ``payoff``: paid
-#: ahead, the schedule laid out again or closed; ``arrears``: the borrower settles
-#: the arrears at a restructuring; ``capitalisation``: no money, the arrears become
-#: principal of the restructured schedule.
-PAYMENT_KINDS = ("instalment", "prepayment", "payoff", "arrears", "capitalisation")
-SCHEDULE_REVISIONS = ("disbursement", "prepayment", "payoff", "restructuring")
-REVISION_OPTIONS = ("lower_instalment", "shorter_tenor", "capitalise", "settle")
 
 
 class Payment(Audited, Base):
@@ -441,8 +464,10 @@ class Payment(Audited, Base):
 
     __table_args__ = (
         CheckConstraint("amount_idr > 0", name="amount_positive"),
-        CheckConstraint(in_list("kind", PAYMENT_KINDS), name="kind_known"),
+        CheckConstraint(in_list("kind", PaymentKind), name="kind_known"),
         UniqueConstraint("loan_id", "reference"),
+        # Payments dated after a day: the loans whose standing then must be replayed.
+        Index("ix_loan_payments_paid_on", "paid_on"),
     )
 
     @property
@@ -491,9 +516,9 @@ class ScheduleRevision(Audited, Base):
 
     __table_args__ = (
         UniqueConstraint("loan_id", "number"),
-        CheckConstraint(in_list("kind", SCHEDULE_REVISIONS), name="kind_known"),
+        CheckConstraint(in_list("kind", ScheduleRevision), name="kind_known"),
         CheckConstraint(
-            "option IS NULL OR " + in_list("option", REVISION_OPTIONS),
+            "option IS NULL OR " + in_list("option", RevisionOption),
             name="option_known",
         ),
         CheckConstraint(
@@ -510,4 +535,6 @@ class ScheduleRevision(Audited, Base):
             " AND arrears_interest_idr >= 0 AND accrued_interest_idr >= 0",
             name="amounts_not_negative",
         ),
+        # Schedules that start after a day: their loans' standing is replayed.
+        Index("ix_loan_schedule_revisions_effective_on", "effective_on"),
     )

@@ -24,27 +24,33 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from juragan.domain.codes import (
+    CheckKind,
+    CheckResult,
+    ClaimStatus,
+    Guarantor,
+    LoanEventKind,
+)
 from juragan.models.account import User
 from juragan.models.base import Audited, Base, utcnow
 from juragan.models.loan import LoanApplication
 from juragan.models.registry_codes import in_list
 
-CHECK_KINDS = ("sikp", "slik", "bpjs_tk")
-#: What each system answers (``juragan.loan_checks`` says which of them pass).
+#: What each system answers (``juragan.services.loan_checks`` says which of them pass).
 CHECK_RESULTS: dict[str, tuple[str, ...]] = {
     # SIKP (PMK 12/2024): the debtor is registered, is not, or was refused.
-    "sikp": ("registered", "not_registered", "rejected"),
+    CheckKind.SIKP: (
+        CheckResult.REGISTERED,
+        CheckResult.NOT_REGISTERED,
+        CheckResult.REJECTED,
+    ),
     # SLIK (POJK 18/2017): collectibility 1 everywhere, arrears somewhere (with the
     # worst collectibility seen), or no record at all.
-    "slik": ("clean", "arrears", "not_found"),
+    CheckKind.SLIK: (CheckResult.CLEAN, CheckResult.ARREARS, CheckResult.NOT_FOUND),
     # BPJS Ketenagakerjaan: an active member or not.
-    "bpjs_tk": ("member", "not_member"),
+    CheckKind.BPJS_TK: (CheckResult.MEMBER, CheckResult.NOT_MEMBER),
 }
-ALL_CHECK_RESULTS = tuple(dict.fromkeys(r for rs in CHECK_RESULTS.values() for r in rs))
-GUARANTORS = ("askrindo", "jamkrindo", "other")
 PENALTY_BASES = ("none", "per_day", "per_month", "fixed")
-EVENT_KINDS = ("penalty_charge", "penalty_waiver", "penalty_payment", "recovery")
-CLAIM_STATUSES = ("submitted", "paid", "rejected")
 
 
 def _results_of_kind() -> str:
@@ -75,7 +81,7 @@ class LenderTerms(Base):
     __table_args__ = (
         CheckConstraint(in_list("penalty_basis", PENALTY_BASES), name="basis_known"),
         CheckConstraint(
-            "guarantor IS NULL OR " + in_list("guarantor", GUARANTORS),
+            "guarantor IS NULL OR " + in_list("guarantor", Guarantor),
             name="guarantor_known",
         ),
         CheckConstraint(
@@ -133,7 +139,7 @@ class LoanCheck(Audited, Base):
     checked_by: Mapped[User | None] = relationship(viewonly=True)
 
     __table_args__ = (
-        CheckConstraint(in_list("kind", CHECK_KINDS), name="kind_known"),
+        CheckConstraint(in_list("kind", CheckKind), name="kind_known"),
         CheckConstraint(_results_of_kind(), name="result_of_kind"),
         CheckConstraint(
             "(result = 'arrears') = (worst_collectibility IS NOT NULL)",
@@ -178,7 +184,7 @@ class LoanEvent(Audited, Base):
     loan: Mapped[LoanApplication] = relationship()
 
     __table_args__ = (
-        CheckConstraint(in_list("kind", EVENT_KINDS), name="kind_known"),
+        CheckConstraint(in_list("kind", LoanEventKind), name="kind_known"),
         CheckConstraint("amount_idr > 0", name="amount_positive"),
         CheckConstraint(
             "kind <> 'penalty_charge' OR basis IS NOT NULL", name="charge_has_basis"
@@ -219,8 +225,8 @@ class GuaranteeClaim(Audited, Base):
     loan: Mapped[LoanApplication] = relationship()
 
     __table_args__ = (
-        CheckConstraint(in_list("guarantor", GUARANTORS), name="guarantor_known"),
-        CheckConstraint(in_list("status", CLAIM_STATUSES), name="status_known"),
+        CheckConstraint(in_list("guarantor", Guarantor), name="guarantor_known"),
+        CheckConstraint(in_list("status", ClaimStatus), name="status_known"),
         CheckConstraint("claimed_idr > 0", name="claimed_positive"),
         CheckConstraint(
             "(status = 'paid') = (paid_idr IS NOT NULL)", name="paid_has_amount"

@@ -25,19 +25,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from juragan.domain.codes import ActionOwner, ObservedStatus, VisitMode
 from juragan.models.account import User
 from juragan.models.base import Audited, Base, Versioned
 from juragan.models.business import Business
 from juragan.models.registry_codes import in_list
 from juragan.models.returnee import Returnee
 
-VISIT_MODES = ("home", "business", "phone", "video", "group")
-VISIT_TOPICS = (
-    "bookkeeping", "marketing", "product_quality", "permits", "financial_literacy",
-    "loan_repayment", "wellbeing", "other",
-)  # fmt: skip
-OBSERVED_STATUSES = ("operating", "paused", "closed", "not_started")
-ACTION_OWNERS = ("returnee", "mentor", "other")
 REPORT_SOURCES = ("visit", "self")
 
 
@@ -134,18 +128,22 @@ class Visit(Audited, Base):
     business: Mapped[Business | None] = relationship()
     mentor: Mapped[User | None] = relationship(viewonly=True)
     action_items: Mapped[list[ActionItem]] = relationship(
-        back_populates="visit", order_by="ActionItem.id",
-        cascade="all, delete-orphan", passive_deletes=True,
-    )  # fmt: skip
+        back_populates="visit",
+        order_by="ActionItem.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
     photos: Mapped[list[VisitPhoto]] = relationship(
-        back_populates="visit", order_by="VisitPhoto.id",
-        cascade="all, delete-orphan", passive_deletes=True,
-    )  # fmt: skip
+        back_populates="visit",
+        order_by="VisitPhoto.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     __table_args__ = (
-        CheckConstraint(in_list("mode", VISIT_MODES), name="mode_known"),
+        CheckConstraint(in_list("mode", VisitMode), name="mode_known"),
         CheckConstraint(
-            in_list("business_status", OBSERVED_STATUSES), name="status_known"
+            in_list("business_status", ObservedStatus), name="status_known"
         ),
         CheckConstraint("duration_minutes BETWEEN 1 AND 720", name="duration_range"),
         CheckConstraint(
@@ -188,7 +186,7 @@ class ActionItem(Audited, Versioned, Base):
     visit: Mapped[Visit] = relationship(back_populates="action_items")
 
     __table_args__ = (
-        CheckConstraint(in_list("owner", ACTION_OWNERS), name="owner_known"),
+        CheckConstraint(in_list("owner", ActionOwner), name="owner_known"),
     )
 
 
@@ -266,6 +264,6 @@ class BusinessReport(Audited, Base):
     __table_args__ = (
         UniqueConstraint("business_id", "month", "source"),
         CheckConstraint(in_list("source", REPORT_SOURCES), name="source_known"),
-        CheckConstraint(in_list("status", OBSERVED_STATUSES), name="status_known"),
+        CheckConstraint(in_list("status", ObservedStatus), name="status_known"),
         CheckConstraint("revenue_idr IS NULL OR revenue_idr >= 0", name="revenue_ok"),
     )

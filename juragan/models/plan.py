@@ -26,18 +26,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from juragan.domain.codes import (
+    BusinessLine,
+    CapitalKind,
+    FundingKind,
+    KbliSection,
+    LegalForm,
+    PlanSection,
+    PlanStatus,
+)
+from juragan.domain.kur_rules import LONGEST_TENOR_MONTHS
 from juragan.models.account import User
 from juragan.models.base import Audited, Base, Timestamped, Versioned
 from juragan.models.business_codes import (
-    BUSINESS_LINES,
-    CAPITAL_KINDS,
-    FUNDING_KINDS,
-    KBLI_SECTIONS,
-    LEGAL_FORMS,
     MAX_PROJECTION_MONTHS,
     MIN_PROJECTION_MONTHS,
-    PLAN_SECTIONS,
-    PLAN_STATUSES,
 )
 from juragan.models.region import Regency
 from juragan.models.registry_codes import in_list
@@ -166,10 +169,10 @@ class BusinessPlan(Audited, Versioned, Timestamped, Base):
             ondelete="RESTRICT",
             name="fk_business_plans_regency_in_province",
         ),
-        CheckConstraint(in_list("status", PLAN_STATUSES), name="status_known"),
-        CheckConstraint(in_list("legal_form", LEGAL_FORMS), name="legal_form_known"),
-        CheckConstraint(in_list("sector", tuple(BUSINESS_LINES)), name="sector_known"),
-        CheckConstraint(in_list("kbli_section", KBLI_SECTIONS), name="kbli_known"),
+        CheckConstraint(in_list("status", PlanStatus), name="status_known"),
+        CheckConstraint(in_list("legal_form", LegalForm), name="legal_form_known"),
+        CheckConstraint(in_list("sector", BusinessLine), name="sector_known"),
+        CheckConstraint(in_list("kbli_section", KbliSection), name="kbli_known"),
         CheckConstraint(
             "kbli_code IS NULL OR length(kbli_code) = 5", name="kbli_code_subclass"
         ),
@@ -187,7 +190,8 @@ class BusinessPlan(Audited, Versioned, Timestamped, Base):
         ),
         CheckConstraint("workers_planned BETWEEN 0 AND 500", name="workers_range"),
         CheckConstraint(
-            "kur_tenor_months IS NULL OR kur_tenor_months BETWEEN 1 AND 84",
+            "kur_tenor_months IS NULL OR kur_tenor_months"
+            f" BETWEEN 1 AND {LONGEST_TENOR_MONTHS}",
             name="kur_tenor_range",
         ),
         CheckConstraint(
@@ -242,7 +246,7 @@ class CapitalItem(Audited, Base):
     plan: Mapped[BusinessPlan] = relationship(back_populates="capital_items")
 
     __table_args__ = (
-        CheckConstraint(in_list("kind", CAPITAL_KINDS), name="kind_known"),
+        CheckConstraint(in_list("kind", CapitalKind), name="kind_known"),
         CheckConstraint("amount_idr > 0", name="amount_positive"),
     )
 
@@ -264,7 +268,7 @@ class FundingSource(Audited, Base):
     plan: Mapped[BusinessPlan] = relationship(back_populates="funding_sources")
 
     __table_args__ = (
-        CheckConstraint(in_list("kind", FUNDING_KINDS), name="kind_known"),
+        CheckConstraint(in_list("kind", FundingKind), name="kind_known"),
         CheckConstraint("amount_idr > 0", name="amount_positive"),
     )
 
@@ -350,6 +354,6 @@ class PlanComment(Audited, Base):
     author: Mapped[User | None] = relationship(viewonly=True)
 
     __table_args__ = (
-        CheckConstraint(in_list("section", PLAN_SECTIONS), name="section_known"),
+        CheckConstraint(in_list("section", PlanSection), name="section_known"),
         CheckConstraint("length(body) > 0", name="body_not_empty"),
     )

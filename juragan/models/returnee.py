@@ -26,21 +26,23 @@ from sqlalchemy.ext.hybrid import Comparator, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import operators
 
-from juragan import vault
+from juragan.db import vault
+from juragan.domain.codes import (
+    EducationLevel,
+    MaritalStatus,
+    ReturnReason,
+    Sector,
+    Sex,
+    TrainingKind,
+    TrainingStage,
+)
 from juragan.models.account import User
 from juragan.models.base import Audited, Base, Timestamped, Versioned, random_key
 from juragan.models.region import Province, Regency
-from juragan.models.registry_codes import (
-    EDUCATION_LEVELS,
-    MARITAL_STATUSES,
-    RETURN_REASONS,
-    SECTORS,
-    TRAINING_KINDS,
-    TRAINING_STAGES,
-    in_list,
-)
+from juragan.models.registry_codes import in_list
 
 if TYPE_CHECKING:
+    from juragan.models.consent import ConsentRecord
     from juragan.models.loan import LoanApplication
 
 
@@ -53,8 +55,9 @@ class NikComparator(Comparator[str]):
         if op is operators.eq:
             return column.in_(vault.current().lookup_hashes(other[0]))
         if op is operators.in_op:
-            return column.in_([h for nik in other[0]
-                               for h in vault.current().lookup_hashes(nik)])  # fmt: skip
+            return column.in_(
+                [h for nik in other[0] for h in vault.current().lookup_hashes(nik)]
+            )
         raise NotImplementedError(f"a NIK can only be compared for equality, not {op}")
 
 
@@ -67,9 +70,9 @@ class Returnee(Audited, Versioned, Timestamped, Base):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), unique=True
     )
-    #: The Nomor Induk Kependudukan (16 digits, checked by ``juragan.identifiers``)
+    #: The Nomor Induk Kependudukan (16 digits, checked by ``juragan.domain.identifiers``)
     #: never stored in clear: encrypted, and keyed-hashed for lookups and uniqueness
-    #: (``juragan.vault``). Read and written through :attr:`nik`.
+    #: (``juragan.db.vault``). Read and written through :attr:`nik`.
     nik_ciphertext: Mapped[str] = mapped_column(String(200))
     nik_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: Set when an official has checked the NIK against the KTP/KK; then the
@@ -93,10 +96,6 @@ class Returnee(Audited, Versioned, Timestamped, Base):
     education: Mapped[str] = mapped_column(String(10))
     marital_status: Mapped[str] = mapped_column(String(10))
     dependants: Mapped[int] = mapped_column(SmallInteger, default=0)
-    #: UU PDP consent: when, to which version of the stated purpose, in words.
-    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    consent_version: Mapped[str] = mapped_column(String(10))
-    consent_purpose: Mapped[str] = mapped_column(Text)
     #: The mentor (pendamping) whose caseload holds this returnee.
     mentor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
@@ -105,7 +104,7 @@ class Returnee(Audited, Versioned, Timestamped, Base):
     #: left is what the programme's figures need, with nothing to identify them.
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: Random, never shown: what the dashboards' figures are perturbed by for those
-    #: who may not see individuals (``juragan.perturbation``).
+    #: who may not see individuals (``juragan.domain.perturbation``).
     disclosure_key: Mapped[int] = mapped_column(Integer, default=random_key)
     #: Who entered the record (the returnee themselves, a mentor or an official).
     registered_by_id: Mapped[int | None] = mapped_column(
@@ -135,6 +134,11 @@ class Returnee(Audited, Versioned, Timestamped, Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    #: Consent per purpose, history included (``juragan.models.consent``), as far
+    #: as the reader may see it.
+    consents: Mapped[list[ConsentRecord]] = relationship(
+        "ConsentRecord", viewonly=True, order_by="ConsentRecord.given_at"
+    )
     #: The KUR applications the reader may see (loaded through their scope).
     applications: Mapped[list[LoanApplication]] = relationship(
         "LoanApplication", viewonly=True, order_by="LoanApplication.id"
@@ -150,11 +154,11 @@ class Returnee(Audited, Versioned, Timestamped, Base):
             ondelete="RESTRICT",
             name="fk_returnees_regency_in_province",
         ),
-        CheckConstraint("sex IN ('F', 'M')", name="sex_known"),
+        CheckConstraint(in_list("sex", Sex), name="sex_known"),
         CheckConstraint("length(nik_hash) = 64", name="nik_hash_length"),
-        CheckConstraint(in_list("education", EDUCATION_LEVELS), name="education_known"),
+        CheckConstraint(in_list("education", EducationLevel), name="education_known"),
         CheckConstraint(
-            in_list("marital_status", MARITAL_STATUSES), name="marital_status_known"
+            in_list("marital_status", MaritalStatus), name="marital_status_known"
         ),
         CheckConstraint("dependants BETWEEN 0 AND 30", name="dependants_range"),
         # Lists scoped to a province or a regency, paged by id (keyset).
@@ -219,9 +223,9 @@ class Placement(Audited, Versioned, Timestamped, Base):
     returnee: Mapped[Returnee] = relationship(back_populates="placements")
 
     __table_args__ = (
-        CheckConstraint(in_list("sector", SECTORS), name="sector_known"),
+        CheckConstraint(in_list("sector", Sector), name="sector_known"),
         CheckConstraint(
-            "return_reason IS NULL OR " + in_list("return_reason", RETURN_REASONS),
+            "return_reason IS NULL OR " + in_list("return_reason", ReturnReason),
             name="return_reason_known",
         ),
         CheckConstraint(
@@ -272,8 +276,8 @@ class Training(Audited, Versioned, Timestamped, Base):
     returnee: Mapped[Returnee] = relationship(back_populates="trainings")
 
     __table_args__ = (
-        CheckConstraint(in_list("kind", TRAINING_KINDS), name="kind_known"),
-        CheckConstraint(in_list("stage", TRAINING_STAGES), name="stage_known"),
+        CheckConstraint(in_list("kind", TrainingKind), name="kind_known"),
+        CheckConstraint(in_list("stage", TrainingStage), name="stage_known"),
         CheckConstraint(
             "end_date IS NULL OR end_date >= start_date", name="end_after_start"
         ),
@@ -310,11 +314,11 @@ class ErasureRequest(Base):
         CheckConstraint(in_list("status", ERASURE_STATUSES), name="status_known"),
         CheckConstraint(
             "(status = 'pending') = (decided_at IS NULL)", name="decided_unless_pending"
-        ),  # fmt: skip
+        ),
         CheckConstraint(
             "status <> 'refused' OR decision_note IS NOT NULL",
             name="refusal_has_reason",
-        ),  # fmt: skip
+        ),
         # At most one open request per person.
         Index(
             "uq_erasure_requests_one_pending",
@@ -322,7 +326,7 @@ class ErasureRequest(Base):
             unique=True,
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
-        ),  # fmt: skip
+        ),
     )
 
 

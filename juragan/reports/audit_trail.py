@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from juragan import disclosure, inventory, scope
+from juragan.db import inventory, scope
+from juragan.domain import disclosure
+from juragan.i18n.field_labels import field_label
 from juragan.models import AuditEntry, User
 
 #: Records whose values an administrator never reads, in the trail as elsewhere:
@@ -56,7 +58,8 @@ def audit_query(filters: AuditFilter) -> Select[tuple[AuditEntry]]:
 
 
 def shown_changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
-    """An entry's changes as the trail shows them: ``(field, old, new)``, each value
+    """An entry's changes as the trail shows them: ``(field, old, new)``, the field
+    under the name the interface gives it (:mod:`juragan.i18n.field_labels`), each value
     as an administrator sees it on the record itself (they keep the system running;
     they do not read the people in it): names whole, identifiers, contacts,
     addresses, texts and amounts through the disclosure function of their kind,
@@ -72,7 +75,9 @@ def shown_changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
             shown = [None if v is None else disclosure.HIDDEN for v in (old, new)]
         else:
             full = kind == inventory.NAME
-            shown = [v if v in (None, "***") else disclosure.value(kind, v, full)
-                     for v in (old, new)]  # fmt: skip
-        rows.append((field, *shown))
+            shown = [
+                v if v in (None, "***") else disclosure.value(kind, v, full)
+                for v in (old, new)
+            ]
+        rows.append((field_label(entry.table_name, field), *shown))
     return rows

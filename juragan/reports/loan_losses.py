@@ -1,5 +1,5 @@
 """Written-off loans by lender: principal written off, guarantee claims paid,
-recoveries and the lender's net loss (``juragan.loan_ledger``), scoped as every
+recoveries and the lender's net loss (``juragan.domain.loan_ledger``), scoped as every
 other loan figure."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from juragan import clock
-from juragan.loan_ledger import NO_LOSS, Loss
+from juragan.db import loan_reading
+from juragan.domain.loan_ledger import NO_LOSS, Loss
 from juragan.models import LoanApplication, User
 from juragan.policy import scoped
-from juragan.services import loan_events
 
 
 def losses_by_lender(session: Session, user: User) -> dict[str, Loss]:
@@ -26,7 +26,7 @@ def losses_by_lender(session: Session, user: User) -> dict[str, Loss]:
     ).all()
     totals: dict[str, Loss] = {}
     for loan in rows:
-        totals[loan.lender] = totals.get(loan.lender, NO_LOSS) + loan_events.loss_of(
+        totals[loan.lender] = totals.get(loan.lender, NO_LOSS) + loan_reading.loss_of(
             loan
         )
     return dict(sorted(totals.items()))
@@ -35,7 +35,7 @@ def losses_by_lender(session: Session, user: User) -> dict[str, Loss]:
 def with_penalties(frame: pd.DataFrame, loan: LoanApplication) -> pd.DataFrame:
     """The schedule file with a last line for the late penalties owed today: a
     balance of its own, apart from the instalments."""
-    owed = loan_events.penalties_owed(loan, clock.today())
+    owed = loan_reading.penalties_owed(loan, clock.today())
     if not owed:
         return frame
     line = {column: None for column in frame.columns}

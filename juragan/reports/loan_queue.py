@@ -3,7 +3,7 @@ oldest in its state first, with their age and the decision's due date.
 
 Each page is one query (the rows, with the applicant's name and regency joined in)
 and the tabs' counts one grouped query, whatever the number of rows; both go through
-the data layer's scope (:mod:`juragan.scope`), so an officer counts and lists only
+the data layer's scope (:mod:`juragan.db.scope`), so an officer counts and lists only
 their lender's applications of their branch's region. The arithmetic of ages and due
 dates is :mod:`juragan.decision_sla`'s.
 """
@@ -33,6 +33,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from juragan.decision_sla import DECIDING, Ageing, ageing, overdue_before
+from juragan.domain import loan_lifecycle
+from juragan.domain.loan_lifecycle import LoanStatus
 from juragan.models import (
     Lender,
     LoanApplication,
@@ -46,12 +48,12 @@ from juragan.policy import region_clause, scoped
 
 #: The states in which an application waits for someone: the documents' check
 #: (the mentor or BP3MI), the bank's decision, the disbursement.
-QUEUE_STATES = ("submitted", "verified", "approved")
+QUEUE_STATES = loan_lifecycle.ordered(loan_lifecycle.AWAITING)
 #: The queue's tabs and the states each shows, the default first.
 TABS: dict[str, tuple[str, ...]] = {
-    "verified": ("verified",),
-    "approved": ("approved",),
-    "submitted": ("submitted",),
+    "verified": (LoanStatus.VERIFIED,),
+    "approved": (LoanStatus.APPROVED,),
+    "submitted": (LoanStatus.SUBMITTED,),
     "open": QUEUE_STATES,
 }
 DEFAULT_TAB = "verified"
@@ -187,27 +189,39 @@ def queue_page(
     """One page of the queue, the longest-waiting first: ``size`` rows after
     ``after`` (keyset on ``(status_changed_at, id)``, never an OFFSET)."""
     stmt = (
-        scoped(select(
-            LoanApplication.id, Returnee.full_name, LoanApplication.scheme,
-            LoanApplication.amount_requested_idr, LoanApplication.status,
-            LoanApplication.lender, Regency.name, LoanApplication.status_changed_at,
-            select(LoanApproval.id).where(LoanApproval.loan_id == LoanApplication.id)
-            .exists().label("approved_once"),
-        ), user, LoanApplication)
+        scoped(
+            select(
+                LoanApplication.id,
+                Returnee.full_name,
+                LoanApplication.scheme,
+                LoanApplication.amount_requested_idr,
+                LoanApplication.status,
+                LoanApplication.lender,
+                Regency.name,
+                LoanApplication.status_changed_at,
+                select(LoanApproval.id)
+                .where(LoanApproval.loan_id == LoanApplication.id)
+                .exists()
+                .label("approved_once"),
+            ),
+            user,
+            LoanApplication,
+        )
         .select_from(LoanApplication)
         .join(Returnee, Returnee.id == LoanApplication.returnee_id)
         .outerjoin(Regency, Regency.code == Returnee.regency_code)
         .where(LoanApplication.status.in_(filters.states))
-    )  # fmt: skip
+    )
     stmt = _narrowed(stmt, filters, joined=True)
     if filters.overdue_only:
         stmt = stmt.where(overdue_clause(slas, today, province_code))
     if after is not None:
         stmt = stmt.where(
             tuple_(LoanApplication.status_changed_at, LoanApplication.id)
-            > tuple_(literal(after.at, DateTime(timezone=True)),
-                     literal(after.id, Integer))
-        )  # fmt: skip
+            > tuple_(
+                literal(after.at, DateTime(timezone=True)), literal(after.id, Integer)
+            )
+        )
     stmt = stmt.order_by(LoanApplication.status_changed_at, LoanApplication.id)
     found = session.execute(stmt.limit(size + 1)).all()
     rows = []
@@ -217,9 +231,19 @@ def queue_page(
         sla = (
             slas.get(lender, DEFAULT_DECISION_SLA_DAYS) if status == DECIDING else None
         )
-        rows.append(QueueRow(loan_id, name, scheme, amount, status, lender, regency,
-                             ageing(at, today, province_code, sla),
-                             awaits_second=bool(once) and status == DECIDING))  # fmt: skip
+        rows.append(
+            QueueRow(
+                loan_id,
+                name,
+                scheme,
+                amount,
+                status,
+                lender,
+                regency,
+                ageing(at, today, province_code, sla),
+                awaits_second=bool(once) and status == DECIDING,
+            )
+        )
     next_after = None
     if len(found) > size:
         last = found[size - 1]
@@ -238,11 +262,17 @@ def queue_counts(
     """How many applications wait in each state of the queue, and how many verified
     ones are past the decision's due date: one grouped query. ``filters`` narrows
     them as the page is (all but the state and "overdue only")."""
-    stmt = scoped(select(
-        LoanApplication.status, func.count(LoanApplication.id),
-        func.count(case((overdue_clause(slas, today, province_code),
-                         LoanApplication.id))),
-    ), user, LoanApplication).where(LoanApplication.status.in_(QUEUE_STATES))  # fmt: skip
+    stmt = scoped(
+        select(
+            LoanApplication.status,
+            func.count(LoanApplication.id),
+            func.count(
+                case((overdue_clause(slas, today, province_code), LoanApplication.id))
+            ),
+        ),
+        user,
+        LoanApplication,
+    ).where(LoanApplication.status.in_(QUEUE_STATES))
     if filters is not None:
         stmt = _narrowed(stmt, filters, joined=False)
     by_state, overdue = {}, 0

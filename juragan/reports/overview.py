@@ -31,9 +31,11 @@ def own_profile(session: Session, user: User) -> Returnee | None:
 def own_registration_check(session: Session, user: User) -> RegistrationCheck | None:
     """The latest check of a self-registration that clashed, if any."""
     return session.scalar(
-        select(RegistrationCheck).where(RegistrationCheck.user_id == user.id)
-        .order_by(RegistrationCheck.id.desc()).limit(1)
-    )  # fmt: skip
+        select(RegistrationCheck)
+        .where(RegistrationCheck.user_id == user.id)
+        .order_by(RegistrationCheck.id.desc())
+        .limit(1)
+    )
 
 
 def caseload(session: Session, mentor: User, limit: int = 50) -> list[Returnee]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -13,10 +14,15 @@ import plotly.io as pio
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
-from juragan.finance import PlanFigures
-from juragan.i18n import format_rupiah
-from juragan.models import BusinessPlan, PlanVersion
+from juragan.db.plan_reading import SECTION_FIELDS
+from juragan.domain.codes import PlanSection
+from juragan.domain.finance import PlanFigures, figures_from_content
+from juragan.domain.money import format_rupiah
+from juragan.i18n.labels import MONTH_NAMES
+from juragan.models import BusinessPlan, PlanComment, PlanVersion, Returnee
 
 _SECTION_ENDPOINTS = {
     "capital": "plans.edit_capital",
@@ -39,22 +45,29 @@ def projection_chart(figures: PlanFigures) -> str | None:
         return None
     months = [m.month for m in figures.months]
     figure = go.Figure()
-    figure.add_bar(x=months, y=[m.sales_idr for m in figures.months], name=_("Sales"),
-                   marker_color="#9ec5fe")  # fmt: skip
+    figure.add_bar(
+        x=months,
+        y=[m.sales_idr for m in figures.months],
+        name=_("Sales"),
+        marker_color="#9ec5fe",
+    )
     figure.add_bar(
         x=months,
         y=[m.operating_profit_idr for m in figures.months],
         name=_("Operating profit"),
-        marker_color=["#75b798" if m.operating_profit_idr >= 0 else "#ea868f"
-                      for m in figures.months],
-    )  # fmt: skip
+        marker_color=[
+            "#75b798" if m.operating_profit_idr >= 0 else "#ea868f"
+            for m in figures.months
+        ],
+    )
     figure.add_bar(
         x=months,
         y=[m.net_profit_idr for m in figures.months],
         name=_("Net profit (after KUR interest and tax)"),
-        marker_color=["#198754" if m.net_profit_idr >= 0 else "#dc3545"
-                      for m in figures.months],
-    )  # fmt: skip
+        marker_color=[
+            "#198754" if m.net_profit_idr >= 0 else "#dc3545" for m in figures.months
+        ],
+    )
     figure.add_scatter(
         x=months,
         y=[m.cumulative_cash_idr for m in figures.months],
@@ -180,3 +193,123 @@ def render_pdf(html: str) -> bytes:
         base_url="http://juragan.local/",
         url_fetcher=_static_only_fetcher(),
     ).write_pdf()
+
+
+def plans_of(session: Session, returnee: Returnee) -> list[BusinessPlan]:
+    return list(
+        session.scalars(
+            select(BusinessPlan)
+            .where(BusinessPlan.returnee_id == returnee.id)
+            # A person's list of plans names each one's business and regency.
+            .options(
+                selectinload(BusinessPlan.business), selectinload(BusinessPlan.regency)
+            )
+            .order_by(BusinessPlan.is_active.desc(), BusinessPlan.id.desc())
+        )
+    )
+
+
+def open_comments(plan: BusinessPlan) -> dict[str, list[PlanComment]]:
+    by_section: dict[str, list[PlanComment]] = {s: [] for s in PlanSection.values()}
+    for comment in plan.comments:
+        by_section[comment.section].append(comment)
+    return by_section
+
+
+# Comparing versions ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparedRow:
+    section: str
+    #: A field name (see ``juragan.i18n.labels.PLAN_FIELD_LABELS``).
+    name: str
+    #: How to show the values: ``text``, ``money``, ``number``, ``lines``, ``percent``.
+    kind: str
+    left: Any
+    right: Any
+
+    @property
+    def changed(self) -> bool:
+        return self.left != self.right
+
+
+def _summary(content: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+    figures = figures_from_content(content)
+    repayment = figures.repayment
+    return {
+        "needs_idr": ("money", figures.needs_idr),
+        "sources_idr": ("money", figures.sources_idr),
+        "kur_idr": ("money", figures.kur_idr),
+        "total_sales_idr": ("money", figures.total_sales_idr),
+        "total_operating_profit_idr": ("money", figures.total_operating_profit_idr),
+        "total_interest_idr": ("money", figures.total_interest_idr),
+        "total_tax_idr": ("money", figures.total_tax_idr),
+        "total_net_profit_idr": ("money", figures.total_net_profit_idr),
+        "operating_margin": ("percent", figures.operating_margin),
+        "net_margin": ("percent", figures.net_margin),
+        "break_even_month": ("number", figures.break_even_month),
+        "break_even_sales_idr": ("money", figures.break_even_sales_idr),
+        "payback_month": ("number", figures.payback_month),
+        "instalment_idr": ("money", repayment.instalment_idr if repayment else None),
+        "coverage": ("number", repayment.coverage if repayment else None),
+    }
+
+
+def compare_versions(left: dict[str, Any], right: dict[str, Any]) -> list[ComparedRow]:
+    """Row by row, the two versions' text, line items, terms and figures."""
+    rows = []
+    for section, fields in SECTION_FIELDS.items():
+        for name in fields:
+            kind = "number" if name == "workers_planned" else "text"
+            rows.append(
+                ComparedRow(
+                    section, name, kind, left["text"].get(name), right["text"].get(name)
+                )
+            )
+    for section, key in (("capital", "capital"), ("funding", "funding")):
+        rows.append(
+            ComparedRow(
+                section,
+                key,
+                "lines",
+                [tuple(line.values()) for line in left[key]],
+                [tuple(line.values()) for line in right[key]],
+            )
+        )
+    rows.append(
+        ComparedRow(
+            "funding",
+            "kur_terms",
+            "text",
+            _terms(left),
+            _terms(right),
+        )
+    )
+    rows.append(
+        ComparedRow(
+            "projections",
+            "projection_months",
+            "number",
+            left["projection_months"],
+            right["projection_months"],
+        )
+    )
+    left_summary, right_summary = _summary(left), _summary(right)
+    for name, (kind, value) in left_summary.items():
+        rows.append(
+            ComparedRow("projections", name, kind, value, right_summary[name][1])
+        )
+    return rows
+
+
+def _terms(content: dict[str, Any]) -> str | None:
+    kur = content["kur"]
+    if not kur["tenor_months"]:
+        return None
+    terms = f"{kur['tenor_months']} / {kur['rate_percent']}%"
+    # Versions submitted before plans named lean-season months have none.
+    lean = kur.get("lean_months") or ()
+    if lean:
+        terms += " · " + ", ".join(str(MONTH_NAMES[m - 1]) for m in lean)
+    return terms

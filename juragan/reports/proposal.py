@@ -23,10 +23,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from juragan import clock, scope
-from juragan.finance import MonthResult, PlanFigures, annuity_schedule
-from juragan.i18n import format_rupiah
-from juragan.kur_rules import rules_on, scheme_for_amount
+from juragan import clock
+from juragan.db import loan_reading, plan_reading, scope
+from juragan.domain import loan_lifecycle
+from juragan.domain.finance import MonthResult, PlanFigures, annuity_schedule
+from juragan.domain.kur_rules import rules_on, scheme_for_amount
+from juragan.domain.loan_documents import documents_for
+from juragan.domain.money import format_rupiah
 from juragan.models import (
     BusinessPlan,
     Lender,
@@ -34,8 +37,6 @@ from juragan.models import (
     LoanDocument,
     PlanVersion,
 )
-from juragan.services import loans as loan_service
-from juragan.services import plans as plan_service
 
 #: The language of every proposal, whatever the interface's (banks read Indonesian).
 PROPOSAL_LOCALE = "id"
@@ -61,7 +62,7 @@ _TOTALLED = (
 DENSE_ABOVE_CHARS = 15
 #: Application states the proposal no longer speaks for: taken back, or refused
 #: (the plan may go to another lender).
-_CLOSED = frozenset({"withdrawn", "rejected"})
+_CLOSED = loan_lifecycle.ENDED_UNPAID
 
 
 # The document id and its check value (pure) ------------------------------------------
@@ -128,7 +129,7 @@ class Verification:
     def figures(self) -> PlanFigures:
         """The version's figures: what a bank compares with the paper (the check
         value proves the version; the figures printed from it must be these)."""
-        return plan_service.figures_from_content(self.version.content)
+        return plan_reading.figures_from_content(self.version.content)
 
     @property
     def is_current(self) -> bool:
@@ -257,8 +258,8 @@ def proposal_context(
     from juragan.reports.plans import svg_projection_chart
 
     returnee = plan.returnee
-    figures = plan_service.figures_from_content(content)
-    readiness = plan_service.readiness(session, plan)
+    figures = plan_reading.figures_from_content(content)
+    readiness = plan_reading.readiness(session, plan)
     loan = application_of(session, plan)
     province = plan.province_code or returnee.province_code
     issued_on = (
@@ -308,9 +309,9 @@ def _attachments(
     """The documents the bank needs, each with the file attached to the
     application if there is one; then any other file attached."""
     if loan is not None:
-        needed = loan_service.required_documents(loan)
+        needed = loan_reading.required_documents(loan)
     elif scheme is not None:
-        needed = loan_service.documents_for("business", scheme, amount_idr, True, on)
+        needed = documents_for("business", scheme, amount_idr, True, on)
     else:
         needed = []
     documents = list(loan.documents) if loan is not None else []

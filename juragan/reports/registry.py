@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import Session, selectinload
 
-from juragan.identifiers import InvalidIdentifier, compact_nik, normalise_phone
+from juragan.db import scope
+from juragan.domain.identifiers import InvalidIdentifier, compact_nik, normalise_phone
+from juragan.domain.perturbation import MIN_FOR_STATISTICS
 from juragan.models import Placement, Returnee
+from juragan.models.dashboard import ReturneeCell
 from juragan.policy import scoped
 
 #: Journey status filters.
@@ -99,4 +102,35 @@ def search_statement(user: Any, search: RegistrySearch) -> Select[tuple[Returnee
     return stmt
 
 
-__all__ = ["STATUSES", "RegistrySearch", "search_statement"]
+__all__ = ["STATUSES", "RegistrySearch", "common_destinations", "search_statement"]
+
+
+#: At most this many countries come first in a country list.
+MOST_COMMON_DESTINATIONS = 15
+
+
+def common_destinations(session: Session, known: tuple[str, ...]) -> list[str]:
+    """The countries the programme's returnees went to most, most first: those of
+    the national summary with at least ``MIN_FOR_STATISTICS`` people (so that the
+    order tells nothing of a small group), then the ``known`` main destinations
+    the registry does not show yet. It reads the summary table (one row per
+    combination of dimensions), not the people."""
+    with scope.system("destinations"):
+        counts = _destination_counts(session)
+    shown = [code for code, _count in counts if code != "ID"]
+    return shown + [code for code in known if code not in shown]
+
+
+def _destination_counts(session: Session) -> list[Any]:
+    return session.execute(
+        select(ReturneeCell.country_code, func.sum(ReturneeCell.returnees))
+        .where(
+            ReturneeCell.province_code == "",
+            ReturneeCell.regency_code == "",
+            ReturneeCell.country_code != "",
+        )
+        .group_by(ReturneeCell.country_code)
+        .having(func.sum(ReturneeCell.returnees) >= MIN_FOR_STATISTICS)
+        .order_by(func.sum(ReturneeCell.returnees).desc(), ReturneeCell.country_code)
+        .limit(MOST_COMMON_DESTINATIONS)
+    ).all()

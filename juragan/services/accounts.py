@@ -18,8 +18,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from juragan import scope
-from juragan.audit import Actor, acting_as
+from juragan.db import scope
+from juragan.db.audit import Actor, acting_as
 from juragan.errors import DomainError, FieldErrors
 from juragan.models import (
     Lender,
@@ -102,9 +102,11 @@ def check_password_rules(password: str, *personal: str) -> None:
     if is_common_password(password, *personal):
         raise DomainError(
             "password",
-            _l("This password is too easy to guess: it is one of the most used "
-               "passwords. A short sentence you remember works well."),
-        )  # fmt: skip
+            _l(
+                "This password is too easy to guess: it is one of the most used "
+                "passwords. A short sentence you remember works well."
+            ),
+        )
 
 
 def normalise_username(username: str) -> str:
@@ -182,8 +184,11 @@ def _check_scope(session: Session, data: AccountData) -> None:
         data.scope_regency_code = None
         return
     if role == Role.BANK_OFFICER:
-        branch = (session.get(LenderBranch, data.lender_branch_id)
-                  if data.lender_branch_id else None)  # fmt: skip
+        branch = (
+            session.get(LenderBranch, data.lender_branch_id)
+            if data.lender_branch_id
+            else None
+        )
         if branch is None:
             raise DomainError(
                 "lender_branch_id", _l("A bank officer works at one branch: choose it.")
@@ -276,8 +281,13 @@ def update_account(session: Session, user: User, data: AccountData) -> User:
     return user
 
 
-def add_branch(session: Session, lender_code: str, name: str, province_code: str,
-               regency_code: str | None = None) -> LenderBranch:  # fmt: skip
+def add_branch(
+    session: Session,
+    lender_code: str,
+    name: str,
+    province_code: str,
+    regency_code: str | None = None,
+) -> LenderBranch:
     """A new branch of a lender, serving a province (or one regency of it).
 
     :raises DomainError: for a name the lender uses already, or a regency outside
@@ -288,29 +298,46 @@ def add_branch(session: Session, lender_code: str, name: str, province_code: str
     if regency_code:
         regency = session.get(Regency, regency_code)
         if regency is None or regency.province_code != province_code:
-            raise DomainError("regency_code",
-                              _l("This regency or city is not in the chosen province."))  # fmt: skip
-    taken = session.scalar(select(LenderBranch.id).where(
-        LenderBranch.lender_code == lender_code, LenderBranch.name == name))  # fmt: skip
+            raise DomainError(
+                "regency_code",
+                _l("This regency or city is not in the chosen province."),
+            )
+    taken = session.scalar(
+        select(LenderBranch.id).where(
+            LenderBranch.lender_code == lender_code, LenderBranch.name == name
+        )
+    )
     if taken is not None:
         raise DomainError("name", _l("This lender has a branch of that name."))
-    branch = LenderBranch(lender_code=lender_code, name=name,
-                          province_code=province_code, regency_code=regency_code)  # fmt: skip
+    branch = LenderBranch(
+        lender_code=lender_code,
+        name=name,
+        province_code=province_code,
+        regency_code=regency_code,
+    )
     session.add(branch)
     session.flush()
     return branch
 
 
-SLA_RANGE_MESSAGE = _l("Between %(min)d and %(max)d days.",
-                       min=DECISION_SLA_RANGE[0], max=DECISION_SLA_RANGE[1])  # fmt: skip
+SLA_RANGE_MESSAGE = _l(
+    "Between %(min)d and %(max)d days.",
+    min=DECISION_SLA_RANGE[0],
+    max=DECISION_SLA_RANGE[1],
+)
 COVERAGE_RANGE_MESSAGE = _l(
     "Between %(min)s and %(max)s times the instalment.",
-    min=int(MIN_COVERAGE_RANGE[0]), max=int(MIN_COVERAGE_RANGE[1]),
-)  # fmt: skip
+    min=int(MIN_COVERAGE_RANGE[0]),
+    max=int(MIN_COVERAGE_RANGE[1]),
+)
 
 
-def update_lender(session: Session, lender: Lender, decision_sla_days: int,
-                  min_repayment_coverage: Decimal) -> Lender:  # fmt: skip
+def update_lender(
+    session: Session,
+    lender: Lender,
+    decision_sla_days: int,
+    min_repayment_coverage: Decimal,
+) -> Lender:
     """Set a lender's service level for the decision (days) and the repayment
     capacity it wants of a plan; the change is in the audit trail.
 
@@ -337,15 +364,18 @@ def branch_for(
 ) -> LenderBranch:
     """The lender's branch for a province, made when it does not exist yet."""
     branch = session.scalar(
-        select(LenderBranch).where(LenderBranch.lender_code == lender_code,
-                                   LenderBranch.province_code == province_code,
-                                   LenderBranch.regency_code.is_(None))
-    )  # fmt: skip
+        select(LenderBranch).where(
+            LenderBranch.lender_code == lender_code,
+            LenderBranch.province_code == province_code,
+            LenderBranch.regency_code.is_(None),
+        )
+    )
     if branch is None:
         branch = LenderBranch(
-            lender_code=lender_code, province_code=province_code,
+            lender_code=lender_code,
+            province_code=province_code,
             name=name or f"{lender_code.upper()} {province_code}",
-        )  # fmt: skip
+        )
         session.add(branch)
         session.flush()
     return branch
@@ -390,11 +420,21 @@ def change_own_password(
         raise DomainError(
             "new_password", _l("Choose a password you have not used here.")
         )
+    check_new_password(user, new_password)
+    return set_password(session, user, new_password)
+
+
+def check_new_password(user: User, new_password: str) -> None:
+    """The rules for a password someone chooses for themselves (a change, or a
+    reset by a one-time code).
+
+    :raises DomainError: on ``new_password`` when it breaks
+        :func:`check_password_rules`.
+    """
     try:
         check_password_rules(new_password, user.username, user.full_name)
     except DomainError as error:
         raise DomainError("new_password", error.message) from None
-    return set_password(session, user, new_password)
 
 
 def set_password(session: Session, user: User, password: str) -> User:
@@ -429,11 +469,16 @@ def start_session(
     """Open a session for ``user`` (who has just given their password); returns
     the token for the cookie, which is shown this once and stored only hashed."""
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(
-        user_id=user.id, token_hash=_token_hash(token), created_at=now,
-        last_seen_at=now, authenticated_at=now,
-        user_agent=(user_agent or "")[:200] or None,
-    ))  # fmt: skip
+    session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            created_at=now,
+            last_seen_at=now,
+            authenticated_at=now,
+            user_agent=(user_agent or "")[:200] or None,
+        )
+    )
     session.flush()
     user.session_token = token
     return token
@@ -459,26 +504,14 @@ def find_session(
         return None, "deactivated"
     if now - _aware(row.created_at) > limits.absolute:
         end_session(session, row, "expired", now)
-        session.info[_SESSION_CHANGED] = True
         return None, "expired"
     if now - _aware(row.last_seen_at) > limits.idle:
         end_session(session, row, "idle", now)
-        session.info[_SESSION_CHANGED] = True
         return None, "idle"
     if now - _aware(row.last_seen_at) > timedelta(minutes=1):
         row.last_seen_at = now
-        session.info[_SESSION_CHANGED] = True
     row.user.session_token = token
     return row, None
-
-
-_SESSION_CHANGED = "accounts.session_changed"
-
-
-def session_changed(session: Session) -> bool:
-    """Whether :func:`find_session` changed the session row (its end, or its last
-    request), for the caller to commit whatever the request goes on to do."""
-    return bool(session.info.pop(_SESSION_CHANGED, False))
 
 
 def _aware(moment: datetime) -> datetime:
@@ -495,9 +528,10 @@ def end_session(session: Session, row: UserSession, reason: str, now: datetime) 
 def end_sessions(session: Session, user: User, reason: str, now: datetime) -> int:
     """End every live session of ``user``; returns how many ended."""
     rows = session.scalars(
-        select(UserSession).where(UserSession.user_id == user.id,
-                                  UserSession.ended_at.is_(None))
-    ).all()  # fmt: skip
+        select(UserSession).where(
+            UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+        )
+    ).all()
     for row in rows:
         row.ended_at, row.end_reason = now, reason
     session.flush()
@@ -517,8 +551,9 @@ def confirm_password(
     session.flush()
 
 
-def recently_authenticated(row: UserSession | None, now: datetime,
-                           limits: SessionLimits) -> bool:  # fmt: skip
+def recently_authenticated(
+    row: UserSession | None, now: datetime, limits: SessionLimits
+) -> bool:
     return (
         row is not None and now - _aware(row.authenticated_at) <= limits.reauthenticate
     )

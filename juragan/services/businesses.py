@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from juragan.domain.codes import BusinessStatus, CloseReason
 from juragan.errors import DomainError, FieldErrors
 from juragan.models import Business, BusinessPlan, BusinessStatusChange, User
-from juragan.models.business_codes import BUSINESS_STATUSES, CLOSE_REASONS
 
 
 @dataclass
@@ -145,7 +145,7 @@ def change_status(
     """
     errors: list[tuple[str | None, str]] = []
     note = (note or "").strip() or None
-    if to_status not in BUSINESS_STATUSES:
+    if to_status not in BusinessStatus.values():
         errors.append(("to_status", _l("Choose the new state.")))
     elif to_status == business.status:
         errors.append(("to_status", _l("The business is in this state already.")))
@@ -156,7 +156,7 @@ def change_status(
             ("changed_on", _l("The date cannot be before the current state began."))
         )
     if to_status == "closed":
-        if close_reason not in CLOSE_REASONS:
+        if close_reason not in CloseReason.values():
             errors.append(("close_reason", _l("Say why the business closed.")))
     else:
         close_reason = None

@@ -19,9 +19,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from juragan import servicing
-from juragan.finance import PlanFigures
-from juragan.kur_rules import RuleSet, rule_set
+from juragan.db import plan_reading
+from juragan.domain import servicing
+from juragan.domain.eligibility import Request, SchemeVerdict, advise
+from juragan.domain.finance import PlanFigures
+from juragan.domain.kur_rules import RuleSet, rule_set
 from juragan.models import (
     BusinessPlan,
     Lender,
@@ -29,8 +31,6 @@ from juragan.models import (
     PlanComment,
 )
 from juragan.models.lender import DEFAULT_MIN_COVERAGE
-from juragan.services import plans as plan_service
-from juragan.services.eligibility import Request, SchemeVerdict, advise
 
 #: Exceptions in the order the page lists them (``models.loan.APPROVAL_EXCEPTIONS``).
 NOT_ELIGIBLE = "not_eligible"
@@ -67,8 +67,12 @@ class Capacity:
         return self.coverage is not None and self.coverage < self.threshold
 
 
-def capacity(figures: PlanFigures | None, tenor_months: int, instalment_idr: int,
-             threshold: Decimal) -> Capacity:  # fmt: skip
+def capacity(
+    figures: PlanFigures | None,
+    tenor_months: int,
+    instalment_idr: int,
+    threshold: Decimal,
+) -> Capacity:
     """Pure: the plan's cash left in the months the loan runs, per instalment."""
     months = [m for m in (figures.months if figures else []) if m.month <= tenor_months]
     if not months:
@@ -78,8 +82,9 @@ def capacity(figures: PlanFigures | None, tenor_months: int, instalment_idr: int
     return Capacity(average, instalment_idr, threshold, len(months))
 
 
-def exceptions_of(verdict: SchemeVerdict | None, cap: Capacity,
-                  needs_plan: bool = True) -> tuple[str, ...]:  # fmt: skip
+def exceptions_of(
+    verdict: SchemeVerdict | None, cap: Capacity, needs_plan: bool = True
+) -> tuple[str, ...]:
     """Pure: why an approval would need a second officer. A KUR Penempatan is
     repaid from the wages of the placement, not from a business: no plan's
     capacity is asked of it (``needs_plan`` false)."""
@@ -146,9 +151,9 @@ def _plan_figures(plan: BusinessPlan | None) -> PlanFigures | None:
     content = (
         plan.last_version.content
         if plan.last_version
-        else plan_service.content_of(plan)
+        else plan_reading.content_of(plan)
     )
-    return plan_service.figures_from_content(content)
+    return plan_reading.figures_from_content(content)
 
 
 def verdict_on(
@@ -156,13 +161,28 @@ def verdict_on(
 ) -> SchemeVerdict | None:
     """The chosen scheme's verdict, rule by rule, under the rule set of the
     application date, on what is known about the applicant on ``on``."""
-    from juragan.services.loans import Declared, facts_for
+    from juragan.services.loans.applying import Declared, facts_for
 
-    facts = facts_for(session, loan.returnee, on, Declared.of(loan), loan.business,
-                      loan.plan, loan.placement)  # fmt: skip
+    facts = facts_for(
+        session,
+        loan.returnee,
+        on,
+        Declared.of(loan),
+        loan.business,
+        loan.plan,
+        loan.placement,
+    )
     try:
-        advice = advise(Request(loan.kind, loan.amount_requested_idr, loan.tenor_months,
-                                loan.purpose, loan.applied_on), facts)  # fmt: skip
+        advice = advise(
+            Request(
+                loan.kind,
+                loan.amount_requested_idr,
+                loan.tenor_months,
+                loan.purpose,
+                loan.applied_on,
+            ),
+            facts,
+        )
     except LookupError:
         return None
     return next((v for v in advice.verdicts if v.scheme == loan.scheme), None)
@@ -173,7 +193,7 @@ def preview_schedule(
 ) -> tuple[date, list[servicing.Line]]:
     """What disbursing the requested amount with the first instalment a month from
     today would lay down (the disbursement form proposes that date)."""
-    from juragan.services.loans import preview_first_due, terms_of
+    from juragan.services.loans.schedule import preview_first_due, terms_of
 
     first_due = preview_first_due(today)
     lines = servicing.schedule(terms_of(loan, loan.amount_requested_idr, first_due))
@@ -189,29 +209,45 @@ def _endorsement(plan: BusinessPlan | None) -> Endorsement | None:
 
 def brief(session: Session, loan: LoanApplication, today: date) -> Brief:
     """Everything the decision rests on, as of ``today``."""
-    from juragan.services.loans import Declared, previous_kur
+    from juragan.services.loans.applying import Declared, previous_kur
 
     verdict = verdict_on(session, loan, today)
     first_due, lines = preview_schedule(loan, today)
     figures = _plan_figures(loan.plan)
-    cap = capacity(figures, loan.tenor_months, servicing.regular_instalment(lines),
-                   lender_threshold(session, loan))  # fmt: skip
+    cap = capacity(
+        figures,
+        loan.tenor_months,
+        servicing.regular_instalment(lines),
+        lender_threshold(session, loan),
+    )
     comments = []
     if loan.plan is not None:
-        comments = list(session.scalars(
-            select(PlanComment).where(PlanComment.plan_id == loan.plan_id,
-                                      PlanComment.resolved_at.is_(None))
-            .order_by(PlanComment.id)
-        ))  # fmt: skip
+        comments = list(
+            session.scalars(
+                select(PlanComment)
+                .where(
+                    PlanComment.plan_id == loan.plan_id,
+                    PlanComment.resolved_at.is_(None),
+                )
+                .order_by(PlanComment.id)
+            )
+        )
     return Brief(
-        loan=loan, rules=rule_set(loan.rule_set), verdict=verdict, figures=figures,
-        capacity=cap, schedule=lines, first_due_on=first_due,
+        loan=loan,
+        rules=rule_set(loan.rule_set),
+        verdict=verdict,
+        figures=figures,
+        capacity=cap,
+        schedule=lines,
+        first_due_on=first_due,
         exceptions=exceptions_of(verdict, cap, loan.kind == "business"),
         endorsement=_endorsement(loan.plan),
         open_comments=comments,
         previous=previous_kur(session, loan.returnee, exclude_id=loan.id),
-        declared_elsewhere={k: v for k, v in Declared.of(loan).kur_elsewhere.items() if v},
-    )  # fmt: skip
+        declared_elsewhere={
+            k: v for k, v in Declared.of(loan).kur_elsewhere.items() if v
+        },
+    )
 
 
 def approval_exceptions(
@@ -220,8 +256,12 @@ def approval_exceptions(
     """The exceptions of ``loan`` today (see :func:`exceptions_of`)."""
     verdict = verdict_on(session, loan, today)
     _first_due, lines = preview_schedule(loan, today)
-    cap = capacity(_plan_figures(loan.plan), loan.tenor_months,
-                   servicing.regular_instalment(lines), lender_threshold(session, loan))  # fmt: skip
+    cap = capacity(
+        _plan_figures(loan.plan),
+        loan.tenor_months,
+        servicing.regular_instalment(lines),
+        lender_threshold(session, loan),
+    )
     return exceptions_of(verdict, cap, loan.kind == "business")
 
 
@@ -248,13 +288,33 @@ def timeline(loan: LoanApplication, checks: list[Any]) -> list[Step]:
     def name(user: Any) -> str | None:
         return user.full_name if user is not None else None
 
-    steps = [Step(t.at, "transition", t.to_status, name(t.actor), t.reason)
-             for t in loan.transitions]  # fmt: skip
+    steps = [
+        Step(t.at, "transition", t.to_status, name(t.actor), t.reason)
+        for t in loan.transitions
+    ]
     steps += [Step(d.uploaded_at, "document", d.doc_type) for d in loan.documents]
-    steps += [Step(c.recorded_at, "check", c.kind, name(c.checked_by),
-                   c.reason or c.note, c.result) for c in checks]  # fmt: skip
-    steps += [Step(a.at, "approval", str(a.step), name(a.officer), a.reason,
-                   tuple(a.exceptions or ())) for a in loan.approvals]  # fmt: skip
+    steps += [
+        Step(
+            c.recorded_at,
+            "check",
+            c.kind,
+            name(c.checked_by),
+            c.reason or c.note,
+            c.result,
+        )
+        for c in checks
+    ]
+    steps += [
+        Step(
+            a.at,
+            "approval",
+            str(a.step),
+            name(a.officer),
+            a.reason,
+            tuple(a.exceptions or ()),
+        )
+        for a in loan.approvals
+    ]
 
     def moment(step: Step) -> datetime:
         at = step.at

@@ -14,10 +14,12 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from juragan.domain import loan_lifecycle
+from juragan.domain.codes import CheckKind
 from juragan.errors import DomainError, FieldErrors
-from juragan.labels import CHECK_RESULT_LABELS
+from juragan.i18n.labels import CHECK_RESULT_LABELS
 from juragan.models import LoanApplication, LoanCheck, User
-from juragan.models.loan_events import CHECK_KINDS, CHECK_RESULTS
+from juragan.models.loan_events import CHECK_RESULTS
 
 #: The answers that pass each check. A person SLIK has no record of has no
 #: arrears anywhere: that passes.
@@ -28,7 +30,7 @@ PASSING: dict[str, frozenset[str]] = {
 }
 #: States in which the lender's officer records checks: before the decision and
 #: before the akad.
-CHECK_STATES = frozenset({"submitted", "verified", "approved"})
+CHECK_STATES = loan_lifecycle.allowed_in(loan_lifecycle.LoanStep.RECORD_CHECK)
 MAX_REFERENCE = 40
 
 
@@ -90,9 +92,10 @@ def _refusal(kind: str, check: LoanCheck | None, step: str) -> DomainError:
     else:
         message = _l(
             "The latest %(check)s check did not pass (%(result)s on %(day)s).",
-            check=name, result=CHECK_RESULT_LABELS[check.result],
+            check=name,
+            result=CHECK_RESULT_LABELS[check.result],
             day=check.checked_on.isoformat(),
-        )  # fmt: skip
+        )
     return DomainError(None, message)
 
 
@@ -111,9 +114,17 @@ def ensure_ready_for_akad(loan: LoanApplication, akad_on: date) -> None:
     if not passed(check):
         raise _refusal("sikp", check, "akad")
     if check.checked_on > akad_on:
-        raise FieldErrors([("akad_on", _l(
-            "SIKP registration was checked on %(day)s: the akad comes on or after it.",
-            day=check.checked_on.isoformat()))])  # fmt: skip
+        raise FieldErrors(
+            [
+                (
+                    "akad_on",
+                    _l(
+                        "SIKP registration was checked on %(day)s: the akad comes on or after it.",
+                        day=check.checked_on.isoformat(),
+                    ),
+                )
+            ]
+        )
 
 
 def record_check(
@@ -138,7 +149,7 @@ def record_check(
     reference = (data.reference or "").strip() or None
     reason = (data.reason or "").strip() or None
     note = (data.note or "").strip() or None
-    if data.kind not in CHECK_KINDS:
+    if data.kind not in CheckKind.values():
         errors.append(("kind", _l("Choose which check.")))
     elif data.result not in CHECK_RESULTS[data.kind]:
         errors.append(("result", _l("That is not an answer this system gives.")))
@@ -149,8 +160,12 @@ def record_check(
     collectibility = None
     if data.result == "arrears":
         if data.worst_collectibility not in (2, 3, 4, 5):
-            errors.append(("worst_collectibility", _l(
-                "Give the worst collectibility in the report (2 to 5).")))  # fmt: skip
+            errors.append(
+                (
+                    "worst_collectibility",
+                    _l("Give the worst collectibility in the report (2 to 5)."),
+                )
+            )
         collectibility = data.worst_collectibility
     if data.result == "rejected" and reason is None:
         errors.append(("reason", _l("Write why SIKP refused the debtor.")))
@@ -159,11 +174,17 @@ def record_check(
     if errors:
         raise FieldErrors(errors)
     check = LoanCheck(
-        loan_id=loan.id, kind=data.kind, result=data.result,
-        worst_collectibility=collectibility, reference=reference,
-        reason=reason if data.result == "rejected" else None, note=note,
-        checked_on=data.checked_on, checked_by_id=actor.id, recorded_at=now,
-    )  # fmt: skip
+        loan_id=loan.id,
+        kind=data.kind,
+        result=data.result,
+        worst_collectibility=collectibility,
+        reference=reference,
+        reason=reason if data.result == "rejected" else None,
+        note=note,
+        checked_on=data.checked_on,
+        checked_by_id=actor.id,
+        recorded_at=now,
+    )
     session.add(check)
     session.flush()
     if data.kind == "sikp":

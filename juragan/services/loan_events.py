@@ -4,7 +4,7 @@ Penalties are a balance of their own (:func:`penalties_owed`): they do not chang
 how payments settle instalments nor the days past due. A guarantee claim moves the
 loss of a written-off loan (or one at collectibility 5) from the lender to the
 guarantor; recoveries lower what the borrower still owes. The arithmetic is
-:mod:`juragan.loan_ledger`; sources in ``docs/loan-checks.md``.
+:mod:`juragan.domain.loan_ledger`; sources in ``docs/loan-checks.md``.
 """
 
 from __future__ import annotations
@@ -12,78 +12,20 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from juragan import loan_ledger
+from juragan.db.loan_reading import (
+    PENALTY_KINDS,
+    claims_of,
+    loss_of,
+    may_claim,
+    penalties_owed,
+    written_off_principal,
+)
+from juragan.db.loan_reading import lender_terms as terms_of
+from juragan.domain.money import format_rupiah
 from juragan.errors import DomainError, FieldErrors
-from juragan.i18n import format_rupiah
-from juragan.models import GuaranteeClaim, LenderTerms, LoanApplication, LoanEvent, User
-from juragan.services import loans
-
-PENALTY_KINDS = ("penalty_charge", "penalty_waiver", "penalty_payment")
-
-
-def _session(loan: LoanApplication) -> Session:
-    return inspect(loan).session
-
-
-def events_of(
-    loan: LoanApplication, kinds: tuple[str, ...] | None = None
-) -> list[LoanEvent]:
-    stmt = select(LoanEvent).where(LoanEvent.loan_id == loan.id)
-    if kinds:
-        stmt = stmt.where(LoanEvent.kind.in_(kinds))
-    return list(
-        _session(loan).scalars(stmt.order_by(LoanEvent.occurred_on, LoanEvent.id))
-    )
-
-
-def claims_of(loan: LoanApplication) -> list[GuaranteeClaim]:
-    return list(_session(loan).scalars(
-        select(GuaranteeClaim).where(GuaranteeClaim.loan_id == loan.id)
-        .order_by(GuaranteeClaim.id)
-    ))  # fmt: skip
-
-
-def terms_of(session: Session, lender: str) -> LenderTerms | None:
-    return session.get(LenderTerms, lender)
-
-
-def penalties_owed(loan: LoanApplication, on: date) -> int:
-    """Late penalties the borrower owes on ``on`` (charges less waivers and
-    penalty payments made by then), apart from the instalments."""
-    return loan_ledger.penalty_balance(
-        ((e.kind, e.occurred_on, e.amount_idr) for e in events_of(loan, PENALTY_KINDS)),
-        on,
-    )
-
-
-def suggested_penalty(
-    session: Session, loan: LoanApplication, on: date
-) -> tuple[int, str] | None:
-    """What the lender's terms give for the loan's arrears on ``on``, and how."""
-    terms = terms_of(session, loan.lender)
-    standing = loans.standing(loan, on)
-    if terms is None or terms.penalty_basis == "none" or standing is None:
-        return None
-    late = [i for i in loan.instalments if i.settled_on is None and i.due_on < on]
-    overdue = standing.owed_now_idr
-    amount = loan_ledger.penalty_amount(
-        terms.penalty_basis, overdue, standing.days_past_due, len(late),
-        terms.penalty_rate_percent, terms.penalty_fixed_idr,
-    )  # fmt: skip
-    if amount <= 0:
-        return None
-    if terms.penalty_basis == "fixed":
-        basis = f"{format_rupiah(terms.penalty_fixed_idr)} x {len(late)}"
-    else:
-        periods = (standing.days_past_due if terms.penalty_basis == "per_day"
-                   else loan_ledger.months_late(standing.days_past_due))  # fmt: skip
-        unit = "d" if terms.penalty_basis == "per_day" else "m"
-        basis = (f"{terms.penalty_rate_percent.normalize()}% x "
-                 f"{format_rupiah(overdue)} x {periods}{unit}")  # fmt: skip
-    return amount, basis
+from juragan.models import GuaranteeClaim, LoanApplication, LoanEvent, User
 
 
 def _dated(
@@ -129,37 +71,34 @@ def record_penalty(
     if kind != "penalty_charge" and not errors:
         owed = penalties_owed(loan, occurred_on)
         if amount_idr > owed:
-            errors.append(("amount_idr", _l(
-                "That is more than the %(amount)s of penalties owed then.",
-                amount=format_rupiah(owed))))  # fmt: skip
+            errors.append(
+                (
+                    "amount_idr",
+                    _l(
+                        "That is more than the %(amount)s of penalties owed then.",
+                        amount=format_rupiah(owed),
+                    ),
+                )
+            )
     if errors:
         raise FieldErrors(errors)
     event = LoanEvent(
-        loan_id=loan.id, kind=kind, occurred_on=occurred_on, amount_idr=amount_idr,
+        loan_id=loan.id,
+        kind=kind,
+        occurred_on=occurred_on,
+        amount_idr=amount_idr,
         basis=basis[:200] if basis else None,
         reference=(reference or "").strip()[:40] or None,
-        note=(note or "").strip() or None, recorded_by_id=actor.id, recorded_at=now,
-    )  # fmt: skip
+        note=(note or "").strip() or None,
+        recorded_by_id=actor.id,
+        recorded_at=now,
+    )
     session.add(event)
     session.flush()
     return event
 
 
 # Guarantee claims and recoveries -------------------------------------------------
-
-
-def written_off_principal(loan: LoanApplication) -> int:
-    """The principal outstanding when the loan was written off (no payment is
-    recorded afterwards: what comes in then is a recovery)."""
-    return sum(i.principal_idr - i.paid_principal_idr for i in loan.instalments)
-
-
-def may_claim(loan: LoanApplication, on: date) -> bool:
-    """After a write-off, or at collectibility 5 as the guarantee allows."""
-    if loan.status == "written_off":
-        return True
-    standing = loans.standing(loan, on) if loan.status in loans.LIVE_STATES else None
-    return standing is not None and standing.grade == 5
 
 
 def submit_claim(
@@ -182,24 +121,35 @@ def submit_claim(
     if terms is None or terms.guarantor is None:
         raise DomainError(None, _l("No guarantor is recorded for this lender."))
     if not may_claim(loan, submitted_on):
-        raise DomainError(None, _l(
-            "A claim comes after the write-off or at collectibility 5."))  # fmt: skip
+        raise DomainError(
+            None, _l("A claim comes after the write-off or at collectibility 5.")
+        )
     if any(c.status != "rejected" for c in claims_of(loan)):
         raise DomainError(None, _l("A claim is already standing for this loan."))
     errors: list[tuple[str | None, str]] = []
     outstanding = written_off_principal(loan)
     if claimed_idr is None or not 0 < claimed_idr <= outstanding:
-        errors.append(("claimed_idr", _l(
-            "Claim more than zero and at most the %(amount)s principal outstanding.",
-            amount=format_rupiah(outstanding))))  # fmt: skip
+        errors.append(
+            (
+                "claimed_idr",
+                _l(
+                    "Claim more than zero and at most the %(amount)s principal outstanding.",
+                    amount=format_rupiah(outstanding),
+                ),
+            )
+        )
     _dated(errors, submitted_on, loan, today, "submitted_on")
     if errors:
         raise FieldErrors(errors)
     claim = GuaranteeClaim(
-        loan_id=loan.id, guarantor=terms.guarantor, submitted_on=submitted_on,
-        claimed_idr=claimed_idr, status="submitted", recorded_by_id=actor.id,
+        loan_id=loan.id,
+        guarantor=terms.guarantor,
+        submitted_on=submitted_on,
+        claimed_idr=claimed_idr,
+        status="submitted",
+        recorded_by_id=actor.id,
         recorded_at=now,
-    )  # fmt: skip
+    )
     session.add(claim)
     session.flush()
     return claim
@@ -227,12 +177,19 @@ def settle_claim(
     reason = (rejection_reason or "").strip() or None
     errors: list[tuple[str | None, str]] = []
     if (paid_idr is None) == (reason is None):
-        errors.append(("paid_idr", _l(
-            "Enter the amount paid, or the reason for the rejection.")))  # fmt: skip
+        errors.append(
+            ("paid_idr", _l("Enter the amount paid, or the reason for the rejection."))
+        )
     elif paid_idr is not None and not 0 < paid_idr <= claim.claimed_idr:
-        errors.append(("paid_idr", _l(
-            "Paid is more than zero and at most the %(amount)s claimed.",
-            amount=format_rupiah(claim.claimed_idr))))  # fmt: skip
+        errors.append(
+            (
+                "paid_idr",
+                _l(
+                    "Paid is more than zero and at most the %(amount)s claimed.",
+                    amount=format_rupiah(claim.claimed_idr),
+                ),
+            )
+        )
     if settled_on > today:
         errors.append(("settled_on", _l("The date cannot be in the future.")))
     elif settled_on < claim.submitted_on:
@@ -272,34 +229,36 @@ def record_recovery(
     errors: list[tuple[str | None, str]] = []
     balance = loss_of(loan).borrower_balance_idr
     if amount_idr is None or not 0 < amount_idr <= balance:
-        errors.append(("amount_idr", _l(
-            "Enter more than zero and at most the %(amount)s still written off.",
-            amount=format_rupiah(balance))))  # fmt: skip
+        errors.append(
+            (
+                "amount_idr",
+                _l(
+                    "Enter more than zero and at most the %(amount)s still written off.",
+                    amount=format_rupiah(balance),
+                ),
+            )
+        )
     elif guarantor_share_idr is not None and not 0 <= guarantor_share_idr <= amount_idr:
-        errors.append(("guarantor_share_idr", _l(
-            "The guarantor's share is at most the amount recovered.")))  # fmt: skip
+        errors.append(
+            (
+                "guarantor_share_idr",
+                _l("The guarantor's share is at most the amount recovered."),
+            )
+        )
     _dated(errors, occurred_on, loan, today, "occurred_on")
     if errors:
         raise FieldErrors(errors)
     event = LoanEvent(
-        loan_id=loan.id, kind="recovery", occurred_on=occurred_on,
-        amount_idr=amount_idr, guarantor_share_idr=guarantor_share_idr,
+        loan_id=loan.id,
+        kind="recovery",
+        occurred_on=occurred_on,
+        amount_idr=amount_idr,
+        guarantor_share_idr=guarantor_share_idr,
         reference=(reference or "").strip()[:40] or None,
-        note=(note or "").strip() or None, recorded_by_id=actor.id, recorded_at=now,
-    )  # fmt: skip
+        note=(note or "").strip() or None,
+        recorded_by_id=actor.id,
+        recorded_at=now,
+    )
     session.add(event)
     session.flush()
     return event
-
-
-def loss_of(loan: LoanApplication) -> loan_ledger.Loss:
-    """The loss figures of a written-off loan (nothing for any other)."""
-    if loan.status != "written_off":
-        return loan_ledger.NO_LOSS
-    recoveries = events_of(loan, ("recovery",))
-    return loan_ledger.Loss(
-        written_off_idr=written_off_principal(loan),
-        claims_paid_idr=sum(c.paid_idr or 0 for c in claims_of(loan)),
-        recoveries_idr=sum(e.amount_idr for e in recoveries),
-        passed_to_guarantor_idr=sum(e.guarantor_share_idr or 0 for e in recoveries),
-    )

@@ -16,7 +16,10 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from juragan import files, inventory
+from juragan.db import files, inventory
+from juragan.domain.codes import ActionOwner, ObservedStatus, VisitMode, VisitTopic
+from juragan.domain.visit_schedule import Cadence
+from juragan.domain.wellbeing import score
 from juragan.errors import DomainError, FieldErrors
 from juragan.models import (
     ActionItem,
@@ -31,15 +34,7 @@ from juragan.models import (
     VisitPhoto,
     WellbeingCheck,
 )
-from juragan.models.mentoring import (
-    ACTION_OWNERS,
-    OBSERVED_STATUSES,
-    VISIT_MODES,
-    VISIT_TOPICS,
-)
 from juragan.policy import in_region
-from juragan.visit_schedule import Cadence
-from juragan.wellbeing import score
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 5
@@ -69,12 +64,21 @@ def assign(
     if mentor.role != Role.MENTOR or not mentor.is_active:
         errors.append(("mentor_id", _l("Choose an active mentor.")))
     else:
-        outside = [r.full_name for r in returnees
-                   if not in_region(mentor, r.province_code, r.regency_code)]  # fmt: skip
+        outside = [
+            r.full_name
+            for r in returnees
+            if not in_region(mentor, r.province_code, r.regency_code)
+        ]
         if outside:
-            errors.append(("mentor_id", _l(
-                "Outside this mentor's region: %(names)s.", names=", ".join(outside)
-            )))  # fmt: skip
+            errors.append(
+                (
+                    "mentor_id",
+                    _l(
+                        "Outside this mentor's region: %(names)s.",
+                        names=", ".join(outside),
+                    ),
+                )
+            )
     moving = [
         r for r in returnees if r.mentor_id is not None and r.mentor_id != mentor.id
     ]
@@ -89,50 +93,31 @@ def assign(
         if returnee.mentor_id == mentor.id:
             continue
         current = session.scalar(
-            select(CaseAssignment).where(CaseAssignment.returnee_id == returnee.id,
-                                         CaseAssignment.ended_at.is_(None))
-        )  # fmt: skip
+            select(CaseAssignment).where(
+                CaseAssignment.returnee_id == returnee.id,
+                CaseAssignment.ended_at.is_(None),
+            )
+        )
         if current is not None:
             current.ended_at = now
-        session.add(CaseAssignment(returnee_id=returnee.id, mentor_id=mentor.id,
-                                   assigned_by_id=actor.id, assigned_at=now,
-                                   reason=reason))  # fmt: skip
+        session.add(
+            CaseAssignment(
+                returnee_id=returnee.id,
+                mentor_id=mentor.id,
+                assigned_by_id=actor.id,
+                assigned_at=now,
+                reason=reason,
+            )
+        )
         returnee.mentor_id = mentor.id
         changed += 1
     session.flush()
     return changed
 
 
-def cadence_for(session: Session, province_code: str | None) -> Cadence:
-    """The province's cadence, else the default row, else the built-in default."""
-    rows = session.scalars(
-        select(VisitCadence).where(
-            (VisitCadence.province_code == province_code)
-            | VisitCadence.province_code.is_(None)
-        )
-    ).all()
-    row = next((r for r in rows if r.province_code == province_code), None) or next(
-        (r for r in rows if r.province_code is None), None
-    )
-    if row is None:
-        return Cadence()
-    return Cadence(row.early_days, row.early_months, row.steady_days, row.risk_days)
-
-
-def cadence_version(session: Session, province_code: str | None) -> int:
-    """The version of the province's own cadence row; 0 while it has none."""
-    return (
-        session.scalar(
-            select(VisitCadence.version).where(
-                VisitCadence.province_code == province_code
-            )
-        )
-        or 0
-    )
-
-
-def set_cadence(session: Session, actor: User, province_code: str | None,
-                cadence: Cadence) -> None:  # fmt: skip
+def set_cadence(
+    session: Session, actor: User, province_code: str | None, cadence: Cadence
+) -> None:
     errors = []
     if not 7 <= cadence.early_days <= 180:
         errors.append(("early_days", _l("Between 7 and 180 days.")))
@@ -204,13 +189,13 @@ def _check_visit(data: VisitData, today: date) -> list[tuple[str | None, str]]:
         errors.append(("visited_on", _l("The visit date cannot be in the future.")))
     elif data.visited_on.year < 2000:
         errors.append(("visited_on", _l("Check the year.")))
-    if data.mode not in VISIT_MODES:
+    if data.mode not in VisitMode.values():
         errors.append(("mode", _l("Choose how you met.")))
     if not 1 <= (data.duration_minutes or 0) <= 720:
         errors.append(("duration_minutes", _l("Between 1 and 720 minutes.")))
-    if data.business_status not in OBSERVED_STATUSES:
+    if data.business_status not in ObservedStatus.values():
         errors.append(("business_status", _l("Choose how the business is doing.")))
-    if any(topic not in VISIT_TOPICS for topic in data.topics):
+    if any(topic not in VisitTopic.values() for topic in data.topics):
         errors.append(("topics", _l("Choose topics from the list.")))
     if data.revenue_last_month_idr is not None and data.revenue_last_month_idr < 0:
         errors.append(("revenue_last_month_idr", _l("Cannot be negative.")))
@@ -231,7 +216,7 @@ def _check_visit(data: VisitData, today: date) -> list[tuple[str | None, str]]:
     for index, action in enumerate(data.actions):
         if not action.description:
             continue
-        if action.owner not in ACTION_OWNERS:
+        if action.owner not in ActionOwner.values():
             errors.append((f"actions-{index}-owner", _l("Choose who does it.")))
         if action.due_on is None or action.due_on < data.visited_on:
             errors.append((f"actions-{index}-due_on", _l("Due on or after the visit.")))
@@ -338,57 +323,103 @@ def record_visit(
     if errors:
         raise FieldErrors(errors)
     business = session.scalar(
-        select(Business).where(Business.returnee_id == returnee.id)
+        select(Business)
+        .where(Business.returnee_id == returnee.id)
         .order_by(Business.opened_on.desc())
-    )  # fmt: skip
+    )
     visit = Visit(
-        returnee_id=returnee.id, business_id=business.id if business else None,
-        mentor_id=actor.id, visited_on=data.visited_on, mode=data.mode,
-        duration_minutes=data.duration_minutes, location_consent=data.location_consent,
+        returnee_id=returnee.id,
+        business_id=business.id if business else None,
+        mentor_id=actor.id,
+        visited_on=data.visited_on,
+        mode=data.mode,
+        duration_minutes=data.duration_minutes,
+        location_consent=data.location_consent,
         latitude=data.latitude if data.location_consent else None,
         longitude=data.longitude if data.location_consent else None,
-        topics=sorted(set(data.topics)), observations=(data.observations or "").strip() or None,
+        topics=sorted(set(data.topics)),
+        observations=(data.observations or "").strip() or None,
         business_status=data.business_status,
         revenue_last_month_idr=data.revenue_last_month_idr,
-        workers_family=data.workers_family or 0, workers_paid=data.workers_paid or 0,
-        problems=(data.problems or "").strip() or None, next_visit_on=data.next_visit_on,
-        idempotency_key=data.idempotency_key, created_at=now,
-    )  # fmt: skip
+        workers_family=data.workers_family or 0,
+        workers_paid=data.workers_paid or 0,
+        problems=(data.problems or "").strip() or None,
+        next_visit_on=data.next_visit_on,
+        idempotency_key=data.idempotency_key,
+        created_at=now,
+    )
     for action in data.actions:
         if action.description:
-            visit.action_items.append(ActionItem(
-                returnee_id=returnee.id, description=action.description.strip()[:300],
-                owner=action.owner, due_on=action.due_on,
-            ))  # fmt: skip
+            visit.action_items.append(
+                ActionItem(
+                    returnee_id=returnee.id,
+                    description=action.description.strip()[:300],
+                    owner=action.owner,
+                    due_on=action.due_on,
+                )
+            )
     for content, kind, width, height in cleaned:
         name = secrets.token_hex(16) + (".jpg" if kind == "image/jpeg" else ".png")
-        files.write(session, inventory.path_of("visit_photo", name, upload_folder),
-                    content)  # fmt: skip
-        visit.photos.append(VisitPhoto(stored_name=name, content_type=kind, width=width,
-                                       height=height, size_bytes=len(content)))  # fmt: skip
+        files.write(
+            session, inventory.path_of("visit_photo", name, upload_folder), content
+        )
+        visit.photos.append(
+            VisitPhoto(
+                stored_name=name,
+                content_type=kind,
+                width=width,
+                height=height,
+                size_bytes=len(content),
+            )
+        )
     session.add(visit)
     session.flush()
     if business is not None:
-        _record_month(session, business, _previous_month(data.visited_on), "visit",
-                      data.business_status, data.revenue_last_month_idr,
-                      visit.workers_family, visit.workers_paid, actor, now, visit.id)  # fmt: skip
+        _record_month(
+            session,
+            business,
+            _previous_month(data.visited_on),
+            "visit",
+            data.business_status,
+            data.revenue_last_month_idr,
+            visit.workers_family,
+            visit.workers_paid,
+            actor,
+            now,
+            visit.id,
+        )
     return visit, True
 
 
 def _previous_month(day: date) -> date:
     first = day.replace(day=1)
-    return (first.replace(year=first.year - 1, month=12) if first.month == 1
-            else first.replace(month=first.month - 1))  # fmt: skip
+    return (
+        first.replace(year=first.year - 1, month=12)
+        if first.month == 1
+        else first.replace(month=first.month - 1)
+    )
 
 
-def _record_month(session: Session, business: Business, month: date, source: str,
-                  status: str, revenue: int | None, family: int, paid: int,
-                  actor: User, now: datetime, visit_id: int | None = None) -> BusinessReport:  # fmt: skip
+def _record_month(
+    session: Session,
+    business: Business,
+    month: date,
+    source: str,
+    status: str,
+    revenue: int | None,
+    family: int,
+    paid: int,
+    actor: User,
+    now: datetime,
+    visit_id: int | None = None,
+) -> BusinessReport:
     report = session.scalar(
-        select(BusinessReport).where(BusinessReport.business_id == business.id,
-                                     BusinessReport.month == month,
-                                     BusinessReport.source == source)
-    )  # fmt: skip
+        select(BusinessReport).where(
+            BusinessReport.business_id == business.id,
+            BusinessReport.month == month,
+            BusinessReport.source == source,
+        )
+    )
     if report is None:
         report = BusinessReport(business_id=business.id, month=month, source=source)
         session.add(report)
@@ -399,9 +430,18 @@ def _record_month(session: Session, business: Business, month: date, source: str
     return report
 
 
-def self_report(session: Session, actor: User, business: Business, month: date,
-                status: str, revenue: int | None, family: int, paid: int,
-                today: date, now: datetime) -> BusinessReport:  # fmt: skip
+def self_report(
+    session: Session,
+    actor: User,
+    business: Business,
+    month: date,
+    status: str,
+    revenue: int | None,
+    family: int,
+    paid: int,
+    today: date,
+    now: datetime,
+) -> BusinessReport:
     """The returnee's own figures for a month (marked as self-reported)."""
     errors: list[tuple[str | None, str]] = []
     month = month.replace(day=1)
@@ -409,7 +449,7 @@ def self_report(session: Session, actor: User, business: Business, month: date,
         errors.append(("month", _l("Report a month that has begun.")))
     if month < business.opened_on.replace(day=1):
         errors.append(("month", _l("The business had not opened yet.")))
-    if status not in OBSERVED_STATUSES:
+    if status not in ObservedStatus.values():
         errors.append(("status", _l("Choose how the business is doing.")))
     if revenue is not None and revenue < 0:
         errors.append(("revenue_idr", _l("Cannot be negative.")))
@@ -418,8 +458,18 @@ def self_report(session: Session, actor: User, business: Business, month: date,
             errors.append((name, _l("Enter a number from 0 to 500.")))
     if errors:
         raise FieldErrors(errors)
-    return _record_month(session, business, month, "self", status, revenue,
-                         family or 0, paid or 0, actor, now)  # fmt: skip
+    return _record_month(
+        session,
+        business,
+        month,
+        "self",
+        status,
+        revenue,
+        family or 0,
+        paid or 0,
+        actor,
+        now,
+    )
 
 
 def close_action(
@@ -431,8 +481,14 @@ def close_action(
         session.flush()
 
 
-def record_wellbeing(session: Session, returnee: Returnee, answers: dict[str, int],
-                     taken_on: date, today: date, visit: Visit | None = None) -> WellbeingCheck:  # fmt: skip
+def record_wellbeing(
+    session: Session,
+    returnee: Returnee,
+    answers: dict[str, int],
+    taken_on: date,
+    today: date,
+    visit: Visit | None = None,
+) -> WellbeingCheck:
     if taken_on > today:
         raise FieldErrors([("taken_on", _l("The date cannot be in the future."))])
     try:
@@ -440,10 +496,15 @@ def record_wellbeing(session: Session, returnee: Returnee, answers: dict[str, in
     except ValueError:
         raise FieldErrors([(None, _l("Answer every question from 1 to 5."))]) from None
     check = WellbeingCheck(
-        returnee_id=returnee.id, visit_id=visit.id if visit else None, taken_on=taken_on,
-        answers=dict(answers), economic=scores.economic, social=scores.social,
-        psychosocial=scores.psychosocial, overall=scores.overall,
-    )  # fmt: skip
+        returnee_id=returnee.id,
+        visit_id=visit.id if visit else None,
+        taken_on=taken_on,
+        answers=dict(answers),
+        economic=scores.economic,
+        social=scores.social,
+        psychosocial=scores.psychosocial,
+        overall=scores.overall,
+    )
     session.add(check)
     session.flush()
     return check

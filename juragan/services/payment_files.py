@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from juragan import scope
+from juragan.db import scope
 from juragan.errors import DomainError, FieldErrors
 from juragan.models import LoanApplication, Payment, User
 from juragan.policy import Action, can, scoped
@@ -94,16 +94,18 @@ def _import_payments(
             continue
         reference = str(row["reference"]).strip() or None
         if reference and session.scalar(
-            select(Payment.id).where(Payment.loan_id == loan.id,
-                                     Payment.reference == reference)
-        ):  # fmt: skip
+            select(Payment.id).where(
+                Payment.loan_id == loan.id, Payment.reference == reference
+            )
+        ):
             outcome.outcome = "repeat"
             outcome.message = str(_l("Recorded before; nothing changed."))
             continue
         try:
             with session.begin_nested():
-                loans.record_payment(session, actor, loan, paid_on, amount, today, now,
-                                     reference)  # fmt: skip
+                loans.record_payment(
+                    session, actor, loan, paid_on, amount, today, now, reference
+                )
         except DomainError as error:
             outcome.message = " ".join(str(message) for _field, message in error.errors)
             session.expire(loan)

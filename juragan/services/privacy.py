@@ -29,97 +29,183 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, inspect, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from juragan import audit, files, inventory, scope
+from juragan.db import audit, files, inventory, scope
+from juragan.domain import loan_lifecycle
 from juragan.errors import DomainError
 from juragan.models import (
+    AccessReset,
     AuditEntry,
     Business,
     BusinessPlan,
+    ConsentRecord,
     ErasureRequest,
     LoanApplication,
+    OneTimeCode,
     RegistrationCheck,
     Returnee,
     User,
     UserSession,
+    VerifiedContact,
     Visit,
     WellbeingCheck,
 )
 from juragan.policy import scoped
 from juragan.services.accounts import end_sessions, hash_password
 
-LIVE_LOAN_STATUSES = ("approved", "disbursed", "repaying", "restructured")
+#: Approved and not finished: money out or about to go out.
+LIVE_LOAN_STATUSES = loan_lifecycle.COMMITTED
 ERASED_NAME = "Dihapus"
-_HIDDEN_COLUMNS = frozenset({"nik_ciphertext", "nik_hash", "npwp_ciphertext",
-                             "npwp_hash", "password_hash", "token_hash",
-                             "stored_name", "profile_ciphertext"})  # fmt: skip
+_HIDDEN_COLUMNS = frozenset(
+    {
+        "nik_ciphertext",
+        "nik_hash",
+        "npwp_ciphertext",
+        "npwp_hash",
+        "password_hash",
+        "token_hash",
+        "stored_name",
+        "profile_ciphertext",
+    }
+)
 
 
 def _row(obj: Any) -> dict[str, Any]:
     """An object's columns as plain values (secrets and storage names left out)."""
     mapper = inspect(obj).mapper
-    return {attr.key: audit.plain_value(getattr(obj, attr.key))
-            for attr in mapper.column_attrs if attr.key not in _HIDDEN_COLUMNS}  # fmt: skip
+    return {
+        attr.key: audit.plain_value(getattr(obj, attr.key))
+        for attr in mapper.column_attrs
+        if attr.key not in _HIDDEN_COLUMNS
+    }
 
 
 def personal_data(session: Session, returnee: Returnee) -> dict[str, Any]:
     """Everything held about ``returnee``, grouped as a person would look for it."""
-    plans = session.scalars(select(BusinessPlan).where(
-        BusinessPlan.returnee_id == returnee.id).order_by(BusinessPlan.id)).all()  # fmt: skip
-    businesses = session.scalars(select(Business).where(
-        Business.returnee_id == returnee.id).order_by(Business.id)).all()  # fmt: skip
-    loans = session.scalars(select(LoanApplication).where(
-        LoanApplication.returnee_id == returnee.id).order_by(LoanApplication.id)).all()  # fmt: skip
-    visits = session.scalars(select(Visit).where(
-        Visit.returnee_id == returnee.id).order_by(Visit.visited_on, Visit.id)).all()  # fmt: skip
-    wellbeing = session.scalars(select(WellbeingCheck).where(
-        WellbeingCheck.returnee_id == returnee.id).order_by(WellbeingCheck.taken_on)).all()  # fmt: skip
+    plans = session.scalars(
+        select(BusinessPlan)
+        .where(BusinessPlan.returnee_id == returnee.id)
+        .order_by(BusinessPlan.id)
+    ).all()
+    businesses = session.scalars(
+        select(Business)
+        .where(Business.returnee_id == returnee.id)
+        .order_by(Business.id)
+    ).all()
+    loans = session.scalars(
+        select(LoanApplication)
+        .where(LoanApplication.returnee_id == returnee.id)
+        .order_by(LoanApplication.id)
+    ).all()
+    visits = session.scalars(
+        select(Visit)
+        .where(Visit.returnee_id == returnee.id)
+        .order_by(Visit.visited_on, Visit.id)
+    ).all()
+    wellbeing = session.scalars(
+        select(WellbeingCheck)
+        .where(WellbeingCheck.returnee_id == returnee.id)
+        .order_by(WellbeingCheck.taken_on)
+    ).all()
     # Every entry about them, whatever the record: their profile, documents,
     # photos, plans, loans, visits; views and exports included.
     trail = session.scalars(
         select(AuditEntry)
         .where(AuditEntry.returnee_id == returnee.id)
         .order_by(AuditEntry.at, AuditEntry.id)
-    ).all()  # fmt: skip
+    ).all()
     account = returnee.user
     return {
-        "profile": {**_row(returnee), "nik": returnee.nik},
-        "account": None if account is None else {
+        "profile": {"nik": returnee.nik, **_row(returnee)},
+        "account": None
+        if account is None
+        else {
             **_row(account),
-            "sessions": [_row(s) for s in session.scalars(
-                select(UserSession).where(UserSession.user_id == account.id)
-                .order_by(UserSession.created_at))],
+            "sessions": [
+                _row(s)
+                for s in session.scalars(
+                    select(UserSession)
+                    .where(UserSession.user_id == account.id)
+                    .order_by(UserSession.created_at)
+                )
+            ],
         },
         "mentor": None if returnee.mentor is None else returnee.mentor.full_name,
         "placements": [_row(p) for p in returnee.placements],
         "trainings": [_row(t) for t in returnee.trainings],
-        "business_plans": [{
-            **_row(plan),
-            "capital_items": [_row(i) for i in plan.capital_items],
-            "funding_sources": [_row(f) for f in plan.funding_sources],
-            "projection": [_row(m) for m in plan.months],
-            "comments": [_row(c) for c in plan.comments],
-        } for plan in plans],
-        "businesses": [{**_row(b), "history": [_row(c) for c in b.status_changes]}
-                       for b in businesses],
-        "kur_applications": [{
-            **_row(loan), "npwp": loan.npwp,
-            "documents": [_row(d) for d in loan.documents],
-            "steps": [_row(t) for t in loan.transitions],
-            "instalments": [_row(i) for i in loan.instalments],
-            "payments": [_row(p) for p in loan.payments],
-        } for loan in loans],
-        "mentoring_visits": [{**_row(v), "actions": [_row(a) for a in v.action_items],
-                              "photos": [_row(p) for p in v.photos]} for v in visits],
+        "business_plans": [
+            {
+                **_row(plan),
+                "capital_items": [_row(i) for i in plan.capital_items],
+                "funding_sources": [_row(f) for f in plan.funding_sources],
+                "projection": [_row(m) for m in plan.months],
+                "comments": [_row(c) for c in plan.comments],
+            }
+            for plan in plans
+        ],
+        "businesses": [
+            {**_row(b), "history": [_row(c) for c in b.status_changes]}
+            for b in businesses
+        ],
+        "kur_applications": [
+            {
+                **_row(loan),
+                "npwp": loan.npwp,
+                "documents": [_row(d) for d in loan.documents],
+                "steps": [_row(t) for t in loan.transitions],
+                "instalments": [_row(i) for i in loan.instalments],
+                "payments": [_row(p) for p in loan.payments],
+            }
+            for loan in loans
+        ],
+        "mentoring_visits": [
+            {
+                **_row(v),
+                "actions": [_row(a) for a in v.action_items],
+                "photos": [_row(p) for p in v.photos],
+            }
+            for v in visits
+        ],
         "wellbeing_checks": [_row(w) for w in wellbeing],
-        "erasure_requests": [_row(r) for r in session.scalars(select(ErasureRequest)
-                             .where(ErasureRequest.returnee_id == returnee.id))],
+        "erasure_requests": [
+            _row(r)
+            for r in session.scalars(
+                select(ErasureRequest).where(ErasureRequest.returnee_id == returnee.id)
+            )
+        ],
+        "access_resets": [
+            _row(r)
+            for r in session.scalars(
+                select(AccessReset)
+                .where(AccessReset.returnee_id == returnee.id)
+                .order_by(AccessReset.at)
+            )
+        ],
+        # Every consent given and withdrawn, with who recorded it; the scan itself
+        # is on the consent page (its stored name is left out here).
+        "consents": [
+            {
+                **_row(c),
+                "recorded_by": c.recorded_by.full_name if c.recorded_by else None,
+            }
+            for c in session.scalars(
+                select(ConsentRecord)
+                .where(ConsentRecord.returnee_id == returnee.id)
+                .order_by(ConsentRecord.given_at, ConsentRecord.id)
+            )
+        ],
         # Who saw or changed the record, and when; the values themselves are not
         # repeated here (they are above, as they are now).
-        "record_history": [{"at": audit.plain_value(e.at), "by": e.actor_label,
-                            "action": e.action, "record": e.table_name,
-                            "fields": sorted(e.changes)}
-                           for e in trail],
-    }  # fmt: skip
+        "record_history": [
+            {
+                "at": audit.plain_value(e.at),
+                "by": e.actor_label,
+                "action": e.action,
+                "record": e.table_name,
+                "fields": sorted(e.changes),
+            }
+            for e in trail
+        ],
+    }
 
 
 def request_erasure(
@@ -142,29 +228,42 @@ def request_erasure(
 
 
 def pending_request(session: Session, returnee: Returnee) -> ErasureRequest | None:
-    return session.scalar(select(ErasureRequest).where(
-        ErasureRequest.returnee_id == returnee.id, ErasureRequest.status == "pending"))  # fmt: skip
+    return session.scalar(
+        select(ErasureRequest).where(
+            ErasureRequest.returnee_id == returnee.id,
+            ErasureRequest.status == "pending",
+        )
+    )
 
 
 def latest_request(session: Session, returnee: Returnee) -> ErasureRequest | None:
-    return session.scalar(select(ErasureRequest).where(
-        ErasureRequest.returnee_id == returnee.id)
-        .order_by(ErasureRequest.requested_at.desc(), ErasureRequest.id.desc()).limit(1))  # fmt: skip
+    return session.scalar(
+        select(ErasureRequest)
+        .where(ErasureRequest.returnee_id == returnee.id)
+        .order_by(ErasureRequest.requested_at.desc(), ErasureRequest.id.desc())
+        .limit(1)
+    )
 
 
 def pending_requests(session: Session, user: User) -> list[ErasureRequest]:
     """Open requests of the people ``user`` may see, oldest first."""
     people = scoped(select(Returnee.id), user, Returnee)
-    return list(session.scalars(
-        select(ErasureRequest)
-        .where(ErasureRequest.status == "pending", ErasureRequest.returnee_id.in_(people))
-        .order_by(ErasureRequest.requested_at)
-        .options(selectinload(ErasureRequest.returnee))
-    ))  # fmt: skip
+    return list(
+        session.scalars(
+            select(ErasureRequest)
+            .where(
+                ErasureRequest.status == "pending",
+                ErasureRequest.returnee_id.in_(people),
+            )
+            .order_by(ErasureRequest.requested_at)
+            .options(selectinload(ErasureRequest.returnee))
+        )
+    )
 
 
-def refuse_erasure(session: Session, actor: User, request: ErasureRequest,
-                   note: str, now: datetime) -> None:  # fmt: skip
+def refuse_erasure(
+    session: Session, actor: User, request: ErasureRequest, note: str, now: datetime
+) -> None:
     """:raises DomainError: on ``note`` without a reason."""
     note = (note or "").strip()
     if not note:
@@ -175,10 +274,15 @@ def refuse_erasure(session: Session, actor: User, request: ErasureRequest,
     session.flush()
 
 
-def erase(session: Session, actor: User, request: ErasureRequest, now: datetime,
-          upload_folder: str | Path) -> None:  # fmt: skip
+def erase(
+    session: Session,
+    actor: User,
+    request: ErasureRequest,
+    now: datetime,
+    upload_folder: str | Path,
+) -> None:
     """Carry out an erasure request (see the module docstring): every column and
-    file kind :mod:`juragan.inventory` lists as personal, for every row of the
+    file kind :mod:`juragan.db.inventory` lists as personal, for every row of the
     person, their account and the audit trail.
 
     :raises DomainError: while a KUR has money out, or when the request is closed.
@@ -186,13 +290,22 @@ def erase(session: Session, actor: User, request: ErasureRequest, now: datetime,
     if request.status != "pending":
         raise DomainError(None, _l("This request has been dealt with already."))
     returnee = request.returnee
-    live = session.scalar(select(LoanApplication.id).where(
-        LoanApplication.returnee_id == returnee.id,
-        LoanApplication.status.in_(LIVE_LOAN_STATUSES)).limit(1))  # fmt: skip
+    live = session.scalar(
+        select(LoanApplication.id)
+        .where(
+            LoanApplication.returnee_id == returnee.id,
+            LoanApplication.status.in_(LIVE_LOAN_STATUSES),
+        )
+        .limit(1)
+    )
     if live is not None:
-        raise DomainError(None, _l(
-            "A KUR of this person still has money out: the lender must be able to "
-            "follow it until it is paid off or written off. Refuse for now, saying so."))  # fmt: skip
+        raise DomainError(
+            None,
+            _l(
+                "A KUR of this person still has money out: the lender must be able to "
+                "follow it until it is paid off or written off. Refuse for now, saying so."
+            ),
+        )
     actor_id, actor_label = actor.id, actor.username
     person_id, account_id = returnee.id, returnee.user_id
     request.decided_by_id = actor_id
@@ -209,30 +322,43 @@ def erase(session: Session, actor: User, request: ErasureRequest, now: datetime,
             account = session.get(User, account_id)
             end_sessions(session, account, "deactivated", now)
             account.is_active_account = False
-            _erase_rows(session, User, inventory.INVENTORY[User],
-                        select(User).where(User.id == account_id))  # fmt: skip
-            for model in (UserSession, RegistrationCheck):
+            _erase_rows(
+                session,
+                User,
+                inventory.INVENTORY[User],
+                select(User).where(User.id == account_id),
+            )
+            for model in (UserSession, OneTimeCode, VerifiedContact, RegistrationCheck):
                 session.execute(delete(model).where(model.user_id == account_id))
         returnee.erased_at = now
         session.flush()
         _scrub_trail(session, person_id, account_id, rows_of_person)
     # The erasure itself stays on record: who, when, which record; no values.
-    session.add(AuditEntry(at=now, actor_id=actor_id, actor_label=actor_label,
-                           action="erase", table_name="returnees",
-                           object_id=str(person_id), returnee_id=person_id,
-                           changes={}))  # fmt: skip
+    session.add(
+        AuditEntry(
+            at=now,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action="erase",
+            table_name="returnees",
+            object_id=str(person_id),
+            returnee_id=person_id,
+            changes={},
+        )
+    )
     session.flush()
 
 
 def _rows_of(model: type, person_id: int) -> Any:
-    """The person's rows of ``model``, by the link :mod:`juragan.scope` declares."""
+    """The person's rows of ``model``, by the link :mod:`juragan.db.scope` declares."""
     if scope.PERSON_LINKS[model] is None:
         return select(model).where(model.id == person_id)
     return select(model).where(scope.linked(model, person_id))
 
 
-def _erase_rows(session: Session, model: type, table: inventory.Table,
-                rows: Any) -> None:  # fmt: skip
+def _erase_rows(
+    session: Session, model: type, table: inventory.Table, rows: Any
+) -> None:
     """Apply the inventory's erasure rules to each row (or delete the rows)."""
     personal = inventory.personal_columns(model)
     for row in session.scalars(rows).all():
@@ -294,8 +420,14 @@ def _erase_files(session: Session, person_id: int, folder: Path) -> None:
                 for path in waiting.iterdir():
                     files.remove_after_commit(session, path)
             continue
-        for name in session.scalars(select(getattr(spec.model, spec.column)).where(
-                scope.linked(spec.model, person_id))):  # fmt: skip
+        column = getattr(spec.model, spec.column)
+        for name in set(
+            session.scalars(
+                select(column).where(
+                    scope.linked(spec.model, person_id), column.is_not(None)
+                )
+            )
+        ):
             files.remove_after_commit(session, inventory.path_of(kind, name, folder))
 
 
@@ -305,33 +437,45 @@ def _row_ids(session: Session, person_id: int) -> dict[str, list[str]]:
     for model in scope.PERSON_LINKS:
         if scope.FAMILIES[model] == scope.SUMMARY or "id" not in model.__table__.c:
             continue
-        ids = session.scalars(select(model.id).where(model.id == person_id)
-                              if model is Returnee else
-                              select(model.id).where(scope.linked(model, person_id))).all()  # fmt: skip
+        ids = session.scalars(
+            select(model.id).where(model.id == person_id)
+            if model is Returnee
+            else select(model.id).where(scope.linked(model, person_id))
+        ).all()
         if ids:
             found[model.__tablename__] = [str(i) for i in ids]
     return found
 
 
-def _scrub_trail(session: Session, person_id: int, account_id: int | None,
-                 rows: dict[str, list[str]]) -> None:  # fmt: skip
+def _scrub_trail(
+    session: Session, person_id: int, account_id: int | None, rows: dict[str, list[str]]
+) -> None:
     """Keep who changed what and when, drop the values (old and new), and the
     person's own username where they acted. Entries are found by the person they
     name and, whatever they name, by the person's rows."""
     about = [AuditEntry.returnee_id == person_id]
     for table, ids in rows.items():
         for start in range(0, len(ids), 500):
-            about.append(and_(AuditEntry.table_name == table,
-                              AuditEntry.object_id.in_(ids[start : start + 500])))  # fmt: skip
+            about.append(
+                and_(
+                    AuditEntry.table_name == table,
+                    AuditEntry.object_id.in_(ids[start : start + 500]),
+                )
+            )
     if account_id is not None:
-        about.append(and_(AuditEntry.table_name == "users",
-                          AuditEntry.object_id == str(account_id)))  # fmt: skip
+        about.append(
+            and_(
+                AuditEntry.table_name == "users",
+                AuditEntry.object_id == str(account_id),
+            )
+        )
     for entry in session.scalars(select(AuditEntry).where(or_(*about))):
         entry.changes = _scrubbed(entry.changes)
     if account_id is not None:
         label = inventory.INVENTORY[AuditEntry].columns["actor_label"]
-        for entry in session.scalars(select(AuditEntry).where(
-                AuditEntry.actor_id == account_id)):  # fmt: skip
+        for entry in session.scalars(
+            select(AuditEntry).where(AuditEntry.actor_id == account_id)
+        ):
             entry.actor_label = inventory.placeholder(label, entry)
     session.flush()
 

@@ -12,16 +12,26 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from difflib import SequenceMatcher
+from pathlib import Path
 
 import pycountry
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from juragan import clock, scope, vault
-from juragan.audit import Actor, acting_as
-from juragan.errors import DomainError, FieldErrors
-from juragan.identifiers import (
+from juragan import clock, consent_rules
+from juragan.db import scope, vault
+from juragan.db.audit import Actor, acting_as
+from juragan.domain.codes import (
+    EducationLevel,
+    MaritalStatus,
+    ReturnReason,
+    Sector,
+    Sex,
+    TrainingKind,
+    TrainingStage,
+)
+from juragan.domain.identifiers import (
     MAXIMUM_AGE,
     MINIMUM_WORKER_AGE,
     InvalidIdentifier,
@@ -31,6 +41,7 @@ from juragan.identifiers import (
     normalise_phone,
     parse_nik,
 )
+from juragan.errors import DomainError, FieldErrors
 from juragan.models import (
     Invitation,
     Placement,
@@ -41,26 +52,10 @@ from juragan.models import (
     Training,
     User,
 )
-from juragan.models.registry_codes import (
-    EDUCATION_LEVELS,
-    MARITAL_STATUSES,
-    RETURN_REASONS,
-    SECTORS,
-    TRAINING_KINDS,
-    TRAINING_STAGES,
-)
 from juragan.policy import in_region
 from juragan.services.accounts import AccountData, create_account, new_username
+from juragan.services.consent import GivenConsent, check_given, online, record_consent
 
-#: The version of the consent text below; bump it when the wording changes.
-CONSENT_VERSION = "2026-11"
-CONSENT_PURPOSE = _l(
-    "I agree that juragan and the BP3MI office process my identity, contact, "
-    "migration history and business data to support my reintegration: mentoring, "
-    "business planning, KUR loan applications and programme statistics. My data is "
-    "kept while I take part and for five years after, I can see, correct or ask to "
-    "erase it at any time, and it is shown only to the people who work with me."
-)
 INVITATION_DAYS = 14
 #: Name similarity (0-1) above which a person with the same birth date and
 #: regency is flagged as a possible duplicate.
@@ -151,7 +146,7 @@ def check_profile(
     data.email = (_clean(data.email) or "").lower() or None
     if not data.full_name:
         errors.append(("full_name", _l("Enter the full name.")))
-    if data.sex not in ("F", "M"):
+    if data.sex not in Sex.values():
         errors.append(("sex", _l("Choose female or male.")))
     if data.birth_date > today:
         errors.append(("birth_date", _l("The birth date cannot be in the future.")))
@@ -172,7 +167,7 @@ def check_profile(
         errors.append(("nik", error.message))
     else:
         data.nik = info.nik
-        if data.sex in ("F", "M"):
+        if data.sex in Sex.values():
             errors.extend(check_nik_agrees(info, data.birth_date, data.sex))
     if data.phone:
         try:
@@ -190,9 +185,9 @@ def check_profile(
         errors.append(
             ("regency_code", _l("This regency or city is not in the chosen province."))
         )
-    if data.education not in EDUCATION_LEVELS:
+    if data.education not in EducationLevel.values():
         errors.append(("education", _l("Choose the highest schooling completed.")))
-    if data.marital_status not in MARITAL_STATUSES:
+    if data.marital_status not in MaritalStatus.values():
         errors.append(("marital_status", _l("Choose a marital status.")))
     if not 0 <= (data.dependants or 0) <= 30:
         errors.append(("dependants", _l("Enter a number from 0 to 30.")))
@@ -268,26 +263,24 @@ def register_returnee(
     actor: User | None,
     data: ProfileData,
     *,
-    consent: bool,
-    consent_text: str,
+    consent: GivenConsent,
     now: datetime,
+    upload_folder: str | Path | None = None,
     user: User | None = None,
     confirmed_not_duplicate: bool = False,
 ) -> Returnee:
     """Register a returnee, by themselves (``user``) or by a mentor or official.
 
-    Nothing is saved without consent. A mentor who registers someone takes them
-    into their caseload.
+    Nothing is saved without consent to the registry purpose: the person's own,
+    online, or the paper form they signed, whose scan a mentor or an official
+    uploads (``docs/consent.md``). A mentor who registers someone takes them into
+    their caseload.
 
-    :raises FieldErrors: for invalid fields; :raises DuplicateNik: when the NIK is
-        taken; :raises PossibleDuplicates: when a similar person exists and
-        ``confirmed_not_duplicate`` is false.
+    :raises FieldErrors: for invalid fields, consent and its proof included;
+        :raises DuplicateNik: when the NIK is taken; :raises PossibleDuplicates:
+        when a similar person exists and ``confirmed_not_duplicate`` is false.
     """
-    if not consent:
-        raise DomainError(
-            "consent", _l("Your consent is needed before anything is saved.")
-        )
-    check_profile(session, data, clock.date_in(data.province_code, now))
+    _check_all(session, data, consent, actor, now)
     _check_registrar_scope(actor, data)
     existing = nik_owner_anywhere(session, data.nik)
     if existing is not None:
@@ -299,15 +292,37 @@ def register_returnee(
     returnee = Returnee(
         **vars(data),
         user_id=user.id if user else None,
-        consent_at=now,
-        consent_version=CONSENT_VERSION,
-        consent_purpose=consent_text,
         mentor_id=actor.id if actor is not None and actor.role == Role.MENTOR else None,
         registered_by_id=actor.id if actor else (user.id if user else None),
     )
     session.add(returnee)
     session.flush()
+    record_consent(
+        session, actor, returnee, consent, now, upload_folder, registering=True
+    )
     return returnee
+
+
+def _check_all(
+    session: Session,
+    data: ProfileData,
+    consent: GivenConsent,
+    actor: User | None,
+    now: datetime,
+) -> None:
+    """The profile and the consent checked together, so that every problem shows
+    at once; nothing is saved until both pass."""
+    errors: list[tuple[str | None, str]] = []
+    for check in (
+        lambda: check_given(consent, actor, registering=True),
+        lambda: check_profile(session, data, clock.date_in(data.province_code, now)),
+    ):
+        try:
+            check()
+        except DomainError as error:
+            errors.extend(error.errors)
+    if errors:
+        raise FieldErrors(errors)
 
 
 @dataclass
@@ -325,8 +340,7 @@ def self_register(
     password: str,
     data: ProfileData,
     *,
-    consent: bool,
-    consent_text: str,
+    purposes: frozenset[str],
     now: datetime,
 ) -> SelfRegistration:
     """Create a returnee's account and, when nothing clashes, their record.
@@ -336,20 +350,21 @@ def self_register(
     turns the registration into a :class:`RegistrationCheck` for an official of
     the address's region instead of an error.
 
+    :param purposes: what the person agreed to (the registry purpose is needed).
     :raises FieldErrors: for the person's own invalid entries (nothing is saved).
     """
-    if not consent:
-        raise DomainError(
-            "consent", _l("Your consent is needed before anything is saved.")
-        )
-    check_profile(session, data, clock.date_in(data.province_code, now))
+    consent = online(purposes)
+    _check_all(session, data, consent, None, now)
     # Profile rules first: the account is only created for a valid profile.
     user = create_account(
         session,
-        AccountData(username=new_username(session, data.full_name),
-                    full_name=data.full_name, role=Role.RETURNEE),
+        AccountData(
+            username=new_username(session, data.full_name),
+            full_name=data.full_name,
+            role=Role.RETURNEE,
+        ),
         password,
-    )  # fmt: skip
+    )
     matched = nik_owner_anywhere(session, data.nik)
     reason = "nik" if matched is not None else None
     if reason is None:
@@ -359,33 +374,47 @@ def self_register(
     with acting_as(Actor(user.id, user.username)):
         if reason is not None:
             check = RegistrationCheck(
-                user_id=user.id, created_at=now, reason=reason,
-                matched_returnee_id=matched, province_code=data.province_code,
+                user_id=user.id,
+                created_at=now,
+                reason=reason,
+                matched_returnee_id=matched,
+                province_code=data.province_code,
                 regency_code=data.regency_code,
-                profile_ciphertext=_seal_profile(data, consent_text, now),
-            )  # fmt: skip
+                profile_ciphertext=_seal_profile(data, purposes, now),
+            )
             session.add(check)
             session.flush()
             return SelfRegistration(user, check=check)
         returnee = register_returnee(
-            session, None, data, consent=consent, consent_text=consent_text,
-            now=now, user=user, confirmed_not_duplicate=True,
-        )  # fmt: skip
+            session,
+            None,
+            data,
+            consent=consent,
+            now=now,
+            user=user,
+            confirmed_not_duplicate=True,
+        )
     return SelfRegistration(user, returnee=returnee)
 
 
-def _seal_profile(data: ProfileData, consent_text: str, now: datetime) -> str:
-    values = {**vars(data), "birth_date": data.birth_date.isoformat(),
-              "consent_text": consent_text, "consent_at": now.isoformat()}  # fmt: skip
+def _seal_profile(data: ProfileData, purposes: frozenset[str], now: datetime) -> str:
+    values = {
+        **vars(data),
+        "birth_date": data.birth_date.isoformat(),
+        "consent_purposes": sorted(purposes),
+        "consent_at": now.isoformat(),
+    }
     return vault.current().encrypt(json.dumps(values))
 
 
-def _opened_profile(check: RegistrationCheck) -> tuple[ProfileData, str, datetime]:
+def _opened_profile(check: RegistrationCheck) -> tuple[ProfileData, GivenConsent]:
+    """The profile a check holds, and the consent the person gave online then."""
     values = json.loads(vault.current().decrypt(check.profile_ciphertext or "{}"))
-    consent_text = values.pop("consent_text")
-    consent_at = datetime.fromisoformat(values.pop("consent_at"))
+    purposes = values.pop("consent_purposes", [consent_rules.CORE.value])
+    given_at = datetime.fromisoformat(values.pop("consent_at"))
+    values.pop("consent_text", None)  # kept by checks made before consent per purpose
     values["birth_date"] = date.fromisoformat(values["birth_date"])
-    return ProfileData(**values), consent_text, consent_at
+    return ProfileData(**values), online(purposes, given_at=given_at)
 
 
 def check_profile_of(check: RegistrationCheck) -> ProfileData | None:
@@ -393,8 +422,9 @@ def check_profile_of(check: RegistrationCheck) -> ProfileData | None:
     return _opened_profile(check)[0] if check.profile_ciphertext else None
 
 
-def link_to_record(session: Session, actor: User, check: RegistrationCheck,
-                   now: datetime) -> Returnee:  # fmt: skip
+def link_to_record(
+    session: Session, actor: User, check: RegistrationCheck, now: datetime
+) -> Returnee:
     """The person is the one already registered (the official has seen their KTP):
     their account now holds that record.
 
@@ -403,9 +433,13 @@ def link_to_record(session: Session, actor: User, check: RegistrationCheck,
     """
     record = scope.fetch(session, Returnee, check.matched_returnee_id)
     if record is None:
-        raise DomainError(None, _l(
-            "The matching record is outside your region: a national official can "
-            "link it."))  # fmt: skip
+        raise DomainError(
+            None,
+            _l(
+                "The matching record is outside your region: a national official can "
+                "link it."
+            ),
+        )
     if record.user_id is not None:
         raise DomainError(None, _l("That record has an account already."))
     record.user_id = check.user_id
@@ -414,28 +448,41 @@ def link_to_record(session: Session, actor: User, check: RegistrationCheck,
     return record
 
 
-def register_from_check(session: Session, actor: User, check: RegistrationCheck,
-                        now: datetime) -> Returnee:  # fmt: skip
+def register_from_check(
+    session: Session, actor: User, check: RegistrationCheck, now: datetime
+) -> Returnee:
     """The person is someone else than the one alike: register them as entered.
 
     :raises DomainError: when the NIK itself is registered (it cannot be twice).
     """
-    data, consent_text, _consent_at = _opened_profile(check)
+    data, consent = _opened_profile(check)
     if nik_owner_anywhere(session, data.nik) is not None:
-        raise DomainError(None, _l(
-            "This NIK is registered already: link the account to that record, or "
-            "refuse."))  # fmt: skip
+        raise DomainError(
+            None,
+            _l(
+                "This NIK is registered already: link the account to that record, or "
+                "refuse."
+            ),
+        )
+    # The consent is the person's own, given online when they registered.
     returnee = register_returnee(
-        session, actor, data, consent=True, consent_text=consent_text, now=now,
-        user=session.get(User, check.user_id), confirmed_not_duplicate=True,
-    )  # fmt: skip
+        session,
+        None,
+        data,
+        consent=consent,
+        now=now,
+        user=session.get(User, check.user_id),
+        confirmed_not_duplicate=True,
+    )
+    returnee.registered_by_id = actor.id
     _close_check(check, actor, "registered", now)
     session.flush()
     return returnee
 
 
-def refuse_check(session: Session, actor: User, check: RegistrationCheck, note: str,
-                 now: datetime) -> None:  # fmt: skip
+def refuse_check(
+    session: Session, actor: User, check: RegistrationCheck, note: str, now: datetime
+) -> None:
     """:raises DomainError: on ``note`` without a reason."""
     note = (note or "").strip()
     if not note:
@@ -445,8 +492,9 @@ def refuse_check(session: Session, actor: User, check: RegistrationCheck, note: 
     session.flush()
 
 
-def _close_check(check: RegistrationCheck, actor: User, status: str,
-                 now: datetime) -> None:  # fmt: skip
+def _close_check(
+    check: RegistrationCheck, actor: User, status: str, now: datetime
+) -> None:
     if check.status != "pending":
         raise DomainError(None, _l("This registration has been checked already."))
     check.status, check.decided_at, check.decided_by_id = status, now, actor.id
@@ -483,7 +531,9 @@ def update_profile(
     departures = [p.departure_date for p in returnee.placements]
     check_profile(session, data, today, first_departure=min(departures, default=None))
     moved = (data.province_code, data.regency_code) != (
-        returnee.province_code, returnee.regency_code)  # fmt: skip
+        returnee.province_code,
+        returnee.regency_code,
+    )
     if moved:
         _check_registrar_scope(actor, data)
     for key, value in vars(data).items():
@@ -666,7 +716,7 @@ def check_placement(
         errors.append(("country_code", _l("Choose the destination country.")))
     elif data.country_code == "ID":
         errors.append(("country_code", _l("The destination is a country abroad.")))
-    if data.sector not in SECTORS:
+    if data.sector not in Sector.values():
         errors.append(("sector", _l("Choose the sector of work.")))
     if data.is_independent:
         data.agency_name = None
@@ -699,7 +749,7 @@ def check_placement(
             errors.append(
                 ("return_date", _l("The return cannot be before the departure."))
             )
-        if data.return_reason not in RETURN_REASONS:
+        if data.return_reason not in ReturnReason.values():
             errors.append(("return_reason", _l("Choose why the person came home.")))
     else:
         data.return_reason = None
@@ -789,9 +839,9 @@ def check_training(data: TrainingData, today: date) -> None:
         errors.append(("title", _l("Enter the name of the course.")))
     if not data.organiser:
         errors.append(("organiser", _l("Enter who organised it.")))
-    if data.kind not in TRAINING_KINDS:
+    if data.kind not in TrainingKind.values():
         errors.append(("kind", _l("Choose the kind of training.")))
-    if data.stage not in TRAINING_STAGES:
+    if data.stage not in TrainingStage.values():
         errors.append(("stage", _l("Choose when it was taken.")))
     if data.start_date > today:
         errors.append(("start_date", _l("Record courses once they have started.")))
@@ -835,17 +885,23 @@ def _rotate_npwps(session: Session, keys: vault.Vault, batch: int) -> None:
         rows = session.execute(
             select(Loan.id, Loan.version, Loan.npwp_ciphertext, Loan.npwp_hash)
             .where(Loan.id > last, Loan.npwp_ciphertext.is_not(None))
-            .order_by(Loan.id).limit(batch)
-        ).all()  # fmt: skip
+            .order_by(Loan.id)
+            .limit(batch)
+        ).all()
         if not rows:
             return
         changes = []
         for row in rows:
             fresh = keys.rotate(row.npwp_ciphertext, row.npwp_hash)
             if fresh is not None:
-                changes.append({"id": row.id, "version": row.version,
-                                "npwp_ciphertext": fresh["nik_ciphertext"],
-                                "npwp_hash": fresh["nik_hash"]})  # fmt: skip
+                changes.append(
+                    {
+                        "id": row.id,
+                        "version": row.version,
+                        "npwp_ciphertext": fresh["nik_ciphertext"],
+                        "npwp_hash": fresh["nik_hash"],
+                    }
+                )
         if changes:
             session.execute(update(Loan), changes)
         last = rows[-1].id
@@ -859,18 +915,27 @@ def rotate_nik_keys(session: Session, batch: int = 2000) -> tuple[int, int]:
     """
     keys = vault.current()
     _rotate_npwps(session, keys, batch)
-    for check in session.scalars(select(RegistrationCheck).where(
-            RegistrationCheck.profile_ciphertext.is_not(None))):  # fmt: skip
+    for check in session.scalars(
+        select(RegistrationCheck).where(
+            RegistrationCheck.profile_ciphertext.is_not(None)
+        )
+    ):
         check.profile_ciphertext = keys.encrypt(keys.decrypt(check.profile_ciphertext))
     session.flush()
     moved = total = 0
     last = 0
     while True:
         rows = session.execute(
-            select(Returnee.id, Returnee.version, Returnee.nik_ciphertext,
-                   Returnee.nik_hash)
-            .where(Returnee.id > last).order_by(Returnee.id).limit(batch)
-        ).all()  # fmt: skip
+            select(
+                Returnee.id,
+                Returnee.version,
+                Returnee.nik_ciphertext,
+                Returnee.nik_hash,
+            )
+            .where(Returnee.id > last)
+            .order_by(Returnee.id)
+            .limit(batch)
+        ).all()
         if not rows:
             return moved, total
         changes = []

@@ -7,17 +7,28 @@ Create Date: 2026-11-22
 
 """
 
+import csv
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
-
-from juragan.reference import region_rows
 
 # revision identifiers, used by Alembic.
 revision = "0001_foundation"
 down_revision = None
 branch_labels = None
 depends_on = None
+
+#: The region files as the app shipped them when this revision was written: a copy
+#: of this revision's own, so that a later change to the app's data (or where the
+#: app keeps it) never changes what an upgrade from empty inserts here.
+DATA = Path(__file__).resolve().parents[1] / "data" / "0001_foundation"
+
+
+def _rows(name, columns):
+    with (DATA / name).open(encoding="utf-8", newline="") as f:
+        return [{column: row[column] for column in columns} for row in csv.DictReader(f)]
 
 
 def upgrade():
@@ -41,13 +52,12 @@ def upgrade():
     )
     # Reference data: 38 provinces and 514 regencies/cities (Kepmendagri 2025).
     # Later changes arrive through `flask juragan load-reference`, which upserts.
-    rows = region_rows()
     provinces = sa.table("provinces", sa.column("code"), sa.column("name"))
     regencies = sa.table(
         "regencies", sa.column("code"), sa.column("province_code"), sa.column("name")
     )
-    op.bulk_insert(provinces, rows.provinces)
-    op.bulk_insert(regencies, rows.regencies)
+    op.bulk_insert(provinces, _rows("provinces.csv", ("code", "name")))
+    op.bulk_insert(regencies, _rows("regencies.csv", ("code", "province_code", "name")))
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),

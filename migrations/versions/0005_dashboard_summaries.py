@@ -148,8 +148,8 @@ def upgrade():
     # ### end Alembic commands ###
 
     # Existing registries get their summaries from the newest revision that
-    # changes the summary tables (the code that fills them is written for the
-    # tables as they are at head, not as they are here).
+    # changes the summary tables (0020, with its own copy of the rebuild, written
+    # for the tables as they are there, not as they are here).
 
 
 def downgrade():

@@ -6,8 +6,12 @@ Revises: 0006_server_sessions
 Create Date: 2026-12-01
 
 """
+import hashlib
+import hmac
+
 from alembic import op
 import sqlalchemy as sa
+from cryptography.fernet import Fernet, MultiFernet
 from flask import current_app
 
 
@@ -20,11 +24,32 @@ depends_on = None
 _BATCH = 5000
 
 
-def _keys():
-    from juragan.vault import make_vault
+class _Vault:
+    """The NIK vault as it was when this revision was written (``juragan.vault``
+    then), copied so that the app's module may move or change: a Fernet token
+    under the first encryption key (any key of the list decrypts), and the
+    HMAC-SHA256 hex digest under the first HMAC key. The keys are the app's
+    configuration, NIK_ENCRYPTION_KEYS and NIK_HMAC_KEYS, newest first."""
 
+    def __init__(self, encryption_keys, hmac_keys):
+        if not encryption_keys or not hmac_keys:
+            raise ValueError("at least one encryption key and one HMAC key are needed")
+        self.fernets = [Fernet(key.encode()) for key in encryption_keys]
+        self.hmac_key = hmac_keys[0].encode()
+
+    def encrypt(self, value):
+        return self.fernets[0].encrypt(value.encode()).decode()
+
+    def decrypt(self, token):
+        return MultiFernet(self.fernets).decrypt(token.encode()).decode()
+
+    def lookup_hash(self, value):
+        return hmac.new(self.hmac_key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def _keys():
     config = current_app.config
-    return make_vault(config["NIK_ENCRYPTION_KEYS"], config["NIK_HMAC_KEYS"])
+    return _Vault(config["NIK_ENCRYPTION_KEYS"], config["NIK_HMAC_KEYS"])
 
 
 def upgrade():

@@ -7,10 +7,13 @@ Revises: 0011_lenders
 Create Date: 2026-12-02 14:12:21.890931
 
 """
+import hashlib
+import hmac
 import json
 
 from alembic import op
 import sqlalchemy as sa
+from cryptography.fernet import Fernet, MultiFernet
 from flask import current_app
 
 
@@ -60,8 +63,8 @@ def upgrade():
     rows = connection.execute(sa.text(
         "SELECT id, npwp FROM loan_applications WHERE npwp IS NOT NULL")).all()
     if rows:
-        sealed = [dict(zip(("ciphertext", "hash"), keys.sealed(row.npwp)), id=row.id)
-                  for row in rows]
+        sealed = [{"id": row.id, "ciphertext": keys.encrypt(row.npwp),
+                   "hash": keys.lookup_hash(row.npwp)} for row in rows]
         connection.execute(sa.text(
             "UPDATE loan_applications SET npwp_ciphertext = :ciphertext,"
             " npwp_hash = :hash WHERE id = :id"), sealed)
@@ -87,11 +90,32 @@ def upgrade():
     # The dashboards' summaries are rebuilt by the newest revision (see 0005).
 
 
-def _keys():
-    from juragan.vault import make_vault
+class _Vault:
+    """The NIK vault as it was when this revision was written (``juragan.vault``
+    then), copied so that the app's module may move or change: a Fernet token
+    under the first encryption key (any key of the list decrypts), and the
+    HMAC-SHA256 hex digest under the first HMAC key. The keys are the app's
+    configuration, NIK_ENCRYPTION_KEYS and NIK_HMAC_KEYS, newest first."""
 
+    def __init__(self, encryption_keys, hmac_keys):
+        if not encryption_keys or not hmac_keys:
+            raise ValueError("at least one encryption key and one HMAC key are needed")
+        self.fernets = [Fernet(key.encode()) for key in encryption_keys]
+        self.hmac_key = hmac_keys[0].encode()
+
+    def encrypt(self, value):
+        return self.fernets[0].encrypt(value.encode()).decode()
+
+    def decrypt(self, token):
+        return MultiFernet(self.fernets).decrypt(token.encode()).decode()
+
+    def lookup_hash(self, value):
+        return hmac.new(self.hmac_key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def _keys():
     config = current_app.config
-    return make_vault(config["NIK_ENCRYPTION_KEYS"], config["NIK_HMAC_KEYS"])
+    return _Vault(config["NIK_ENCRYPTION_KEYS"], config["NIK_HMAC_KEYS"])
 
 
 def downgrade():

@@ -1,6 +1,6 @@
 """Disclosure keys: every person, business and loan gets a random key (never shown),
 and the dashboards' summaries carry them, for the cell-key perturbation of the
-figures shown to those who may not see individuals (juragan.perturbation).
+figures shown to those who may not see individuals (juragan.domain.perturbation).
 
 Revision ID: 0013_disclosure_keys
 Revises: 0012_checks_npwp

@@ -9,11 +9,10 @@ Create Date: 2026-12-02 17:30:00
 
 """
 import json
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
-
-from juragan import clock
 
 revision = '0014_loan_servicing'
 down_revision = '0013_disclosure_keys'
@@ -83,7 +82,7 @@ def upgrade():
             'grace_within_tenor', 'grace_months >= 0 AND grace_months < tenor_months')
 
     connection = op.get_bind()
-    now = clock.now()
+    now = datetime.now(UTC)  # what juragan.clock.now() was: the moment, in UTC
     loans = connection.execute(sa.text(
         "SELECT id, amount_disbursed_idr, disbursed_on FROM loan_applications"
         " WHERE disbursed_on IS NOT NULL")).all()

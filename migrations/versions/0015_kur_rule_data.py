@@ -20,7 +20,7 @@ depends_on = None
 
 ACTIVE = ("kind = 'business' AND status IN ('submitted', 'verified', 'approved',"
           " 'disbursed', 'repaying', 'restructured')")
-#: Bits of juragan.kur_rules.CREDIT_KINDS as of this revision (append-only list):
+#: Bits of juragan.domain.kur_rules.CREDIT_KINDS as of this revision (append-only list):
 #: productive_commercial is bit 10, allowed_unspecified bit 12.
 PRODUCTIVE_COMMERCIAL = 1 << 10
 ALLOWED_UNSPECIFIED = 1 << 12

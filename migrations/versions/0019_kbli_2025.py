@@ -1,5 +1,6 @@
 """KBLI 2025 (Perba BPS 7/2025, replacing Perba BPS 2/2020): the reference table
-kbli_codes (22 categories to 1,559 five-digit subclasses, from juragan/data/kbli2025),
+kbli_codes (22 categories to 1,559 five-digit subclasses, from juragan/data/kbli2025
+as it was then, copied unmodified to migrations/data/0019_kbli_2025/kbli2025),
 a five-digit kbli_code on plans and businesses, and their section letters moved from
 KBLI 2020 (A-U) to KBLI 2025 categories (A-V) by the mapping of docs/kbli.md, in the
 rows and in the plans' stored versions. Existing rows get no code: only their owner
@@ -11,17 +12,10 @@ Create Date: 2026-12-02
 
 """
 import json
+from pathlib import Path
 
 from alembic import op
 import sqlalchemy as sa
-
-from juragan.kbli import (
-    CATEGORY_2025_TO_2020,
-    LINE_OVERRIDES_2020,
-    SECTION_2020_TO_2025,
-    section_from_2020,
-    table_rows,
-)
 
 
 # revision identifiers, used by Alembic.
@@ -33,6 +27,63 @@ depends_on = None
 SECTIONS_2020 = "('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', 'P', 'Q', 'R', 'S', 'T', 'U')"
 CATEGORIES_2025 = "('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', 'P', 'Q', 'R', 'S', 'T', 'U', 'V')"
 TABLES = ("business_plans", "businesses")
+
+# What this revision takes from juragan.kbli as it was when it was written, copied
+# here so that the app's module and data may move or change: the mapping of
+# docs/kbli.md ("From KBLI 2020") and the shipped KBLI 2025 files, of which this
+# revision keeps its own unmodified copy (their licence forbids changing them).
+
+#: KBLI 2020 section → KBLI 2025 category (J splits, mostly into the new K).
+SECTION_2020_TO_2025 = {
+    "A": "A", "B": "B", "C": "C", "D": "D", "E": "E", "F": "F", "G": "G",
+    "H": "H", "I": "I", "J": "K", "K": "L", "L": "M", "M": "N", "N": "O",
+    "O": "P", "P": "Q", "Q": "R", "R": "S", "S": "T", "T": "U", "U": "V",
+}
+#: Old G for a services business is vehicle repair, which KBLI 2025 puts in T.
+LINE_OVERRIDES_2020 = {("G", "services"): "T"}
+#: Back from a 2025 category to the 2020 section most of it came from.
+CATEGORY_2025_TO_2020 = {
+    "A": "A", "B": "B", "C": "C", "D": "D", "E": "E", "F": "F", "G": "G",
+    "H": "H", "I": "I", "J": "J", "K": "J", "L": "K", "M": "L", "N": "M",
+    "O": "N", "P": "O", "Q": "P", "R": "Q", "S": "R", "T": "S", "U": "T", "V": "U",
+}
+DATA = Path(__file__).resolve().parents[1] / "data" / "0019_kbli_2025" / "kbli2025"
+#: The files from the top level down, and the key naming each row's parent.
+FILES = (
+    ("01_kategori.json", None),
+    ("02_golongan_pokok.json", "kategori_code"),
+    ("03_golongan.json", "golongan_pokok_code"),
+    ("04_subgolongan.json", "golongan_code"),
+    ("05_kelompok.json", "subgolongan_code"),
+)
+LEVELS = ("category", "division", "group", "class", "subclass")
+
+
+def section_from_2020(section, line=None):
+    if section not in SECTION_2020_TO_2025:
+        return None
+    return LINE_OVERRIDES_2020.get((section, line), SECTION_2020_TO_2025[section])
+
+
+def table_rows():
+    """The rows of kbli_codes, parents before children, whitespace collapsed."""
+    rows = {}
+    for name, parent_key in FILES:
+        with (DATA / name).open(encoding="utf-8") as f:
+            entries = json.load(f)
+        for entry in entries:
+            code = entry["code"].strip()
+            parent = entry[parent_key].strip() if parent_key else None
+            rows[code] = {
+                "edition": "2025",
+                "code": code,
+                "level": LEVELS[0] if code.isalpha() else LEVELS[len(code) - 1],
+                "title": " ".join(entry["title"].split()),
+                "description": " ".join(entry["description"].split()) or None,
+                "parent_code": parent,
+                "category": code if parent is None else rows[parent]["category"],
+            }
+    return list(rows.values())
 
 
 def upgrade():

@@ -11,9 +11,10 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from juragan import create_app, scope
+from juragan import create_app
+from juragan.db import scope
 from juragan.extensions import db
-from juragan.seeding import seed_demo
+from juragan.seeding.demo import seed_demo
 from tests.conftest import TEST_CONFIG
 from tests.databases import throwaway_database
 
@@ -91,7 +92,13 @@ _LIVE_SERVER_UNRAISABLE = r"Exception ignored in. <_io.FileIO name='.*/juragan/s
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.filterwarnings(
-                f"ignore:{_LIVE_SERVER_STATIC_FILE}:ResourceWarning"))  # fmt: skip
-            item.add_marker(pytest.mark.filterwarnings(
-                f"ignore:{_LIVE_SERVER_UNRAISABLE}:pytest.PytestUnraisableExceptionWarning"))  # fmt: skip
+            item.add_marker(
+                pytest.mark.filterwarnings(
+                    f"ignore:{_LIVE_SERVER_STATIC_FILE}:ResourceWarning"
+                )
+            )
+            item.add_marker(
+                pytest.mark.filterwarnings(
+                    f"ignore:{_LIVE_SERVER_UNRAISABLE}:pytest.PytestUnraisableExceptionWarning"
+                )
+            )

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from juragan.extensions import db
 from juragan.models import BusinessPlan, Returnee, User
-from juragan.seeding import DEMO_PASSWORD
+from juragan.seeding.demo import DEMO_PASSWORD
 from tests.browser.conftest import SHOTS
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def test_new_returnee_writes_a_plan_on_a_phone_and_the_mentor_comments(
         page.select_option("#regency_code", "35.07")
         page.select_option("#education", "smp")
         page.select_option("#marital_status", "married")
-        page.check("#consent")
+        page.check("#consent_registry")
         page.get_by_role("button", name="Daftar").click()
         page.wait_for_url(f"{live_server}/")
         # The regional office puts her in the demo mentor's caseload.
@@ -81,6 +81,8 @@ def test_new_returnee_writes_a_plan_on_a_phone_and_the_mentor_comments(
         page.select_option("#items-1-kind", "working_capital")
         page.fill("#items-1-description", "Bahan baku")
         page.fill("#items-1-amount_idr", "4.000.000")
+        # The total follows the typing, before anything is saved.
+        expect(page.locator("[data-total='needs']")).to_have_text("Rp12.000.000")
         page.screenshot(path=str(SHOTS / "plan-capital-phone.png"), full_page=True)
         page.get_by_role("button", name="Simpan dan lanjut").click()
         # Funding: 2 juta short at first, then balanced.
@@ -89,9 +91,20 @@ def test_new_returnee_writes_a_plan_on_a_phone_and_the_mentor_comments(
         page.select_option("#items-1-kind", "kur")
         page.fill("#items-1-amount_idr", "5.000.000")
         page.fill("#kur_tenor_months", "24")
+        expect(page.locator("[data-balance]")).to_have_text(
+            "Pendanaan kurang Rp2.000.000 dari kebutuhan usaha."
+        )
+        page.fill("#items-1-amount_idr", "5.000.000 rupiah")
+        expect(page.locator("[data-unread]")).to_be_visible()
+        page.fill("#items-1-amount_idr", "5.000.000")
+        expect(page.locator("[data-unread]")).to_be_hidden()
         page.get_by_role("button", name="Simpan dan tambah baris").click()
-        assert page.get_by_text("Pendanaan kurang Rp2.000.000").is_visible()
+        expect(page.get_by_text("Pendanaan kurang Rp2.000.000")).to_be_visible()
         page.fill("#items-1-amount_idr", "7.000.000")
+        expect(page.locator("[data-balance]")).to_have_text(
+            "Kebutuhan dan pendanaan seimbang."
+        )
+        page.screenshot(path=str(SHOTS / "plan-funding-phone.png"), full_page=True)
         page.get_by_role("button", name="Simpan dan lanjut").click()
         # Projection: quick start from one typical month, then save.
         page.fill("#quick-sales_idr", "6.000.000")
@@ -103,6 +116,25 @@ def test_new_returnee_writes_a_plan_on_a_phone_and_the_mentor_comments(
         assert page.input_value("#months-0-sales_idr") == "6.000.000"
         # 12 months chosen; the script hides the rest once it has run.
         expect(page.locator("#months-12-sales_idr")).to_be_hidden()
+        # Operating profit per month and the totals of the 12 months shown follow
+        # the typing: 12 x (6.000.000 - 3.000.000 - 500.000) grown 2% a month.
+        page.fill("#months-0-sales_idr", "7.000.000")
+        expect(
+            page.locator(".projection-month").first.locator("[data-month-profit]")
+        ).to_have_text("Rp3.500.000")
+        typed = sum(
+            int(page.input_value(f"#months-{i}-{name}").replace(".", "")) * sign
+            for i in range(12)
+            for name, sign in (
+                ("sales_idr", 1),
+                ("cogs_idr", -1),
+                ("operating_costs_idr", -1),
+            )
+        )
+        expect(page.locator("[data-sum='profit']")).to_have_text(
+            "Rp" + f"{typed:,}".replace(",", ".")
+        )
+        page.screenshot(path=str(SHOTS / "plan-projection-phone.png"), full_page=True)
         page.get_by_role("button", name="Simpan proyeksi").click()
         page.wait_for_selector("#projection-chart .main-svg")  # Plotly drew it
         assert page.get_by_text("Kebutuhan dan pendanaan seimbang.").is_visible()

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from juragan.extensions import db
 from juragan.models import Lender, LoanApplication
-from juragan.seeding import DEMO_PASSWORD
+from juragan.seeding.demo import DEMO_PASSWORD
 from tests.browser.conftest import SHOTS
 from tests.browser.test_business_plan import sign_in
 
@@ -24,8 +24,11 @@ REASON_2 = "Kunjungan ke lokasi usaha menguatkan catatan kas pemohon."
 
 def _threshold(live_app, value: Decimal) -> None:
     with live_app.app_context():
-        db.session.execute(update(Lender).where(Lender.code == "bri")
-                           .values(min_repayment_coverage=value))  # fmt: skip
+        db.session.execute(
+            update(Lender)
+            .where(Lender.code == "bri")
+            .values(min_repayment_coverage=value)
+        )
         db.session.commit()
 
 

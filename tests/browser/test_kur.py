@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from juragan.extensions import db
 from juragan.models import LoanApplication
-from juragan.seeding import DEMO_PASSWORD
+from juragan.seeding.demo import DEMO_PASSWORD
 from tests.browser.conftest import SHOTS
 from tests.browser.test_business_plan import sign_in
 from tests.factories import PDF_BYTES
@@ -37,9 +37,16 @@ def test_simulate_apply_check_approve_disburse(live_server, live_app, browser):
         page.wait_for_selector("text=Pengajuan disimpan sebagai draf.")
         for kind in ("ktp", "kk", "business_proof", "plan_pdf"):
             page.select_option("#doc_type", kind)
-            page.set_input_files("#file", files=[{
-                "name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES,
-            }])  # fmt: skip
+            page.set_input_files(
+                "#file",
+                files=[
+                    {
+                        "name": f"{kind}.pdf",
+                        "mimeType": "application/pdf",
+                        "buffer": PDF_BYTES,
+                    }
+                ],
+            )
             page.get_by_role("button", name="Lampirkan", exact=True).click()
             page.wait_for_selector("text=Dokumen dilampirkan.")
         page.get_by_role("button", name="Kirim pengajuan").click()
@@ -61,6 +68,8 @@ def test_simulate_apply_check_approve_disburse(live_server, live_app, browser):
             "text=Dokumen sudah diperiksa: pengajuan diteruskan ke bank."
         )
         page.get_by_role("button", name="Keluar").click()
+        # Signing out clears the visit drafts on this phone first, then posts.
+        page.wait_for_url("**/login")
 
         sign_in(page, live_server, "bank", DEMO_PASSWORD)
         page.goto(f"{live_server}/kur/?status=queue")
@@ -87,11 +96,16 @@ def test_simulate_apply_check_approve_disburse(live_server, live_app, browser):
 
     with live_app.app_context():
         loan = db.session.scalar(
-            select(LoanApplication).where(LoanApplication.scheme == "super_mikro")
+            select(LoanApplication)
+            .where(LoanApplication.scheme == "super_mikro")
             .order_by(LoanApplication.id.desc())
-        )  # fmt: skip
+        )
         assert loan.status == "disbursed"
         assert loan.amount_disbursed_idr == 9_000_000
         assert sum(i.principal_idr for i in loan.instalments) == 9_000_000
         assert [t.to_status for t in loan.transitions] == [
-            "submitted", "verified", "approved", "disbursed"]  # fmt: skip
+            "submitted",
+            "verified",
+            "approved",
+            "disbursed",
+        ]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from juragan.extensions import db
 from juragan.models import BusinessPlan, LoanApplication, Returnee
-from juragan.seeding import DEMO_PASSWORD
+from juragan.seeding.demo import DEMO_PASSWORD
 from tests.browser.conftest import SHOTS, WIDTHS
 from tests.browser.test_business_plan import sign_in
 

@@ -34,7 +34,7 @@ def test_newcomer_registers_and_adds_a_placement_on_a_phone(live_server, browser
         page.select_option("#education", "sma")
         page.select_option("#marital_status", "married")
         page.fill("#dependants", "2")
-        page.check("#consent")
+        page.check("#consent_registry")
         page.screenshot(path=str(SHOTS / "register-phone.png"), full_page=True)
         page.get_by_role("button", name="Daftar").click()
         page.wait_for_url(f"{live_server}/")

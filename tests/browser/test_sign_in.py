@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from juragan.seeding import DEMO_PASSWORD
+from juragan.seeding.demo import DEMO_PASSWORD
 from tests.browser.conftest import SHOTS, WIDTHS
 
 pytestmark = pytest.mark.browser

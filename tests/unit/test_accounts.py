@@ -11,9 +11,10 @@ from juragan.services.accounts import AccountData, authenticate, create_account
 from tests.factories import PASSWORD
 
 LIMITS = accounts.SessionLimits(
-    idle=timedelta(minutes=60), absolute=timedelta(hours=12),
+    idle=timedelta(minutes=60),
+    absolute=timedelta(hours=12),
     reauthenticate=timedelta(minutes=10),
-)  # fmt: skip
+)
 
 
 def data(**overrides):

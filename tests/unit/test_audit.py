@@ -1,6 +1,6 @@
 from sqlalchemy import select
 
-from juragan.audit import REDACTED, Actor, acting_as
+from juragan.db.audit import REDACTED, Actor, acting_as
 from juragan.models import AuditEntry, Role
 from juragan.services import accounts
 

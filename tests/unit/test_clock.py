@@ -12,17 +12,35 @@ import time_machine
 from flask_login import login_user
 
 from juragan import clock
+from juragan.domain.regions import region_rows
 from juragan.models import Role
-from juragan.reference import region_rows
 
 #: Keppres 41/1987, written apart from :mod:`juragan.clock`: the provinces made
 #: since (Kalimantan Utara, Papua Barat and the four of 2022) keep their parent's.
 KEPPRES_41_1987 = {
-    "WIB": {"11", "12", "13", "14", "15", "16", "17", "18", "19", "21",
-            "31", "32", "33", "34", "35", "36", "61", "62"},
+    "WIB": {
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+        "17",
+        "18",
+        "19",
+        "21",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "61",
+        "62",
+    },
     "WITA": {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"},
     "WIT": {"81", "82", "91", "92", "93", "94", "95", "96"},
-}  # fmt: skip
+}
 ZONE_NAMES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 ROOT = Path(__file__).resolve().parents[2] / "juragan"
@@ -113,17 +131,27 @@ def _direct_reads(path: Path) -> list[str]:
             continue
         owner, name = node.func.value, node.func.attr
         if isinstance(owner, ast.Name) and (owner.id, name) in {
-            ("date", "today"), ("datetime", "now"),
-            ("datetime", "today"), ("datetime", "utcnow"),
-        }:  # fmt: skip
+            ("date", "today"),
+            ("datetime", "now"),
+            ("datetime", "today"),
+            ("datetime", "utcnow"),
+        }:
             found.append(f"{path.name}:{node.lineno} {owner.id}.{name}()")
-        elif name == "date" and not node.args and (
-            (isinstance(owner, ast.Name) and owner.id == "now")
-            or (isinstance(owner, ast.Call) and getattr(owner.func, "id", None)
-                in {"utcnow", "now"})
-            or (isinstance(owner, ast.Call) and getattr(owner.func, "attr", None)
-                in {"utcnow", "now"})
-        ):  # fmt: skip
+        elif (
+            name == "date"
+            and not node.args
+            and (
+                (isinstance(owner, ast.Name) and owner.id == "now")
+                or (
+                    isinstance(owner, ast.Call)
+                    and getattr(owner.func, "id", None) in {"utcnow", "now"}
+                )
+                or (
+                    isinstance(owner, ast.Call)
+                    and getattr(owner.func, "attr", None) in {"utcnow", "now"}
+                )
+            )
+        ):
             found.append(f"{path.name}:{node.lineno} a UTC moment's .date()")
     return found
 

@@ -25,9 +25,9 @@ def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
 #: NIK keys as production needs them (two encryption keys: one being retired).
 NIK_KEYS = {
     "NIK_ENCRYPTION_KEYS": "a2V5LW9uZS1mb3ItdGhlLW5pay12YXVsdC10ZXN0cyE=, "
-                           "a2V5LXR3by1mb3ItdGhlLW5pay12YXVsdC10ZXN0cyE=",
+    "a2V5LXR3by1mb3ItdGhlLW5pay12YXVsdC10ZXN0cyE=",
     "NIK_HMAC_KEYS": "h" * 40,
-}  # fmt: skip
+}
 
 
 def test_environment_is_read(tmp_path):
@@ -50,10 +50,35 @@ def test_environment_is_read(tmp_path):
     assert config["SESSION_COOKIE_SECURE"] is True
     assert len(config["NIK_ENCRYPTION_KEYS"]) == 2
     assert (config["PUBLIC_URL"], config["TRUSTED_PROXIES"]) == (
-        "https://juragan.bp3mi.example.id", 1)  # fmt: skip
+        "https://juragan.bp3mi.example.id",
+        1,
+    )
     validate_config(config)
     with pytest.raises(ConfigError, match="PUBLIC_URL"):
         validate_config({**config, "PUBLIC_URL": "http://juragan.example.id"})
+    with pytest.raises(ConfigError, match="SMS_GATEWAY_URL"):
+        validate_config({**config, "SMS_GATEWAY_URL": "http://sms.example.id/send"})
+
+
+def test_code_delivery_is_read(tmp_path):
+    config = load_config(
+        {
+            "MAIL_SERVER": "smtp.example.id",
+            "MAIL_PORT": "465",
+            "MAIL_USE_SSL": "1",
+            "SMS_GATEWAY_URL": "https://sms.example.id",
+            "RESET_LIMIT_PER_ACCOUNT": "2 per hour",
+        },
+        str(tmp_path),
+    )
+    assert (config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_USE_SSL"]) == (
+        "smtp.example.id",
+        465,
+        True,
+    )
+    assert config["MAIL_USE_TLS"] is True  # STARTTLS unless told otherwise
+    assert config["SMS_GATEWAY_URL"] == "https://sms.example.id"
+    assert config["RESET_LIMIT_PER_ACCOUNT"] == "2 per hour"
 
 
 @pytest.mark.parametrize("secret", [None, "", DEFAULT_SECRET_KEY, "short"])
@@ -87,8 +112,12 @@ def test_factory_refuses_default_secret_in_production():
     ],
 )
 def test_production_refuses_weak_nik_keys(tmp_path, keys, message):
-    environ = {"JURAGAN_ENV": "production", "SECRET_KEY": "s" * 40,
-               **({} if not keys else NIK_KEYS), **keys}  # fmt: skip
+    environ = {
+        "JURAGAN_ENV": "production",
+        "SECRET_KEY": "s" * 40,
+        **({} if not keys else NIK_KEYS),
+        **keys,
+    }
     with pytest.raises(ConfigError, match=message):
         validate_config(load_config(environ, str(tmp_path)))
 

@@ -4,21 +4,33 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from juragan import clock
+from juragan.dashboards import figures as programme
+from juragan.dashboards.figures import Filters
+from juragan.domain.repayment import (
+    Due,
+    collectibility,
+    days_past_due,
+    outstanding_principal,
+)
+from juragan.domain.survival import Step, kaplan_meier, survival_at
 from juragan.models import Placement, utcnow
-from juragan.repayment import Due, collectibility, days_past_due, outstanding_principal
-from juragan.reports import programme
-from juragan.reports.programme import Filters
 from juragan.services import businesses
 from juragan.services.businesses import BusinessData
-from juragan.survival import Step, kaplan_meier, survival_at
 
 
 def place(session, returnee, country, departed, returned):
-    session.add(Placement(
-        returnee_id=returnee.id, country_code=country, sector="caregiver",
-        agency_name="PT A", departure_date=departed, contract_months=24,
-        return_date=returned, return_reason="contract_completed" if returned else None,
-    ))  # fmt: skip
+    session.add(
+        Placement(
+            returnee_id=returnee.id,
+            country_code=country,
+            sector="caregiver",
+            agency_name="PT A",
+            departure_date=departed,
+            contract_months=24,
+            return_date=returned,
+            return_reason="contract_completed" if returned else None,
+        )
+    )
     session.flush()
 
 
@@ -27,8 +39,9 @@ def open_for(session, cast, make_plan, person, opened_on, sector="culinary"):
     plan = make_plan(person, author, status="ready")
     plan.sector = sector
     now = utcnow()
-    return businesses.open_business(session, author, plan, BusinessData(opened_on),
-                                    clock.today(now), now)  # fmt: skip
+    return businesses.open_business(
+        session, author, plan, BusinessData(opened_on), clock.today(now), now
+    )
 
 
 def everything_empty(session, user, today):
@@ -42,7 +55,8 @@ def everything_empty(session, user, today):
     assert programme.collectibility_mix(session, user, nothing, today, "lender") == []
     assert programme.npl_trends(session, user, nothing, today)["area"] == {}
     assert dict(programme.funnel(session, user, nothing, today)) == dict.fromkeys(
-        ("returned", "planned", "ready", "opened", "lasting"), 0)  # fmt: skip
+        ("returned", "planned", "ready", "opened", "lasting"), 0
+    )
 
 
 def test_no_data_in_scope(db, cast):
@@ -74,17 +88,26 @@ def test_areas_provinces_then_regencies(db, cast, make_plan):
     level, areas = programme.by_area(session, cast.official_national, Filters())
     assert level == "province"
     assert [(a.code, a.returnees, a.businesses, a.operating) for a in areas] == [
-        ("33", 1, 0, 0), ("35", 2, 1, 1)]  # fmt: skip
-    level, areas = programme.by_area(session, cast.official_national,
-                                     Filters(province_code="35"))  # fmt: skip
+        ("33", 1, 0, 0),
+        ("35", 2, 1, 1),
+    ]
+    level, areas = programme.by_area(
+        session, cast.official_national, Filters(province_code="35")
+    )
     assert level == "regency"
     assert [(a.code, a.returnees, a.operating) for a in areas] == [
-        ("35.07", 1, 1), ("35.78", 1, 0)]  # fmt: skip
+        ("35.07", 1, 1),
+        ("35.78", 1, 0),
+    ]
     # The regency official sees only their regency, whatever the filters say.
     level, areas = programme.by_area(session, cast.official_regency, Filters())
     assert [a.code for a in areas] == ["35.07"]
-    assert programme.by_area(session, cast.official_regency,
-                             Filters(province_code="33"))[1] == []  # fmt: skip
+    assert (
+        programme.by_area(session, cast.official_regency, Filters(province_code="33"))[
+            1
+        ]
+        == []
+    )
 
 
 def test_cohorts_share_operating_by_months_since_return(db, cast, make_plan):
@@ -96,8 +119,15 @@ def test_cohorts_share_operating_by_months_since_return(db, cast, make_plan):
     place(session, cast.neighbour, "HK", date(2023, 1, 1), date(2025, 3, 20))
     business = open_for(session, cast, make_plan, cast.returnee, date(2025, 4, 1))
     now = utcnow()
-    businesses.change_status(session, cast.mentor, business, "paused", date(2025, 9, 1),
-                             clock.today(now), now)  # fmt: skip
+    businesses.change_status(
+        session,
+        cast.mentor,
+        business,
+        "paused",
+        date(2025, 9, 1),
+        clock.today(now),
+        now,
+    )
     place(session, cast.far_away, "MY", date(2024, 1, 1), date(2026, 5, 5))
     session.commit()
     rows = programme.cohorts(session, cast.official_national, Filters(), today)
@@ -110,7 +140,8 @@ def test_cohorts_share_operating_by_months_since_return(db, cast, make_plan):
     # Q2 2026 ends 30 Jun 2026: only the 3-month column is reached (30 Sep 2026).
     assert rows[0].shares == (Decimal("0.0000"), None, None, None, None)
     assert programme.cohorts(session, cast.official_other, Filters(), today) == [
-        rows[0]]  # fmt: skip
+        rows[0]
+    ]
 
 
 def test_survival_counts_by_sector_and_destination(db, cast, make_plan):
@@ -122,37 +153,60 @@ def test_survival_counts_by_sector_and_destination(db, cast, make_plan):
     now = utcnow()
     # Sri's warung closed after 10 months, reopened later: open today.
     sri = open_for(session, cast, make_plan, cast.returnee, date(2022, 1, 1))
-    businesses.change_status(session, cast.mentor, sri, "closed", date(2022, 11, 1),
-                             clock.today(now), now, close_reason="not_profitable")  # fmt: skip
-    businesses.change_status(session, cast.mentor, sri, "operating", date(2023, 3, 1),
-                             clock.today(now), now)  # fmt: skip
+    businesses.change_status(
+        session,
+        cast.mentor,
+        sri,
+        "closed",
+        date(2022, 11, 1),
+        clock.today(now),
+        now,
+        close_reason="not_profitable",
+    )
+    businesses.change_status(
+        session, cast.mentor, sri, "operating", date(2023, 3, 1), clock.today(now), now
+    )
     # The neighbour's shop closed after 14 months; far_away's farm is open.
     shop = open_for(
         session, cast, make_plan, cast.neighbour, date(2023, 1, 1), "warung"
     )
-    businesses.change_status(session, cast.official_province, shop, "closed",
-                             date(2024, 3, 2), clock.today(now), now,
-                             close_reason="capital_ran_out")  # fmt: skip
+    businesses.change_status(
+        session,
+        cast.official_province,
+        shop,
+        "closed",
+        date(2024, 3, 2),
+        clock.today(now),
+        now,
+        close_reason="capital_ran_out",
+    )
     open_for(session, cast, make_plan, cast.far_away, date(2026, 6, 1), "farming")
     session.commit()
     national = cast.official_national
     by_sector = programme.survival_counts(session, national, Filters(), today)["sector"]
     # Sri: open since 1 Jan 2022 (59 whole months to 1 Dec 2026); the shop closed
     # after 426 days (14 months); the farm is 183 days (6 months) old.
-    assert by_sector == {"culinary": [(59, 0, 1)], "farming": [(6, 0, 1)],
-                         "warung": [(14, 1, 0)]}  # fmt: skip
+    assert by_sector == {
+        "culinary": [(59, 0, 1)],
+        "farming": [(6, 0, 1)],
+        "warung": [(14, 1, 0)],
+    }
     by_country = programme.survival_counts(session, national, Filters(), today)[
         "country"
     ]
     assert by_country == {"HK": [(6, 0, 1), (14, 1, 0)], "TW": [(59, 0, 1)]}
     hk = kaplan_meier(by_country["HK"])
     assert [(s.months, s.at_risk, s.survival) for s in hk] == [
-        (0, 2, Decimal(1)), (14, 1, Decimal("0.0000"))]  # fmt: skip
+        (0, 2, Decimal(1)),
+        (14, 1, Decimal("0.0000")),
+    ]
 
 
 def loan_schedule(loan):
-    schedule = [Due(i.number, i.due_on, i.principal_idr, i.interest_idr)
-                for i in loan.instalments]  # fmt: skip
+    schedule = [
+        Due(i.number, i.due_on, i.principal_idr, i.interest_idr)
+        for i in loan.instalments
+    ]
     return schedule, [(p.paid_on, p.amount_idr) for p in loan.payments]
 
 
@@ -160,8 +214,9 @@ def test_collectibility_mix_and_npl_trend(db, cast, make_loan):
     session = db.session
     today = clock.today()
     paying = make_loan(cast, status="repaying", amount=12_000_000, tenor=12)
-    late = make_loan(cast, status="disbursed", amount=24_000_000, tenor=12,
-                     returnee=cast.neighbour)  # fmt: skip
+    late = make_loan(
+        cast, status="disbursed", amount=24_000_000, tenor=12, returnee=cast.neighbour
+    )
     make_loan(cast, status="rejected", returnee=cast.far_away)
     user = cast.official_province
     # Each loan's class today, computed by the repayment rules.
@@ -176,7 +231,8 @@ def test_collectibility_mix_and_npl_trend(db, cast, make_loan):
     assert {m.key: m.outstanding for m in mix} == expected
     by_bank = programme.collectibility_mix(session, user, Filters(), today, "lender")
     assert [(m.key, m.outstanding) for m in by_bank] == [
-        ("bri", tuple(a + b for a, b in zip(*expected.values(), strict=True)))]  # fmt: skip
+        ("bri", tuple(a + b for a, b in zip(*expected.values(), strict=True)))
+    ]
     # The trend: each month end replayed independently.
     ends = programme.month_ends_before(today)
     assert len(ends) == 12
@@ -198,7 +254,9 @@ def test_collectibility_mix_and_npl_trend(db, cast, make_loan):
         assert points[day] == (want, count), day
     # The region split, and nothing for a bank filter that matches no loan.
     assert set(programme.npl_trends(session, user, Filters(), today)["area"]) == {
-        "35.07", "35.78"}  # fmt: skip
+        "35.07",
+        "35.78",
+    }
     assert (
         programme.npl_trends(session, user, Filters(lender="bni"), today)["area"] == {}
     )
@@ -261,8 +319,9 @@ def test_the_people_behind_each_bar(db, cast, make_loan):
     # Pages of one, in id order.
     first = programme.returnees_behind(session, province, Filters(), today, size=1)
     assert [r.id for r in first.items] == [cast.returnee.id]
-    second = programme.returnees_behind(session, province, Filters(), today, size=1,
-                                        after=first.next_after)  # fmt: skip
+    second = programme.returnees_behind(
+        session, province, Filters(), today, size=1, after=first.next_after
+    )
     assert [r.id for r in second.items] == [cast.neighbour.id]
     assert second.next_after is None
 
@@ -277,11 +336,17 @@ def test_one_returnee_and_every_series(db, cast, make_plan):
     figures = programme.headline(session, user, Filters(), today)
     assert (figures.returnees, figures.businesses_operating) == (1, 1)
     assert figures.median_days_to_business == Decimal(
-        (date(2022, 3, 1) - date(2022, 1, 10)).days)  # fmt: skip
+        (date(2022, 3, 1) - date(2022, 1, 10)).days
+    )
     assert programme.by_country(session, user, Filters()) == [("SG", 1)]
     assert programme.by_sector(session, user, Filters()) == [("tailoring", 1, 1)]
     assert dict(programme.funnel(session, user, Filters(), today)) == {
-        "returned": 1, "planned": 1, "ready": 1, "opened": 1, "lasting": 1}  # fmt: skip
+        "returned": 1,
+        "planned": 1,
+        "ready": 1,
+        "opened": 1,
+        "lasting": 1,
+    }
     (row,) = programme.cohorts(session, user, Filters(), today)
     # Home on 10 Jan 2022 and open from 1 Mar: open 3 months on (10 Apr) and ever
     # since; every column is reached (31 Mar 2022 + 36 months is before today).
@@ -289,4 +354,5 @@ def test_one_returnee_and_every_series(db, cast, make_plan):
     assert row.shares == tuple(Decimal("1.0000") for _ in range(5))
     # 1,736 days open: 57 whole months.
     assert programme.survival_counts(session, user, Filters(), today)["sector"] == {
-        "tailoring": [(57, 0, 1)]}  # fmt: skip
+        "tailoring": [(57, 0, 1)]
+    }

@@ -58,29 +58,74 @@ def test_a_moment_ahead_of_today_is_zero_days_old():
     ("verified_at", "sla", "today", "due_on", "overdue"),
     [
         # Verified at 00:30 WIB on 31 January 2027 (still the 30th in UTC).
-        (datetime(2027, 1, 30, 17, 30, tzinfo=UTC), 14, date(2027, 2, 14),
-         date(2027, 2, 14), 0),  # the due date itself: on time
-        (datetime(2027, 1, 30, 17, 30, tzinfo=UTC), 14, date(2027, 2, 15),
-         date(2027, 2, 14), 1),
-        (datetime(2027, 1, 30, 17, 30, tzinfo=UTC), 28, date(2027, 2, 28),
-         date(2027, 2, 28), 0),
-        (datetime(2027, 1, 30, 17, 30, tzinfo=UTC), 28, date(2027, 3, 1),
-         date(2027, 2, 28), 1),  # across the end of February
-        (datetime(2027, 1, 30, 17, 30, tzinfo=UTC), 28, date(2027, 3, 31),
-         date(2027, 2, 28), 31),
+        (
+            datetime(2027, 1, 30, 17, 30, tzinfo=UTC),
+            14,
+            date(2027, 2, 14),
+            date(2027, 2, 14),
+            0,
+        ),  # the due date itself: on time
+        (
+            datetime(2027, 1, 30, 17, 30, tzinfo=UTC),
+            14,
+            date(2027, 2, 15),
+            date(2027, 2, 14),
+            1,
+        ),
+        (
+            datetime(2027, 1, 30, 17, 30, tzinfo=UTC),
+            28,
+            date(2027, 2, 28),
+            date(2027, 2, 28),
+            0,
+        ),
+        (
+            datetime(2027, 1, 30, 17, 30, tzinfo=UTC),
+            28,
+            date(2027, 3, 1),
+            date(2027, 2, 28),
+            1,
+        ),  # across the end of February
+        (
+            datetime(2027, 1, 30, 17, 30, tzinfo=UTC),
+            28,
+            date(2027, 3, 31),
+            date(2027, 2, 28),
+            31,
+        ),
         # A leap year: 31 January 2028 + 29 days is the 29th of February.
-        (datetime(2028, 1, 30, 17, 30, tzinfo=UTC), 29, date(2028, 3, 1),
-         date(2028, 2, 29), 1),
+        (
+            datetime(2028, 1, 30, 17, 30, tzinfo=UTC),
+            29,
+            date(2028, 3, 1),
+            date(2028, 2, 29),
+            1,
+        ),
         # Verified at 23:30 WIB on 30 April 2027: due 14 May, whatever UTC says.
-        (datetime(2027, 4, 30, 16, 30, tzinfo=UTC), 14, date(2027, 5, 15),
-         date(2027, 5, 14), 1),
+        (
+            datetime(2027, 4, 30, 16, 30, tzinfo=UTC),
+            14,
+            date(2027, 5, 15),
+            date(2027, 5, 14),
+            1,
+        ),
         # The shortest and the longest service levels.
-        (datetime(2026, 12, 31, 17, 30, tzinfo=UTC), 1, date(2027, 1, 2),
-         date(2027, 1, 2), 0),
-        (datetime(2026, 12, 31, 17, 30, tzinfo=UTC), 90, date(2027, 4, 2),
-         date(2027, 4, 1), 1),
+        (
+            datetime(2026, 12, 31, 17, 30, tzinfo=UTC),
+            1,
+            date(2027, 1, 2),
+            date(2027, 1, 2),
+            0,
+        ),
+        (
+            datetime(2026, 12, 31, 17, 30, tzinfo=UTC),
+            90,
+            date(2027, 4, 2),
+            date(2027, 4, 1),
+            1,
+        ),
     ],
-)  # fmt: skip
+)
 def test_due_date_and_days_overdue(verified_at, sla, today, due_on, overdue):
     age = ageing(verified_at, today, "35", sla)
     assert age.due_on == due_on

@@ -6,19 +6,29 @@ from decimal import Decimal
 
 import pytest
 
-from juragan.kur_rules import RULE_SETS, rules_on
-from juragan.services.eligibility import Facts, Request, advise
+from juragan.domain.eligibility import Facts, Request, advise
+from juragan.domain.kur_rules import RULE_SETS, rules_on
 
 JUTA = 1_000_000
 IN_2026 = date(2026, 11, 1)
 IN_2024 = date(2024, 6, 1)
 
 FACTS = Facts(
-    has_nik=True, nik_verified=True, age=35, married=True, business_months=12,
-    has_mentor=True, has_training=True, in_group=False, has_offtaker=False,
-    line_of_business="culinary", annual_turnover_idr=120 * JUTA, has_npwp=True,
-    other_credit=(), previous_by_scheme={},
-)  # fmt: skip
+    has_nik=True,
+    nik_verified=True,
+    age=35,
+    married=True,
+    business_months=12,
+    has_mentor=True,
+    has_training=True,
+    in_group=False,
+    has_offtaker=False,
+    line_of_business="culinary",
+    annual_turnover_idr=120 * JUTA,
+    has_npwp=True,
+    other_credit=(),
+    previous_by_scheme={},
+)
 
 
 def request(amount, tenor=24, purpose="working_capital", on=IN_2026, kind="business"):
@@ -38,11 +48,22 @@ def fitting(advice):
 
 
 def test_rule_sets_cover_every_day_without_overlap():
-    days = [date(2022, 1, 1), date(2022, 12, 31), date(2023, 1, 1), date(2025, 12, 31),
-            date(2026, 1, 1), date(2030, 1, 1)]  # fmt: skip
+    days = [
+        date(2022, 1, 1),
+        date(2022, 12, 31),
+        date(2023, 1, 1),
+        date(2025, 12, 31),
+        date(2026, 1, 1),
+        date(2030, 1, 1),
+    ]
     assert [rules_on(day).code for day in days] == [
-        "2022", "2022", "2023", "2023", "2026", "2026",
-    ]  # fmt: skip
+        "2022",
+        "2022",
+        "2023",
+        "2023",
+        "2026",
+        "2026",
+    ]
     for earlier, later in zip(RULE_SETS, RULE_SETS[1:], strict=False):
         assert (later.effective_from - earlier.effective_to).days == 1
     with pytest.raises(LookupError):
@@ -79,15 +100,20 @@ def test_plafond_edges(amount, schemes):
 @pytest.mark.parametrize(
     ("on", "previous", "rate"),
     [
-        (IN_2024, 0, "6"), (IN_2024, 1, "7"), (IN_2024, 2, "8"), (IN_2024, 3, "9"),
+        (IN_2024, 0, "6"),
+        (IN_2024, 1, "7"),
+        (IN_2024, 2, "8"),
+        (IN_2024, 3, "9"),
         (IN_2024, 7, "9"),
-        (date(2025, 12, 31), 2, "8"), (date(2026, 1, 1), 2, "6"),
-        (IN_2026, 0, "6"), (IN_2026, 5, "6"),
+        (date(2025, 12, 31), 2, "8"),
+        (date(2026, 1, 1), 2, "6"),
+        (IN_2026, 0, "6"),
+        (IN_2026, 5, "6"),
         # 2022: 6% for every access, but borrowers paid 3% through 31 December
         # 2022 (the extra subsidy, Bisnis.com 7 March 2022): 3% when applying.
         (date(2022, 6, 1), 3, "3"),
     ],
-)  # fmt: skip
+)
 def test_rate_by_access_count_and_rule_set(on, previous, rate):
     facts = replace(
         FACTS,
@@ -102,12 +128,17 @@ def test_rate_by_access_count_and_rule_set(on, previous, rate):
 def test_super_mikro_rate_fell_to_three_percent_in_2023():
     # 6% in 2022, paid at 3% through 31 December 2022 (the extra subsidy) and 6%
     # from 1 January 2023 (domain reference section 8; Bisnis.com 7 March 2022).
-    late_2022 = verdict(advise(request(5 * JUTA, on=date(2022, 12, 31)), FACTS),
-                        "super_mikro")  # fmt: skip
+    late_2022 = verdict(
+        advise(request(5 * JUTA, on=date(2022, 12, 31)), FACTS), "super_mikro"
+    )
     assert late_2022.rate_percent == 3
     assert late_2022.rate_periods == ((date.min, 3), (date(2023, 1, 1), 6))
-    assert verdict(advise(request(5 * JUTA, on=date(2023, 1, 1)), FACTS),
-                   "super_mikro").rate_percent == 3  # fmt: skip
+    assert (
+        verdict(
+            advise(request(5 * JUTA, on=date(2023, 1, 1)), FACTS), "super_mikro"
+        ).rate_percent
+        == 3
+    )
 
 
 def test_instalment_is_the_annuity_at_the_scheme_rate():
@@ -167,14 +198,20 @@ def test_business_age_and_the_super_mikro_exemption():
         advise(request(20 * JUTA), replace(FACTS, business_months=6)), "mikro"
     ).fits
     # Super Mikro: a new business qualifies through mentoring, training or a group.
-    unsupported = replace(FACTS, business_months=None, has_mentor=False,
-                          has_training=False, in_group=False)  # fmt: skip
+    unsupported = replace(
+        FACTS,
+        business_months=None,
+        has_mentor=False,
+        has_training=False,
+        in_group=False,
+    )
     assert failed(advise(request(5 * JUTA), unsupported), "super_mikro") == {
         "business_age"
     }
     for support in ({"has_mentor": True}, {"has_training": True}, {"in_group": True}):
-        assert verdict(advise(request(5 * JUTA), replace(unsupported, **support)),
-                       "super_mikro").fits  # fmt: skip
+        assert verdict(
+            advise(request(5 * JUTA), replace(unsupported, **support)), "super_mikro"
+        ).fits
 
 
 def test_age_is_a_bank_rule_with_marriage_and_pmi_exceptions():
@@ -195,12 +232,27 @@ def test_age_is_a_bank_rule_with_marriage_and_pmi_exceptions():
 
 def test_access_caps_before_2026_only():
     farming = replace(FACTS, line_of_business="farming")
-    assert verdict(advise(request(50 * JUTA, on=IN_2024), replace(farming, previous_by_scheme={"mikro": 3, "kecil": 3})),
-                   "mikro").fits  # fmt: skip
-    assert failed(advise(request(50 * JUTA, on=IN_2024), replace(farming, previous_by_scheme={"mikro": 4, "kecil": 4})),
-                  "mikro") == {"access"}  # fmt: skip
-    assert failed(advise(request(50 * JUTA, on=IN_2024), replace(FACTS, previous_by_scheme={"mikro": 2, "kecil": 2})),
-                  "mikro") == {"access"}  # fmt: skip
+    assert verdict(
+        advise(
+            request(50 * JUTA, on=IN_2024),
+            replace(farming, previous_by_scheme={"mikro": 3, "kecil": 3}),
+        ),
+        "mikro",
+    ).fits
+    assert failed(
+        advise(
+            request(50 * JUTA, on=IN_2024),
+            replace(farming, previous_by_scheme={"mikro": 4, "kecil": 4}),
+        ),
+        "mikro",
+    ) == {"access"}
+    assert failed(
+        advise(
+            request(50 * JUTA, on=IN_2024),
+            replace(FACTS, previous_by_scheme={"mikro": 2, "kecil": 2}),
+        ),
+        "mikro",
+    ) == {"access"}
     assert verdict(
         advise(
             request(50 * JUTA),
@@ -239,10 +291,12 @@ def test_placement_kur_within_the_contract_and_three_years():
         advise(request(30 * JUTA, tenor=25, kind="placement"), pmi), "pmi"
     ) == {"tenor"}
     long_contract = replace(pmi, contract_months=48)
-    assert failed(advise(request(30 * JUTA, tenor=37, kind="placement"), long_contract),
-                  "pmi") == {"tenor"}  # fmt: skip
-    assert failed(advise(request(100 * JUTA + 1, tenor=24, kind="placement"), pmi),
-                  "pmi") == {"plafond"}  # fmt: skip
+    assert failed(
+        advise(request(30 * JUTA, tenor=37, kind="placement"), long_contract), "pmi"
+    ) == {"tenor"}
+    assert failed(
+        advise(request(100 * JUTA + 1, tenor=24, kind="placement"), pmi), "pmi"
+    ) == {"plafond"}
     no_contract = replace(pmi, contract_months=None)
     assert "contract" in failed(
         advise(request(30 * JUTA, kind="placement"), no_contract), "pmi"

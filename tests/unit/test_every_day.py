@@ -17,12 +17,14 @@ from itertools import pairwise
 import time_machine
 from sqlalchemy import literal, select
 
-from juragan import clock, repayment, sqldates
+from juragan import clock
+from juragan.dashboards.figures import month_ends_before
+from juragan.db import sqldates
 from juragan.decision_sla import ageing, overdue_before
-from juragan.identifiers import resolve_birth_year
-from juragan.reports.programme import month_ends_before
-from juragan.servicing import due_dates, interest_only_numbers
-from juragan.visit_schedule import CaseFacts, next_visit
+from juragan.domain import repayment
+from juragan.domain.identifiers import resolve_birth_year
+from juragan.domain.servicing import due_dates, interest_only_numbers
+from juragan.domain.visit_schedule import CaseFacts, next_visit
 
 DAYS = [date(2028, 1, 1) + timedelta(days=n) for n in range(366)]
 assert DAYS[-1] == date(2028, 12, 31)
@@ -65,8 +67,9 @@ def test_a_decision_waits_a_day_more_each_day_and_is_late_the_day_after_its_due(
     day after, a day more overdue each day, and the SQL cut-off says the same."""
     for day in DAYS:
         verified_at = datetime.combine(day, time(0, 30), clock.WIB).astimezone(UTC)
-        ages = [ageing(verified_at, day + timedelta(days=n), "35", 14)
-                for n in range(17)]  # fmt: skip
+        ages = [
+            ageing(verified_at, day + timedelta(days=n), "35", 14) for n in range(17)
+        ]
         assert [age.days for age in ages] == list(range(17))
         assert {age.due_on for age in ages} == {day + timedelta(days=14)}
         assert [age.overdue_days for age in ages] == [0] * 15 + [1, 2]
@@ -101,16 +104,19 @@ def test_the_next_visit_is_always_ahead_and_the_first_months_end_on_time():
 def test_a_lean_month_falls_once_a_year_from_any_first_due_date():
     for first_due in DAYS:
         for lean in (1, 2, 3, 12):
-            numbers = sorted(interest_only_numbers(
-                due_dates(first_due, 36), 0, frozenset({lean})))  # fmt: skip
+            numbers = sorted(
+                interest_only_numbers(due_dates(first_due, 36), 0, frozenset({lean}))
+            )
             assert len(numbers) == 3, (first_due, lean)
             assert [b - a for a, b in pairwise(numbers)] == [12, 12]
             assert months_after(first_due, numbers[0] - 1).month == lean
 
 
 def _schedule(first_due: date, months: int = 24) -> list[repayment.Due]:
-    return [repayment.Due(n, months_after(first_due, n - 1), 1_000_000, 50_000)
-            for n in range(1, months + 1)]  # fmt: skip
+    return [
+        repayment.Due(n, months_after(first_due, n - 1), 1_000_000, 50_000)
+        for n in range(1, months + 1)
+    ]
 
 
 def test_due_dates_from_a_months_end_land_once_in_every_month():
@@ -143,8 +149,9 @@ def test_days_past_due_grow_by_one_a_day_and_agree_month_by_month():
         previous = late
     # Paid on the due day every month: never a day late.
     paid_on_time = [(d.due_on, d.principal_idr + d.interest_idr) for d in schedule]
-    assert all(repayment.days_past_due(schedule, paid_on_time, day) == 0
-               for day in walk)  # fmt: skip
+    assert all(
+        repayment.days_past_due(schedule, paid_on_time, day) == 0 for day in walk
+    )
 
 
 def test_the_last_twelve_month_ends_follow_each_other():
@@ -185,7 +192,7 @@ def test_a_business_age_in_days_in_sql_counts_the_leap_day(db):
 
 
 def test_an_age_never_goes_back_and_a_leap_day_birthday_comes_on_1_march():
-    from juragan.services.loans import _age
+    from juragan.services.loans.applying import _age
 
     born = date(2000, 2, 29)
     walk = [date(2028, 1, 1) + timedelta(days=n) for n in range(2 * 366)]

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from juragan import servicing
-from juragan.finance import (
+from juragan.domain import servicing
+from juragan.domain.finance import (
     Month,
     annuity_instalment,
     annuity_schedule,
@@ -154,16 +154,20 @@ def test_a_plan_that_never_breaks_even():
 
 def loan_schedule(principal, rate, months, interest_only=frozenset()):
     """The servicing schedule over monthly due dates (any start)."""
-    return servicing.amortise(principal, servicing.flat_rate(rate),
-                              servicing.due_dates(date(2026, 1, 15), months),
-                              interest_only)  # fmt: skip
+    return servicing.amortise(
+        principal,
+        servicing.flat_rate(rate),
+        servicing.due_dates(date(2026, 1, 15), months),
+        interest_only,
+    )
 
 
 def test_plain_loan_schedule_is_the_annuity():
     lines = loan_schedule(50_000_000, Decimal(6), 36)
     plain = annuity_schedule(50_000_000, Decimal(6), 36)
     assert [(x.principal_idr, x.interest_idr, x.balance_idr) for x in lines] == [
-        (x.principal_idr, x.interest_idr, x.balance_idr) for x in plain]  # fmt: skip
+        (x.principal_idr, x.interest_idr, x.balance_idr) for x in plain
+    ]
 
 
 def test_grace_months_pay_interest_only_then_the_annuity():
@@ -253,8 +257,9 @@ def test_a_cooperative_pays_on_all_its_turnover():
 def test_tax_comes_off_net_profit_and_cash_left():
     # 100 juta sales, 60 juta goods, 10 juta costs, 20 juta owner's draw a month:
     # operating profit 30 juta; from month 6, tax 500.000 (see Pak Adam above).
-    months = [Month(n, 100_000_000, 60_000_000, 10_000_000, 20_000_000)
-              for n in range(1, 13)]  # fmt: skip
+    months = [
+        Month(n, 100_000_000, 60_000_000, 10_000_000, 20_000_000) for n in range(1, 13)
+    ]
     figures = plan_figures([], [("kur", 100_000_000)], months, 12, Decimal(6))
     sixth = figures.months[5]
     assert sixth.operating_profit_idr == 30_000_000

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from flask_babel import force_locale, format_date
 
-from juragan.i18n import format_rupiah
+from juragan.domain.money import format_rupiah
 
 
 # The Indonesian spelling guide (docs/plan-figures.md, "Rupiah"): "Rp" first, no

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from juragan.identifiers import (
+from juragan.domain.identifiers import (
     InvalidIdentifier,
     check_nik_agrees,
     normalise_phone,
@@ -105,7 +105,7 @@ def test_bad_phone_numbers(app, bad):
 
 
 def test_masking():
-    from juragan import disclosure
+    from juragan.domain import disclosure
 
     # Only the serial: the region and birth date are on the page already.
     assert disclosure.nik("3201010190000003") == "************0003"

@@ -14,7 +14,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from juragan import kbli
+from juragan.db import plan_reading
+from juragan.domain import kbli
+from juragan.errors import FieldErrors
 from juragan.models import BusinessPlan, KbliCode
 from juragan.models.business_codes import BUSINESS_LINE_SUBCLASSES, BUSINESS_LINES
 from juragan.services import plans
@@ -30,7 +32,7 @@ def test_the_shipped_files_are_the_published_ones():
     expected = {
         "01_kategori.json": "795e03b5d02c3b574cf2f5ce987b0f7f3ae245f3c64f7e6f996423215639121c",
         "05_kelompok.json": "30f59058afe7a3347982d5b611226c3f088c9bca39e53c59ee7bbd31fce07cc0",
-    }  # fmt: skip
+    }
     folder = resources.files("juragan.data").joinpath("kbli2025")
     for name, digest in expected.items():
         data = folder.joinpath(name).read_bytes()
@@ -161,8 +163,11 @@ def test_the_table_holds_every_level(db):
     assert db.session.scalar(select(func.count()).select_from(KbliCode)) == 2444
     row = db.session.get(KbliCode, "49296")
     assert (row.title, row.level, row.parent_code, row.category) == (
-        "ANGKUTAN OJEK MOTOR", "subclass", "4929", "H",
-    )  # fmt: skip
+        "ANGKUTAN OJEK MOTOR",
+        "subclass",
+        "4929",
+        "H",
+    )
 
 
 def test_saving_a_code_sets_the_category(db, cast):
@@ -171,10 +176,10 @@ def test_saving_a_code_sets_the_category(db, cast):
     )
     assert plan.kbli_section == "C"
     assert plan.kbli_code is None
-    values = plans.content_of(plan)["text"] | {"kbli_code": "47112"}
+    values = plan_reading.content_of(plan)["text"] | {"kbli_code": "47112"}
     plans.save_section(db.session, plan, "business", values, date(2026, 11, 1))
     assert (plan.kbli_code, plan.kbli_section) == ("47112", "G")  # retail
-    with pytest.raises(plans.FieldErrors) as excinfo:
+    with pytest.raises(FieldErrors) as excinfo:
         plans.save_section(
             db.session,
             plan,
@@ -190,21 +195,27 @@ def test_the_database_refuses_a_code_outside_its_category(db, cast, make_plan):
     db.session.flush()
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.execute(
-            text("UPDATE business_plans SET kbli_code = '56101',"
-                 " kbli_section = 'G' WHERE id = :id"),
+            text(
+                "UPDATE business_plans SET kbli_code = '56101',"
+                " kbli_section = 'G' WHERE id = :id"
+            ),
             {"id": plan.id},
-        )  # fmt: skip
+        )
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.execute(
-            text("UPDATE business_plans SET kbli_code = '5610',"
-                 " kbli_section = 'I' WHERE id = :id"),
+            text(
+                "UPDATE business_plans SET kbli_code = '5610',"
+                " kbli_section = 'I' WHERE id = :id"
+            ),
             {"id": plan.id},
-        )  # fmt: skip
+        )
     db.session.execute(
-        text("UPDATE business_plans SET kbli_code = '56101', kbli_section = 'I'"
-             " WHERE id = :id"),
+        text(
+            "UPDATE business_plans SET kbli_code = '56101', kbli_section = 'I'"
+            " WHERE id = :id"
+        ),
         {"id": plan.id},
-    )  # fmt: skip
+    )
     stored = db.session.execute(
         select(BusinessPlan.kbli_code, BusinessPlan.kbli_section).where(
             BusinessPlan.id == plan.id

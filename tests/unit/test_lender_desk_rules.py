@@ -7,14 +7,16 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-from juragan.finance import PlanFigures
+from juragan.domain.finance import PlanFigures
 from juragan.services import lender_desk
 from juragan.services.lender_desk import Capacity, capacity, exceptions_of
 
 
 def _figures(cash_by_month: list[int]) -> PlanFigures:
-    months = [SimpleNamespace(month=n, cash_left_idr=cash)
-              for n, cash in enumerate(cash_by_month, start=1)]  # fmt: skip
+    months = [
+        SimpleNamespace(month=n, cash_left_idr=cash)
+        for n, cash in enumerate(cash_by_month, start=1)
+    ]
     return PlanFigures(0, 0, {}, months=months)
 
 
@@ -66,14 +68,30 @@ def test_the_timeline_runs_oldest_first_with_documents_before_the_step_they_allo
     at = datetime(2026, 11, 30, 10, tzinfo=UTC)
     person = SimpleNamespace(full_name="Dewi")
     loan = SimpleNamespace(
-        transitions=[SimpleNamespace(at=at, to_status="submitted", actor=person, reason=None)],
+        transitions=[
+            SimpleNamespace(at=at, to_status="submitted", actor=person, reason=None)
+        ],
         documents=[SimpleNamespace(uploaded_at=at, doc_type="ktp")],
-        approvals=[SimpleNamespace(at=datetime(2026, 12, 1, 9, tzinfo=UTC), step=1,
-                                   officer=person, reason="Kas cukup.", exceptions=[])],
-    )  # fmt: skip
-    checks = [SimpleNamespace(recorded_at=datetime(2026, 11, 30, 11, tzinfo=UTC),
-                              kind="slik", checked_by=None, reason=None, note=None,
-                              result="clean")]  # fmt: skip
+        approvals=[
+            SimpleNamespace(
+                at=datetime(2026, 12, 1, 9, tzinfo=UTC),
+                step=1,
+                officer=person,
+                reason="Kas cukup.",
+                exceptions=[],
+            )
+        ],
+    )
+    checks = [
+        SimpleNamespace(
+            recorded_at=datetime(2026, 11, 30, 11, tzinfo=UTC),
+            kind="slik",
+            checked_by=None,
+            reason=None,
+            note=None,
+            result="clean",
+        )
+    ]
     steps = lender_desk.timeline(loan, checks)
     assert [s.kind for s in steps] == ["document", "transition", "check", "approval"]
     assert steps[-1].note == "Kas cukup."

@@ -22,9 +22,13 @@ from tests.factories import approve_over_exception
 def _check(db, cast, loan, kind, result, day=None, **extra):
     today = clock.today()
     return loan_checks.record_check(
-        db.session, cast.bank_officer, loan,
-        CheckData(kind, result, day or today, **extra), today, utcnow(),
-    )  # fmt: skip
+        db.session,
+        cast.bank_officer,
+        loan,
+        CheckData(kind, result, day or today, **extra),
+        today,
+        utcnow(),
+    )
 
 
 def test_no_approval_without_a_passed_slik_check(db, cast, make_loan):
@@ -65,8 +69,13 @@ def test_kur_kecil_also_needs_bpjs_ketenagakerjaan(db, cast, make_loan, make_use
         loans.decide(db.session, cast.bank_officer, loan, True, None, utcnow())
     _check(db, cast, loan, "bpjs_tk", "member", reference="BPJS-123")
     # 20 jt is under KUR Kecil's plafond: an approval over an exception.
-    approve_over_exception(db.session, cast.bank_officer,
-                           make_user(Role.BANK_OFFICER, "35"), loan, utcnow())  # fmt: skip
+    approve_over_exception(
+        db.session,
+        cast.bank_officer,
+        make_user(Role.BANK_OFFICER, "35"),
+        loan,
+        utcnow(),
+    )
     assert loan.status == "approved"
     # Mikro asks SLIK only.
     loan.scheme = "mikro"
@@ -93,9 +102,14 @@ def test_sikp_registration_before_the_akad(db, cast, make_loan):
     with pytest.raises(FieldErrors) as late:
         loans.disburse(db.session, cast.bank_officer, loan, plan, today, utcnow())
     assert late.value.errors[0][0] == "akad_on"
-    loans.disburse(db.session, cast.bank_officer, loan,
-                   Disbursement(20_000_000, today, today, today + timedelta(days=30)),
-                   today, utcnow())  # fmt: skip
+    loans.disburse(
+        db.session,
+        cast.bank_officer,
+        loan,
+        Disbursement(20_000_000, today, today, today + timedelta(days=30)),
+        today,
+        utcnow(),
+    )
     assert loan.status == "disbursed"
     # After the disbursement, no more checks.
     assert not can(cast.bank_officer, Action.RECORD_CHECK, loan)
@@ -110,32 +124,52 @@ def test_answers_are_those_of_each_system(db, cast, make_loan):
         (CheckData("slik", "registered", today), "result"),
         (CheckData("sikp", "clean", today), "result"),
         (CheckData("slik", "arrears", today), "worst_collectibility"),
-        (CheckData("slik", "arrears", today, worst_collectibility=1),
-         "worst_collectibility"),
+        (
+            CheckData("slik", "arrears", today, worst_collectibility=1),
+            "worst_collectibility",
+        ),
         (CheckData("slik", "clean", today + timedelta(days=1)), "checked_on"),
         (CheckData("slik", "clean", loan.applied_on - timedelta(days=1)), "checked_on"),
         (CheckData("slik", "clean", today, reference="X" * 41), "reference"),
         (CheckData("kk", "clean", today), "kind"),
-    ]  # fmt: skip
+    ]
     for data, field in cases:
         with pytest.raises(FieldErrors) as refused:
-            loan_checks.record_check(db.session, cast.bank_officer, loan, data, today,
-                                     utcnow())  # fmt: skip
+            loan_checks.record_check(
+                db.session, cast.bank_officer, loan, data, today, utcnow()
+            )
         assert refused.value.errors[0][0] == field, data
 
 
 def test_the_database_refuses_an_answer_of_another_system(db, cast, make_loan):
     loan = make_loan(cast, "submitted")
-    db.session.add(LoanCheck(loan_id=loan.id, kind="sikp", result="clean",
-                             checked_on=clock.today(), recorded_at=utcnow()))  # fmt: skip
+    db.session.add(
+        LoanCheck(
+            loan_id=loan.id,
+            kind="sikp",
+            result="clean",
+            checked_on=clock.today(),
+            recorded_at=utcnow(),
+        )
+    )
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
 
 
-@pytest.mark.parametrize("role", ["returnee_user", "mentor", "official_regency",
-                                  "official_province", "official_national",
-                                  "official_other", "admin", "bank_officer"])  # fmt: skip
+@pytest.mark.parametrize(
+    "role",
+    [
+        "returnee_user",
+        "mentor",
+        "official_regency",
+        "official_province",
+        "official_national",
+        "official_other",
+        "admin",
+        "bank_officer",
+    ],
+)
 def test_only_the_lenders_officer_records_checks(db, cast, make_loan, make_user, role):
     from juragan.models import Role
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from juragan import clock, loan_progress
+from juragan.db import loan_reading
 from juragan.loan_progress import APPLICANT, LENDER, REVIEWER, progress_of
 from juragan.models import Lender, LoanApproval, utcnow
 from juragan.services import loans, plans
@@ -20,49 +21,67 @@ def test_a_draft_waits_for_its_documents(db, cast, make_loan):
     loan = make_loan(cast, status="draft")
     progress = progress_of(loan, clock.today())
     assert progress.step == "draft"
-    assert states(progress) == {"draft": "current", "documents": "upcoming",
-                                "decision": "upcoming", "disbursement": "upcoming",
-                                "repayment": "upcoming"}  # fmt: skip
+    assert states(progress) == {
+        "draft": "current",
+        "documents": "upcoming",
+        "decision": "upcoming",
+        "disbursement": "upcoming",
+        "repayment": "upcoming",
+    }
     assert progress.holder == APPLICANT
     assert str(progress.holder_text(True)) == "Anda"
     assert str(progress.holder_text(False)) == f"Pemohon, {cast.returnee.full_name}"
     assert progress.missing_documents == ("ktp", "kk", "business_proof", "plan_pdf")
     assert [str(label) for label in progress.missing] == [
-        "KTP-el", "Kartu keluarga (KK)",
+        "KTP-el",
+        "Kartu keluarga (KK)",
         "Bukti usaha (NIB atau surat keterangan usaha dari desa)",
-        "Rencana usaha (PDF)"]  # fmt: skip
+        "Rencana usaha (PDF)",
+    ]
     assert progress.next_code == "attach"
     assert progress.reason is None
 
 
-def test_a_draft_whose_plan_was_reopened_waits_for_the_plan(db, cast, make_loan,
-                                                            tmp_path):  # fmt: skip
+def test_a_draft_whose_plan_was_reopened_waits_for_the_plan(
+    db, cast, make_loan, tmp_path
+):
     from tests.factories import PDF_BYTES
 
     loan = make_loan(cast, status="draft")
-    for kind in loans.required_documents(loan):
-        loans.attach_document(db.session, cast.returnee_user, loan, kind, "x.pdf",
-                              PDF_BYTES, tmp_path, utcnow())  # fmt: skip
+    for kind in loan_reading.required_documents(loan):
+        loans.attach_document(
+            db.session,
+            cast.returnee_user,
+            loan,
+            kind,
+            "x.pdf",
+            PDF_BYTES,
+            tmp_path,
+            utcnow(),
+        )
     assert progress_of(loan, clock.today()).next_code == "submit"
     plans.reopen_plan(db.session, loan.plan)
     progress = progress_of(loan, clock.today())
     assert progress.missing_documents == ()
     assert progress.plan_not_sent
     assert [str(label) for label in progress.missing] == [
-        "Rencana usaha: belum diajukan untuk ditinjau"]  # fmt: skip
+        "Rencana usaha: belum diajukan untuk ditinjau"
+    ]
     assert progress.next_code == "send_plan"
 
 
 def test_a_draft_returned_gives_the_reviewers_words(db, cast, make_loan):
     loan = make_loan(cast, status="submitted")
-    loans.return_for_documents(db.session, cast.mentor, loan, utcnow(),
-                               "Foto KTP buram, unggah lagi.")  # fmt: skip
+    loans.return_for_documents(
+        db.session, cast.mentor, loan, utcnow(), "Foto KTP buram, unggah lagi."
+    )
     progress = progress_of(loan, clock.today())
     assert progress.step == "draft"
     assert progress.reason == "Foto KTP buram, unggah lagi."
     assert progress.reason_kind == "returned"
     assert str(progress.reason_intro) == (
-        f"Dikembalikan untuk diperbaiki oleh {cast.mentor.full_name}:")  # fmt: skip
+        f"Dikembalikan untuk diperbaiki oleh {cast.mentor.full_name}:"
+    )
 
 
 def test_a_submitted_application_is_with_the_mentor(db, cast, make_loan):
@@ -72,7 +91,8 @@ def test_a_submitted_application_is_with_the_mentor(db, cast, make_loan):
     assert states(progress)["draft"] == "done"
     assert progress.holder == REVIEWER
     assert str(progress.holder_text(True)) == (
-        f"Pendamping ({cast.mentor.full_name}) atau kantor BP3MI")  # fmt: skip
+        f"Pendamping ({cast.mentor.full_name}) atau kantor BP3MI"
+    )
     assert progress.missing == []
     lender = db.session.get(Lender, "bri").name
     assert progress.lender_name == lender
@@ -99,7 +119,8 @@ def test_a_checked_application_is_with_the_bank_until_its_service_level(
     assert str(progress.holder_text(True)) == lender.name
     assert [(c.kind, c.result) for c in progress.checks] == [("slik", None)]
     assert progress.decide_by == clock.date_in("35") + timedelta(
-        days=lender.decision_sla_days)  # fmt: skip
+        days=lender.decision_sla_days
+    )
     assert progress.next_code == "decide"
     assert "riwayat kredit (SLIK)" in str(progress.next_text)
     late = progress_of(loan, progress.decide_by + timedelta(days=1))
@@ -109,10 +130,16 @@ def test_a_checked_application_is_with_the_bank_until_its_service_level(
 
 def test_a_first_approval_waits_for_a_second_officer(db, cast, make_loan):
     loan = make_loan(cast, status="verified")
-    loan.approvals.append(LoanApproval(officer_id=cast.bank_officer.id,
-                                       lender_code="bri", step=1,
-                                       exceptions=["capacity_below_threshold"],
-                                       reason="Kas cukup.", at=utcnow()))  # fmt: skip
+    loan.approvals.append(
+        LoanApproval(
+            officer_id=cast.bank_officer.id,
+            lender_code="bri",
+            step=1,
+            exceptions=["capacity_below_threshold"],
+            reason="Kas cukup.",
+            at=utcnow(),
+        )
+    )
     db.session.flush()
     progress = progress_of(loan, clock.today())
     assert progress.awaiting_second
@@ -135,9 +162,13 @@ def test_a_rejection_stops_and_gives_the_banks_words(db, cast, make_loan):
     loan = make_loan(cast, status="rejected")
     progress = progress_of(loan, clock.today())
     assert progress.step == "decision"
-    assert states(progress) == {"draft": "done", "documents": "done",
-                                "decision": "stopped", "disbursement": "never",
-                                "repayment": "never"}  # fmt: skip
+    assert states(progress) == {
+        "draft": "done",
+        "documents": "done",
+        "decision": "stopped",
+        "disbursement": "never",
+        "repayment": "never",
+    }
     assert progress.holder is None
     assert progress.reason == "Usaha belum layak."
     assert str(progress.reason_intro) == "Alasan bank menolak:"
@@ -158,7 +189,7 @@ def test_a_withdrawal_stops_where_it_was(db, cast, make_loan):
 def test_a_live_loan_shows_the_next_instalment(db, cast, make_loan, status):
     loan = make_loan(cast, status=status)
     today = clock.today()
-    standing = loans.standing(loan, today)
+    standing = loan_reading.standing(loan, today)
     progress = progress_of(loan, today)
     assert progress.step == "repayment"
     assert states(progress)["disbursement"] == "done"
@@ -187,8 +218,9 @@ def test_closed_loans(db, cast, make_loan):
     assert set(states(paid).values()) == {"done"}
     assert paid.holder is None
     assert paid.next_code == "paid_off"
-    written = progress_of(make_loan(cast, status="written_off",
-                                    returnee=cast.neighbour), clock.today())  # fmt: skip
+    written = progress_of(
+        make_loan(cast, status="written_off", returnee=cast.neighbour), clock.today()
+    )
     assert states(written)["repayment"] == "stopped"
     assert written.reason == "Macet."
     assert written.next_code == "written_off"
@@ -200,9 +232,13 @@ def test_every_next_step_has_words(db, cast, make_loan):
     progress = progress_of(loan, clock.today())
     texts = set()
     for code in loan_progress.NEXT_CODES:
-        shown = progress.__class__(**{**progress.__dict__, "next_code": code,
-                                      "next_due": loans.dues_of(loan)[0]
-                                      if loan.instalments else None})  # fmt: skip
+        shown = progress.__class__(
+            **{
+                **progress.__dict__,
+                "next_code": code,
+                "next_due": loan_reading.dues_of(loan)[0] if loan.instalments else None,
+            }
+        )
         texts.add(str(shown.next_text))
     # "pay" without a next instalment reads as paid off: one fewer sentence at most.
     assert len(texts) >= len(loan_progress.NEXT_CODES) - 1

@@ -23,8 +23,15 @@ def test_a_log_record_is_redacted_in_its_message_and_traceback():
     try:
         raise ValueError(UNIQUE_VIOLATION)
     except ValueError:
-        record = logging.LogRecord("juragan", logging.ERROR, __file__, 1,
-                                   "failed: %s", (UNIQUE_VIOLATION,), sys.exc_info())  # fmt: skip
+        record = logging.LogRecord(
+            "juragan",
+            logging.ERROR,
+            __file__,
+            1,
+            "failed: %s",
+            (UNIQUE_VIOLATION,),
+            sys.exc_info(),
+        )
     assert RedactDatabaseDetails().filter(record)
     text = logging.Formatter().format(record)
     assert "5962ab" not in text

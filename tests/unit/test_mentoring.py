@@ -17,10 +17,17 @@ TODAY = date(2026, 11, 20)
 
 
 def visit_data(**overrides):
-    values = dict(idempotency_key="key-1", visited_on=TODAY, mode="business",
-                  duration_minutes=45, business_status="operating",
-                  topics=["bookkeeping"], revenue_last_month_idr=7_500_000,
-                  workers_family=1, workers_paid=1)  # fmt: skip
+    values = dict(
+        idempotency_key="key-1",
+        visited_on=TODAY,
+        mode="business",
+        duration_minutes=45,
+        business_status="operating",
+        topics=["bookkeeping"],
+        revenue_last_month_idr=7_500_000,
+        workers_family=1,
+        workers_paid=1,
+    )
     values.update(overrides)
     return VisitData(**values)
 
@@ -37,22 +44,46 @@ def jpeg_with_exif() -> bytes:
 
 def test_assignment_inside_the_region_with_history(db, cast, make_user):
     other_mentor = make_user(Role.MENTOR, "35", "35.78")
-    moved = mentoring.assign(db.session, cast.official_province, [cast.neighbour],
-                             other_mentor, None, utcnow())  # fmt: skip
+    moved = mentoring.assign(
+        db.session,
+        cast.official_province,
+        [cast.neighbour],
+        other_mentor,
+        None,
+        utcnow(),
+    )
     assert moved == 1
     assert cast.neighbour.mentor_id == other_mentor.id
     # Moving the mentor's own returnee needs a reason...
     with pytest.raises(FieldErrors) as excinfo:
-        mentoring.assign(db.session, cast.official_province, [cast.returnee],
-                         other_mentor, " ", utcnow())  # fmt: skip
+        mentoring.assign(
+            db.session,
+            cast.official_province,
+            [cast.returnee],
+            other_mentor,
+            " ",
+            utcnow(),
+        )
     assert "reason" in dict(excinfo.value.errors)
     # ... and a mentor whose region holds the returnee (35.78 is not Kab. Malang).
     with pytest.raises(FieldErrors) as excinfo:
-        mentoring.assign(db.session, cast.official_province, [cast.returnee],
-                         other_mentor, "Pindah rumah", utcnow())  # fmt: skip
+        mentoring.assign(
+            db.session,
+            cast.official_province,
+            [cast.returnee],
+            other_mentor,
+            "Pindah rumah",
+            utcnow(),
+        )
     assert "mentor_id" in dict(excinfo.value.errors)
-    mentoring.assign(db.session, cast.official_province, [cast.returnee],
-                     cast.other_mentor, "Beban kerja", utcnow())  # fmt: skip
+    mentoring.assign(
+        db.session,
+        cast.official_province,
+        [cast.returnee],
+        cast.other_mentor,
+        "Beban kerja",
+        utcnow(),
+    )
     history = db.session.scalars(
         select(CaseAssignment).where(CaseAssignment.returnee_id == cast.returnee.id)
     ).all()
@@ -62,8 +93,14 @@ def test_assignment_inside_the_region_with_history(db, cast, make_user):
 
 def test_only_mentors_take_caseloads(db, cast):
     with pytest.raises(FieldErrors):
-        mentoring.assign(db.session, cast.official_province, [cast.neighbour],
-                         cast.official_regency, None, utcnow())  # fmt: skip
+        mentoring.assign(
+            db.session,
+            cast.official_province,
+            [cast.neighbour],
+            cast.official_regency,
+            None,
+            utcnow(),
+        )
 
 
 @pytest.mark.parametrize(
@@ -76,24 +113,53 @@ def test_only_mentors_take_caseloads(db, cast):
         ({"topics": ["gossip"]}, "topics"),
         ({"revenue_last_month_idr": -1}, "revenue_last_month_idr"),
         ({"latitude": -7.9, "longitude": 112.6}, "location_consent"),
-        ({"actions": [ActionData("Beli timbangan", "mentor", TODAY - timedelta(days=1))]},
-         "actions-0-due_on"),
+        (
+            {
+                "actions": [
+                    ActionData("Beli timbangan", "mentor", TODAY - timedelta(days=1))
+                ]
+            },
+            "actions-0-due_on",
+        ),
     ],
-)  # fmt: skip
+)
 def test_visit_validation(db, cast, tmp_path, overrides, field):
     with pytest.raises(FieldErrors) as excinfo:
-        mentoring.record_visit(db.session, cast.mentor, cast.returnee,
-                               visit_data(**overrides), [], tmp_path, TODAY, utcnow())  # fmt: skip
+        mentoring.record_visit(
+            db.session,
+            cast.mentor,
+            cast.returnee,
+            visit_data(**overrides),
+            [],
+            tmp_path,
+            TODAY,
+            utcnow(),
+        )
     assert field in dict(excinfo.value.errors)
     assert db.session.scalar(select(Visit)) is None
 
 
 def test_the_same_visit_sent_twice_is_stored_once(db, cast, tmp_path):
-    first, created = mentoring.record_visit(db.session, cast.mentor, cast.returnee,
-                                            visit_data(), [], tmp_path, TODAY, utcnow())  # fmt: skip
+    first, created = mentoring.record_visit(
+        db.session,
+        cast.mentor,
+        cast.returnee,
+        visit_data(),
+        [],
+        tmp_path,
+        TODAY,
+        utcnow(),
+    )
     again, created_again = mentoring.record_visit(
-        db.session, cast.mentor, cast.returnee, visit_data(observations="retry"), [],
-        tmp_path, TODAY, utcnow())  # fmt: skip
+        db.session,
+        cast.mentor,
+        cast.returnee,
+        visit_data(observations="retry"),
+        [],
+        tmp_path,
+        TODAY,
+        utcnow(),
+    )
     assert created
     assert not created_again
     assert again.id == first.id
@@ -104,20 +170,36 @@ def test_photos_are_reencoded_without_exif_and_limited(db, cast, tmp_path):
     with Image.open(io.BytesIO(jpeg_with_exif())) as original:
         assert original.getexif()  # the upload carries EXIF
     visit, _ = mentoring.record_visit(
-        db.session, cast.mentor, cast.returnee, visit_data(),
-        [Upload("warung.jpg", jpeg_with_exif())], tmp_path, TODAY, utcnow())  # fmt: skip
+        db.session,
+        cast.mentor,
+        cast.returnee,
+        visit_data(),
+        [Upload("warung.jpg", jpeg_with_exif())],
+        tmp_path,
+        TODAY,
+        utcnow(),
+    )
     [photo] = visit.photos
     stored = (tmp_path / "visits" / photo.stored_name).read_bytes()
     with Image.open(io.BytesIO(stored)) as image:
         assert not image.getexif()
         assert max(image.size) == mentoring.PHOTO_SIDE
     assert photo.stored_name != "warung.jpg"
-    for bad in (Upload("x.gif", b"GIF89a" + b"\0" * 100),
-                Upload("big.jpg", b"\xff\xd8\xff" + b"0" * mentoring.MAX_PHOTO_BYTES)):  # fmt: skip
+    for bad in (
+        Upload("x.gif", b"GIF89a" + b"\0" * 100),
+        Upload("big.jpg", b"\xff\xd8\xff" + b"0" * mentoring.MAX_PHOTO_BYTES),
+    ):
         with pytest.raises(FieldErrors) as excinfo:
-            mentoring.record_visit(db.session, cast.mentor, cast.returnee,
-                                   visit_data(idempotency_key="k-" + bad.filename), [bad],
-                                   tmp_path, TODAY, utcnow())  # fmt: skip
+            mentoring.record_visit(
+                db.session,
+                cast.mentor,
+                cast.returnee,
+                visit_data(idempotency_key="k-" + bad.filename),
+                [bad],
+                tmp_path,
+                TODAY,
+                utcnow(),
+            )
         assert "photos" in dict(excinfo.value.errors)
 
 
@@ -126,22 +208,65 @@ def test_visits_and_self_reports_build_the_monthly_series(
 ):
     plan = make_plan(cast.returnee, cast.returnee_user, status="ready")
     now = utcnow()
-    business = businesses.open_business(db.session, cast.returnee_user, plan,
-                                        BusinessData(date(2026, 6, 1)), TODAY, now)  # fmt: skip
-    mentoring.record_visit(db.session, cast.mentor, cast.returnee,
-                           visit_data(visited_on=date(2026, 9, 5)), [], tmp_path, TODAY, now)  # fmt: skip
-    mentoring.record_visit(db.session, cast.mentor, cast.returnee,
-                           visit_data(idempotency_key="key-2", visited_on=date(2026, 10, 3),
-                                      revenue_last_month_idr=8_000_000,
-                                      business_status="paused"),
-                           [], tmp_path, TODAY, now)  # fmt: skip
-    mentoring.self_report(db.session, cast.returnee_user, business, date(2026, 9, 17),
-                          "operating", 8_200_000, 1, 0, TODAY, now)  # fmt: skip
+    business = businesses.open_business(
+        db.session, cast.returnee_user, plan, BusinessData(date(2026, 6, 1)), TODAY, now
+    )
+    mentoring.record_visit(
+        db.session,
+        cast.mentor,
+        cast.returnee,
+        visit_data(visited_on=date(2026, 9, 5)),
+        [],
+        tmp_path,
+        TODAY,
+        now,
+    )
+    mentoring.record_visit(
+        db.session,
+        cast.mentor,
+        cast.returnee,
+        visit_data(
+            idempotency_key="key-2",
+            visited_on=date(2026, 10, 3),
+            revenue_last_month_idr=8_000_000,
+            business_status="paused",
+        ),
+        [],
+        tmp_path,
+        TODAY,
+        now,
+    )
+    mentoring.self_report(
+        db.session,
+        cast.returnee_user,
+        business,
+        date(2026, 9, 17),
+        "operating",
+        8_200_000,
+        1,
+        0,
+        TODAY,
+        now,
+    )
     with pytest.raises(FieldErrors):  # before the business opened
-        mentoring.self_report(db.session, cast.returnee_user, business, date(2026, 5, 1),
-                              "operating", 1, 0, 0, TODAY, now)  # fmt: skip
-    series = [(r.month, r.source, r.status, r.revenue_idr) for r in db.session.scalars(
-        select(BusinessReport).order_by(BusinessReport.month, BusinessReport.source))]  # fmt: skip
+        mentoring.self_report(
+            db.session,
+            cast.returnee_user,
+            business,
+            date(2026, 5, 1),
+            "operating",
+            1,
+            0,
+            0,
+            TODAY,
+            now,
+        )
+    series = [
+        (r.month, r.source, r.status, r.revenue_idr)
+        for r in db.session.scalars(
+            select(BusinessReport).order_by(BusinessReport.month, BusinessReport.source)
+        )
+    ]
     assert series == [
         (date(2026, 8, 1), "visit", "operating", 7_500_000),
         (date(2026, 9, 1), "self", "operating", 8_200_000),
@@ -151,17 +276,28 @@ def test_visits_and_self_reports_build_the_monthly_series(
 
 def test_action_items_close_and_wellbeing_is_scored(db, cast, tmp_path):
     visit, _ = mentoring.record_visit(
-        db.session, cast.mentor, cast.returnee,
-        visit_data(actions=[ActionData("Urus NIB", "returnee", TODAY + timedelta(days=14)),
-                            ActionData("", "mentor", None)]),
-        [], tmp_path, TODAY, utcnow())  # fmt: skip
+        db.session,
+        cast.mentor,
+        cast.returnee,
+        visit_data(
+            actions=[
+                ActionData("Urus NIB", "returnee", TODAY + timedelta(days=14)),
+                ActionData("", "mentor", None),
+            ]
+        ),
+        [],
+        tmp_path,
+        TODAY,
+        utcnow(),
+    )
     [item] = visit.action_items
     mentoring.close_action(db.session, cast.returnee_user, item, utcnow())
     assert item.closed_by_id == cast.returnee_user.id
-    from juragan.wellbeing import QUESTIONS
+    from juragan.domain.wellbeing import QUESTIONS
 
-    check = mentoring.record_wellbeing(db.session, cast.returnee,
-                                       {q.code: 3 for q in QUESTIONS}, TODAY, TODAY)  # fmt: skip
+    check = mentoring.record_wellbeing(
+        db.session, cast.returnee, {q.code: 3 for q in QUESTIONS}, TODAY, TODAY
+    )
     assert str(check.overall) == "0.500"
     with pytest.raises(FieldErrors):
         mentoring.record_wellbeing(

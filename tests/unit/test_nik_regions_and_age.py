@@ -11,8 +11,7 @@ from importlib import resources
 import pandas as pd
 import pytest
 
-from juragan.errors import FieldErrors
-from juragan.identifiers import (
+from juragan.domain.identifiers import (
     InvalidIdentifier,
     adult_birth_date,
     age_on,
@@ -20,8 +19,9 @@ from juragan.identifiers import (
     nik_region,
     parse_nik,
 )
+from juragan.domain.regions import region_history, region_rows
+from juragan.errors import FieldErrors
 from juragan.models import Role
-from juragan.reference import region_history, region_rows
 from juragan.services import registry
 from juragan.services.registry import PlacementData, ProfileData
 from juragan.services.registry_files import (
@@ -114,15 +114,29 @@ def test_the_history_agrees_with_the_2022_laws():
     assert sorted(s[0][:2] for s in from_papua.values()).count("95") == 8
     # UU 29/2022 gave Papua Barat Daya 5 regencies and Kota Sorong: 6 from 92.
     assert sorted(moved[c][0] for c in moved if c.startswith("92.")) == [
-        "96.01", "96.02", "96.03", "96.04", "96.05", "96.71"
-    ]  # fmt: skip
+        "96.01",
+        "96.02",
+        "96.03",
+        "96.04",
+        "96.05",
+        "96.71",
+    ]
     # Kalimantan Utara (UU 20/2012): 4 regencies and Kota Tarakan, all from 64.
     assert sorted(moved[c][0] for c in moved if c.startswith("64.")) == [
-        "65.01", "65.02", "65.03", "65.04", "65.71"
-    ]  # fmt: skip
+        "65.01",
+        "65.02",
+        "65.03",
+        "65.04",
+        "65.71",
+    ]
     # Every code of today's 93-96 and 65 was once a 91/92 or 64 code.
-    for province, parents in (("65", "64"), ("93", "91"), ("94", "91"),
-                              ("95", "91"), ("96", "92")):  # fmt: skip
+    for province, parents in (
+        ("65", "64"),
+        ("93", "91"),
+        ("94", "91"),
+        ("95", "91"),
+        ("96", "92"),
+    ):
         today = {c for c in CURRENT if c.startswith(province + ".")}
         came_from = {s[0] for c, s in moved.items() if c.startswith(parents + ".")}
         assert today <= came_from, province
@@ -133,8 +147,13 @@ def test_the_shipped_history_file_has_its_columns_and_no_duplicates():
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == [
-        "code", "name", "valid_until", "successors", "change", "listed_in"
-    ]  # fmt: skip
+        "code",
+        "name",
+        "valid_until",
+        "successors",
+        "change",
+        "listed_in",
+    ]
     keys = [(r["code"], r["name"]) for r in rows]
     assert len(keys) == len(set(keys))
     assert nik_region("91.01").name_then == "Kabupaten Merauke"
@@ -196,9 +215,10 @@ def test_registration_refuses_a_minor_and_an_impossible_nik(app, db):
     born = date(2010, 6, 15)
     with app.test_request_context(), pytest.raises(FieldErrors) as caught:
         registry.check_profile(
-            db.session, profile(nik=make_nik("35.07", born, "F", 5), birth_date=born),
+            db.session,
+            profile(nik=make_nik("35.07", born, "F", 5), birth_date=born),
             TODAY,
-        )  # fmt: skip
+        )
     errors = dict(caught.value.errors)
     assert "16" in str(errors["birth_date"])
     assert "UU 18/2017" in str(errors["birth_date"])
@@ -207,9 +227,10 @@ def test_registration_refuses_a_minor_and_an_impossible_nik(app, db):
     old = date(1925, 1, 1)
     with app.test_request_context(), pytest.raises(FieldErrors) as caught:
         registry.check_profile(
-            db.session, profile(nik=make_nik("35.07", old, "F", 6), birth_date=old),
+            db.session,
+            profile(nik=make_nik("35.07", old, "F", 6), birth_date=old),
             TODAY,
-        )  # fmt: skip
+        )
     assert "100" in str(dict(caught.value.errors)["birth_date"])
     # A NIK under a former code registers: 92.01 (Sorong, Papua Barat) for someone
     # who lives in 96.01 today.
@@ -272,7 +293,7 @@ def test_the_import_applies_the_same_rules(app, db, make_user):
         result = plan_import(db.session, official, table, TODAY)
     first, second = result.rows
     assert first.outcome == "reject"
-    assert any("departure_date" in r and "17" in r for r in first.reasons)
+    assert any("Tanggal berangkat" in r and "17" in r for r in first.reasons)
     assert second.outcome == "create", second.reasons
 
 
@@ -329,4 +350,4 @@ def test_the_import_checks_a_changed_birth_date_against_stored_departures(
         result = plan_import(db.session, official, table, TODAY)
     (row,) = result.rows
     assert row.outcome == "reject"
-    assert any(r.startswith("birth_date") and "17" in r for r in row.reasons)
+    assert any(r.startswith("Tanggal lahir") and "17" in r for r in row.reasons)

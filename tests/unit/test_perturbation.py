@@ -1,11 +1,11 @@
-"""The cell-key perturbation's promises, as properties (``juragan.perturbation``)."""
+"""The cell-key perturbation's promises, as properties (``juragan.domain.perturbation``)."""
 
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from juragan import perturbation
+from juragan.domain import perturbation
 
 counts = st.integers(min_value=0, max_value=10_000)
 keys = st.integers(min_value=0, max_value=2**20)
@@ -38,5 +38,9 @@ def test_amounts_move_by_at_most_a_tenth_and_round_to_a_hundred_thousand(total, 
 
 @given(st.integers(min_value=0, max_value=9), keys)
 def test_no_statistic_for_a_group_shown_under_ten(shown_n, key):
-    assert perturbation.statistic(Decimal("0.5"), shown_n, key, "m", Decimal("0.02"),
-                                  Decimal("0.01")) is None  # fmt: skip
+    assert (
+        perturbation.statistic(
+            Decimal("0.5"), shown_n, key, "m", Decimal("0.02"), Decimal("0.01")
+        )
+        is None
+    )

@@ -8,19 +8,35 @@ from juragan.models import Business, BusinessPlan
 from juragan.policy import Action, can, can_see, scoped
 
 ROLES = (
-    "returnee_user", "mentor", "other_mentor", "official_regency",
-    "official_province", "official_national", "official_other", "bank_officer",
+    "returnee_user",
+    "mentor",
+    "other_mentor",
+    "official_regency",
+    "official_province",
+    "official_national",
+    "official_other",
+    "bank_officer",
     "admin",
-)  # fmt: skip
+)
 
 #: For a plan of the cast's returnee (own / caseload / Kab. Malang, East Java):
 #: the roles allowed each action in each state.
 EXPECTED = {
-    (Action.VIEW_PLAN, "draft"): {"returnee_user", "mentor", "official_regency",
-                                  "official_province", "official_national"},
+    (Action.VIEW_PLAN, "draft"): {
+        "returnee_user",
+        "mentor",
+        "official_regency",
+        "official_province",
+        "official_national",
+    },
     # A lender reads a plan once an application to it was made on the plan.
-    (Action.VIEW_PLAN, "ready"): {"returnee_user", "mentor", "official_regency",
-                                  "official_province", "official_national"},
+    (Action.VIEW_PLAN, "ready"): {
+        "returnee_user",
+        "mentor",
+        "official_regency",
+        "official_province",
+        "official_national",
+    },
     (Action.EDIT_PLAN, "draft"): {"returnee_user", "mentor"},
     (Action.EDIT_PLAN, "submitted"): set(),
     (Action.EDIT_PLAN, "in_review"): {"returnee_user", "mentor"},
@@ -28,18 +44,35 @@ EXPECTED = {
     (Action.SUBMIT_PLAN, "draft"): {"returnee_user", "mentor"},
     (Action.SUBMIT_PLAN, "ready"): set(),
     (Action.REVIEW_PLAN, "draft"): set(),
-    (Action.REVIEW_PLAN, "submitted"): {"mentor", "official_regency",
-                                        "official_province", "official_national"},
-    (Action.REVIEW_PLAN, "in_review"): {"mentor", "official_regency",
-                                        "official_province", "official_national"},
+    (Action.REVIEW_PLAN, "submitted"): {
+        "mentor",
+        "official_regency",
+        "official_province",
+        "official_national",
+    },
+    (Action.REVIEW_PLAN, "in_review"): {
+        "mentor",
+        "official_regency",
+        "official_province",
+        "official_national",
+    },
     (Action.MARK_PLAN_READY, "draft"): set(),
-    (Action.MARK_PLAN_READY, "in_review"): {"mentor", "official_regency",
-                                            "official_province", "official_national"},
+    (Action.MARK_PLAN_READY, "in_review"): {
+        "mentor",
+        "official_regency",
+        "official_province",
+        "official_national",
+    },
     (Action.REOPEN_PLAN, "ready"): {"returnee_user", "mentor"},
     (Action.REOPEN_PLAN, "in_review"): set(),
-    (Action.OPEN_BUSINESS, "ready"): {"returnee_user", "mentor", "official_regency",
-                                      "official_province", "official_national"},
-}  # fmt: skip
+    (Action.OPEN_BUSINESS, "ready"): {
+        "returnee_user",
+        "mentor",
+        "official_regency",
+        "official_province",
+        "official_national",
+    },
+}
 
 
 @pytest.mark.parametrize(("action", "status"), list(EXPECTED))
@@ -66,13 +99,20 @@ def test_lists_are_scoped_like_single_plans(db, cast, make_plan, make_user):
         )
         expected = {p for p in (own, draft_far) if can_see(user, p)}
         assert listed == expected, role
-    assert set(db.session.scalars(scoped(select(BusinessPlan), cast.bank_officer,
-                                         BusinessPlan))) == set()  # fmt: skip
+    assert (
+        set(
+            db.session.scalars(
+                scoped(select(BusinessPlan), cast.bank_officer, BusinessPlan)
+            )
+        )
+        == set()
+    )
     assert not can_see(cast.admin, own)  # finances are not for administrators
 
 
-def test_a_lender_reads_the_plan_of_an_application_sent_to_it(db, cast, make_loan,
-                                                               make_user):  # fmt: skip
+def test_a_lender_reads_the_plan_of_an_application_sent_to_it(
+    db, cast, make_loan, make_user
+):
     from juragan.models import Role
 
     loan = make_loan(cast, status="submitted")  # to BRI, on a ready plan
@@ -80,8 +120,11 @@ def test_a_lender_reads_the_plan_of_an_application_sent_to_it(db, cast, make_loa
     plan = loan.plan
     assert can(cast.bank_officer, Action.VIEW_PLAN, plan)
     assert not can(other_lender, Action.VIEW_PLAN, plan)
-    assert set(db.session.scalars(scoped(select(BusinessPlan), cast.bank_officer,
-                                         BusinessPlan))) == {plan}  # fmt: skip
+    assert set(
+        db.session.scalars(
+            scoped(select(BusinessPlan), cast.bank_officer, BusinessPlan)
+        )
+    ) == {plan}
 
 
 def test_bank_officers_do_not_see_drafts(db, cast, make_plan):
@@ -99,16 +142,32 @@ def test_businesses_follow_the_returnee_scope(db, cast, make_plan):
 
     plan = make_plan(cast.returnee, cast.returnee_user, status="ready")
     now = utcnow()
-    business = open_business(db.session, cast.returnee_user, plan,
-                             BusinessData(opened_on=clock.today(now)), clock.today(now), now)  # fmt: skip
+    business = open_business(
+        db.session,
+        cast.returnee_user,
+        plan,
+        BusinessData(opened_on=clock.today(now)),
+        clock.today(now),
+        now,
+    )
     seen = {role for role in ROLES if can_see(cast.user(role), business)}
-    assert seen == {"returnee_user", "mentor", "official_regency", "official_province",
-                    "official_national"}  # fmt: skip
+    assert seen == {
+        "returnee_user",
+        "mentor",
+        "official_regency",
+        "official_province",
+        "official_national",
+    }
     changers = {
         role for role in ROLES if can(cast.user(role), Action.CHANGE_BUSINESS, business)
     }
-    assert changers == {"returnee_user", "mentor", "official_regency",
-                        "official_province", "official_national"}  # fmt: skip
+    assert changers == {
+        "returnee_user",
+        "mentor",
+        "official_regency",
+        "official_province",
+        "official_national",
+    }
     for role in ROLES:
         listed = set(
             db.session.scalars(scoped(select(Business), cast.user(role), Business))

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from juragan.db import plan_reading
 from juragan.errors import DomainError
 from juragan.models import AuditEntry, BusinessPlan, Lender, utcnow
 from juragan.services import plans
@@ -22,9 +23,12 @@ from juragan.services.plans import MonthInput
 def tight_plan(db, cast, make_plan):
     """A plan in review whose capacity is 1,13."""
     plan = make_plan(cast.returnee, cast.returnee_user, status="draft")
-    plans.save_projection(db.session, plan, 12, [
-        MonthInput(8_000_000, 4_000_000, 1_000_000, 2_500_000)
-    ] * 12)  # fmt: skip
+    plans.save_projection(
+        db.session,
+        plan,
+        12,
+        [MonthInput(8_000_000, 4_000_000, 1_000_000, 2_500_000)] * 12,
+    )
     plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())
     plans.start_review(db.session, plan)
     return plan
@@ -32,7 +36,7 @@ def tight_plan(db, cast, make_plan):
 
 def test_no_lender_yet_means_the_programme_threshold(db, cast, make_plan):
     plan = tight_plan(db, cast, make_plan)
-    check = plans.readiness(db.session, plan)
+    check = plan_reading.readiness(db.session, plan)
     assert check.coverage == Decimal("1.13")
     assert check.threshold == Decimal("1.50")
     assert check.lender is None
@@ -61,9 +65,11 @@ def test_the_reason_is_stored_audited_and_cleared_on_reopening(db, cast, make_pl
     assert plan.ready_threshold == Decimal("1.50")
     db.session.commit()
     entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.table_name == "business_plans",
-                                 AuditEntry.object_id == str(plan.id))
-    ).all()  # fmt: skip
+        select(AuditEntry).where(
+            AuditEntry.table_name == "business_plans",
+            AuditEntry.object_id == str(plan.id),
+        )
+    ).all()
     assert any(reason in str(entry.changes) for entry in entries)
     plans.reopen_plan(db.session, plan)
     assert plan.ready_reason is None
@@ -72,7 +78,7 @@ def test_the_reason_is_stored_audited_and_cleared_on_reopening(db, cast, make_pl
 
 def test_a_plan_above_the_threshold_keeps_no_reason(db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user, status="in_review")
-    assert plans.readiness(db.session, plan).coverage == Decimal("4.51")
+    assert plan_reading.readiness(db.session, plan).coverage == Decimal("4.51")
     plans.mark_ready(db.session, plan, "Tidak perlu.")
     assert plan.status == "ready"
     assert plan.ready_reason is None
@@ -87,7 +93,7 @@ def test_the_threshold_is_that_of_the_plans_lender(db, cast, make_loan):
     plans.reopen_plan(db.session, plan)
     plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())
     plans.start_review(db.session, plan)
-    check = plans.readiness(db.session, plan)
+    check = plan_reading.readiness(db.session, plan)
     # The loan's application does not change the plan: the plan asks 10 jt over
     # 24 months, capacity 4,51, below BRI's 5,00.
     assert check.lender.code == "bri"
@@ -104,20 +110,23 @@ def test_a_lender_starts_at_one_and_a_half_and_the_database_bounds_it(db):
     assert lender.min_repayment_coverage == Decimal("1.50")
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.execute(
-            update(Lender).where(Lender.code == "bri")
+            update(Lender)
+            .where(Lender.code == "bri")
             .values(min_repayment_coverage=Decimal("0.90"))
-        )  # fmt: skip
+        )
 
 
 def test_the_database_refuses_a_reason_on_a_plan_not_ready(db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user, status="in_review")
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.execute(
-            update(BusinessPlan).where(BusinessPlan.id == plan.id)
+            update(BusinessPlan)
+            .where(BusinessPlan.id == plan.id)
             .values(ready_reason="Alasan", ready_threshold=Decimal("1.50"))
-        )  # fmt: skip
+        )
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.execute(
-            update(BusinessPlan).where(BusinessPlan.id == plan.id)
+            update(BusinessPlan)
+            .where(BusinessPlan.id == plan.id)
             .values(status="ready", ready_reason=" ", ready_threshold=Decimal("1.5"))
-        )  # fmt: skip
+        )

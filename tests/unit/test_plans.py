@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from juragan.db import plan_reading
 from juragan.errors import DomainError, FieldErrors
 from juragan.models import BusinessPlan, PlanVersion, utcnow
+from juragan.reports import plans as plan_reports
 from juragan.services import plans
 from juragan.services.plans import LineItem, MonthInput
 
@@ -48,10 +50,16 @@ def test_create_refuses_without_name_or_line(db, cast):
 def test_database_keeps_one_active_plan(db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user)
     other = BusinessPlan(
-        returnee_id=cast.returnee.id, is_active=True, status="draft",
-        business_name="Dua", legal_form="individual", sector="warung",
-        kbli_section="G", projection_months=12, workers_planned=0,
-    )  # fmt: skip
+        returnee_id=cast.returnee.id,
+        is_active=True,
+        status="draft",
+        business_name="Dua",
+        legal_form="individual",
+        sector="warung",
+        kbli_section="G",
+        projection_months=12,
+        workers_planned=0,
+    )
     assert plan.is_active
     with db.session.begin_nested():
         db.session.add(other)
@@ -67,11 +75,20 @@ def test_sections_save_partially_but_check_what_is_there(db, cast):
     assert plan.target_market == "Tetangga"
     assert plan.marketing is None  # a draft may be incomplete
     with pytest.raises(FieldErrors) as excinfo:
-        plans.save_section(db.session, plan, "business", {
-            "business_name": "Toko", "legal_form": "individual", "sector": "warung",
-            "province_code": "33", "regency_code": "35.07",
-            "planned_start": date(1999, 1, 1),
-        }, TODAY)  # fmt: skip
+        plans.save_section(
+            db.session,
+            plan,
+            "business",
+            {
+                "business_name": "Toko",
+                "legal_form": "individual",
+                "sector": "warung",
+                "province_code": "33",
+                "regency_code": "35.07",
+                "planned_start": date(1999, 1, 1),
+            },
+            TODAY,
+        )
     assert set(errors_of(excinfo)) == {"regency_code", "planned_start"}
     with pytest.raises(FieldErrors) as excinfo:
         plans.save_section(
@@ -85,17 +102,26 @@ def test_line_items_name_the_row_at_fault_and_skip_blank_rows(db, cast):
         db.session, cast.returnee_user, cast.returnee, "Toko", "warung"
     )
     with pytest.raises(FieldErrors) as excinfo:
-        plans.save_capital(db.session, plan, [
-            LineItem("investment", "Rak", 5_000_000),
-            LineItem("investment", None, None),  # blank: ignored
-            LineItem("working_capital", "Stok", -5),
-            LineItem("investment", None, 1_000_000),
-        ])  # fmt: skip
+        plans.save_capital(
+            db.session,
+            plan,
+            [
+                LineItem("investment", "Rak", 5_000_000),
+                LineItem("investment", None, None),  # blank: ignored
+                LineItem("working_capital", "Stok", -5),
+                LineItem("investment", None, 1_000_000),
+            ],
+        )
     assert set(errors_of(excinfo)) == {"items-2-amount_idr", "items-3-description"}
     assert plan.capital_items == []  # nothing saved
-    plans.save_capital(db.session, plan, [
-        LineItem("investment", "Rak", 5_000_000), LineItem("investment", "", None),
-    ])  # fmt: skip
+    plans.save_capital(
+        db.session,
+        plan,
+        [
+            LineItem("investment", "Rak", 5_000_000),
+            LineItem("investment", "", None),
+        ],
+    )
     assert [i.amount_idr for i in plan.capital_items] == [5_000_000]
 
 
@@ -144,17 +170,31 @@ def test_fill_months_grows_sales_and_cost_of_goods():
 
 def test_submit_refuses_an_unbalanced_plan_saying_by_how_much(db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user)
-    plans.save_funding(db.session, plan, [
-        LineItem("own_savings", None, 15_000_000), LineItem("kur", None, 7_500_000),
-    ], 24, Decimal(6))  # fmt: skip
+    plans.save_funding(
+        db.session,
+        plan,
+        [
+            LineItem("own_savings", None, 15_000_000),
+            LineItem("kur", None, 7_500_000),
+        ],
+        24,
+        Decimal(6),
+    )
     with pytest.raises(FieldErrors) as excinfo:
         plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())
     assert str(errors_of(excinfo)["funding"]) == (
         "Pendanaan kurang Rp2.500.000 dari kebutuhan usaha."
     )
-    plans.save_funding(db.session, plan, [
-        LineItem("own_savings", None, 15_000_000), LineItem("kur", None, 11_000_000),
-    ], 24, Decimal(6))  # fmt: skip
+    plans.save_funding(
+        db.session,
+        plan,
+        [
+            LineItem("own_savings", None, 15_000_000),
+            LineItem("kur", None, 11_000_000),
+        ],
+        24,
+        Decimal(6),
+    )
     with pytest.raises(FieldErrors) as excinfo:
         plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())
     assert "Rp1.000.000" in str(errors_of(excinfo)["funding"])
@@ -169,9 +209,14 @@ def test_submit_lists_every_incomplete_part(db, cast):
     with pytest.raises(FieldErrors) as excinfo:
         plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())
     assert set(errors_of(excinfo)) == {
-        "business", "market", "operations", "risks", "capital", "funding",
+        "business",
+        "market",
+        "operations",
+        "risks",
+        "capital",
+        "funding",
         "projections",
-    }  # fmt: skip
+    }
 
 
 def test_the_workflow_keeps_every_submitted_version(db, cast, make_plan):
@@ -186,10 +231,17 @@ def test_the_workflow_keeps_every_submitted_version(db, cast, make_plan):
     assert plan.status == "in_review"  # a comment opens the review
     with pytest.raises(DomainError):
         plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())  # unchanged
-    plans.save_section(db.session, plan, "market", {
-        "target_market": "Pekerja pabrik, 40 porsi sehari.", "competitors": None,
-        "marketing": "WhatsApp.",
-    }, TODAY)  # fmt: skip
+    plans.save_section(
+        db.session,
+        plan,
+        "market",
+        {
+            "target_market": "Pekerja pabrik, 40 porsi sehari.",
+            "competitors": None,
+            "marketing": "WhatsApp.",
+        },
+        TODAY,
+    )
     assert plan.is_revised
     with pytest.raises(DomainError):
         plans.mark_ready(db.session, plan)  # the revision is not submitted yet
@@ -224,24 +276,45 @@ def test_comments_need_a_part_and_words(db, cast, make_plan):
 def test_compare_versions_shows_what_changed(db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user, status="submitted")
     plans.start_review(db.session, plan)
-    plans.save_capital(db.session, plan, [
-        LineItem("investment", "Gerobak", 15_000_000),
-        LineItem("working_capital", "Bahan baku", 12_000_000),
-    ])  # fmt: skip
-    plans.save_funding(db.session, plan, [
-        LineItem("own_savings", None, 15_000_000), LineItem("kur", None, 12_000_000),
-    ], 24, Decimal(6))  # fmt: skip
+    plans.save_capital(
+        db.session,
+        plan,
+        [
+            LineItem("investment", "Gerobak", 15_000_000),
+            LineItem("working_capital", "Bahan baku", 12_000_000),
+        ],
+    )
+    plans.save_funding(
+        db.session,
+        plan,
+        [
+            LineItem("own_savings", None, 15_000_000),
+            LineItem("kur", None, 12_000_000),
+        ],
+        24,
+        Decimal(6),
+    )
     plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())
     left, right = plan.versions
     rows = {
-        row.name: row for row in plans.compare_versions(left.content, right.content)
+        row.name: row
+        for row in plan_reports.compare_versions(left.content, right.content)
     }
     changed = {name for name, row in rows.items() if row.changed}
     # A different KUR: another instalment, and so other interest, net profit and
     # net margin; operating profit does not change.
-    assert changed == {"capital", "funding", "needs_idr", "sources_idr", "kur_idr",
-                       "instalment_idr", "coverage", "total_interest_idr",
-                       "total_net_profit_idr", "net_margin"}  # fmt: skip
+    assert changed == {
+        "capital",
+        "funding",
+        "needs_idr",
+        "sources_idr",
+        "kur_idr",
+        "instalment_idr",
+        "coverage",
+        "total_interest_idr",
+        "total_net_profit_idr",
+        "net_margin",
+    }
     assert rows["needs_idr"].left == 25_000_000
     assert rows["needs_idr"].right == 27_000_000
     assert rows["instalment_idr"].right == 531_847  # 12 jt, 6%, 24 months
@@ -250,8 +323,8 @@ def test_compare_versions_shows_what_changed(db, cast, make_plan):
 
 def test_figures_of_a_plan_match_its_version(db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user, status="submitted")
-    figures = plans.figures_of(plan)
-    stored = plans.figures_from_content(plan.last_version.content)
+    figures = plan_reading.figures_of(plan)
+    stored = plan_reading.figures_from_content(plan.last_version.content)
     assert figures == stored
     # 8 jt sales - 4 jt goods - 1 jt costs = 3 jt operating profit; 2 jt cash left
     # after the draw. Net profit takes off the interest of the first 12 instalments
@@ -273,7 +346,15 @@ def test_planned_start_is_checked_against_today(db, cast):
         db.session, cast.returnee_user, cast.returnee, "Toko", "warung"
     )
     with pytest.raises(FieldErrors):
-        plans.save_section(db.session, plan, "business", {
-            "business_name": "Toko", "legal_form": "individual", "sector": "warung",
-            "planned_start": TODAY + timedelta(days=6 * 366),
-        }, TODAY)  # fmt: skip
+        plans.save_section(
+            db.session,
+            plan,
+            "business",
+            {
+                "business_name": "Toko",
+                "legal_form": "individual",
+                "sector": "warung",
+                "planned_start": TODAY + timedelta(days=6 * 366),
+            },
+            TODAY,
+        )

@@ -85,9 +85,14 @@ def test_accounts_are_administered_by_admins_only(db, cast):
     assert can_see(cast.admin, cast.mentor)
     other = cast.returnee_user
     stranger_account = select(User.id).where(User.id == other.id)
-    for name, sees in (("official_other", False), ("other_mentor", False),
-                       ("bank_officer", False), ("official_province", True),
-                       ("mentor", True), ("admin", True)):  # fmt: skip
+    for name, sees in (
+        ("official_other", False),
+        ("other_mentor", False),
+        ("bank_officer", False),
+        ("official_province", True),
+        ("mentor", True),
+        ("admin", True),
+    ):
         found = db.session.scalar(scoped(stranger_account, cast.user(name), User))
         assert (found is not None) is sees, name
     staff = select(User.id).where(User.id == cast.mentor.id)
@@ -108,19 +113,28 @@ def test_a_lender_sees_its_own_applicants_once_they_applied(
     bri_far = make_user(Role.BANK_OFFICER, "33", lender="bri")
     sent = status != "draft"
     for officer, sees in ((cast.bank_officer, sent), (bni, False), (bri_far, False)):
-        for model, obj_id in ((Returnee, cast.neighbour.id), (LoanApplication, loan.id),
-                              (BusinessPlan, loan.plan_id), (Business, loan.business_id)):  # fmt: skip
+        for model, obj_id in (
+            (Returnee, cast.neighbour.id),
+            (LoanApplication, loan.id),
+            (BusinessPlan, loan.plan_id),
+            (Business, loan.business_id),
+        ):
             found = db.session.scalar(
                 scoped(select(model.id).where(model.id == obj_id), officer, model)
             )
             assert (found is not None) is sees, (officer.lender_code, model.__name__)
         db.session.expire_all()
         assert can_see(officer, db.session.get(Returnee, cast.neighbour.id)) is sees
-        assert can(officer, Action.VIEW_LOAN, db.session.get(LoanApplication, loan.id)) \
-            is sees  # fmt: skip
+        assert (
+            can(officer, Action.VIEW_LOAN, db.session.get(LoanApplication, loan.id))
+            is sees
+        )
     # Nobody else of the province, whoever's lender: not a single other person.
-    others = scoped(select(Returnee.id).where(Returnee.id != cast.neighbour.id),
-                    cast.bank_officer, Returnee)  # fmt: skip
+    others = scoped(
+        select(Returnee.id).where(Returnee.id != cast.neighbour.id),
+        cast.bank_officer,
+        Returnee,
+    )
     assert db.session.scalars(others).all() == []
 
 

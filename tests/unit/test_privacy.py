@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from juragan import clock
+from juragan.dashboards import figures as programme
+from juragan.dashboards.figures import Filters
+from juragan.domain.wellbeing import QUESTIONS
 from juragan.errors import DomainError
 from juragan.models import AuditEntry, LoanDocument, Placement, Returnee, utcnow
 from juragan.policy import Action, can
-from juragan.reports import programme
-from juragan.reports.programme import Filters
 from juragan.services import accounts, mentoring, privacy
-from juragan.wellbeing import QUESTIONS
 
 
 def every_stored_text(db) -> str:
@@ -30,17 +30,30 @@ def sri(db, cast, make_loan, tmp_path, app):
     """Sri with a journey, a plan, a business, a paid-off KUR and a wellbeing check."""
     app.config["UPLOAD_FOLDER"] = str(tmp_path)
     cast.returnee.phone = "+6285712340987"  # hers alone (the cast shares one)
-    db.session.add(Placement(
-        returnee_id=cast.returnee.id, country_code="TW", sector="caregiver",
-        agency_name="PT Bina Tenaga", occupation="Perawat lansia",
-        departure_date=date(2015, 1, 10), contract_months=36,
-        return_date=date(2018, 1, 15), return_reason="contract_completed",
-        skills="Bahasa Mandarin", remittances_idr=190_000_000,
-    ))  # fmt: skip
+    db.session.add(
+        Placement(
+            returnee_id=cast.returnee.id,
+            country_code="TW",
+            sector="caregiver",
+            agency_name="PT Bina Tenaga",
+            occupation="Perawat lansia",
+            departure_date=date(2015, 1, 10),
+            contract_months=36,
+            return_date=date(2018, 1, 15),
+            return_reason="contract_completed",
+            skills="Bahasa Mandarin",
+            remittances_idr=190_000_000,
+        )
+    )
     db.session.flush()
     loan = make_loan(cast, status="paid_off", amount=12_000_000, tenor=12)
-    mentoring.record_wellbeing(db.session, cast.returnee, {q.code: 4 for q in QUESTIONS},
-                               clock.today(), clock.today())  # fmt: skip
+    mentoring.record_wellbeing(
+        db.session,
+        cast.returnee,
+        {q.code: 4 for q in QUESTIONS},
+        clock.today(),
+        clock.today(),
+    )
     db.session.commit()
     return cast.returnee, loan
 
@@ -120,8 +133,11 @@ def test_erasure_keeps_the_figures_and_removes_the_person(db, cast, sri, tmp_pat
     assert not can(cast.mentor, Action.LOG_VISIT, person)
     assert can(cast.official_province, Action.VIEW_RETURNEE, person)
     # The trail keeps who did what, when; the erasure itself is on it.
-    erased = db.session.scalar(select(AuditEntry).where(
-        AuditEntry.action == "erase", AuditEntry.object_id == str(returnee.id)))  # fmt: skip
+    erased = db.session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.action == "erase", AuditEntry.object_id == str(returnee.id)
+        )
+    )
     assert erased.actor_id == cast.official_province.id
 
 
@@ -137,21 +153,30 @@ def test_no_erasure_while_money_is_out_and_refusals_say_why(
             db.session, cast.official_province, request, " ", utcnow()
         )
     assert no_reason.value.field == "note"
-    privacy.refuse_erasure(db.session, cast.official_province, request,
-                           "KUR masih berjalan sampai 2027.", utcnow())  # fmt: skip
+    privacy.refuse_erasure(
+        db.session,
+        cast.official_province,
+        request,
+        "KUR masih berjalan sampai 2027.",
+        utcnow(),
+    )
     assert privacy.latest_request(db.session, cast.returnee).status == "refused"
     with pytest.raises(DomainError):
         privacy.erase(db.session, cast.official_province, request, utcnow(), tmp_path)
     # A new request may follow a refusal.
-    later = privacy.request_erasure(db.session, cast.returnee, None,
-                                    utcnow() + timedelta(days=1))  # fmt: skip
+    later = privacy.request_erasure(
+        db.session, cast.returnee, None, utcnow() + timedelta(days=1)
+    )
     assert later.status == "pending"
 
 
 def test_requests_are_listed_inside_the_region(db, cast):
     privacy.request_erasure(db.session, cast.returnee, None, utcnow())
     privacy.request_erasure(db.session, cast.far_away, None, utcnow())
-    assert [r.returnee_id for r in privacy.pending_requests(db.session, cast.official_province)
-            ] == [cast.returnee.id]  # fmt: skip
-    assert [r.returnee_id for r in privacy.pending_requests(db.session, cast.official_other)
-            ] == [cast.far_away.id]  # fmt: skip
+    assert [
+        r.returnee_id
+        for r in privacy.pending_requests(db.session, cast.official_province)
+    ] == [cast.returnee.id]
+    assert [
+        r.returnee_id for r in privacy.pending_requests(db.session, cast.official_other)
+    ] == [cast.far_away.id]

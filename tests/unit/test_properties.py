@@ -17,22 +17,22 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from juragan import disclosure
-from juragan.errors import DomainError
-from juragan.forms import BaseForm, RupiahField
-from juragan.i18n import format_rupiah
-from juragan.identifiers import (
+from juragan.domain import disclosure
+from juragan.domain.eligibility import Facts, Request, advise, blocking_credit
+from juragan.domain.identifiers import (
     FEMALE_DAY_OFFSET,
     InvalidIdentifier,
     check_nik_agrees,
     normalise_phone,
     parse_nik,
 )
-from juragan.kur_rules import CREDIT_KINDS, RULE_SETS
-from juragan.reference import region_rows
+from juragan.domain.kur_rules import CREDIT_KINDS, RULE_SETS
+from juragan.domain.money import format_rupiah
+from juragan.domain.regions import region_rows
+from juragan.errors import DomainError
 from juragan.services import registry_files
-from juragan.services.eligibility import Facts, Request, advise, blocking_credit
 from juragan.services.registry_files import EXAMPLE_ROW, TEMPLATE_COLUMNS
+from juragan.web.forms import BaseForm, RupiahField
 
 KINDS = [kind.code for kind in CREDIT_KINDS if kind.offered]
 
@@ -42,10 +42,26 @@ REGENCIES = [r["code"] for r in region_rows().regencies]
 HOSTILE = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=string.digits + " .-+()", max_size=30),
-    st.sampled_from(["", " ", "0", "-1", "1e309", "NaN", "∞", "١٢٣", "０８１２",
-                     "<script>alert(1)</script>", "'; DROP TABLE returnees; --",
-                     "=HYPERLINK(\"x\")", "\x00", "9" * 400, "ß" * 300]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "1e309",
+            "NaN",
+            "∞",
+            "١٢٣",
+            "０８１２",
+            "<script>alert(1)</script>",
+            "'; DROP TABLE returnees; --",
+            '=HYPERLINK("x")',
+            "\x00",
+            "9" * 400,
+            "ß" * 300,
+        ]
+    ),
+)
 FAST = settings(max_examples=150, deadline=None)
 
 
@@ -62,8 +78,10 @@ def niks(draw):
     day = born.day + (FEMALE_DAY_OFFSET if female else 0)
     district = draw(st.integers(1, 99))
     serial = draw(st.integers(1, 9999))
-    nik = (f"{regency.replace('.', '')}{district:02d}{day:02d}{born.month:02d}"
-           f"{born.year % 100:02d}{serial:04d}")  # fmt: skip
+    nik = (
+        f"{regency.replace('.', '')}{district:02d}{day:02d}{born.month:02d}"
+        f"{born.year % 100:02d}{serial:04d}"
+    )
     return nik, born, "F" if female else "M"
 
 
@@ -113,12 +131,18 @@ def test_any_text_is_a_phone_in_e164_or_refused(app, text):
 
 
 @FAST
-@given(prefix=st.sampled_from(["811", "812", "813", "821", "852", "857", "878", "896"]),
-       rest=st.integers(1_000_000, 99_999_999))  # fmt: skip
+@given(
+    prefix=st.sampled_from(["811", "812", "813", "821", "852", "857", "878", "896"]),
+    rest=st.integers(1_000_000, 99_999_999),
+)
 def test_indonesian_mobiles_written_any_way_are_one_number(app, prefix, rest):
     with app.app_context():
-        written = [f"0{prefix}{rest}", f"+62 {prefix} {rest}", f"62{prefix}-{rest}",
-                   f"(0{prefix}) {rest}"]  # fmt: skip
+        written = [
+            f"0{prefix}{rest}",
+            f"+62 {prefix} {rest}",
+            f"62{prefix}-{rest}",
+            f"(0{prefix}) {rest}",
+        ]
         numbers = {normalise_phone(w) for w in written}
     assert numbers == {f"+62{prefix}{rest}"}
 
@@ -138,8 +162,13 @@ class MoneyForm(BaseForm):
 def test_rupiah_as_written_reads_back_exactly(app, amount):
     with app.test_request_context():
         dotted = f"{amount:,}".replace(",", ".")
-        for written in (str(amount), dotted, format_rupiah(amount), f"Rp{amount}",
-                        f"{dotted},00"):  # fmt: skip
+        for written in (
+            str(amount),
+            dotted,
+            format_rupiah(amount),
+            f"Rp{amount}",
+            f"{dotted},00",
+        ):
             form = MoneyForm(MultiDict({"amount": written}))
             form.validate()
             assert form.amount.data == amount, written
@@ -163,8 +192,12 @@ def test_any_text_is_an_amount_or_an_error_beside_the_field(app, text):
 @given(st.dates(date(1900, 1, 1), date(2100, 12, 31)))
 def test_import_dates_in_every_accepted_writing(app, day):
     with app.app_context():
-        for written in (day.isoformat(), day.strftime("%d-%m-%Y"), day.strftime("%d/%m/%Y"),
-                        f"{day.isoformat()} 00:00:00"):  # fmt: skip
+        for written in (
+            day.isoformat(),
+            day.strftime("%d-%m-%Y"),
+            day.strftime("%d/%m/%Y"),
+            f"{day.isoformat()} 00:00:00",
+        ):
             assert registry_files._date(written, "birth_date") == day
 
 
@@ -205,13 +238,22 @@ def planner(db, cast):
     return Planner(db.session, cast.official_province)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(st.lists(st.dictionaries(st.sampled_from(TEMPLATE_COLUMNS), HOSTILE, max_size=8),
-                min_size=1, max_size=3))  # fmt: skip
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(TEMPLATE_COLUMNS), HOSTILE, max_size=8),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_any_csv_row_is_planned_or_rejected_with_reasons(planner, rows):
-    frame = pd.DataFrame([{**EXAMPLE_ROW, **row} for row in rows],
-                         columns=list(TEMPLATE_COLUMNS)).astype(str)  # fmt: skip
+    frame = pd.DataFrame(
+        [{**EXAMPLE_ROW, **row} for row in rows], columns=list(TEMPLATE_COLUMNS)
+    ).astype(str)
     try:
         plan = planner.plan(frame)
     except DomainError as error:  # a file-level problem, said as such
@@ -238,24 +280,36 @@ def applications(draw):
     end = rule_set.effective_to or TODAY
     applied = draw(st.dates(rule_set.effective_from, min(end, TODAY)))
     kind = draw(st.sampled_from(["business", "placement"]))
-    request = Request(kind=kind, amount_idr=draw(st.integers(0, 700_000_000)),
-                      tenor_months=draw(st.integers(0, 90)),
-                      purpose=draw(st.sampled_from(["working_capital", "investment"])),
-                      applied_on=applied)  # fmt: skip
+    request = Request(
+        kind=kind,
+        amount_idr=draw(st.integers(0, 700_000_000)),
+        tenor_months=draw(st.integers(0, 90)),
+        purpose=draw(st.sampled_from(["working_capital", "investment"])),
+        applied_on=applied,
+    )
     facts = Facts(
-        has_nik=draw(st.booleans()), nik_verified=draw(st.booleans()),
-        age=draw(st.integers(15, 80)), married=draw(st.booleans()),
+        has_nik=draw(st.booleans()),
+        nik_verified=draw(st.booleans()),
+        age=draw(st.integers(15, 80)),
+        married=draw(st.booleans()),
         business_months=draw(st.none() | st.integers(0, 240)),
-        has_mentor=draw(st.booleans()), has_training=draw(st.booleans()),
-        in_group=draw(st.booleans()), has_offtaker=draw(st.booleans()),
-        line_of_business=draw(st.sampled_from([None, "farming", "culinary", "livestock"])),
+        has_mentor=draw(st.booleans()),
+        has_training=draw(st.booleans()),
+        in_group=draw(st.booleans()),
+        has_offtaker=draw(st.booleans()),
+        line_of_business=draw(
+            st.sampled_from([None, "farming", "culinary", "livestock"])
+        ),
         annual_turnover_idr=draw(st.none() | st.integers(0, 10_000_000_000)),
-        has_npwp=draw(st.booleans()), other_credit=tuple(draw(st.sets(st.sampled_from(KINDS)))),
+        has_npwp=draw(st.booleans()),
+        other_credit=tuple(draw(st.sets(st.sampled_from(KINDS)))),
         other_credit_current=draw(st.booleans()),
-        previous_by_scheme={s: draw(st.integers(0, 6)) for s in ("mikro", "kecil", "super_mikro")},
+        previous_by_scheme={
+            s: draw(st.integers(0, 6)) for s in ("mikro", "kecil", "super_mikro")
+        },
         contract_months=draw(st.none() | st.integers(1, 60)),
         family_consent=draw(st.booleans()),
-    )  # fmt: skip
+    )
     return request, facts
 
 

@@ -1,7 +1,8 @@
 from sqlalchemy import func, select
 
+from juragan.domain.regions import countries, country_name, region_rows
 from juragan.models import Province, Regency
-from juragan.reference import countries, country_name, load_regions, region_rows
+from juragan.seeding.catalogue import load_regions
 
 
 def test_kemendagri_2025_counts(db):

@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from juragan import scope
+from juragan import consent_rules
+from juragan.db import scope
 from juragan.errors import DomainError, FieldErrors
-from juragan.models import Returnee, Role
-from juragan.services import registry
+from juragan.models import ConsentPurpose, ConsentRecord, Returnee, Role
+from juragan.services import consent, registry
+from juragan.services.consent import Scan
 from juragan.services.registry import (
     DuplicateNik,
     PlacementData,
@@ -45,14 +47,28 @@ def profile(**overrides):
     return ProfileData(**values)
 
 
+EVERY_PURPOSE = frozenset(p.value for p in ConsentPurpose)
+SIGNED_FORM = Scan("formulir.pdf", b"%PDF-1.4\n% signed form\n")
+
+
+def given_by(actor):
+    """What the registrar hands in: the person's own tick online, or the signed
+    form's scan for a mentor or an official."""
+    if actor is None:
+        return consent.online(EVERY_PURPOSE)
+    return consent.on_paper(EVERY_PURPOSE, SIGNED_FORM)
+
+
 def register(db, actor=None, **overrides):
+    from flask import current_app
+
     return registry.register_returnee(
         db.session,
         actor,
         profile(**overrides),
-        consent=True,
-        consent_text="Saya setuju.",
+        consent=given_by(actor),
         now=NOW,
+        upload_folder=current_app.config["UPLOAD_FOLDER"],
     )
 
 
@@ -66,20 +82,50 @@ def test_registration_normalises_and_records_consent(db, make_user):
     assert returnee.full_name == "Sri Wahyuni"
     assert returnee.phone == "+6281234567890"
     assert returnee.email == "sri@example.org"
-    assert returnee.consent_version == registry.CONSENT_VERSION
-    assert returnee.consent_at == NOW
+    with scope.system("tests"):
+        records = db.session.scalars(
+            select(ConsentRecord).where(ConsentRecord.returnee_id == returnee.id)
+        ).all()
+    assert {r.purpose for r in records} == EVERY_PURPOSE
+    assert {(r.method, r.wording_version, r.recorded_by_id) for r in records} == {
+        ("paper", consent_rules.WORDING_VERSION, mentor.id)
+    }
+    assert {r.given_at.replace(tzinfo=UTC) for r in records} == {NOW}
+    # One scan for the one form, kept under a random name.
+    assert len({r.stored_name for r in records}) == 1
     assert (
         returnee.mentor_id == mentor.id
     )  # a mentor's registration joins their caseload
     assert returnee.registered_by_id == mentor.id
 
 
-def test_nothing_is_saved_without_consent(db):
+def test_nothing_is_saved_without_consent(db, make_user):
     with pytest.raises(DomainError) as caught:
         registry.register_returnee(
-            db.session, None, profile(), consent=False, consent_text="x", now=NOW
+            db.session,
+            None,
+            profile(),
+            now=NOW,
+            consent=consent.online(EVERY_PURPOSE - {"registry"}),
         )
-    assert caught.value.field == "consent"
+    assert caught.value.field == "purposes"
+    # A mentor's registration needs the signed form: a tick of theirs is no proof.
+    mentor = make_user(Role.MENTOR, "35", "35.07")
+    for given, field in (
+        (consent.on_paper(EVERY_PURPOSE, None), "scan"),
+        (consent.online(EVERY_PURPOSE), "method"),
+        (consent.on_paper(EVERY_PURPOSE, Scan("x.exe", b"MZ")), "scan"),
+    ):
+        with pytest.raises(DomainError) as caught:
+            registry.register_returnee(
+                db.session,
+                mentor,
+                profile(),
+                consent=given,
+                now=NOW,
+                upload_folder="/nonexistent",
+            )
+        assert field in dict(caught.value.errors), given
     assert (
         db.session.scalar(select(Returnee).where(Returnee.nik == "3507015203880003"))
         is None
@@ -140,8 +186,7 @@ def test_similar_person_warns_until_confirmed(db):
         db.session,
         None,
         profile(nik=other_nik, full_name="Sri Wahyuni."),
-        consent=True,
-        consent_text="x",
+        consent=given_by(None),
         now=NOW,
         confirmed_not_duplicate=True,
     )
@@ -169,9 +214,12 @@ def test_registrars_stay_in_their_region(db, make_user):
 
 def test_self_registration_creates_account_and_profile(db):
     made = registry.self_register(
-        db.session, "kata-sandi-panjang", profile(), consent=True, consent_text="x",
+        db.session,
+        "kata-sandi-panjang",
+        profile(),
+        purposes=EVERY_PURPOSE,
         now=NOW,
-    )  # fmt: skip
+    )
     user, returnee = made.user, made.returnee
     assert user.role == Role.RETURNEE
     assert returnee.user_id == user.id
@@ -185,10 +233,12 @@ def test_a_clash_becomes_a_check_for_the_region_not_an_answer(db, make_user):
     for the regency's officials, and nothing else (no record, no error)."""
     from juragan.models import RegistrationCheck
 
-    first = registry.self_register(db.session, "kata-sandi-panjang", profile(),
-                                   consent=True, consent_text="x", now=NOW)  # fmt: skip
-    again = registry.self_register(db.session, "kata-sandi-lainnya", profile(),
-                                   consent=True, consent_text="x", now=NOW)  # fmt: skip
+    first = registry.self_register(
+        db.session, "kata-sandi-panjang", profile(), purposes=EVERY_PURPOSE, now=NOW
+    )
+    again = registry.self_register(
+        db.session, "kata-sandi-lainnya", profile(), purposes=EVERY_PURPOSE, now=NOW
+    )
     assert again.returnee is None
     check = again.check
     assert (check.reason, check.matched_returnee_id) == ("nik", first.returnee.id)
@@ -196,8 +246,12 @@ def test_a_clash_becomes_a_check_for_the_region_not_an_answer(db, make_user):
     assert profile().nik not in (check.profile_ciphertext or "")  # sealed
     official = make_user(Role.OFFICIAL, "35", "35.07")
     other = make_user(Role.OFFICIAL, "33")
-    for who, sees in ((official, True), (other, False), (again.user, True),
-                      (first.user, False)):  # fmt: skip
+    for who, sees in (
+        (official, True),
+        (other, False),
+        (again.user, True),
+        (first.user, False),
+    ):
         with scope.as_user(who):
             found = db.session.scalar(select(RegistrationCheck.id))
         assert (found is not None) is sees
@@ -218,8 +272,7 @@ def test_self_registration_with_a_bad_profile_creates_no_account(db):
             db.session,
             "kata-sandi-panjang",
             profile(nik="123"),
-            consent=True,
-            consent_text="x",
+            purposes=EVERY_PURPOSE,
             now=NOW,
         )
     assert db.session.scalar(select(func.count()).select_from(User)) == before
@@ -232,10 +285,12 @@ def test_verified_nik_is_locked_for_the_returnee(db, make_user):
     from juragan.policy import Action, can
 
     assert not can(returnee.user or official, Action.EDIT_NIK, returnee) or (
-        can(official, Action.EDIT_NIK, returnee))  # fmt: skip
+        can(official, Action.EDIT_NIK, returnee)
+    )
     # The profile form never changes a NIK, whatever it is sent.
-    registry.update_profile(db.session, returnee, profile(nik="3507015203880009"),
-                            today=TODAY)  # fmt: skip
+    registry.update_profile(
+        db.session, returnee, profile(nik="3507015203880009"), today=TODAY
+    )
     assert returnee.nik != "3507015203880009"
     registry.change_nik(db.session, returnee, "3507015203880009", today=TODAY)
     assert returnee.nik == "3507015203880009"
@@ -450,6 +505,6 @@ def test_training_saved_and_rules(db):
 
 
 def test_make_nik_helper_builds_valid_niks():
-    from juragan.identifiers import parse_nik
+    from juragan.domain.identifiers import parse_nik
 
     assert parse_nik(make_nik("35.07", date(1990, 5, 17), "F", 3), TODAY).sex == "F"

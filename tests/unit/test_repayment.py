@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from juragan.repayment import (
+from juragan.domain.repayment import (
     Due,
     LoanStanding,
     Overpayment,

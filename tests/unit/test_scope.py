@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
-from juragan import scope
+from juragan.db import scope
 from juragan.models import (
     Base,
     BusinessPlan,
@@ -23,9 +23,19 @@ from juragan.models import (
 from juragan.policy import Action, can
 
 PERSON_FAMILIES = {scope.RECORD, scope.FINANCE, scope.CARE, scope.SUMMARY}
-VIEWERS = ("returnee_user", "mentor", "other_mentor", "official_regency",
-           "official_province", "official_national", "official_other",
-           "bank_officer", "bank_other_lender", "admin", "observer")  # fmt: skip
+VIEWERS = (
+    "returnee_user",
+    "mentor",
+    "other_mentor",
+    "official_regency",
+    "official_province",
+    "official_national",
+    "official_other",
+    "bank_officer",
+    "bank_other_lender",
+    "admin",
+    "observer",
+)
 
 
 def mapped_classes() -> list[type]:
@@ -126,10 +136,12 @@ def test_every_path_to_a_row_meets_the_same_rule(db, cast, world):
     session = db.session
     far = cast.far_away
     with scope.system("tests"):
-        far_plan = session.scalar(select(BusinessPlan).where(
-            BusinessPlan.returnee_id == far.id))  # fmt: skip
-        far_loan = session.scalar(select(LoanApplication).where(
-            LoanApplication.returnee_id == far.id))  # fmt: skip
+        far_plan = session.scalar(
+            select(BusinessPlan).where(BusinessPlan.returnee_id == far.id)
+        )
+        far_loan = session.scalar(
+            select(LoanApplication).where(LoanApplication.returnee_id == far.id)
+        )
         far_plan_id, far_loan_id = far_plan.id, far_loan.id
     official = scope.viewer_of(cast.official_regency)
     far_id, far_nik = far.id, far.nik
@@ -148,18 +160,34 @@ def test_every_path_to_a_row_meets_the_same_rule(db, cast, world):
             ).all()
             == []
         )
-        assert session.scalars(select(CapitalItem).where(
-            CapitalItem.plan_id == far_plan_id)).all() == []  # fmt: skip
-        assert session.scalars(select(LoanDocument).where(
-            LoanDocument.loan_id == far_loan_id)).all() == []  # fmt: skip
-        assert session.scalars(select(Visit).where(
-            Visit.returnee.has(Returnee.id == far_id))).all() == []  # fmt: skip
+        assert (
+            session.scalars(
+                select(CapitalItem).where(CapitalItem.plan_id == far_plan_id)
+            ).all()
+            == []
+        )
+        assert (
+            session.scalars(
+                select(LoanDocument).where(LoanDocument.loan_id == far_loan_id)
+            ).all()
+            == []
+        )
+        assert (
+            session.scalars(
+                select(Visit).where(Visit.returnee.has(Returnee.id == far_id))
+            ).all()
+            == []
+        )
         # A bulk UPDATE reaches no row outside the scope either.
-        session.execute(update(Placement).where(Placement.returnee_id == far_id)
-                        .values(occupation="diubah"))  # fmt: skip
+        session.execute(
+            update(Placement)
+            .where(Placement.returnee_id == far_id)
+            .values(occupation="diubah")
+        )
         with scope.system("tests"):
-            ids = session.scalars(select(Placement.id).where(
-                Placement.returnee_id == far_id)).all()  # fmt: skip
+            ids = session.scalars(
+                select(Placement.id).where(Placement.returnee_id == far_id)
+            ).all()
         rows = [{"id": i, "occupation": "diubah"} for i in ids]
         with pytest.raises(scope.ScopeError):
             session.execute(update(Placement), rows)
@@ -170,8 +198,9 @@ def test_every_path_to_a_row_meets_the_same_rule(db, cast, world):
     with scope.as_user(official):
         assert plan.capital_items == []
     with scope.system("tests"):
-        changed = session.scalars(select(Placement.occupation).where(
-            Placement.returnee_id == far_id)).all()  # fmt: skip
+        changed = session.scalars(
+            select(Placement.occupation).where(Placement.returnee_id == far_id)
+        ).all()
     assert "diubah" not in changed
 
 

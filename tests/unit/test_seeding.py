@@ -8,7 +8,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from juragan import clock
-from juragan.identifiers import check_nik_agrees, normalise_phone, parse_nik
+from juragan.db import loan_reading, plan_reading
+from juragan.domain.identifiers import check_nik_agrees, normalise_phone, parse_nik
 from juragan.models import (
     AuditEntry,
     Business,
@@ -19,21 +20,19 @@ from juragan.models import (
     Role,
     Training,
     User,
-    utcnow,
 )
-from juragan.seeding import (
-    DATA_AS_OF,
+from juragan.seeding.bulk import generate_returnees
+from juragan.seeding.demo import (
     DEMO_ACCOUNTS,
+    DEMO_CONSENTS,
     DEMO_PASSWORD,
-    generate_returnees,
     seed_demo,
 )
-from juragan.seeding_loans import DESK_CASES
+from juragan.seeding.loans import DESK_CASES
+from juragan.seeding.people import DATA_AS_OF
 from juragan.services import registry
 from juragan.services.accounts import authenticate
 from juragan.services.registry import (
-    CONSENT_PURPOSE,
-    CONSENT_VERSION,
     PlacementData,
     ProfileData,
     TrainingData,
@@ -44,31 +43,50 @@ from tests.factories import make_nik
 def people(db):
     return db.session.execute(
         select(
-            Returnee.nik, Returnee.full_name, Returnee.sex, Returnee.birth_date,
-            Returnee.regency_code, Returnee.phone, Returnee.education,
-            Returnee.marital_status, Returnee.dependants,
+            Returnee.nik,
+            Returnee.full_name,
+            Returnee.sex,
+            Returnee.birth_date,
+            Returnee.regency_code,
+            Returnee.phone,
+            Returnee.education,
+            Returnee.marital_status,
+            Returnee.dependants,
         )
         .where(Returnee.user_id.is_(None), Returnee.mentor_id.is_(None))
         .order_by(Returnee.id)
-    ).all()  # fmt: skip
+    ).all()
 
 
 def journeys(db):
     return db.session.execute(
         select(
-            Returnee.nik, Placement.country_code, Placement.sector,
-            Placement.departure_date, Placement.return_date, Placement.return_reason,
-            Placement.salary_foreign, Placement.salary_idr, Placement.remittances_idr,
-            Placement.savings_idr, Placement.agency_name,
+            Returnee.nik,
+            Placement.country_code,
+            Placement.sector,
+            Placement.departure_date,
+            Placement.return_date,
+            Placement.return_reason,
+            Placement.salary_foreign,
+            Placement.salary_idr,
+            Placement.remittances_idr,
+            Placement.savings_idr,
+            Placement.agency_name,
         )
         .join(Placement)
         .order_by(Placement.id)
-    ).all()  # fmt: skip
+    ).all()
 
 
 def clear(db):
-    for model in (BusinessStatusChange, Business, BusinessPlan, Training, Placement,
-                  Returnee):  # fmt: skip
+    for model in (
+        BusinessStatusChange,
+        Business,
+        BusinessPlan,
+        Training,
+        Placement,
+        Returnee,
+    ):
         db.session.execute(model.__table__.delete())
     # Deleted behind the session's back: forget the objects it still holds.
     db.session.expunge_all()
@@ -108,10 +126,16 @@ def assert_registry_rules_hold(db, today):
 
 
 _RATES = {
-    "HKD": Decimal(2100), "TWD": Decimal(510), "MYR": Decimal(3700),
-    "SGD": Decimal(12500), "KRW": Decimal("11.5"), "JPY": Decimal(108),
-    "SAR": Decimal(4350), "AED": Decimal(4450), "BND": Decimal(12500),
-}  # fmt: skip
+    "HKD": Decimal(2100),
+    "TWD": Decimal(510),
+    "MYR": Decimal(3700),
+    "SGD": Decimal(12500),
+    "KRW": Decimal("11.5"),
+    "JPY": Decimal(108),
+    "SAR": Decimal(4350),
+    "AED": Decimal(4450),
+    "BND": Decimal(12500),
+}
 
 
 def overlapping_placements(db, today):
@@ -210,15 +234,23 @@ def test_generation_moves_the_id_sequences_on(db):
     last_training = db.session.scalar(select(func.max(Training.id))) or 0
     person = Returnee(
         nik=make_nik("35.07", date(1990, 5, 17), "F", 9999),
-        full_name="Tutik Handayani", sex="F", birth_date=date(1990, 5, 17),
-        province_code="35", regency_code="35.07", education="smp",
-        marital_status="married", consent_at=utcnow(), consent_version=CONSENT_VERSION,
-        consent_purpose="Saya setuju.",
-    )  # fmt: skip
+        full_name="Tutik Handayani",
+        sex="F",
+        birth_date=date(1990, 5, 17),
+        province_code="35",
+        regency_code="35.07",
+        education="smp",
+        marital_status="married",
+    )
     person.trainings = [
-        Training(title="Kelas", kind="other", stage="after_return", organiser="Desa",
-                 start_date=date(2024, 1, 8))
-    ]  # fmt: skip
+        Training(
+            title="Kelas",
+            kind="other",
+            stage="after_return",
+            organiser="Desa",
+            start_date=date(2024, 1, 8),
+        )
+    ]
     db.session.add(person)
     db.session.flush()
     assert person.id == last + 1
@@ -262,8 +294,13 @@ def test_seed_demo_gives_sri_a_full_profile(db):
     assert own.is_nik_verified
     assert own.nik_verified_by_id == users["pejabat.malang"].id
     assert check_nik_agrees(parse_nik(own.nik, today), own.birth_date, "F") == []
-    assert own.consent_version == CONSENT_VERSION
-    assert own.consent_purpose == str(CONSENT_PURPOSE)
+    # Her mentor registered her from the paper form she signed, with its scan.
+    assert {(c.purpose, c.method) for c in own.consents} == {
+        (purpose.value, "paper") for purpose in DEMO_CONSENTS
+    }
+    assert all(
+        c.stored_name and c.recorded_by_id == own.mentor_id for c in own.consents
+    )
     assert [p.country_code for p in own.placements] == ["HK", "TW"]
     assert [p.salary_currency for p in own.placements] == ["HKD", "TWD"]
     assert all(p.return_reason == "contract_completed" for p in own.placements)
@@ -296,7 +333,6 @@ def test_seed_demo_is_deterministic(db):
 
 
 def test_seeded_plans_follow_the_plan_rules(db):
-    from juragan.services import plans as plan_service
 
     seed_demo(db.session)
     seeded = db.session.scalars(select(BusinessPlan)).all()
@@ -305,9 +341,9 @@ def test_seeded_plans_follow_the_plan_rules(db):
     assert statuses["ready"] >= 2
     assert statuses["in_review"] >= 1  # Sri's, with her mentor's comments
     for plan in seeded:
-        figures = plan_service.figures_of(plan)
+        figures = plan_reading.figures_of(plan)
         assert figures.is_balanced, plan.business_name
-        assert all(plan_service.completeness(plan).values())
+        assert all(plan_reading.completeness(plan).values())
         assert (plan.status == "draft") == (not plan.versions)
         if plan.status == "ready":
             assert len(plan.versions) == 2
@@ -320,7 +356,6 @@ def test_seeded_plans_follow_the_plan_rules(db):
 
 
 def test_generated_plans_and_businesses_are_plausible(db):
-    from juragan.services import plans as plan_service
 
     generate_returnees(db.session, 600, seed=9, batch_size=250)
     generated = db.session.scalars(select(BusinessPlan)).all()
@@ -332,13 +367,13 @@ def test_generated_plans_and_businesses_are_plausible(db):
     assert 0.3 < len(opened) / len(generated) < 0.8
     assert {b.status for b in opened} == {"operating", "paused", "closed"}
     for plan in generated:
-        figures = plan_service.figures_of(plan)
+        figures = plan_reading.figures_of(plan)
         assert figures.is_balanced
-        assert all(plan_service.completeness(plan).values())
+        assert all(plan_reading.completeness(plan).values())
         assert (plan.status == "draft") == (not plan.versions)
         if plan.versions:
             assert (
-                plan_service.figures_from_content(plan.versions[0].content) == figures
+                plan_reading.figures_from_content(plan.versions[0].content) == figures
             )
         sales = figures.total_sales_idr / len(figures.months)
         assert 1_000_000 < sales < 50_000_000  # rupiah a month, a micro business
@@ -354,9 +389,8 @@ def test_generated_plans_and_businesses_are_plausible(db):
 
 
 def test_generated_loans_have_every_state_and_honest_repayments(db):
+    from juragan.domain.repayment import LoanStanding, npl_ratio
     from juragan.models import LoanApplication
-    from juragan.repayment import LoanStanding, npl_ratio
-    from juragan.services import loans
 
     generate_returnees(db.session, 1500, seed=21, batch_size=500)
     generated = db.session.scalars(select(LoanApplication)).all()
@@ -364,8 +398,11 @@ def test_generated_loans_have_every_state_and_honest_repayments(db):
     states = Counter(loan.status for loan in generated)
     assert {"repaying", "rejected"} <= set(states)
     assert set(states) & {"draft", "submitted", "verified"}  # some still in progress
-    approved = sum(n for s, n in states.items() if s not in
-                   ("draft", "submitted", "verified", "rejected", "withdrawn"))  # fmt: skip
+    approved = sum(
+        n
+        for s, n in states.items()
+        if s not in ("draft", "submitted", "verified", "rejected", "withdrawn")
+    )
     assert 0.6 < approved / (approved + states["rejected"]) < 0.98
     # Standing on the day the world is drawn as of: its payments stop there, so
     # months later every loan would be past due (the suite runs on any day).
@@ -383,7 +420,7 @@ def test_generated_loans_have_every_state_and_honest_repayments(db):
         assert paid == sum(p.amount_idr for p in loan.payments)
         if loan.status == "written_off":
             continue  # off the books
-        standing = loans.standing(loan, as_of)
+        standing = loan_reading.standing(loan, as_of)
         standings.append(LoanStanding(standing.outstanding_idr, standing.grade))
     ratio = npl_ratio(standings)
     assert ratio is not None
@@ -406,8 +443,8 @@ def test_generated_visits_follow_the_businesses(db):
     assert {v.business_status for v in visits} <= {"operating", "paused", "closed"}
     # Every third visit asks the wellbeing questions; scores follow the answers,
     # and people whose business runs fare better than those whose business closed.
+    from juragan.domain.wellbeing import score
     from juragan.models import WellbeingCheck
-    from juragan.wellbeing import score
 
     checks = db.session.scalars(select(WellbeingCheck)).all()
     by_visit = {v.id: v for v in visits}
@@ -445,8 +482,9 @@ def test_the_demo_lender_has_an_application_in_every_state_of_its_desk(db):
     assert all(today - loan.applied_on <= timedelta(days=30) for loan in open_ones)
     assert any(
         today - clock.date_in("35", loan.status_changed_at) > timedelta(days=14)
-        for loan in open_ones if loan.status == "verified"
-    )  # fmt: skip
+        for loan in open_ones
+        if loan.status == "verified"
+    )
 
 
 def test_the_demo_mentors_first_screen_tells_todays_story(db):
@@ -465,8 +503,11 @@ def test_the_demo_mentors_first_screen_tells_todays_story(db):
     rows = caseload.work_list(db.session, mentor, today)
     overdue = [row for row in rows if row.due.is_overdue(today)]
     assert overdue
-    late = {row.returnee.full_name: (row.last_visit, row.due.due_on, row.due.reasons)
-            for row in overdue if today - row.due.due_on > timedelta(days=30)}  # fmt: skip
+    late = {
+        row.returnee.full_name: (row.last_visit, row.due.due_on, row.due.reasons)
+        for row in overdue
+        if today - row.due.due_on > timedelta(days=30)
+    }
     assert late == {}
     assert len(overdue) <= len(rows) // 2
     assert overview.plans_in_state(db.session, mentor, *overview.TO_REVIEW) >= 1

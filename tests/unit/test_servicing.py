@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
 
-from juragan import servicing
-from juragan.repayment import Due
+from juragan.domain import servicing
+from juragan.domain.repayment import Due
 
 SIX = servicing.flat_rate(6)
 
@@ -29,8 +29,10 @@ def annuity(principal: int, rate_percent: int, months: int) -> int:
 
 
 def dues(lines):
-    return [Due(line.number, line.due_on, line.principal_idr, line.interest_idr)
-            for line in lines]  # fmt: skip
+    return [
+        Due(line.number, line.due_on, line.principal_idr, line.interest_idr)
+        for line in lines
+    ]
 
 
 @pytest.fixture
@@ -48,8 +50,9 @@ def test_the_reference_annuity(fifty_million):
 
 
 def test_payoff_on_the_day_of_disbursement_is_the_principal(fifty_million):
-    quote = servicing.payoff_quote(fifty_million, [], date(2026, 1, 15),
-                                   date(2026, 1, 15))  # fmt: skip
+    quote = servicing.payoff_quote(
+        fifty_million, [], date(2026, 1, 15), date(2026, 1, 15)
+    )
     assert quote.accrued_interest_idr == 0
     assert quote.total_idr == 50_000_000
 
@@ -60,8 +63,9 @@ def test_payoff_mid_month_counts_the_running_months_interest_by_days(fifty_milli
     # → 243.645. Its period 15 Feb–15 Mar has 28 days, 14 elapsed on 1 March:
     # 243.645 × 14/28 = 121.822,5 → 121.823. Payoff 48.728.903 + 121.823.
     paid = [(date(2026, 2, 15), 1_521_097)]
-    quote = servicing.payoff_quote(fifty_million, paid, date(2026, 1, 15),
-                                   date(2026, 3, 1))  # fmt: skip
+    quote = servicing.payoff_quote(
+        fifty_million, paid, date(2026, 1, 15), date(2026, 3, 1)
+    )
     assert quote.principal_idr == 48_728_903
     assert quote.accrued_interest_idr == 121_823
     assert quote.total_idr == 48_850_726
@@ -73,8 +77,9 @@ def test_payoff_mid_month_counts_the_running_months_interest_by_days(fifty_milli
 def test_payoff_with_an_overdue_instalment(fifty_million):
     # Nothing paid: instalment 1 (1.521.097) is overdue on 1 March, plus the same
     # principal not yet due and accrued interest as above.
-    quote = servicing.payoff_quote(fifty_million, [], date(2026, 1, 15),
-                                   date(2026, 3, 1))  # fmt: skip
+    quote = servicing.payoff_quote(
+        fifty_million, [], date(2026, 1, 15), date(2026, 3, 1)
+    )
     assert quote.overdue_idr == 1_521_097
     assert quote.total_idr == 1_521_097 + 48_728_903 + 121_823
 
@@ -83,8 +88,9 @@ def test_paid_ahead_money_counts_against_the_payoff(fifty_million):
     # Instalments 1 and 2 paid on 15 February; on 1 March instalment 2 is paid
     # ahead: 48.728.903 + 121.823 − 1.521.097.
     paid = [(date(2026, 2, 15), 2 * 1_521_097)]
-    quote = servicing.payoff_quote(fifty_million, paid, date(2026, 1, 15),
-                                   date(2026, 3, 1))  # fmt: skip
+    quote = servicing.payoff_quote(
+        fifty_million, paid, date(2026, 1, 15), date(2026, 3, 1)
+    )
     assert quote.paid_ahead_idr == 1_521_097
     assert quote.total_idr == 48_728_903 + 121_823 - 1_521_097
 
@@ -95,8 +101,9 @@ def test_prepayment_with_a_lower_instalment(fifty_million):
     # 15 March: half a period on the new balance, 38.850.726 × 0,5% × 14/28 =
     # 97.126,8 → 97.127. Annuity 38.850.726, 6%, 35 months = 1.212.745.
     paid = [(date(2026, 2, 15), 1_521_097)]
-    lines = servicing.prepay(fifty_million, paid, date(2026, 1, 15), date(2026, 3, 1),
-                             10_000_000, SIX)  # fmt: skip
+    lines = servicing.prepay(
+        fifty_million, paid, date(2026, 1, 15), date(2026, 3, 1), 10_000_000, SIX
+    )
     assert lines[1].due_on == date(2026, 3, 1)
     assert (lines[1].principal_idr, lines[1].interest_idr) == (9_878_177, 121_823)
     assert lines[2].interest_idr == 97_127
@@ -112,8 +119,15 @@ def test_prepayment_with_a_shorter_tenor(fifty_million):
     # 1.521.097 (as before). 38.850.726 repaid with it ends in June 2028, not
     # January 2029.
     paid = [(date(2026, 2, 15), 1_521_097)]
-    lines = servicing.prepay(fifty_million, paid, date(2026, 1, 15), date(2026, 3, 1),
-                             10_000_000, SIX, servicing.SHORTER_TENOR)  # fmt: skip
+    lines = servicing.prepay(
+        fifty_million,
+        paid,
+        date(2026, 1, 15),
+        date(2026, 3, 1),
+        10_000_000,
+        SIX,
+        servicing.SHORTER_TENOR,
+    )
     assert annuity(48_728_903, 6, 35) == 1_521_097
     assert lines[2].instalment_idr == lines[3].instalment_idr == 1_521_097
     assert lines[-1].due_on == date(2028, 6, 15)
@@ -123,19 +137,27 @@ def test_prepayment_with_a_shorter_tenor(fifty_million):
 
 def test_a_prepayment_must_go_past_what_is_due(fifty_million):
     with pytest.raises(servicing.NotAPrepayment) as excinfo:
-        servicing.prepay(fifty_million, [], date(2026, 1, 15), date(2026, 3, 1),
-                         1_521_097 + 121_823, SIX)  # fmt: skip
+        servicing.prepay(
+            fifty_million,
+            [],
+            date(2026, 1, 15),
+            date(2026, 3, 1),
+            1_521_097 + 121_823,
+            SIX,
+        )
     assert excinfo.value.needed_idr == 1_521_097 + 121_823 + 1
     with pytest.raises(servicing.BeyondPayoff) as excinfo:
-        servicing.prepay(fifty_million, [], date(2026, 1, 15), date(2026, 3, 1),
-                         51_000_000, SIX)  # fmt: skip
+        servicing.prepay(
+            fifty_million, [], date(2026, 1, 15), date(2026, 3, 1), 51_000_000, SIX
+        )
     assert excinfo.value.payoff_idr == 50_371_823
 
 
 def test_the_whole_payoff_closes_the_schedule_on_its_day(fifty_million):
     paid = [(date(2026, 2, 15), 1_521_097)]
-    lines = servicing.prepay(fifty_million, paid, date(2026, 1, 15), date(2026, 3, 1),
-                             48_850_726, SIX)  # fmt: skip
+    lines = servicing.prepay(
+        fifty_million, paid, date(2026, 1, 15), date(2026, 3, 1), 48_850_726, SIX
+    )
     assert [line.due_on for line in lines] == [date(2026, 2, 15), date(2026, 3, 1)]
     assert lines[-1].balance_idr == 0
 
@@ -144,8 +166,11 @@ def test_lean_season_months_are_calendar_months():
     # Rp20.000.000, 6%, 12 months, first due 10 November 2026, January–March
     # interest only: instalments 3, 4 and 5 (January, February, March 2027). The
     # annuity runs over the 9 repaying months: 20.000.000 at 6% over 9 = 2.278.147.
-    lines = servicing.schedule(servicing.Terms(
-        20_000_000, SIX, 12, date(2026, 11, 10), lean_months=frozenset({1, 2, 3})))  # fmt: skip
+    lines = servicing.schedule(
+        servicing.Terms(
+            20_000_000, SIX, 12, date(2026, 11, 10), lean_months=frozenset({1, 2, 3})
+        )
+    )
     assert [line.number for line in lines if not line.principal_idr] == [3, 4, 5]
     assert annuity(20_000_000, 6, 9) == 2_278_147
     assert lines[0].instalment_idr == 2_278_147
@@ -153,8 +178,11 @@ def test_lean_season_months_are_calendar_months():
     assert lines[2].interest_idr == lines[4].interest_idr == 78_164
     assert sum(line.principal_idr for line in lines) == 20_000_000
     # Disbursed in July instead, the same months are instalments 6, 7 and 8.
-    july = servicing.schedule(servicing.Terms(
-        20_000_000, SIX, 12, date(2026, 8, 10), lean_months=frozenset({1, 2, 3})))  # fmt: skip
+    july = servicing.schedule(
+        servicing.Terms(
+            20_000_000, SIX, 12, date(2026, 8, 10), lean_months=frozenset({1, 2, 3})
+        )
+    )
     assert [line.number for line in july if not line.principal_idr] == [6, 7, 8]
 
 
@@ -171,8 +199,12 @@ def test_grace_pays_interest_only_at_the_start():
 
 def test_due_dates_keep_the_month_end():
     days = servicing.due_dates(date(2028, 1, 31), 4)
-    assert days == [date(2028, 1, 31), date(2028, 2, 29), date(2028, 3, 31),
-                    date(2028, 4, 30)]  # fmt: skip
+    assert days == [
+        date(2028, 1, 31),
+        date(2028, 2, 29),
+        date(2028, 3, 31),
+        date(2028, 4, 30),
+    ]
 
 
 def test_a_rate_step_recomputes_the_annuity():
@@ -196,20 +228,36 @@ def test_restructuring_capitalises_the_scheduled_arrears(fifty_million):
     # Nothing paid; restructured on 1 March 2026 over 36 months from 1 April:
     # arrears 1.271.097 principal + 250.000 interest, accrued 121.823; the new
     # principal is the payoff of the day, 50.371.823, laid out at 6% over 36.
-    result = servicing.restructure(fifty_million, [], date(2026, 1, 15),
-                                   date(2026, 3, 1), servicing.CAPITALISE, 36,
-                                   date(2026, 4, 1), SIX)  # fmt: skip
+    result = servicing.restructure(
+        fifty_million,
+        [],
+        date(2026, 1, 15),
+        date(2026, 3, 1),
+        servicing.CAPITALISE,
+        36,
+        date(2026, 4, 1),
+        SIX,
+    )
     assert (result.arrears_principal_idr, result.arrears_interest_idr) == (
-        1_271_097, 250_000)  # fmt: skip
+        1_271_097,
+        250_000,
+    )
     assert result.accrued_interest_idr == 121_823
     assert result.principal_idr == 50_371_823
     new = [line for line in result.lines if line.due_on > date(2026, 3, 1)]
     assert new[0].due_on == date(2026, 4, 1)
     assert new[0].instalment_idr == annuity(50_371_823, 6, 36)
     assert result.settled_idr == 1_521_097 + 121_823
-    settled = servicing.restructure(fifty_million, [], date(2026, 1, 15),
-                                    date(2026, 3, 1), servicing.SETTLE, 36,
-                                    date(2026, 4, 1), SIX)  # fmt: skip
+    settled = servicing.restructure(
+        fifty_million,
+        [],
+        date(2026, 1, 15),
+        date(2026, 3, 1),
+        servicing.SETTLE,
+        36,
+        date(2026, 4, 1),
+        SIX,
+    )
     assert settled.principal_idr == 48_728_903
 
 
@@ -222,8 +270,12 @@ def test_the_class_after_restructuring():
     assert grade(lines, on_time[:2], date(2026, 5, 15), date(2026, 3, 1), 3) == 3
     assert grade(lines, on_time, date(2026, 6, 1), date(2026, 3, 1), 3) == 1
     # One late payment restarts the count.
-    late = [(date(2026, 4, 1), 1_000_000), (date(2026, 5, 3), 1_000_000),
-            (date(2026, 6, 1), 1_000_000), (date(2026, 7, 1), 1_000_000)]  # fmt: skip
+    late = [
+        (date(2026, 4, 1), 1_000_000),
+        (date(2026, 5, 3), 1_000_000),
+        (date(2026, 6, 1), 1_000_000),
+        (date(2026, 7, 1), 1_000_000),
+    ]
     assert grade(lines, late, date(2026, 7, 1), date(2026, 3, 1), 3) == 3
     more = [*late, (date(2026, 8, 1), 1_000_000)]
     assert grade(lines, more, date(2026, 8, 1), date(2026, 3, 1), 3) == 1

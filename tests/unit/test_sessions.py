@@ -11,9 +11,10 @@ from juragan.services import accounts
 from tests.factories import PASSWORD
 
 LIMITS = accounts.SessionLimits(
-    idle=timedelta(minutes=60), absolute=timedelta(hours=12),
+    idle=timedelta(minutes=60),
+    absolute=timedelta(hours=12),
     reauthenticate=timedelta(minutes=10),
-)  # fmt: skip
+)
 
 
 def test_a_token_is_stored_only_hashed(db, make_user):
@@ -94,9 +95,18 @@ def test_confirming_the_password_opens_a_short_window(db, make_user):
 
 @pytest.mark.parametrize(
     "password",
-    ["password", "12345678", "iloveyou", "qwertyuiop", "PASSWORD1", "sayangku",
-     "bismillah", "siti.rahma", "Siti.Rahma2026!"],
-)  # fmt: skip
+    [
+        "password",
+        "12345678",
+        "iloveyou",
+        "qwertyuiop",
+        "PASSWORD1",
+        "sayangku",
+        "bismillah",
+        "siti.rahma",
+        "Siti.Rahma2026!",
+    ],
+)
 def test_common_and_personal_passwords_are_refused(db, make_user, password):
     user = make_user(Role.MENTOR, "35", username="siti.rahma")
     with pytest.raises(DomainError) as refused:

@@ -9,6 +9,16 @@ from hypothesis import strategies as st
 from sqlalchemy import Date, delete, literal, select
 
 from juragan import clock
+from juragan.dashboards.summaries import ensure_current, rebuild_all
+from juragan.db import loan_reading
+from juragan.db.sqldates import plus_months, quarter_key
+from juragan.domain.repayment import (
+    Due,
+    days_past_due,
+    month_end_standings,
+    outstanding_principal,
+)
+from juragan.domain.wellbeing import QUESTIONS
 from juragan.models import (
     BusinessFact,
     LoanFact,
@@ -20,18 +30,9 @@ from juragan.models import (
     utcnow,
 )
 from juragan.models.dashboard import SUMMARY_MODELS
-from juragan.repayment import (
-    Due,
-    days_past_due,
-    month_end_standings,
-    outstanding_principal,
-)
 from juragan.services import businesses, mentoring
 from juragan.services import loans as loan_service
 from juragan.services.businesses import BusinessData
-from juragan.sqldates import plus_months, quarter_key
-from juragan.summaries import ensure_current, rebuild_all
-from juragan.wellbeing import QUESTIONS
 
 
 def snapshot(session):
@@ -47,10 +48,15 @@ def snapshot(session):
 
 def place(session, returnee, country, departed, returned):
     placement = Placement(
-        returnee_id=returnee.id, country_code=country, sector="caregiver",
-        agency_name="PT A", departure_date=departed, contract_months=24,
-        return_date=returned, return_reason="contract_completed" if returned else None,
-    )  # fmt: skip
+        returnee_id=returnee.id,
+        country_code=country,
+        sector="caregiver",
+        agency_name="PT A",
+        departure_date=departed,
+        contract_months=24,
+        return_date=returned,
+        return_reason="contract_completed" if returned else None,
+    )
     session.add(placement)
     session.flush()
     return placement
@@ -72,10 +78,24 @@ def test_one_persons_facts_by_hand(db, cast, make_plan):
         now,
     )
     # Paused for the winter, then open again.
-    businesses.change_status(session, cast.mentor, business, "paused",
-                             date(2018, 12, 1), clock.today(now), now)  # fmt: skip
-    businesses.change_status(session, cast.mentor, business, "operating",
-                             date(2019, 3, 1), clock.today(now), now)  # fmt: skip
+    businesses.change_status(
+        session,
+        cast.mentor,
+        business,
+        "paused",
+        date(2018, 12, 1),
+        clock.today(now),
+        now,
+    )
+    businesses.change_status(
+        session,
+        cast.mentor,
+        business,
+        "operating",
+        date(2019, 3, 1),
+        clock.today(now),
+        now,
+    )
     session.commit()
 
     fact = session.get(ReturneeFact, sri.id)
@@ -87,8 +107,13 @@ def test_one_persons_facts_by_hand(db, cast, make_plan):
     assert (fact.has_plan, fact.has_ready_plan, fact.has_business) == (True, True, True)
     assert (fact.businesses, fact.operating) == (1, 1)
     # 15 Apr 2018 not open yet; 15 Jul open; 15 Jan 2019 paused; then open.
-    assert [fact.operating_at_3, fact.operating_at_6, fact.operating_at_12,
-            fact.operating_at_24, fact.operating_at_36] == [False, True, False, True, True]  # fmt: skip
+    assert [
+        fact.operating_at_3,
+        fact.operating_at_6,
+        fact.operating_at_12,
+        fact.operating_at_24,
+        fact.operating_at_36,
+    ] == [False, True, False, True, True]
     row = session.get(BusinessFact, business.id)
     assert row.days_from_return == (date(2018, 7, 1) - date(2018, 1, 15)).days
     assert row.anniversary_on == date(2019, 7, 1)
@@ -96,8 +121,16 @@ def test_one_persons_facts_by_hand(db, cast, make_plan):
     assert row.sector == "culinary"
     assert row.closed_on is None
     # Closing is a write: the facts follow at once.
-    businesses.change_status(session, cast.mentor, business, "closed", date(2020, 2, 1),
-                             clock.today(now), now, close_reason="not_profitable")  # fmt: skip
+    businesses.change_status(
+        session,
+        cast.mentor,
+        business,
+        "closed",
+        date(2020, 2, 1),
+        clock.today(now),
+        now,
+        close_reason="not_profitable",
+    )
     ensure_current(session)
     session.expire_all()
     fact = session.get(ReturneeFact, sri.id)
@@ -117,8 +150,9 @@ def test_a_loans_masks_facts_and_months(db, cast, make_loan):
     assert fact.scheme_mask == 0b10  # mikro is the second scheme
     assert fact.lender_mask == 0b1  # bri is the first lender
     row = session.get(LoanFact, loan.id)
-    assert row.outstanding_idr == sum(i.principal_idr - i.paid_principal_idr
-                                      for i in loan.instalments)  # fmt: skip
+    assert row.outstanding_idr == sum(
+        i.principal_idr - i.paid_principal_idr for i in loan.instalments
+    )
     assert row.oldest_unpaid_due_on == loan.instalments[1].due_on
     assert row.days_to_disbursement == (loan.disbursed_on - loan.applied_on).days
     months = session.scalars(
@@ -128,8 +162,10 @@ def test_a_loans_masks_facts_and_months(db, cast, make_loan):
     ).all()
     assert months[0].month_end == loan.disbursed_on + relativedelta(day=31)
     assert months[-1].month_end == clock.today() + relativedelta(months=24, day=31)
-    schedule = [Due(i.number, i.due_on, i.principal_idr, i.interest_idr)
-                for i in loan.instalments]  # fmt: skip
+    schedule = [
+        Due(i.number, i.due_on, i.principal_idr, i.interest_idr)
+        for i in loan.instalments
+    ]
     paid = [(p.paid_on, p.amount_idr) for p in loan.payments]
     for month in months:
         assert month.outstanding_idr == outstanding_principal(
@@ -138,28 +174,39 @@ def test_a_loans_masks_facts_and_months(db, cast, make_loan):
         assert month.days_past_due == days_past_due(schedule, paid, month.month_end)
     # Paid off: the months stop the day before.
     today = clock.today()
-    owed = loan_service.quote(loan, today).total_idr
-    loan_service.record_payment(session, cast.bank_officer, loan, today, owed, today,
-                                utcnow())  # fmt: skip
+    owed = loan_reading.quote(loan, today).total_idr
+    loan_service.record_payment(
+        session, cast.bank_officer, loan, today, owed, today, utcnow()
+    )
     session.commit()
     last = session.scalar(
-        select(LoanMonth.month_end).where(LoanMonth.loan_id == loan.id)
-        .order_by(LoanMonth.month_end.desc()).limit(1)
-    )  # fmt: skip
+        select(LoanMonth.month_end)
+        .where(LoanMonth.loan_id == loan.id)
+        .order_by(LoanMonth.month_end.desc())
+        .limit(1)
+    )
     assert last < today + relativedelta(day=31)
     assert session.get(LoanFact, loan.id).outstanding_idr == 0
 
 
 def test_writes_keep_the_summaries_equal_to_a_rebuild(db, cast, make_loan, make_plan):
     session = db.session
-    for person, country in ((cast.returnee, "TW"), (cast.neighbour, "HK"),
-                            (cast.far_away, "MY")):  # fmt: skip
+    for person, country in (
+        (cast.returnee, "TW"),
+        (cast.neighbour, "HK"),
+        (cast.far_away, "MY"),
+    ):
         place(session, person, country, date(2019, 1, 1), date(2021, 3, 1))
     session.commit()
     make_loan(cast, status="repaying")
     make_loan(cast, status="rejected", returnee=cast.neighbour)
-    mentoring.record_wellbeing(session, cast.returnee, {q.code: 4 for q in QUESTIONS},
-                               clock.today(), clock.today())  # fmt: skip
+    mentoring.record_wellbeing(
+        session,
+        cast.returnee,
+        {q.code: 4 for q in QUESTIONS},
+        clock.today(),
+        clock.today(),
+    )
     placement = place(session, cast.far_away, "SA", date(2022, 1, 1), None)
     session.commit()
     # Someone moves house, a placement is corrected, another removed.
@@ -192,11 +239,18 @@ def test_cells_sum_the_facts_at_every_level(db, cast):
     place(session, cast.neighbour, "TW", date(2019, 1, 1), date(2021, 2, 1))
     session.commit()
     cells = session.execute(
-        select(ReturneeCell.province_code, ReturneeCell.regency_code, ReturneeCell.returnees)
-        .where(ReturneeCell.country_code == "TW")
-    ).all()  # fmt: skip
-    assert sorted(cells) == [("", "", 2), ("35", "", 2), ("35", "35.07", 1),
-                             ("35", "35.78", 1)]  # fmt: skip
+        select(
+            ReturneeCell.province_code,
+            ReturneeCell.regency_code,
+            ReturneeCell.returnees,
+        ).where(ReturneeCell.country_code == "TW")
+    ).all()
+    assert sorted(cells) == [
+        ("", "", 2),
+        ("35", "", 2),
+        ("35", "35.07", 1),
+        ("35", "35.78", 1),
+    ]
 
 
 def test_a_rollback_leaves_the_summaries_alone(db, cast):
@@ -209,16 +263,22 @@ def test_a_rollback_leaves_the_summaries_alone(db, cast):
 
 @settings(max_examples=60, deadline=None)
 @given(
-    instalments=st.lists(st.tuples(st.integers(0, 3_000_000), st.integers(0, 200_000)),
-                         min_size=1, max_size=12),
-    payments=st.lists(st.tuples(st.integers(0, 500), st.integers(1, 4_000_000)),
-                      max_size=10),
+    instalments=st.lists(
+        st.tuples(st.integers(0, 3_000_000), st.integers(0, 200_000)),
+        min_size=1,
+        max_size=12,
+    ),
+    payments=st.lists(
+        st.tuples(st.integers(0, 500), st.integers(1, 4_000_000)), max_size=10
+    ),
     days=st.lists(st.integers(0, 600), min_size=1, max_size=8, unique=True),
-)  # fmt: skip
+)
 def test_month_end_standings_replay_the_loan_on_each_day(instalments, payments, days):
     start = date(2024, 1, 15)
-    schedule = [Due(n + 1, start + relativedelta(months=n + 1), principal, interest)
-                for n, (principal, interest) in enumerate(instalments)]  # fmt: skip
+    schedule = [
+        Due(n + 1, start + relativedelta(months=n + 1), principal, interest)
+        for n, (principal, interest) in enumerate(instalments)
+    ]
     owed = sum(p + i for p, i in instalments)
     paid, total = [], 0
     for offset, amount in sorted(payments):

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from juragan.terbilang import rupiah_in_words
+from juragan.domain.terbilang import rupiah_in_words
 
 
 @pytest.mark.parametrize(
@@ -37,15 +37,17 @@ from juragan.terbilang import rupiah_in_words
         (1_001_234, "satu juta seribu dua ratus tiga puluh empat rupiah"),
         # The KUR of the domain reference's example and its instalment.
         (50_000_000, "lima puluh juta rupiah"),
-        (1_521_097, "satu juta lima ratus dua puluh satu ribu sembilan puluh "
-                    "tujuh rupiah"),
+        (
+            1_521_097,
+            "satu juta lima ratus dua puluh satu ribu sembilan puluh tujuh rupiah",
+        ),
         (100_000_000, "seratus juta rupiah"),
         (1_000_000_000, "satu miliar rupiah"),
         (2_001_000_000, "dua miliar satu juta rupiah"),
         (5_000_001_000, "lima miliar seribu rupiah"),
         (1_000_000_000_000, "satu triliun rupiah"),
     ],
-)  # fmt: skip
+)
 def test_indonesian(amount, expected):
     assert rupiah_in_words(amount, "id") == expected
 

@@ -90,6 +90,7 @@ def test_every_clock_the_app_reads_is_at_the_sessions_moment(client, db, make_us
     )
 
 
+@pytest.mark.slow
 def test_the_variable_moves_the_clock_of_a_whole_run():
     # Another run of pytest, at 00:30 WIB on 29 February 2028, runs the test above.
     test = f"{Path(__file__).relative_to(ROOT)}::{_one_moment_test()}"

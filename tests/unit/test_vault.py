@@ -6,7 +6,7 @@ import pytest
 from cryptography.fernet import InvalidToken
 from sqlalchemy import select
 
-from juragan import vault
+from juragan.db import vault
 from juragan.models import Returnee
 from juragan.services.registry import find_by_nik, rotate_nik_keys
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from juragan.visit_schedule import Cadence, CaseFacts, next_visit, risk_signs
-from juragan.wellbeing import QUESTIONS, score
+from juragan.domain.visit_schedule import Cadence, CaseFacts, next_visit, risk_signs
+from juragan.domain.wellbeing import QUESTIONS, score
 
 ALL = [q.code for q in QUESTIONS]
 
@@ -20,7 +20,11 @@ def answers(**overrides):
 def test_middle_answers_score_one_half():
     result = score(answers())
     assert (result.economic, result.social, result.psychosocial, result.overall) == (
-        Decimal("0.500"), Decimal("0.500"), Decimal("0.500"), Decimal("0.500"))  # fmt: skip
+        Decimal("0.500"),
+        Decimal("0.500"),
+        Decimal("0.500"),
+        Decimal("0.500"),
+    )
 
 
 def test_reverse_questions_count_the_other_way():
@@ -35,8 +39,18 @@ def test_worked_example_with_unequal_dimensions():
     # Social: 4, 4, 2, 3 -> (0.75 + 0.75 + 0.25 + 0.5) / 4 = 0.5625 -> 0.563.
     # Psychosocial: belonging 2, support 2, distress 4 (rev 0.25), migrate 5 (rev 0)
     #   -> (0.25 + 0.25 + 0.25 + 0) / 4 = 0.1875 -> 0.188.
-    result = score(answers(housing=4, health=4, school=2, services=3, belonging=2,
-                           support=2, distress=4, migrate=5))  # fmt: skip
+    result = score(
+        answers(
+            housing=4,
+            health=4,
+            school=2,
+            services=3,
+            belonging=2,
+            support=2,
+            distress=4,
+            migrate=5,
+        )
+    )
     assert result.social == Decimal("0.563")
     assert result.psychosocial == Decimal("0.188")
     # Overall from the unrounded means: (0.5 + 0.5625 + 0.1875) / 3 = 0.41667.

@@ -134,6 +134,9 @@ def test_audit_page_lists_and_filters_changes(client, cast):
     )
     assert page.status_code == 200
     assert "pendamping.baru" in page.text
+    # Fields under the interface's names, not the stored column names.
+    assert "Nama pengguna:" in page.text
+    assert "username:" not in page.text
     page = client.get(
         "/admin/audit",
         query_string={"table": "returnees", "object_id": cast.far_away.id},
@@ -177,20 +180,40 @@ def test_admin_adds_a_branch_and_puts_a_bank_officer_in_it(client, db, cast):
     from juragan.models import LenderBranch, User
 
     login(client, cast.admin.username)
-    page = client.post("/admin/lenders", data={
-        "lender_code": "bni", "name": "BNI Kantor Wilayah Semarang",
-        "province_code": "33", "regency_code": ""})  # fmt: skip
+    page = client.post(
+        "/admin/lenders",
+        data={
+            "lender_code": "bni",
+            "name": "BNI Kantor Wilayah Semarang",
+            "province_code": "33",
+            "regency_code": "",
+        },
+    )
     assert page.status_code == 302
-    branch = db.session.scalar(select(LenderBranch).where(
-        LenderBranch.name == "BNI Kantor Wilayah Semarang"))  # fmt: skip
+    branch = db.session.scalar(
+        select(LenderBranch).where(LenderBranch.name == "BNI Kantor Wilayah Semarang")
+    )
     assert "BNI Kantor Wilayah Semarang" in client.get("/admin/lenders").text
-    refused = client.post("/admin/accounts/new", data=account_form(
-        username="petugas.bni", role="bank_officer", scope_province_code="",
-        scope_regency_code=""))  # fmt: skip
+    refused = client.post(
+        "/admin/accounts/new",
+        data=account_form(
+            username="petugas.bni",
+            role="bank_officer",
+            scope_province_code="",
+            scope_regency_code="",
+        ),
+    )
     assert refused.status_code == 200  # no branch chosen
-    made = client.post("/admin/accounts/new", data=account_form(
-        username="petugas.bni", role="bank_officer", scope_province_code="35",
-        scope_regency_code="", lender_branch_id=str(branch.id)))  # fmt: skip
+    made = client.post(
+        "/admin/accounts/new",
+        data=account_form(
+            username="petugas.bni",
+            role="bank_officer",
+            scope_province_code="35",
+            scope_regency_code="",
+            lender_branch_id=str(branch.id),
+        ),
+    )
     assert made.status_code == 302
     officer = db.session.scalar(select(User).where(User.username == "petugas.bni"))
     # The branch decides: BNI, and Central Java whatever the province field said.

@@ -13,10 +13,12 @@ import brotli
 import plotly.graph_objects as go
 import pytest
 
-from juragan import assets
+from juragan.web import assets
 from tests.factories import login
 
-STATIC = Path(assets.__file__).parent / "static"
+#: The package: its static folder, and every module that may draw a chart.
+PACKAGE = Path(assets.__file__).parents[1]
+STATIC = PACKAGE / "static"
 LONG = "public, max-age=31536000, immutable"
 
 
@@ -80,7 +82,7 @@ def test_the_bundle_holds_every_trace_type_juragan_draws():
     bundle = (STATIC / assets.PLOTLY_BUNDLE).read_text()
     shipped = set(re.findall(r'moduleType:"trace",name:"(\w+)"', bundle))
     drawn = set()
-    for source in (Path(assets.__file__).parent).rglob("*.py"):
+    for source in PACKAGE.rglob("*.py"):
         text = source.read_text()
         drawn |= {
             name.lower()

@@ -15,8 +15,9 @@ from juragan.models import (
     Returnee,
     ReturneeFact,
 )
-from juragan.services import loans as loan_service
 from juragan.services import registry_files
+from juragan.services.loans import documents as loan_documents
+from juragan.services.loans import lifecycle as loan_lifecycle
 from juragan.services.registry_files import EXAMPLE_ROW
 from tests.factories import PDF_BYTES, login, make_nik
 from tests.web.test_loan_pages import form_version
@@ -48,24 +49,39 @@ def test_a_document_upload_that_fails_leaves_no_file_and_no_row(
         assert files_in(tmp_path) - before
         raise InjectedFault
 
-    monkeypatch.setattr(loan_service, "LoanDocument", broken_row)
-    response = client.post(f"/kur/{loan.id}/documents", data={
-        "version": version, "doc_type": "ktp", "file": (io.BytesIO(PDF_BYTES), "ktp.pdf"),
-    })  # fmt: skip
+    monkeypatch.setattr(loan_documents, "LoanDocument", broken_row)
+    response = client.post(
+        f"/kur/{loan.id}/documents",
+        data={
+            "version": version,
+            "doc_type": "ktp",
+            "file": (io.BytesIO(PDF_BYTES), "ktp.pdf"),
+        },
+    )
     assert response.status_code == 500
     assert count(db, LoanDocument) == 0
     assert files_in(tmp_path) == before  # taken away with the rollback
 
 
 def test_an_import_that_fails_midway_imports_nothing(client, db, cast, monkeypatch):
-    rows = [{**EXAMPLE_ROW, "nik": make_nik("35.07", _born(i), "F", 3000 + i),
-             "birth_date": _born(i).isoformat(), "full_name": f"Orang {i}"}
-            for i in range(12)]  # fmt: skip
+    rows = [
+        {
+            **EXAMPLE_ROW,
+            "nik": make_nik("35.07", _born(i), "F", 3000 + i),
+            "birth_date": _born(i).isoformat(),
+            "full_name": f"Orang {i}",
+        }
+        for i in range(12)
+    ]
     login(client, cast.official_province.username)
     page = upload(client, rows)
     token = page.text.split('name="token" type="hidden" value="')[1].split('"')[0]
-    before = (count(db, Returnee), count(db, Placement), count(db, AuditEntry),
-              count(db, ReturneeFact))  # fmt: skip
+    before = (
+        count(db, Returnee),
+        count(db, Placement),
+        count(db, AuditEntry),
+        count(db, ReturneeFact),
+    )
     monkeypatch.setattr(registry_files, "INSERT_CHUNK", 5)  # several statements
     real_audit = registry_files._audit
     calls = {"n": 0}
@@ -80,8 +96,12 @@ def test_an_import_that_fails_midway_imports_nothing(client, db, cast, monkeypat
     response = client.post("/returnees/import/confirm", data={"token": token})
     assert response.status_code == 500
     assert calls["n"] == 15
-    assert (count(db, Returnee), count(db, Placement), count(db, AuditEntry),
-            count(db, ReturneeFact)) == before  # fmt: skip
+    assert (
+        count(db, Returnee),
+        count(db, Placement),
+        count(db, AuditEntry),
+        count(db, ReturneeFact),
+    ) == before
 
 
 def _born(i):
@@ -95,8 +115,10 @@ def test_a_payment_that_fails_midway_changes_no_instalment(
     client, db, cast, make_loan, monkeypatch, fault_at
 ):
     loan = make_loan(cast, status="disbursed", amount=12_000_000, tenor=12)
-    paid_before = [(i.paid_principal_idr, i.paid_interest_idr, i.settled_on)
-                   for i in loan.instalments]  # fmt: skip
+    paid_before = [
+        (i.paid_principal_idr, i.paid_interest_idr, i.settled_on)
+        for i in loan.instalments
+    ]
     login(client, cast.bank_officer.username)
     version = form_version(client, loan.id)
     if fault_at == "status":
@@ -104,23 +126,32 @@ def test_a_payment_that_fails_midway_changes_no_instalment(
         def broken_move(*_args, **_kwargs):
             raise InjectedFault
 
-        monkeypatch.setattr(loan_service, "move", broken_move)
+        monkeypatch.setattr(loan_lifecycle, "move", broken_move)
     else:
         # In the dashboards' rebuild, the last step before the commit.
-        from juragan import summaries
+        from juragan.dashboards import summaries
 
         def broken_refresh(*_args, **_kwargs):
             raise InjectedFault
 
         monkeypatch.setattr(summaries, "refresh_returnees", broken_refresh)
-    response = client.post(f"/kur/{loan.id}/payments", data={
-        "version": version, "paid_on": loan.first_due_on.isoformat(),
-        "amount_idr": "12.000.000", "reference": "F1",
-    })  # fmt: skip
+    response = client.post(
+        f"/kur/{loan.id}/payments",
+        data={
+            "version": version,
+            "paid_on": loan.first_due_on.isoformat(),
+            "amount_idr": "12.000.000",
+            "reference": "F1",
+        },
+    )
     assert response.status_code == 500
     db.session.expire_all()
     assert count(db, Payment) == 0
-    instalments = db.session.scalars(select(Instalment).where(
-        Instalment.loan_id == loan.id).order_by(Instalment.number)).all()  # fmt: skip
-    assert [(i.paid_principal_idr, i.paid_interest_idr, i.settled_on)
-            for i in instalments] == paid_before  # fmt: skip
+    instalments = db.session.scalars(
+        select(Instalment)
+        .where(Instalment.loan_id == loan.id)
+        .order_by(Instalment.number)
+    ).all()
+    assert [
+        (i.paid_principal_idr, i.paid_interest_idr, i.settled_on) for i in instalments
+    ] == paid_before

@@ -4,6 +4,7 @@ import pytest
 
 from juragan.models import Role, utcnow
 from juragan.services import accounts
+from juragan.web import drafts
 from tests.factories import PASSWORD, login
 
 
@@ -17,6 +18,8 @@ def test_sign_in_and_out(client, make_user):
     assert user.full_name in home.text
     response = client.post("/logout")
     assert response.status_code == 302
+    # Visit drafts kept on the phone go with the session (docs/offline-visits.md).
+    assert response.headers["Clear-Site-Data"] == '"storage"'
     assert client.get("/").headers["Location"].startswith("/login")
 
 
@@ -89,9 +92,14 @@ def test_an_old_cookie_is_refused_after_a_password_change(app, client, make_user
     login(client, user.username)
     thief.set_cookie("session", session_cookie(client))
     assert thief.get("/").status_code == 200
-    client.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": "a-new-long-secret",
-        "confirm_password": "a-new-long-secret"})  # fmt: skip
+    client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a-new-long-secret",
+            "confirm_password": "a-new-long-secret",
+        },
+    )
     # The person's own device signs in afresh; the copied cookie is worth nothing.
     assert client.get("/").status_code == 200
     assert thief.get("/").status_code == 302
@@ -105,16 +113,21 @@ def test_idle_and_old_sessions_end_with_a_message(app, client, db, make_user):
     user = make_user()
     login(client, user.username)
     limits = app.config["SESSION_LIMITS"]
-    db.session.execute(update(UserSession).where(UserSession.user_id == user.id)
-                       .values(last_seen_at=utcnow() - limits.idle - timedelta(minutes=1)))  # fmt: skip
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id)
+        .values(last_seen_at=utcnow() - limits.idle - timedelta(minutes=1))
+    )
     db.session.commit()
     response = client.get("/", follow_redirects=True)
     assert "tanpa aktivitas" in response.text
     assert "/login" in response.request.path
     login(client, user.username)
-    db.session.execute(update(UserSession).where(UserSession.user_id == user.id,
-                                                 UserSession.ended_at.is_(None))
-                       .values(created_at=utcnow() - limits.absolute - timedelta(minutes=1)))  # fmt: skip
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(created_at=utcnow() - limits.absolute - timedelta(minutes=1))
+    )
     db.session.commit()
     response = client.get("/", follow_redirects=True)
     assert "Sesi berlaku" in response.text
@@ -222,3 +235,21 @@ def test_change_password(app, client, db, make_user):
     assert other_device.get("/").status_code == 302  # the other one is signed out
     client.post("/logout")
     assert login(client, user.username, "a-new-long-secret").status_code == 302
+
+
+def test_pages_name_the_account_to_the_draft_store_by_an_opaque_tag(
+    app, client, make_user
+):
+    """The tag ties a phone's visit drafts to an account: the same on every page,
+    different per account and per secret key, and neither the id nor the name."""
+    user, other = make_user(Role.MENTOR, "35"), make_user(Role.MENTOR, "35")
+    assert 'data-draft-owner=""' in client.get("/login").text
+    login(client, user.username)
+    tag = drafts.owner_tag(app.config["SECRET_KEY"], user.id)
+    home = client.get("/").text
+    assert f'data-draft-owner="{tag}"' in home
+    assert "data-user=" not in home
+    assert len(tag) == 32
+    assert user.username not in tag
+    assert tag != drafts.owner_tag(app.config["SECRET_KEY"], other.id)
+    assert tag != drafts.owner_tag("another-secret-key-of-32-characters!", user.id)

@@ -59,8 +59,10 @@ def test_every_page_draws_its_charts_with_tables(client, db, cast, make_loan, pa
 
 def test_bad_filters_are_said_and_left_out(client, db, cast):
     login(client, cast.official_national.username)
-    page = client.get("/dashboard/?province=35&regency=33.01&returned_from=20242"
-                      "&returned_to=20231&sex=X&country=ZZ")  # fmt: skip
+    page = client.get(
+        "/dashboard/?province=35&regency=33.01&returned_from=20242"
+        "&returned_to=20231&sex=X&country=ZZ"
+    )
     assert page.status_code == 200
     assert "Kabupaten/kota ini tidak ada di provinsi yang dipilih." in page.text
     assert "Akhir periode sebelum awalnya." in page.text
@@ -68,12 +70,18 @@ def test_bad_filters_are_said_and_left_out(client, db, cast):
 
 
 def test_a_province_opens_its_regencies_and_a_bar_its_people(client, db, cast):
-    db.session.add(Placement(
-        returnee_id=cast.returnee.id, country_code="TW", sector="caregiver",
-        agency_name="PT A", departure_date=pd.Timestamp("2019-01-01").date(),
-        contract_months=24, return_date=pd.Timestamp("2021-02-01").date(),
-        return_reason="contract_completed",
-    ))  # fmt: skip
+    db.session.add(
+        Placement(
+            returnee_id=cast.returnee.id,
+            country_code="TW",
+            sector="caregiver",
+            agency_name="PT A",
+            departure_date=pd.Timestamp("2019-01-01").date(),
+            contract_months=24,
+            return_date=pd.Timestamp("2021-02-01").date(),
+            return_reason="contract_completed",
+        )
+    )
     db.session.commit()
     login(client, cast.official_national.username)
     national = client.get("/dashboard/")
@@ -97,12 +105,18 @@ def test_a_province_opens_its_regencies_and_a_bar_its_people(client, db, cast):
 
 def test_the_people_behind_a_bar_stay_inside_the_region(client, db, cast):
     for person in (cast.returnee, cast.far_away):
-        db.session.add(Placement(
-            returnee_id=person.id, country_code="HK", sector="domestic_worker",
-            agency_name="PT B", departure_date=pd.Timestamp("2018-01-01").date(),
-            contract_months=24, return_date=pd.Timestamp("2020-02-01").date(),
-            return_reason="contract_completed",
-        ))  # fmt: skip
+        db.session.add(
+            Placement(
+                returnee_id=person.id,
+                country_code="HK",
+                sector="domestic_worker",
+                agency_name="PT B",
+                departure_date=pd.Timestamp("2018-01-01").date(),
+                contract_months=24,
+                return_date=pd.Timestamp("2020-02-01").date(),
+                return_reason="contract_completed",
+            )
+        )
     db.session.commit()
     login(client, cast.official_other.username)  # Central Java
     people = client.get("/dashboard/returnees?country=HK&province=35").text
@@ -129,9 +143,11 @@ def test_only_officials_observers_and_banks_open_the_dashboard(client, db, cast)
 
 def test_every_filter_on_the_people_behind_a_bar(client, db, cast):
     login(client, cast.official_national.username)
-    page = client.get("/dashboard/returnees?province=35&regency=35.07&returned_from=20201"
-                      "&returned_to=20264&sex=F&country=TW&sector=culinary&scheme=mikro"
-                      "&lender=bri&stage=lasting&business_sector=warung")  # fmt: skip
+    page = client.get(
+        "/dashboard/returnees?province=35&regency=35.07&returned_from=20201"
+        "&returned_to=20264&sex=F&country=TW&sector=culinary&scheme=mikro"
+        "&lender=bri&stage=lasting&business_sector=warung"
+    )
     assert page.status_code == 200
     for word in ("Perempuan", "Kabupaten Malang", "Jawa Timur", "Taiwan", "BRI"):
         assert word in page.text, word

@@ -1,7 +1,7 @@
 """Disclosure control that survives subtraction (issue 13, must-have 5, finding 9).
 
 An observer (and a lender's officer, for people's figures) reads figures perturbed
-by the cell-key method (:mod:`juragan.perturbation`). Here an attacker with an
+by the cell-key method (:mod:`juragan.domain.perturbation`). Here an attacker with an
 observer's account combines every figure they can ask for: a total minus its
 parts, complementary filters, cumulative return-quarter ranges, two means over
 nested groups; none gives back a small group, or one person's score, exactly.
@@ -17,23 +17,31 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
-from juragan import clock, perturbation
+from juragan import clock
+from juragan.dashboards import figures as programme
+from juragan.dashboards.figures import Filters
+from juragan.domain import perturbation
+from juragan.domain.wellbeing import QUESTIONS
 from juragan.models import Placement, Returnee, Role
 from juragan.policy import scoped
-from juragan.reports import programme
-from juragan.reports.programme import Filters
 from juragan.services import mentoring
-from juragan.wellbeing import QUESTIONS
 from tests.factories import login
 
 
 def home_from(db, person, country: str, returned: date = date(2021, 3, 1)) -> None:
     """``person`` came home on ``returned`` from care work in ``country``."""
-    db.session.add(Placement(
-        returnee_id=person.id, country_code=country, sector="caregiver",
-        agency_name="PT A", departure_date=date(2019, 1, 1), contract_months=24,
-        return_date=returned, return_reason="contract_completed",
-    ))  # fmt: skip
+    db.session.add(
+        Placement(
+            returnee_id=person.id,
+            country_code=country,
+            sector="caregiver",
+            agency_name="PT A",
+            departure_date=date(2019, 1, 1),
+            contract_months=24,
+            return_date=returned,
+            return_reason="contract_completed",
+        )
+    )
 
 
 @pytest.fixture
@@ -48,8 +56,9 @@ def region(db, cast, make_returnee):
     Kab. Malang answered the wellbeing questions, and so did one man of Kota
     Surabaya: the province's mean is over 11, the regency's over 10."""
     women = [make_returnee("35.07", sex="F") for _ in range(23)]
-    men = [make_returnee("35.07", sex="M", birth_date=date(1985, 1, 5))
-           for _ in range(3)]  # fmt: skip
+    men = [
+        make_returnee("35.07", sex="M", birth_date=date(1985, 1, 5)) for _ in range(3)
+    ]
     alone = make_returnee("35.07", sex="M", birth_date=date(1984, 2, 6))
     for person in women + men:
         home_from(db, person, "TW")
@@ -60,8 +69,9 @@ def region(db, cast, make_returnee):
     for i, person in enumerate(women[:10]):
         answers = {q.code: 1 + (i + n) % 5 for n, q in enumerate(QUESTIONS)}
         mentoring.record_wellbeing(db.session, person, answers, today, today)
-    mentoring.record_wellbeing(db.session, surabaya, {q.code: 5 for q in QUESTIONS},
-                               today, today)  # fmt: skip
+    mentoring.record_wellbeing(
+        db.session, surabaya, {q.code: 5 for q in QUESTIONS}, today, today
+    )
     db.session.commit()
     return {"women": women, "men": men, "alone": alone, "surabaya": surabaya}
 
@@ -70,12 +80,15 @@ def _reshuffle_keys(db, seed: int) -> None:
     """Give everyone other record keys (another deployment's draw) and rebuild."""
     import random
 
-    from juragan.summaries import rebuild_all
+    from juragan.dashboards.summaries import rebuild_all
 
     rng = random.Random(seed)
     for person_id in db.session.scalars(select(Returnee.id)):
-        db.session.execute(update(Returnee).where(Returnee.id == person_id)
-                           .values(disclosure_key=rng.randrange(65536)))  # fmt: skip
+        db.session.execute(
+            update(Returnee)
+            .where(Returnee.id == person_id)
+            .values(disclosure_key=rng.randrange(65536))
+        )
     rebuild_all(db.session)
     db.session.commit()
 
@@ -93,8 +106,9 @@ def test_differencing_attacks_recover_no_small_group(db, cast, observer, region)
         men = fig(regency_code="35.07", sex="M").returnees
         to_q1 = fig(province_code="35", returned_to=20211).returnees
         to_q2 = fig(province_code="35", returned_to=20212).returnees
-        japan = dict(programme.by_country(db.session, observer,
-                                          Filters(province_code="35"))).get("JP", 0)  # fmt: skip
+        japan = dict(
+            programme.by_country(db.session, observer, Filters(province_code="35"))
+        ).get("JP", 0)
         for figure in (total, women, men, to_q1, to_q2, japan):
             assert figure % perturbation.BASE == 0
         recovered += [
@@ -104,8 +118,11 @@ def test_differencing_attacks_recover_no_small_group(db, cast, observer, region)
             ("a country of one", japan, 1),
         ]
         assert fig(province_code="35", returned_to=20212).returnees == to_q2  # stable
-    exact = [(attack, value) for attack, value, truth in recovered
-             if truth in (1, 2, 3, 4) and value == truth]  # fmt: skip
+    exact = [
+        (attack, value)
+        for attack, value, truth in recovered
+        if truth in (1, 2, 3, 4) and value == truth
+    ]
     assert exact == []
     print(
         f"\ndifferencing: {len(recovered)} attacks over 20 key draws, "
@@ -120,35 +137,47 @@ def test_two_means_over_nested_groups_give_no_ones_score(db, cast, observer, reg
     from juragan.models import WellbeingCheck
 
     today = clock.today()
-    truth = db.session.scalar(select(WellbeingCheck.overall).where(
-        WellbeingCheck.returnee_id == region["surabaya"].id))  # fmt: skip
+    truth = db.session.scalar(
+        select(WellbeingCheck.overall).where(
+            WellbeingCheck.returnee_id == region["surabaya"].id
+        )
+    )
     for seed in range(20):
         _reshuffle_keys(db, 100 + seed)
-        regency = programme.headline(db.session, observer,
-                                     Filters(regency_code="35.07"), today)  # fmt: skip
-        province = programme.headline(db.session, observer,
-                                      Filters(province_code="35"), today)  # fmt: skip
+        regency = programme.headline(
+            db.session, observer, Filters(regency_code="35.07"), today
+        )
+        province = programme.headline(
+            db.session, observer, Filters(province_code="35"), today
+        )
         for shown in (regency, province):
             assert shown.wellbeing_checks % 5 == 0
             if shown.wellbeing_checks < perturbation.MIN_FOR_STATISTICS:
                 assert shown.mean_wellbeing is None
         if regency.mean_wellbeing is None or province.mean_wellbeing is None:
             continue
-        guess = (province.wellbeing_checks * province.mean_wellbeing
-                 - regency.wellbeing_checks * regency.mean_wellbeing)  # fmt: skip
+        guess = (
+            province.wellbeing_checks * province.mean_wellbeing
+            - regency.wellbeing_checks * regency.mean_wellbeing
+        )
         assert abs(guess - truth) > Decimal("0.001"), seed
         # Even with the true counts the attacker lacks, the noise keeps it out.
-        assert abs(11 * province.mean_wellbeing - 10 * regency.mean_wellbeing
-                   - truth) > Decimal("0.001"), seed  # fmt: skip
+        assert abs(
+            11 * province.mean_wellbeing - 10 * regency.mean_wellbeing - truth
+        ) > Decimal("0.001"), seed
 
 
 def test_officials_see_every_figure_whole(db, cast, region):
     today = clock.today()
-    figures = programme.headline(db.session, cast.official_national,
-                                 Filters(province_code="35"), today)  # fmt: skip
+    figures = programme.headline(
+        db.session, cast.official_national, Filters(province_code="35"), today
+    )
     assert figures.returnees == 2 + 28  # the cast's two of East Java and 28 here
-    countries = dict(programme.by_country(db.session, cast.official_national,
-                                          Filters(province_code="35")))  # fmt: skip
+    countries = dict(
+        programme.by_country(
+            db.session, cast.official_national, Filters(province_code="35")
+        )
+    )
     assert countries["JP"] == 1
 
 
@@ -185,8 +214,7 @@ def test_a_lender_reads_its_applicants_perturbed_and_its_loans_whole(
     page = client.get("/dashboard/")
     assert page.status_code == 200
     assert "Pinjaman, yang Anda lihat satu per satu, ditampilkan utuh." in page.text
-    people = programme.headline(db.session, cast.bank_officer, Filters(),
-                                clock.today())  # fmt: skip
+    people = programme.headline(db.session, cast.bank_officer, Filters(), clock.today())
     assert people.returnees % 5 == 0  # one applicant: 0 or 5, never 1
     assert people.kur_applied == 1  # its own loan, whole
     mix = client.get("/dashboard/data/mix_lender.csv").data.decode("utf-8-sig")
@@ -204,17 +232,25 @@ def test_a_survival_curve_dates_no_closure_for_those_who_see_no_one(
     Kaplan-Meier curve would say when single businesses closed."""
     import json
 
-    from juragan.reports import programme_charts
-    from juragan.reports.programme import Protection
+    from juragan.dashboards import charts as programme_charts
+    from juragan.dashboards.figures import Protection
 
-    counts = {"sector": {"culinary": [(7, 1, 0), (19, 1, 3), (30, 0, 9)]},
-              "country": {}, "keys": {("sector", "culinary"): 4242}}  # fmt: skip
+    counts = {
+        "sector": {"culinary": [(7, 1, 0), (19, 1, 3), (30, 0, 9)]},
+        "country": {},
+        "keys": {("sector", "culinary"): 4242},
+    }
     monkeypatch.setattr(programme, "survival_counts", lambda *a, **k: counts)
     with app.test_request_context():
         for protected, months in ((True, {0, 12, 24, 36}), (False, {0, 7, 19, 30})):
             ctx = programme_charts.Context(
-                db.session, observer, Filters(), clock.today(), lambda *_: None,
-                protected=Protection(protected, protected))  # fmt: skip
+                db.session,
+                observer,
+                Filters(),
+                clock.today(),
+                lambda *_: None,
+                protected=Protection(protected, protected),
+            )
             chart = programme_charts.survival_chart(ctx, "sector")
             (trace,) = json.loads(chart.figure.replace("<\\/", "</"))["data"]
             assert set(trace["x"]) <= months | {0}, protected
@@ -225,9 +261,12 @@ def test_a_mean_left_out_for_its_group_says_so_and_not_as_a_value(
     client, db, cast, observer, region
 ):
     # Kota Surabaya: one wellbeing answer, so its mean is left out for observers.
-    shown = programme.headline(db.session, observer, Filters(province_code="35",
-                                                             regency_code="35.78"),
-                               clock.today())  # fmt: skip
+    shown = programme.headline(
+        db.session,
+        observer,
+        Filters(province_code="35", regency_code="35.78"),
+        clock.today(),
+    )
     assert shown.mean_wellbeing is None
     assert "mean_wellbeing" in shown.hidden
     login(client, observer.username)

@@ -14,6 +14,8 @@ import random
 import re
 from html.parser import HTMLParser
 
+import pytest
+
 from tests.web.test_authorization_matrix import (
     SPEC,
     _sign_in,
@@ -23,13 +25,46 @@ from tests.web.test_authorization_matrix import (
 ROUNDS = 6
 MARKUP = '<script>alert("fz")</script>'
 HOSTILE = (
-    "", " ", "x" * 5000, "ü" * 300, "👩🏽‍🌾" * 50, "\u202egnp.exe", "\x00zero", "\r\n",
-    MARKUP, '"><img src=x onerror=alert(1)>', "'; DROP TABLE returnees; --",
-    "' OR '1'='1", "-1", "-999999999999999999", "0", "1e309", "NaN", "9" * 40,
-    "3.5", "1.500.000", "Rp -5", "2026-02-30", "0000-00-00", "9999-12-31",
-    "1988-03-12", "35", "35.07", "TW", "mikro", "bri", "y", "on", "../../etc/passwd",
-    "%00", "{{7*7}}", "${7*7}", "=HYPERLINK(\"x\")", "true", "null",
-)  # fmt: skip
+    "",
+    " ",
+    "x" * 5000,
+    "ü" * 300,
+    "👩🏽‍🌾" * 50,
+    "\u202egnp.exe",
+    "\x00zero",
+    "\r\n",
+    MARKUP,
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE returnees; --",
+    "' OR '1'='1",
+    "-1",
+    "-999999999999999999",
+    "0",
+    "1e309",
+    "NaN",
+    "9" * 40,
+    "3.5",
+    "1.500.000",
+    "Rp -5",
+    "2026-02-30",
+    "0000-00-00",
+    "9999-12-31",
+    "1988-03-12",
+    "35",
+    "35.07",
+    "TW",
+    "mikro",
+    "bri",
+    "y",
+    "on",
+    "../../etc/passwd",
+    "%00",
+    "{{7*7}}",
+    "${7*7}",
+    '=HYPERLINK("x")',
+    "true",
+    "null",
+)
 
 
 class Forms(HTMLParser):
@@ -43,9 +78,15 @@ class Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self.forms.append({"action": a.get("action", ""),
-                               "method": (a.get("method") or "get").lower(),
-                               "fields": {}, "options": {}, "files": set()})  # fmt: skip
+            self.forms.append(
+                {
+                    "action": a.get("action", ""),
+                    "method": (a.get("method") or "get").lower(),
+                    "fields": {},
+                    "options": {},
+                    "files": set(),
+                }
+            )
         if not self.forms or not a.get("name"):
             return
         form = self.forms[-1]
@@ -96,8 +137,15 @@ def hostile_data(rng: random.Random, form: dict) -> dict:
         else:
             data[name] = rng.choice(HOSTILE)
     for name in form["files"]:
-        content = rng.choice([b"", b"%PDF-1.4 not really", b"\x89PNG\r\n\x1a\n" + b"x" * 50,
-                              rng.randbytes(300), b"<svg onload=alert(1)>"])  # fmt: skip
+        content = rng.choice(
+            [
+                b"",
+                b"%PDF-1.4 not really",
+                b"\x89PNG\r\n\x1a\n" + b"x" * 50,
+                rng.randbytes(300),
+                b"<svg onload=alert(1)>",
+            ]
+        )
         data[name] = (
             io.BytesIO(content),
             rng.choice(["a.pdf", "../b.png", "c.svg", ""]),
@@ -105,6 +153,7 @@ def hostile_data(rng: random.Random, form: dict) -> dict:
     return data
 
 
+@pytest.mark.slow
 def test_every_form_with_hostile_values(app, client, db, cast, world):
     rng = random.Random(2026)
     connection = db.engines[None]
@@ -121,9 +170,14 @@ def test_every_form_with_hostile_values(app, client, db, cast, world):
     ):
         client.post("/logout")
         _sign_in(client, cast.user(role))
-        pages = [_url(rule, world["own"]) for name, rule in rules.items()
-                 if "GET" in rule.methods and name in SPEC and not SPEC[name].public
-                 and "<path:" not in rule.rule]  # fmt: skip
+        pages = [
+            _url(rule, world["own"])
+            for name, rule in rules.items()
+            if "GET" in rule.methods
+            and name in SPEC
+            and not SPEC[name].public
+            and "<path:" not in rule.rule
+        ]
         for page in pages:
             response = client.get(page)
             response.close()  # downloads are streamed files
@@ -142,26 +196,47 @@ def test_every_form_with_hostile_values(app, client, db, cast, world):
                     savepoint = connection.begin_nested()
                     try:
                         if form["method"] == "post":
-                            answer = client.post(action, data=data, follow_redirects=True,
-                                                 content_type="multipart/form-data")  # fmt: skip
+                            answer = client.post(
+                                action,
+                                data=data,
+                                follow_redirects=True,
+                                content_type="multipart/form-data",
+                            )
                         else:
-                            answer = client.get(action, query_string={
-                                k: v for k, v in data.items() if isinstance(v, str)})  # fmt: skip
-                        body = answer.get_data(as_text=True) if (
-                            answer.mimetype or "").startswith("text/") else ""  # fmt: skip
+                            answer = client.get(
+                                action,
+                                query_string={
+                                    k: v for k, v in data.items() if isinstance(v, str)
+                                },
+                            )
+                        body = (
+                            answer.get_data(as_text=True)
+                            if (answer.mimetype or "").startswith("text/")
+                            else ""
+                        )
                         answer.close()
                     finally:
                         savepoint.rollback()
                     sent += 1
                     if answer.status_code >= 500:
                         failures += 1
-                        print("5xx", role, form["method"], action,
-                              {k: (v if isinstance(v, str) else "<file>")[:40] for k, v in data.items()})  # fmt: skip
+                        print(
+                            "5xx",
+                            role,
+                            form["method"],
+                            action,
+                            {
+                                k: (v if isinstance(v, str) else "<file>")[:40]
+                                for k, v in data.items()
+                            },
+                        )
                     if MARKUP in body or "<img src=x onerror" in body:
                         unescaped.append((role, action))
         client.post("/logout")
-    print(f"\nform fuzz: {len(seen)} forms, {sent} submissions, {failures} server errors, "
-          f"{len(unescaped)} unescaped")  # fmt: skip
+    print(
+        f"\nform fuzz: {len(seen)} forms, {sent} submissions, {failures} server errors, "
+        f"{len(unescaped)} unescaped"
+    )
     assert failures == 0
     assert unescaped == []
     assert len(seen) > 40

@@ -30,19 +30,39 @@ def test_a_person_with_only_a_profile_sees_no_error(client, db, cast):
 
 
 def test_lanes_come_from_the_records(client, db, cast, make_loan, tmp_path):
-    db.session.add(Placement(
-        returnee_id=cast.returnee.id, country_code="HK", sector="domestic_worker",
-        agency_name="PT A", departure_date=date(2019, 1, 5), contract_months=24,
-        return_date=date(2021, 1, 10), return_reason="contract_completed",
-    ))  # fmt: skip
+    db.session.add(
+        Placement(
+            returnee_id=cast.returnee.id,
+            country_code="HK",
+            sector="domestic_worker",
+            agency_name="PT A",
+            departure_date=date(2019, 1, 5),
+            contract_months=24,
+            return_date=date(2021, 1, 10),
+            return_reason="contract_completed",
+        )
+    )
     db.session.flush()
     loan = make_loan(cast, status="repaying", amount=12_000_000, tenor=12)
     today = clock.today()
-    mentoring.record_visit(db.session, cast.mentor, cast.returnee, VisitData(
-        idempotency_key="j1", visited_on=today - timedelta(days=3), mode="business",
-        duration_minutes=30, business_status="operating", revenue_last_month_idr=7_000_000,
-        observations="Ramai.",
-    ), [], tmp_path, today, utcnow())  # fmt: skip
+    mentoring.record_visit(
+        db.session,
+        cast.mentor,
+        cast.returnee,
+        VisitData(
+            idempotency_key="j1",
+            visited_on=today - timedelta(days=3),
+            mode="business",
+            duration_minutes=30,
+            business_status="operating",
+            revenue_last_month_idr=7_000_000,
+            observations="Ramai.",
+        ),
+        [],
+        tmp_path,
+        today,
+        utcnow(),
+    )
     db.session.commit()
     found = journey_report.build(db.session, cast.returnee, today)
     lanes = set(found.lanes)
@@ -62,10 +82,15 @@ def test_lanes_come_from_the_records(client, db, cast, make_loan, tmp_path):
 
 
 def test_journey_is_for_the_person_and_those_who_care_for_them(client, db, cast):
-    for role, expected in (("returnee_user", 200), ("mentor", 200),
-                           ("official_regency", 200), ("other_mentor", 404),
-                           ("official_other", 404), ("bank_officer", 404),
-                           ("admin", 403)):  # fmt: skip
+    for role, expected in (
+        ("returnee_user", 200),
+        ("mentor", 200),
+        ("official_regency", 200),
+        ("other_mentor", 404),
+        ("official_other", 404),
+        ("bank_officer", 404),
+        ("admin", 403),
+    ):
         login(client, cast.user(role).username)
         assert (
             client.get(f"/returnees/{cast.returnee.id}/journey").status_code == expected
@@ -76,17 +101,37 @@ def test_journey_is_for_the_person_and_those_who_care_for_them(client, db, cast)
 def test_the_return_home_is_a_marker_in_a_legend_and_no_axis_is_in_hours(
     client, db, cast, tmp_path
 ):
-    db.session.add(Placement(
-        returnee_id=cast.returnee.id, country_code="TW", sector="caregiver",
-        agency_name="PT A", departure_date=date(2019, 1, 5), contract_months=24,
-        return_date=date(2021, 1, 10), return_reason="contract_completed",
-    ))  # fmt: skip
+    db.session.add(
+        Placement(
+            returnee_id=cast.returnee.id,
+            country_code="TW",
+            sector="caregiver",
+            agency_name="PT A",
+            departure_date=date(2019, 1, 5),
+            contract_months=24,
+            return_date=date(2021, 1, 10),
+            return_reason="contract_completed",
+        )
+    )
     today = clock.today()
-    mentoring.record_visit(db.session, cast.mentor, cast.returnee, VisitData(
-        idempotency_key="j2", visited_on=today - timedelta(days=2), mode="business",
-        duration_minutes=30, business_status="operating",
-        revenue_last_month_idr=5_000_000, observations="Baru buka.",
-    ), [], tmp_path, today, utcnow())  # fmt: skip
+    mentoring.record_visit(
+        db.session,
+        cast.mentor,
+        cast.returnee,
+        VisitData(
+            idempotency_key="j2",
+            visited_on=today - timedelta(days=2),
+            mode="business",
+            duration_minutes=30,
+            business_status="operating",
+            revenue_last_month_idr=5_000_000,
+            observations="Baru buka.",
+        ),
+        [],
+        tmp_path,
+        today,
+        utcnow(),
+    )
     db.session.commit()
     login(client, cast.mentor.username)
     charts = charts_of(client.get(f"/returnees/{cast.returnee.id}/journey").text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from juragan.kur_rules import rule_set
+from juragan.domain.kur_rules import rule_set
 from juragan.models import Lender, LoanApproval, Role
 from juragan.services import loans
 from tests.factories import login, pass_checks
@@ -25,10 +25,14 @@ def _ready_to_decide(db, cast, make_loan, **kwargs):
 
 
 def _decide(client, loan, decision, reason=""):
-    return client.post(f"/kur/{loan.id}/decide", data={
-        "version": form_version(client, loan.id), "decision": decision,
-        "reason": reason,
-    })  # fmt: skip
+    return client.post(
+        f"/kur/{loan.id}/decide",
+        data={
+            "version": form_version(client, loan.id),
+            "decision": decision,
+            "reason": reason,
+        },
+    )
 
 
 def _the_file(page: str) -> str:
@@ -77,8 +81,12 @@ def test_the_officer_reads_everything_the_decision_rests_on(
 
 def test_who_sees_the_decision_file(client, db, cast, make_loan, make_user):
     loan = make_loan(cast, status="submitted")
-    for who, sees in (("mentor", True), ("official_regency", True),
-                      ("bank_officer", True), ("returnee_user", False)):  # fmt: skip
+    for who, sees in (
+        ("mentor", True),
+        ("official_regency", True),
+        ("bank_officer", True),
+        ("returnee_user", False),
+    ):
         login(client, cast.user(who).username)
         page = client.get(f"/kur/{loan.id}")
         assert page.status_code == 200, who
@@ -86,12 +94,19 @@ def test_who_sees_the_decision_file(client, db, cast, make_loan, make_user):
         client.post("/logout")
     # An officer of another lender, or of the lender in another province, and an
     # administrator: the application does not exist for them.
-    for outsider in (make_user(Role.BANK_OFFICER, "35", lender="bni"),
-                     make_user(Role.BANK_OFFICER, "33"), cast.admin):  # fmt: skip
+    for outsider in (
+        make_user(Role.BANK_OFFICER, "35", lender="bni"),
+        make_user(Role.BANK_OFFICER, "33"),
+        cast.admin,
+    ):
         login(client, outsider.username)
         assert client.get(f"/kur/{loan.id}").status_code == 404
-        assert client.get(f"/kur/{loan.id}/documents/{loan.documents[0].id}?view=1"
-                          ).status_code == 404  # fmt: skip
+        assert (
+            client.get(
+                f"/kur/{loan.id}/documents/{loan.documents[0].id}?view=1"
+            ).status_code
+            == 404
+        )
         client.post("/logout")
 
 
@@ -100,13 +115,14 @@ def test_a_document_opens_in_the_browser_and_the_look_is_recorded(
 ):
     import shutil
 
-    from juragan import inventory
+    from juragan.db import inventory
     from juragan.models import AuditEntry
 
     loan = make_loan(cast, status="verified")  # its files are under tmp_path
     document = loan.documents[0]
-    kept = inventory.path_of("loan_document", document.stored_name,
-                             app.config["UPLOAD_FOLDER"])  # fmt: skip
+    kept = inventory.path_of(
+        "loan_document", document.stored_name, app.config["UPLOAD_FOLDER"]
+    )
     kept.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(
         inventory.path_of("loan_document", document.stored_name, str(tmp_path)), kept
@@ -119,16 +135,21 @@ def test_a_document_opens_in_the_browser_and_the_look_is_recorded(
         assert shown.headers["Cache-Control"] == "private, no-store"
     with client.get(f"/kur/{loan.id}/documents/{document.id}") as saved:
         assert saved.headers["Content-Disposition"].startswith("attachment")
-    looks = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.action == "view", AuditEntry.actor_id == cast.bank_officer.id,
-        AuditEntry.table_name == "loan_documents")).all()  # fmt: skip
+    looks = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.action == "view",
+            AuditEntry.actor_id == cast.bank_officer.id,
+            AuditEntry.table_name == "loan_documents",
+        )
+    ).all()
     assert len(looks) == 2
 
 
 def _below_the_threshold(db):
     # BRI asks a capacity of 5: the factory's 2,03 is below it.
-    db.session.execute(update(Lender).where(Lender.code == "bri")
-                       .values(min_repayment_coverage=5))  # fmt: skip
+    db.session.execute(
+        update(Lender).where(Lender.code == "bri").values(min_repayment_coverage=5)
+    )
     db.session.commit()
 
 
@@ -156,7 +177,8 @@ def test_one_officer_cannot_approve_an_exception_alone_two_can(
     db.session.expire_all()
     assert loan.status == "verified"
     assert [(a.step, a.officer_id, a.exceptions) for a in loan.approvals] == [
-        (1, cast.bank_officer.id, ["capacity_below_threshold"])]  # fmt: skip
+        (1, cast.bank_officer.id, ["capacity_below_threshold"])
+    ]
     # The queue tells the bank's officers whose turn it is.
     queue = client.get("/kur/queue").text
     assert "Menunggu petugas kedua" in queue
@@ -176,12 +198,19 @@ def test_one_officer_cannot_approve_an_exception_alone_two_can(
     db.session.expire_all()
     assert loan.status == "approved"
     assert loan.decided_by_id == second.id
-    approvals = db.session.scalars(select(LoanApproval).where(
-        LoanApproval.loan_id == loan.id).order_by(LoanApproval.step)).all()  # fmt: skip
+    approvals = db.session.scalars(
+        select(LoanApproval)
+        .where(LoanApproval.loan_id == loan.id)
+        .order_by(LoanApproval.step)
+    ).all()
     assert [(a.step, a.officer_id) for a in approvals] == [
-        (1, cast.bank_officer.id), (2, second.id)]  # fmt: skip
+        (1, cast.bank_officer.id),
+        (2, second.id),
+    ]
     assert [a.reason for a in approvals] == [
-        "Omzet nyata di buku kas lebih tinggi.", "Kunjungan lapangan menguatkan kas."]  # fmt: skip
+        "Omzet nyata di buku kas lebih tinggi.",
+        "Kunjungan lapangan menguatkan kas.",
+    ]
     # Both are shown, with their reasons.
     page = client.get(f"/kur/{loan.id}").text
     assert cast.bank_officer.full_name in page
@@ -227,12 +256,20 @@ def test_a_not_eligible_verdict_needs_two_officers_and_a_rejection_one(
     with pytest.raises(FieldErrors) as refused:
         loans.decide(db.session, cast.bank_officer, loan, True, None, utcnow())
     assert refused.value.errors[0][0] == "reason"
-    assert loans.decide(db.session, cast.bank_officer, loan, True, "Usia bukan halangan.",
-                        utcnow()) == loans.AWAITING_SECOND  # fmt: skip
+    assert (
+        loans.decide(
+            db.session, cast.bank_officer, loan, True, "Usia bukan halangan.", utcnow()
+        )
+        == loans.AWAITING_SECOND
+    )
     # Any officer may still reject it, alone.
     other = make_user(Role.BANK_OFFICER, "35")
-    assert loans.decide(db.session, other, loan, False, "Usia di bawah 21 tahun.",
-                        utcnow()) == loans.REJECTED  # fmt: skip
+    assert (
+        loans.decide(
+            db.session, other, loan, False, "Usia di bawah 21 tahun.", utcnow()
+        )
+        == loans.REJECTED
+    )
     assert loan.status == "rejected"
 
 

@@ -22,25 +22,35 @@ def open_business(db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user, status="ready")
     now = utcnow()
     business = businesses.open_business(
-        db.session, cast.returnee_user, plan,
-        BusinessData(clock.today(now) - timedelta(days=300)), clock.today(now), now,
-    )  # fmt: skip
+        db.session,
+        cast.returnee_user,
+        plan,
+        BusinessData(clock.today(now) - timedelta(days=300)),
+        clock.today(now),
+        now,
+    )
     db.session.commit()
     return business
 
 
 SIMULATION = {
-    "kind": "business", "amount_idr": "50.000.000", "tenor_months": "36",
-    "purpose": "working_capital", "kur_mikro_elsewhere": "0",
-    "grace_months": "0", "lender": "bri", "scheme": "",
-}  # fmt: skip
+    "kind": "business",
+    "amount_idr": "50.000.000",
+    "tenor_months": "36",
+    "purpose": "working_capital",
+    "kur_mikro_elsewhere": "0",
+    "grace_months": "0",
+    "lender": "bri",
+    "scheme": "",
+}
 
 
 def test_simulator_shows_fitting_schemes_with_reasons(client, db, cast, open_business):
     login(client, cast.returnee_user.username)
-    page = client.post(f"/kur/simulator/{cast.returnee.id}",
-                       data={**SIMULATION, "business_ref": f"b{open_business.id}",
-                             "then": "simulate"})  # fmt: skip
+    page = client.post(
+        f"/kur/simulator/{cast.returnee.id}",
+        data={**SIMULATION, "business_ref": f"b{open_business.id}", "then": "simulate"},
+    )
     assert page.status_code == 200
     text = page.text
     assert "Rp1.521.097" in text  # 50 jt, 6%, 36 months
@@ -52,22 +62,38 @@ def test_simulator_shows_fitting_schemes_with_reasons(client, db, cast, open_bus
 
 def test_applying_then_documents_then_submission(client, db, cast, open_business):
     login(client, cast.returnee_user.username)
-    response = client.post(f"/kur/simulator/{cast.returnee.id}", data={
-        **SIMULATION, "business_ref": f"b{open_business.id}", "scheme": "mikro",
-        "then": "apply",
-    })  # fmt: skip
+    response = client.post(
+        f"/kur/simulator/{cast.returnee.id}",
+        data={
+            **SIMULATION,
+            "business_ref": f"b{open_business.id}",
+            "scheme": "mikro",
+            "then": "apply",
+        },
+    )
     loan = db.session.scalar(select(LoanApplication))
     assert response.location.endswith(f"/kur/{loan.id}")
     page = client.get(f"/kur/{loan.id}")
     assert "Masih kurang" in page.text
-    bad = client.post(f"/kur/{loan.id}/documents", data={"version": form_version(client, loan.id),
-        "doc_type": "ktp", "file": (io.BytesIO(b"GIF89a not allowed"), "ktp.gif"),
-    }, follow_redirects=True)  # fmt: skip
+    bad = client.post(
+        f"/kur/{loan.id}/documents",
+        data={
+            "version": form_version(client, loan.id),
+            "doc_type": "ktp",
+            "file": (io.BytesIO(b"GIF89a not allowed"), "ktp.gif"),
+        },
+        follow_redirects=True,
+    )
     assert "Unggah berkas PDF, JPEG atau PNG." in bad.text
     for kind in ("ktp", "kk", "business_proof", "plan_pdf"):
-        client.post(f"/kur/{loan.id}/documents", data={"version": form_version(client, loan.id),
-            "doc_type": kind, "file": (io.BytesIO(PDF_BYTES), f"{kind}.pdf"),
-        })  # fmt: skip
+        client.post(
+            f"/kur/{loan.id}/documents",
+            data={
+                "version": form_version(client, loan.id),
+                "doc_type": kind,
+                "file": (io.BytesIO(PDF_BYTES), f"{kind}.pdf"),
+            },
+        )
     page = client.post(
         f"/kur/{loan.id}/submit",
         data={"version": form_version(client, loan.id)},
@@ -94,8 +120,10 @@ def test_a_form_from_an_older_page_is_refused(client, db, cast, make_loan):
     # Another officer approves first; this one still has the old page open.
     loan.status = "approved"
     db.session.commit()
-    late = client.post(f"/kur/{loan.id}/decide",
-                       data={"version": seen, "decision": "reject", "reason": "Tidak layak"})  # fmt: skip
+    late = client.post(
+        f"/kur/{loan.id}/decide",
+        data={"version": seen, "decision": "reject", "reason": "Tidak layak"},
+    )
     assert late.status_code == 409
     assert "Diubah oleh orang lain" in late.text
     db.session.refresh(loan)
@@ -107,16 +135,37 @@ def test_the_bank_decides_disburses_and_takes_payments(client, db, cast, make_lo
     login(client, cast.bank_officer.username)
     queue = client.get("/kur/?status=queue")
     assert cast.returnee.full_name in queue.text
-    rejected = client.post(f"/kur/{loan.id}/decide", data={"version": form_version(client, loan.id), "decision": "reject", "reason": ""},
-                           follow_redirects=True)  # fmt: skip
+    rejected = client.post(
+        f"/kur/{loan.id}/decide",
+        data={
+            "version": form_version(client, loan.id),
+            "decision": "reject",
+            "reason": "",
+        },
+        follow_redirects=True,
+    )
     assert "Tulis alasan penolakan." in rejected.text
     # No approval before the SLIK check (Permenko 1/2022 as amended: SLIK clean).
-    refused = client.post(f"/kur/{loan.id}/decide", data={"version": form_version(client, loan.id),
-        "decision": "approve", "reason": ""}, follow_redirects=True)  # fmt: skip
+    refused = client.post(
+        f"/kur/{loan.id}/decide",
+        data={
+            "version": form_version(client, loan.id),
+            "decision": "approve",
+            "reason": "",
+        },
+        follow_redirects=True,
+    )
     assert "Catat pemeriksaan SLIK sebelum persetujuan." in refused.text
-    checked = client.post(f"/kur/{loan.id}/checks", data={"version": form_version(client, loan.id),
-        "answer": "slik:clean", "checked_on": clock.today().isoformat(),
-        "reference": "IDEB-2026-0001"}, follow_redirects=True)  # fmt: skip
+    checked = client.post(
+        f"/kur/{loan.id}/checks",
+        data={
+            "version": form_version(client, loan.id),
+            "answer": "slik:clean",
+            "checked_on": clock.today().isoformat(),
+            "reference": "IDEB-2026-0001",
+        },
+        follow_redirects=True,
+    )
     assert "Pemeriksaan dicatat." in checked.text
     client.post(
         f"/kur/{loan.id}/decide",
@@ -131,35 +180,63 @@ def test_the_bank_decides_disburses_and_takes_payments(client, db, cast, make_lo
     from datetime import timedelta
 
     today = clock.today()
-    bad = client.post(f"/kur/{loan.id}/disburse", data={"version": form_version(client, loan.id),
-        "amount_idr": "13.000.000", "akad_on": today.isoformat(),
-        "disbursed_on": today.isoformat(), "first_due_on": today.isoformat(),
-    })  # fmt: skip
+    bad = client.post(
+        f"/kur/{loan.id}/disburse",
+        data={
+            "version": form_version(client, loan.id),
+            "amount_idr": "13.000.000",
+            "akad_on": today.isoformat(),
+            "disbursed_on": today.isoformat(),
+            "first_due_on": today.isoformat(),
+        },
+    )
     assert bad.status_code == 422
     assert "is-invalid" in bad.text
-    no_sikp = client.post(f"/kur/{loan.id}/disburse", data={"version": form_version(client, loan.id),
-        "amount_idr": "12.000.000", "akad_on": today.isoformat(),
-        "disbursed_on": today.isoformat(),
-        "first_due_on": (today + timedelta(days=30)).isoformat(),
-    })  # fmt: skip
+    no_sikp = client.post(
+        f"/kur/{loan.id}/disburse",
+        data={
+            "version": form_version(client, loan.id),
+            "amount_idr": "12.000.000",
+            "akad_on": today.isoformat(),
+            "disbursed_on": today.isoformat(),
+            "first_due_on": (today + timedelta(days=30)).isoformat(),
+        },
+    )
     assert no_sikp.status_code == 422
     assert "Catat pemeriksaan SIKP sebelum akad." in no_sikp.text
-    client.post(f"/kur/{loan.id}/checks", data={"version": form_version(client, loan.id),
-        "answer": "sikp:registered", "checked_on": today.isoformat(),
-        "reference": "SIKP-3507-0001"})  # fmt: skip
+    client.post(
+        f"/kur/{loan.id}/checks",
+        data={
+            "version": form_version(client, loan.id),
+            "answer": "sikp:registered",
+            "checked_on": today.isoformat(),
+            "reference": "SIKP-3507-0001",
+        },
+    )
     db.session.refresh(loan)
     assert loan.is_sikp_registered
-    client.post(f"/kur/{loan.id}/disburse", data={"version": form_version(client, loan.id),
-        "amount_idr": "12.000.000", "akad_on": today.isoformat(),
-        "disbursed_on": today.isoformat(),
-        "first_due_on": (today + timedelta(days=30)).isoformat(),
-    })  # fmt: skip
+    client.post(
+        f"/kur/{loan.id}/disburse",
+        data={
+            "version": form_version(client, loan.id),
+            "amount_idr": "12.000.000",
+            "akad_on": today.isoformat(),
+            "disbursed_on": today.isoformat(),
+            "first_due_on": (today + timedelta(days=30)).isoformat(),
+        },
+    )
     db.session.refresh(loan)
     assert loan.status == "disbursed"
     assert sum(i.principal_idr for i in loan.instalments) == 12_000_000
-    client.post(f"/kur/{loan.id}/payments", data={"version": form_version(client, loan.id),
-        "paid_on": today.isoformat(), "amount_idr": "1.032.797", "reference": "A1",
-    })  # fmt: skip
+    client.post(
+        f"/kur/{loan.id}/payments",
+        data={
+            "version": form_version(client, loan.id),
+            "paid_on": today.isoformat(),
+            "amount_idr": "1.032.797",
+            "reference": "A1",
+        },
+    )
     db.session.refresh(loan)
     assert loan.status == "repaying"
     assert loan.instalments[0].settled_on == today
@@ -182,8 +259,9 @@ def test_payment_import_reports_each_row(client, db, cast, make_loan):
         f"999999,{first.due_on.isoformat()},1000,R-3\n"
         f"{loan.id},{first.due_on.isoformat()},{due},R-1\n"
     )
-    page = client.post("/kur/payments/import", data={
-        "file": (io.BytesIO(csv.encode()), "bayar.csv")})  # fmt: skip
+    page = client.post(
+        "/kur/payments/import", data={"file": (io.BytesIO(csv.encode()), "bayar.csv")}
+    )
     assert page.status_code == 200
     assert page.text.count("table-success") == 1
     assert page.text.count("table-danger") == 2
@@ -207,8 +285,10 @@ def test_payment_import_reports_each_row(client, db, cast, make_loan):
 def test_refused_loan_steps(client, db, cast, make_loan, role, path, status, expected):
     loan = make_loan(cast, status=status)
     login(client, cast.user(role).username)
-    response = client.post(f"/kur/{loan.id}/{path}",
-                           data={"decision": "approve", "version": str(loan.version)})  # fmt: skip
+    response = client.post(
+        f"/kur/{loan.id}/{path}",
+        data={"decision": "approve", "version": str(loan.version)},
+    )
     assert response.status_code == expected
     db.session.refresh(loan)
     assert loan.status == status

@@ -9,7 +9,8 @@ import pytest
 from flask_babel import format_date
 
 from juragan import clock
-from juragan.i18n import format_rupiah
+from juragan.db import loan_reading
+from juragan.domain.money import format_rupiah
 from juragan.models import Lender, utcnow
 from juragan.services import loans
 from tests.factories import login
@@ -94,9 +95,15 @@ def test_the_returnee_reads_where_the_application_stands(
     loan = make_loan(cast, status=status)
     if status == "repaying":  # the second instalment paid too: on time today
         second, now = loan.instalments[1], utcnow()
-        loans.record_payment(db.session, cast.bank_officer, loan, second.due_on,
-                             second.principal_idr + second.interest_idr,
-                             clock.today(now), now)  # fmt: skip
+        loans.record_payment(
+            db.session,
+            cast.bank_officer,
+            loan,
+            second.due_on,
+            second.principal_idr + second.interest_idr,
+            clock.today(now),
+            now,
+        )
         db.session.commit()
     login(client, cast.returnee_user.username)
     page = client.get(f"/kur/{loan.id}")
@@ -104,7 +111,11 @@ def test_the_returnee_reads_where_the_application_stands(
     assert "Posisi pengajuan" in page.text
     assert current_step(page.text) == step
     words = progress_text(page.text)
-    due = loans.standing(loan, clock.today()).next_due if loan.instalments else None
+    due = (
+        loan_reading.standing(loan, clock.today()).next_due
+        if loan.instalments
+        else None
+    )
     values = {
         "mentor": cast.mentor.full_name,
         "lender": db.session.get(Lender, "bri").name,
@@ -115,8 +126,9 @@ def test_the_returnee_reads_where_the_application_stands(
         assert sentence.format(**values) in words, (sentence, words)
 
 
-def test_others_read_the_same_steps_with_the_applicant_named(client, db, cast,
-                                                            make_loan):  # fmt: skip
+def test_others_read_the_same_steps_with_the_applicant_named(
+    client, db, cast, make_loan
+):
     loan = make_loan(cast, status="draft")
     login(client, cast.mentor.username)
     words = progress_text(client.get(f"/kur/{loan.id}").text)

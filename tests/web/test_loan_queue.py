@@ -18,8 +18,16 @@ from juragan.reports.loan_queue import Cursor
 from tests.factories import login
 
 QUEUE = "/kur/queue"
-_COPIED = ("kind", "scheme", "rule_set", "purpose", "tenor_months", "rate_percent",
-           "applied_on", "rate_province_code")  # fmt: skip
+_COPIED = (
+    "kind",
+    "scheme",
+    "rule_set",
+    "purpose",
+    "tenor_months",
+    "rate_percent",
+    "applied_on",
+    "rate_province_code",
+)
 
 
 @pytest.fixture
@@ -30,8 +38,14 @@ def add_loan(db, make_loan, cast):
     made = []
     slots: dict[int, int] = {}
 
-    def add(returnee=None, status="verified", at=None, scheme="mikro",
-            amount=20_000_000, lender="bri"):  # fmt: skip
+    def add(
+        returnee=None,
+        status="verified",
+        at=None,
+        scheme="mikro",
+        amount=20_000_000,
+        lender="bri",
+    ):
         if not made:
             made.append(make_loan(cast, status="verified"))
         template = made[0]
@@ -42,10 +56,14 @@ def add_loan(db, make_loan, cast):
         assert slot <= 2, "at most two active business KUR per person"
         loan = LoanApplication(
             **{name: getattr(template, name) for name in _COPIED},
-            returnee_id=returnee.id, lender=lender, amount_requested_idr=amount,
-            business_slot=slot, status=status, status_changed_at=at or utcnow(),
+            returnee_id=returnee.id,
+            lender=lender,
+            amount_requested_idr=amount,
+            business_slot=slot,
+            status=status,
+            status_changed_at=at or utcnow(),
             created_by_id=template.created_by_id,
-        )  # fmt: skip
+        )
         loan.scheme = scheme
         db.session.add(loan)
         db.session.commit()
@@ -134,8 +152,9 @@ def test_the_age_follows_the_officers_calendar_at_half_past_midnight(
     """Verified at 00:30 WIB (17:30 UTC the day before). At 23:59 WIB fourteen days
     later (16:59 UTC), when UTC dates would count fifteen days and a day late, the
     decision is due today; at 00:30 WIB the next day it is a day late."""
-    start = datetime.combine(clock.now().date() + timedelta(days=1), time(17, 30),
-                             tzinfo=UTC)  # fmt: skip
+    start = datetime.combine(
+        clock.now().date() + timedelta(days=1), time(17, 30), tzinfo=UTC
+    )
     loan = add_loan(at=start)
     template = add_loan.template()
     template.status = "submitted"  # only the application under test is to decide
@@ -160,8 +179,10 @@ def test_the_age_follows_the_officers_calendar_at_half_past_midnight(
     assert re.search(r'overdue=y"><div class="stat text-danger">1<', home)
 
 
-@pytest.mark.parametrize("who", ["returnee_user", "mentor", "official_province",
-                                 "official_national", "admin"])  # fmt: skip
+@pytest.mark.parametrize(
+    "who",
+    ["returnee_user", "mentor", "official_province", "official_national", "admin"],
+)
 def test_only_bank_officers_have_a_queue(client, cast, who):
     login(client, cast.user(who).username)
     assert client.get(QUEUE).status_code == 403
@@ -220,8 +241,13 @@ def test_tabs_filters_and_counts(client, db, cast, make_returnee, add_loan):
     assert ids(state="verified") == [late.id, fresh.id, template.id]
     assert ids(state="submitted") == [checking.id]
     assert ids(state="approved") == [to_disburse.id]
-    assert ids(state="open") == [late.id, checking.id, to_disburse.id, fresh.id,
-                                 template.id]  # fmt: skip
+    assert ids(state="open") == [
+        late.id,
+        checking.id,
+        to_disburse.id,
+        fresh.id,
+        template.id,
+    ]
     assert ids(overdue="y") == [late.id]
     assert ids(state="approved", overdue="y") == [late.id]  # a view of "to decide"
     assert ids(scheme="kecil") == [late.id]
@@ -236,8 +262,11 @@ def test_tabs_filters_and_counts(client, db, cast, make_returnee, add_loan):
     assert re.search(r'overdue=y">\s*Terlambat <span[^>]*>1<', text)
     # The counts follow the other filters, the tabs keep them.
     text = client.get(QUEUE, query_string={"regency": "35.78"}).text
-    assert re.search(r'state=open&amp;regency=35.78">\s*Semua yang berjalan '
-                     r'<span[^>]*>2<', text)  # fmt: skip
+    assert re.search(
+        r'state=open&amp;regency=35.78">\s*Semua yang berjalan '
+        r"<span[^>]*>2<",
+        text,
+    )
 
 
 @pytest.mark.parametrize(
@@ -263,8 +292,9 @@ def test_bad_filters_are_explained_and_ignored(client, cast, add_loan, query, me
     assert loan.id in row_ids(response.text)
 
 
-def test_keyset_pages_walk_every_row_once(client, db, app, cast, make_returnee,
-                                          add_loan, monkeypatch):  # fmt: skip
+def test_keyset_pages_walk_every_row_once(
+    client, db, app, cast, make_returnee, add_loan, monkeypatch
+):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 4)
     people = [make_returnee("35.78") for _ in range(6)]
     same_moment = days_ago(12)
@@ -272,8 +302,9 @@ def test_keyset_pages_walk_every_row_once(client, db, app, cast, make_returnee,
     # Three entered their state at the same moment: the id breaks the tie.
     loans += [add_loan(people[4 + n // 2], at=same_moment) for n in range(3)]
     template = add_loan.template()
-    expected = sorted(loans + [template],
-                      key=lambda loan: (utc(loan.status_changed_at), loan.id))  # fmt: skip
+    expected = sorted(
+        loans + [template], key=lambda loan: (utc(loan.status_changed_at), loan.id)
+    )
     login(client, cast.bank_officer.username)
     seen, after, pages = [], None, 0
     while True:
@@ -348,8 +379,9 @@ def test_one_query_for_the_rows_and_one_for_the_counts(
     assert "(loan_applications.status_changed_at, loan_applications.id) >" in rows[0]
 
 
-def test_home_counts_link_to_the_filtered_queue(client, db, cast, make_returnee,
-                                                add_loan):  # fmt: skip
+def test_home_counts_link_to_the_filtered_queue(
+    client, db, cast, make_returnee, add_loan
+):
     add_loan(at=days_ago(20))
     add_loan(make_returnee("35.78"), at=days_ago(15))
     add_loan(make_returnee("35.78"), status="approved", at=days_ago(1))
@@ -375,32 +407,39 @@ def test_home_counts_link_to_the_filtered_queue(client, db, cast, make_returnee,
 # The lender's service level -----------------------------------------------------
 
 
-def test_admin_sets_a_lenders_service_level_and_it_is_audited(client, db, cast,
-                                                              add_loan):  # fmt: skip
+def test_admin_sets_a_lenders_service_level_and_it_is_audited(
+    client, db, cast, add_loan
+):
     loan = add_loan(at=days_ago(20))
     login(client, cast.admin.username)
     page = client.get("/admin/lenders/bri")
     assert page.status_code == 200
     assert 'value="14"' in page.text
     # A text box: a number input would show nothing for "1,50" (nor take a comma).
-    assert re.search(r'id="min_repayment_coverage"[^>]*type="text" value="1,50"',
-                     page.text)  # fmt: skip
-    response = client.post("/admin/lenders/bri", data={
-        "decision_sla_days": "21", "min_repayment_coverage": "1,75"})  # fmt: skip
+    assert re.search(
+        r'id="min_repayment_coverage"[^>]*type="text" value="1,50"', page.text
+    )
+    response = client.post(
+        "/admin/lenders/bri",
+        data={"decision_sla_days": "21", "min_repayment_coverage": "1,75"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     lender = db.session.get(Lender, "bri")
     assert lender.decision_sla_days == 21
     assert lender.min_repayment_coverage == Decimal("1.75")
     entry = db.session.scalar(
-        select(AuditEntry).where(AuditEntry.table_name == "lenders")
+        select(AuditEntry)
+        .where(AuditEntry.table_name == "lenders")
         .order_by(AuditEntry.id.desc())
-    )  # fmt: skip
+    )
     assert entry.action == "update"
     assert entry.object_id == "bri"
     assert entry.actor_id == cast.admin.id
-    assert entry.changes == {"decision_sla_days": [14, 21],
-                             "min_repayment_coverage": ["1.50", "1.75"]}  # fmt: skip
+    assert entry.changes == {
+        "decision_sla_days": [14, 21],
+        "min_repayment_coverage": ["1.50", "1.75"],
+    }
     assert "keputusan dalam 21 hari" in client.get("/admin/lenders").text
     client.post("/logout")
     # Verified 20 days ago: on time under 21 days, due tomorrow.
@@ -419,19 +458,25 @@ def test_admin_sets_a_lenders_service_level_and_it_is_audited(client, db, cast,
         ({"decision_sla_days": "-3"}, "decision_sla_days", "Antara 1 dan 90 hari."),
         ({"decision_sla_days": "empat"}, "decision_sla_days", "Bilangan bulat"),
         ({"decision_sla_days": ""}, "decision_sla_days", "Isi jumlah hari."),
-        ({"min_repayment_coverage": "0,9"}, "min_repayment_coverage",
-         "Antara 1 dan 5 kali angsuran."),
+        (
+            {"min_repayment_coverage": "0,9"},
+            "min_repayment_coverage",
+            "Antara 1 dan 5 kali angsuran.",
+        ),
         ({"min_repayment_coverage": "NaN"}, "min_repayment_coverage", "desimal"),
-        ({"min_repayment_coverage": "-Infinity"}, "min_repayment_coverage",
-         "desimal"),
+        ({"min_repayment_coverage": "-Infinity"}, "min_repayment_coverage", "desimal"),
         ({"min_repayment_coverage": "1e99"}, "min_repayment_coverage", "desimal"),
-        ({"min_repayment_coverage": "5,01"}, "min_repayment_coverage",
-         "Antara 1 dan 5 kali angsuran."),
+        (
+            {"min_repayment_coverage": "5,01"},
+            "min_repayment_coverage",
+            "Antara 1 dan 5 kali angsuran.",
+        ),
         ({"min_repayment_coverage": "satu"}, "min_repayment_coverage", "desimal"),
     ],
-)  # fmt: skip
-def test_a_bad_service_level_is_shown_beside_its_field(client, db, cast, data, field,
-                                                       message):  # fmt: skip
+)
+def test_a_bad_service_level_is_shown_beside_its_field(
+    client, db, cast, data, field, message
+):
     before = lender_audit_entries(db)
     login(client, cast.admin.username)
     form = {"decision_sla_days": "14", "min_repayment_coverage": "1,5"} | data
@@ -461,9 +506,10 @@ def test_the_database_refuses_a_service_level_out_of_range(db):
     for days in (0, 91):
         with pytest.raises(sa.exc.IntegrityError), connection.begin_nested():
             connection.execute(
-                update(lenders).where(lenders.c.code == "bri")
+                update(lenders)
+                .where(lenders.c.code == "bri")
                 .values(decision_sla_days=days)
-            )  # fmt: skip
+            )
 
 
 def test_an_unknown_lender_is_not_found(client, cast):

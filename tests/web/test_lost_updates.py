@@ -3,11 +3,12 @@
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from juragan import scope
+from juragan.db import scope
 from juragan.extensions import db as database
 from juragan.models import AuditEntry, Returnee
 from tests.factories import login, make_nik, profile_form
@@ -19,6 +20,7 @@ def shown_version(page: str) -> str:
     return re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
 
 
+@pytest.mark.slow
 def test_200_races_of_two_edits_through_the_forms(app, client, db, cast):
     other = app.test_client()
     login(client, cast.mentor.username)
@@ -29,11 +31,21 @@ def test_200_races_of_two_edits_through_the_forms(app, client, db, cast):
         # Both open the form on the same version of the record.
         db.session.expire_all()
         version = str(db.session.get(Returnee, cast.returnee.id).version)
-        first = client.post(url, data={**profile_form(cast.returnee, village=f"A{race}"),
-                                       "version": version})  # fmt: skip
+        first = client.post(
+            url,
+            data={
+                **profile_form(cast.returnee, village=f"A{race}"),
+                "version": version,
+            },
+        )
         assert first.status_code == 302
-        second = other.post(url, data={**profile_form(cast.returnee, village=f"B{race}"),
-                                       "version": version})  # fmt: skip
+        second = other.post(
+            url,
+            data={
+                **profile_form(cast.returnee, village=f"B{race}"),
+                "version": version,
+            },
+        )
         if second.status_code == 409 and "Orang lain mengubah data ini" in second.text:
             conflicts += 1
             # The form comes back with the second person's entries, at the new version.
@@ -45,6 +57,7 @@ def test_200_races_of_two_edits_through_the_forms(app, client, db, cast):
     assert (conflicts, overwrites) == (RACES, 0)
 
 
+@pytest.mark.slow
 def test_200_races_of_two_transactions_on_the_database(app):
     """Below the forms: two sessions read the same version and both write; the
     database refuses the second (UPDATE ... WHERE version = the one read)."""
@@ -52,20 +65,26 @@ def test_200_races_of_two_transactions_on_the_database(app):
         engine = database.engine
         with Session(engine) as setup:
             person = Returnee(
-                nik=make_nik("35.07", date(1991, 2, 3), "F", 9901), full_name="Ras",
-                sex="F", birth_date=date(1991, 2, 3), province_code="35",
-                regency_code="35.07", education="smp", marital_status="single",
-                dependants=0, consent_at=date(2026, 1, 1), consent_version="t",
-                consent_purpose="t",
-            )  # fmt: skip
+                nik=make_nik("35.07", date(1991, 2, 3), "F", 9901),
+                full_name="Ras",
+                sex="F",
+                birth_date=date(1991, 2, 3),
+                province_code="35",
+                regency_code="35.07",
+                education="smp",
+                marital_status="single",
+                dependants=0,
+            )
             setup.add(person)
             setup.commit()
             person_id = person.id
         caught = lost = 0
         try:
             for race in range(RACES):
-                with Session(engine, expire_on_commit=False) as first, \
-                        Session(engine, expire_on_commit=False) as second:  # fmt: skip
+                with (
+                    Session(engine, expire_on_commit=False) as first,
+                    Session(engine, expire_on_commit=False) as second,
+                ):
                     # Both read the same version (and let go of the database, as a
                     # web request does between showing a form and saving it).
                     a = first.get(Returnee, person_id)
@@ -84,9 +103,12 @@ def test_200_races_of_two_transactions_on_the_database(app):
                         lost += 1
         finally:
             with Session(engine) as cleanup:
-                cleanup.execute(delete(AuditEntry).where(
-                    AuditEntry.table_name == "returnees",
-                    AuditEntry.object_id == str(person_id)))  # fmt: skip
+                cleanup.execute(
+                    delete(AuditEntry).where(
+                        AuditEntry.table_name == "returnees",
+                        AuditEntry.object_id == str(person_id),
+                    )
+                )
                 cleanup.delete(cleanup.get(Returnee, person_id))
                 cleanup.commit()
                 assert (

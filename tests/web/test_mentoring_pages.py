@@ -9,22 +9,30 @@ from PIL import Image
 from sqlalchemy import select
 
 from juragan import clock
+from juragan.db import inventory
+from juragan.domain.wellbeing import QUESTIONS
 from juragan.models import BusinessReport, Role, Visit, WellbeingCheck, utcnow
-from juragan.wellbeing import QUESTIONS
 from tests.factories import login
 
 
 def visit_form(**overrides):
     today = clock.today()
     form = {
-        "idempotency_key": "abc123", "visited_on": today.isoformat(), "mode": "business",
-        "duration_minutes": "40", "topics": ["bookkeeping", "marketing"],
-        "observations": "Warung ramai pagi hari.", "business_status": "operating",
-        "revenue_last_month_idr": "7.500.000", "workers_family": "1", "workers_paid": "0",
-        "actions-0-description": "Catat penjualan harian", "actions-0-owner": "returnee",
+        "idempotency_key": "abc123",
+        "visited_on": today.isoformat(),
+        "mode": "business",
+        "duration_minutes": "40",
+        "topics": ["bookkeeping", "marketing"],
+        "observations": "Warung ramai pagi hari.",
+        "business_status": "operating",
+        "revenue_last_month_idr": "7.500.000",
+        "workers_family": "1",
+        "workers_paid": "0",
+        "actions-0-description": "Catat penjualan harian",
+        "actions-0-owner": "returnee",
         "actions-0-due_on": (today + timedelta(days=14)).isoformat(),
         "next_visit_on": (today + timedelta(days=30)).isoformat(),
-    }  # fmt: skip
+    }
     form.update(overrides)
     return form
 
@@ -34,9 +42,13 @@ def test_official_assigns_within_the_region(client, db, cast):
     page = client.get("/mentoring/assign")
     assert cast.neighbour.full_name in page.text
     assert cast.far_away.full_name not in page.text  # Central Java
-    response = client.post("/mentoring/assign?show=unassigned", data={
-        "returnee_ids": [str(cast.neighbour.id)], "mentor_id": str(cast.other_mentor.id),
-    })  # fmt: skip
+    response = client.post(
+        "/mentoring/assign?show=unassigned",
+        data={
+            "returnee_ids": [str(cast.neighbour.id)],
+            "mentor_id": str(cast.other_mentor.id),
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(cast.neighbour)
     assert cast.neighbour.mentor_id == cast.other_mentor.id
@@ -55,12 +67,17 @@ def test_mentor_logs_a_visit_once_and_it_shows_everywhere(client, db, cast):
     photo = io.BytesIO()
     Image.new("RGB", (40, 30), (0, 128, 0)).save(photo, "PNG")
     photo.seek(0)
-    response = client.post(f"/mentoring/returnees/{cast.returnee.id}/visit",
-                           data={**visit_form(), "photos": [(photo, "warung.png")]})  # fmt: skip
+    response = client.post(
+        f"/mentoring/returnees/{cast.returnee.id}/visit",
+        data={**visit_form(), "photos": [(photo, "warung.png")]},
+    )
     assert response.status_code == 302
     assert "saved=abc123" in response.location
-    again = client.post(f"/mentoring/returnees/{cast.returnee.id}/visit", data=visit_form(),
-                        follow_redirects=True)  # fmt: skip
+    again = client.post(
+        f"/mentoring/returnees/{cast.returnee.id}/visit",
+        data=visit_form(),
+        follow_redirects=True,
+    )
     assert "Kunjungan ini sudah tersimpan sebelumnya." in again.text
     [visit] = db.session.scalars(select(Visit)).all()
     assert visit.topics == ["bookkeeping", "marketing"]
@@ -80,19 +97,27 @@ def test_mentor_logs_a_visit_once_and_it_shows_everywhere(client, db, cast):
 def test_bad_visit_is_shown_at_the_fields(client, db, cast):
     login(client, cast.mentor.username)
     future = (clock.today() + timedelta(days=2)).isoformat()
-    page = client.post(f"/mentoring/returnees/{cast.returnee.id}/visit",
-                       data=visit_form(visited_on=future, next_visit_on=future))  # fmt: skip
+    page = client.post(
+        f"/mentoring/returnees/{cast.returnee.id}/visit",
+        data=visit_form(visited_on=future, next_visit_on=future),
+    )
     assert page.status_code == 200
     assert "Tanggal kunjungan tidak boleh di masa depan." in page.text
     assert db.session.scalar(select(Visit)) is None
 
 
 def test_only_the_caseload_mentor_logs_visits(client, db, cast):
-    for role, expected in (("other_mentor", 404), ("official_regency", 403),
-                           ("returnee_user", 403), ("bank_officer", 404)):  # fmt: skip
+    for role, expected in (
+        ("other_mentor", 404),
+        ("official_regency", 403),
+        ("returnee_user", 403),
+        ("bank_officer", 404),
+    ):
         login(client, cast.user(role).username)
-        response = client.post(f"/mentoring/returnees/{cast.returnee.id}/visit",
-                               data=visit_form(idempotency_key=role))  # fmt: skip
+        response = client.post(
+            f"/mentoring/returnees/{cast.returnee.id}/visit",
+            data=visit_form(idempotency_key=role),
+        )
         assert response.status_code == expected, role
         client.post("/logout")
     assert db.session.scalar(select(Visit)) is None
@@ -103,8 +128,11 @@ def test_wellbeing_check_through_the_page(client, db, cast):
     data = {q.code: "4" for q in QUESTIONS}
     data["debt"] = data["distress"] = data["migrate"] = "2"
     data["taken_on"] = clock.today().isoformat()
-    page = client.post(f"/mentoring/returnees/{cast.returnee.id}/wellbeing", data=data,
-                       follow_redirects=True)  # fmt: skip
+    page = client.post(
+        f"/mentoring/returnees/{cast.returnee.id}/wellbeing",
+        data=data,
+        follow_redirects=True,
+    )
     assert "keseluruhan 0.750" in page.text
     check = db.session.scalar(select(WellbeingCheck))
     assert str(check.overall) == "0.750"
@@ -116,14 +144,26 @@ def test_returnee_reports_a_month(client, db, cast, make_plan):
 
     plan = make_plan(cast.returnee, cast.returnee_user, status="ready")
     now = utcnow()
-    business = businesses.open_business(db.session, cast.returnee_user, plan,
-                                        BusinessData(date(2026, 1, 5)), clock.today(now), now)  # fmt: skip
+    business = businesses.open_business(
+        db.session,
+        cast.returnee_user,
+        plan,
+        BusinessData(date(2026, 1, 5)),
+        clock.today(now),
+        now,
+    )
     db.session.commit()
     login(client, cast.returnee_user.username)
-    response = client.post(f"/mentoring/businesses/{business.id}/report", data={
-        "month": "2026-03", "status": "operating", "revenue_idr": "6.000.000",
-        "workers_family": "1", "workers_paid": "1",
-    })  # fmt: skip
+    response = client.post(
+        f"/mentoring/businesses/{business.id}/report",
+        data={
+            "month": "2026-03",
+            "status": "operating",
+            "revenue_idr": "6.000.000",
+            "workers_family": "1",
+            "workers_paid": "1",
+        },
+    )
     assert response.status_code == 302
     report = db.session.scalar(select(BusinessReport))
     assert (report.month, report.source, report.revenue_idr) == (
@@ -133,8 +173,12 @@ def test_returnee_reports_a_month(client, db, cast, make_plan):
     )
     client.post("/logout")
     login(client, cast.mentor.username)
-    assert client.post(f"/mentoring/businesses/{business.id}/report",
-                       data={"month": "2026-04"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            f"/mentoring/businesses/{business.id}/report", data={"month": "2026-04"}
+        ).status_code
+        == 403
+    )
 
 
 def test_work_list_uses_the_visit_agreed_at_the_latest_visit(client, db, cast):
@@ -142,10 +186,16 @@ def test_work_list_uses_the_visit_agreed_at_the_latest_visit(client, db, cast):
 
     login(client, cast.mentor.username)
     today = clock.today()
-    older = visit_form(idempotency_key="old", visited_on=(today - timedelta(days=20)).isoformat(),
-                       next_visit_on=(today + timedelta(days=2)).isoformat())  # fmt: skip
-    newer = visit_form(idempotency_key="new", visited_on=(today - timedelta(days=1)).isoformat(),
-                       next_visit_on=(today + timedelta(days=6)).isoformat())  # fmt: skip
+    older = visit_form(
+        idempotency_key="old",
+        visited_on=(today - timedelta(days=20)).isoformat(),
+        next_visit_on=(today + timedelta(days=2)).isoformat(),
+    )
+    newer = visit_form(
+        idempotency_key="new",
+        visited_on=(today - timedelta(days=1)).isoformat(),
+        next_visit_on=(today + timedelta(days=6)).isoformat(),
+    )
     client.post(f"/mentoring/returnees/{cast.returnee.id}/visit", data=newer)
     client.post(
         f"/mentoring/returnees/{cast.returnee.id}/visit", data=older
@@ -166,9 +216,13 @@ def test_a_visit_sent_twice_at_once_is_stored_once(client, db, cast, monkeypatch
     # The second sending looked for its key before the first one was committed.
     real = mentoring.find_by_key
     calls = []
-    monkeypatch.setattr(mentoring, "find_by_key",
-                        lambda session, key: calls.append(key) or (
-                            None if len(calls) == 1 else real(session, key)))  # fmt: skip
+    monkeypatch.setattr(
+        mentoring,
+        "find_by_key",
+        lambda session, key: (
+            calls.append(key) or (None if len(calls) == 1 else real(session, key))
+        ),
+    )
     page = client.post(
         url, data=visit_form(idempotency_key="tap"), follow_redirects=True
     )
@@ -203,9 +257,12 @@ def test_a_visit_is_dated_by_the_mentors_own_day(
         login(client, mentor.username)
         response = client.post(
             f"/mentoring/returnees/{returnee.id}/visit",
-            data=visit_form(visited_on=visit_day.isoformat(), next_visit_on="", **{
-                "actions-0-due_on": (visit_day + timedelta(days=14)).isoformat()}),
-        )  # fmt: skip
+            data=visit_form(
+                visited_on=visit_day.isoformat(),
+                next_visit_on="",
+                **{"actions-0-due_on": (visit_day + timedelta(days=14)).isoformat()},
+            ),
+        )
     stored = db.session.scalar(select(Visit))
     if accepted:
         assert response.status_code == 302, response.text
@@ -214,3 +271,72 @@ def test_a_visit_is_dated_by_the_mentors_own_day(
         assert visit_day > local_day
         assert "Tanggal kunjungan tidak boleh di masa depan." in response.text
         assert stored is None
+
+
+def _photo(kind: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (180, 90, 30)).save(out, kind)
+    return out.getvalue()
+
+
+def test_a_draft_sent_again_with_its_photos_is_one_visit_and_two_files(
+    client, db, cast, app, monkeypatch
+):
+    """The phone sends its draft again after a lost answer, and once at the same
+    moment as another sending: one visit, its two photos stored once (the sending
+    that lost the race leaves no file behind)."""
+    from juragan.services import mentoring
+
+    login(client, cast.mentor.username)
+    url = f"/mentoring/returnees/{cast.returnee.id}/visit"
+    folder = inventory.folder_of("visit_photo", app.config["UPLOAD_FOLDER"])
+    before = set(folder.iterdir()) if folder.is_dir() else set()
+    jpeg, png = _photo("JPEG"), _photo("PNG")
+
+    def send_the_draft():
+        data = {
+            **visit_form(idempotency_key="draft-on-the-phone"),
+            "photos": [(io.BytesIO(jpeg), "warung.jpg"), (io.BytesIO(png), "rak.png")],
+        }
+        return client.post(url, data=data, headers={"Accept": "application/json"})
+
+    first = send_the_draft()
+    saved = {
+        "saved": "draft-on-the-phone",
+        "location": f"/mentoring/returnees/{cast.returnee.id}?saved=draft-on-the-phone",
+    }
+    assert (first.status_code, first.json) == (200, saved)
+    assert send_the_draft().json == saved  # the answer was lost: sent again
+    real = mentoring.find_by_key
+    calls = []
+    monkeypatch.setattr(
+        mentoring,
+        "find_by_key",
+        lambda session, key: (
+            calls.append(key) or (None if len(calls) == 1 else real(session, key))
+        ),
+    )
+    assert send_the_draft().json == saved  # crossed with another sending
+    [visit] = db.session.scalars(select(Visit)).all()
+    assert sorted(p.content_type for p in visit.photos) == ["image/jpeg", "image/png"]
+    written = set(folder.iterdir()) - before
+    assert {p.name for p in written} == {p.stored_name for p in visit.photos}
+    page = client.get(saved["location"])
+    assert "Kunjungan disimpan." in page.text
+    assert "Kunjungan ini sudah tersimpan sebelumnya." in page.text
+
+
+def test_a_draft_the_server_refuses_comes_back_as_the_form(client, db, cast):
+    """The phone's sending gets the form with its errors (no JSON): the script
+    shows it and keeps the draft."""
+    login(client, cast.mentor.username)
+    future = (clock.today() + timedelta(days=2)).isoformat()
+    page = client.post(
+        f"/mentoring/returnees/{cast.returnee.id}/visit",
+        data=visit_form(visited_on=future, next_visit_on=future),
+        headers={"Accept": "application/json"},
+    )
+    assert page.mimetype == "text/html"
+    assert 'id="visit-form"' in page.text
+    assert 'data-has-errors="yes"' in page.text
+    assert db.session.scalar(select(Visit)) is None

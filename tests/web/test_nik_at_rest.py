@@ -6,15 +6,22 @@ import re
 from sqlalchemy import inspect, text
 
 from juragan.models import Returnee
-from tests.factories import login, profile_form
+from tests.factories import login, profile_form, with_scan
 
 NEW_NIK = "3507015203880003"
 NEW_PERSON = {
-    "nik": "3507 0152 0388 0003", "full_name": "Wulan Sari", "sex": "F",
-    "birth_date": "1988-03-12", "phone": "0812 3456 7891", "province_code": "35",
-    "regency_code": "35.07", "education": "smp", "marital_status": "married",
-    "dependants": "1", "consent": "y",
-}  # fmt: skip
+    "nik": "3507 0152 0388 0003",
+    "full_name": "Wulan Sari",
+    "sex": "F",
+    "birth_date": "1988-03-12",
+    "phone": "0812 3456 7891",
+    "province_code": "35",
+    "regency_code": "35.07",
+    "education": "smp",
+    "marital_status": "married",
+    "dependants": "1",
+    "consent_registry": "y",
+}
 
 
 def every_stored_text(db) -> str:
@@ -31,16 +38,17 @@ def every_stored_text(db) -> str:
 def test_no_table_holds_a_nik_in_clear(client, db, cast, caplog):
     caplog.set_level(logging.DEBUG)
     login(client, cast.official_province.username)
-    created = client.post("/returnees/new", data=NEW_PERSON)
+    created = client.post("/returnees/new", data=with_scan(NEW_PERSON))
     assert created.status_code == 302
     person = db.session.query(Returnee).filter(Returnee.nik == NEW_NIK).one()
     # Edited, verified, revealed (audited), searched for, registered twice.
-    client.post(f"/returnees/{person.id}/edit",
-                data=profile_form(person, village="Sukorejo"))  # fmt: skip
+    client.post(
+        f"/returnees/{person.id}/edit", data=profile_form(person, village="Sukorejo")
+    )
     client.post(f"/returnees/{person.id}/verify")
     client.post(f"/returnees/{person.id}/nik")
     client.post("/returnees/find", data={"identifier": NEW_NIK})
-    twice = client.post("/returnees/new", data=NEW_PERSON)
+    twice = client.post("/returnees/new", data=with_scan(NEW_PERSON))
     assert "sudah terdaftar" in twice.text
     stored = every_stored_text(db)
     for nik in (NEW_NIK, cast.returnee.nik, cast.far_away.nik):
@@ -78,8 +86,13 @@ def test_an_error_report_carries_no_personal_value(
 def test_no_page_links_to_a_nik(client, db, cast):
     login(client, cast.official_province.username)
     niks = {p.nik for p in (cast.returnee, cast.neighbour)}
-    for path in ("/", "/returnees/", f"/returnees/{cast.returnee.id}",
-                 f"/returnees/{cast.returnee.id}/edit", "/dashboard/returnees"):  # fmt: skip
+    for path in (
+        "/",
+        "/returnees/",
+        f"/returnees/{cast.returnee.id}",
+        f"/returnees/{cast.returnee.id}/edit",
+        "/dashboard/returnees",
+    ):
         page = client.get(path).text
         for url in re.findall(r'(?:href|action|src)="([^"]*)"', page):
             assert not any(nik in url for nik in niks), (path, url)

@@ -40,9 +40,13 @@ def outage_app(tmp_path_factory):
         app.test_client_class = FreshContextClient
         with app.app_context():
             flask_migrate.upgrade()
-            create_account(db.session, AccountData("rina", "Rina Kusumawati",
-                                                   Role.OFFICIAL, scope_province_code="35"),
-                           PASSWORD)  # fmt: skip
+            create_account(
+                db.session,
+                AccountData(
+                    "rina", "Rina Kusumawati", Role.OFFICIAL, scope_province_code="35"
+                ),
+                PASSWORD,
+            )
             db.session.commit()
         yield app
         with app.app_context():
@@ -70,10 +74,12 @@ def database_away(app):
             admin = create_engine(engine.url, poolclass=NullPool)
             with admin.connect() as connection:
                 cut = connection.execute(
-                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                         "WHERE datname = :name AND pid <> pg_backend_pid()"),
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
                     {"name": name},
-                ).all()  # fmt: skip
+                ).all()
             admin.dispose()
             assert cut, "the app held no connection to cut"
         else:
@@ -227,9 +233,15 @@ def test_with_redis_away_limits_still_hold_in_memory_and_nothing_fails(tmp_path)
     # to the storage the configuration names (here a Redis nobody listens on).
     environment = {**os.environ, "REDIS_URL": "redis://127.0.0.1:1/0"}
     environment.pop("DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "-c", REDIS_AWAY, PASSWORD],  # noqa: S603
-                            env=environment, cwd=tmp_path, capture_output=True,
-                            text=True, timeout=120, check=True)  # fmt: skip
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", REDIS_AWAY, PASSWORD],
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["storage"] == "redis://127.0.0.1:1/0"
     # Five wrong passwords a minute for one account, then 429: counted in memory.

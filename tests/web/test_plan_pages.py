@@ -58,19 +58,35 @@ def test_a_returnee_writes_and_submits_a_plan(client, db, cast):
         f"/plans/{plan.id}/edit/business", data={**BUSINESS_FORM, "then": "next"}
     )
     assert response.location.endswith(f"/plans/{plan.id}/edit/market")
-    client.post(f"/plans/{plan.id}/edit/market",
-                data={"target_market": "Pekerja pabrik", "marketing": "WhatsApp"})  # fmt: skip
-    client.post(f"/plans/{plan.id}/edit/operations",
-                data={"operations": "Buka pagi", "workers_planned": "1"})  # fmt: skip
+    client.post(
+        f"/plans/{plan.id}/edit/market",
+        data={"target_market": "Pekerja pabrik", "marketing": "WhatsApp"},
+    )
+    client.post(
+        f"/plans/{plan.id}/edit/operations",
+        data={"operations": "Buka pagi", "workers_planned": "1"},
+    )
     client.post(f"/plans/{plan.id}/edit/risks", data={"risks": "Harga naik"})
-    client.post(f"/plans/{plan.id}/capital", data=lines([
-        ("investment", "Gerobak", "15.000.000"), ("working_capital", "Bahan", "10.000.000"),
-        ("investment", "", ""),
-    ]))  # fmt: skip
-    client.post(f"/plans/{plan.id}/funding", data={
-        **lines([("own_savings", "Tabungan", "Rp 15.000.000"), ("kur", "", "9.000.000")]),
-        "kur_tenor_months": "24", "kur_rate_percent": "6",
-    })  # fmt: skip
+    client.post(
+        f"/plans/{plan.id}/capital",
+        data=lines(
+            [
+                ("investment", "Gerobak", "15.000.000"),
+                ("working_capital", "Bahan", "10.000.000"),
+                ("investment", "", ""),
+            ]
+        ),
+    )
+    client.post(
+        f"/plans/{plan.id}/funding",
+        data={
+            **lines(
+                [("own_savings", "Tabungan", "Rp 15.000.000"), ("kur", "", "9.000.000")]
+            ),
+            "kur_tenor_months": "24",
+            "kur_rate_percent": "6",
+        },
+    )
     response = client.post(f"/plans/{plan.id}/projection", data=months(12))
     assert response.status_code == 302
     db.session.refresh(plan)
@@ -81,10 +97,16 @@ def test_a_returnee_writes_and_submits_a_plan(client, db, cast):
     assert "Pendanaan kurang Rp1.000.000 dari kebutuhan usaha." in page.text
     db.session.refresh(plan)
     assert plan.status == "draft"
-    client.post(f"/plans/{plan.id}/funding", data={
-        **lines([("own_savings", "Tabungan", "15.000.000"), ("kur", "", "10.000.000")]),
-        "kur_tenor_months": "24", "kur_rate_percent": "6",
-    })  # fmt: skip
+    client.post(
+        f"/plans/{plan.id}/funding",
+        data={
+            **lines(
+                [("own_savings", "Tabungan", "15.000.000"), ("kur", "", "10.000.000")]
+            ),
+            "kur_tenor_months": "24",
+            "kur_rate_percent": "6",
+        },
+    )
     page = client.post(f"/plans/{plan.id}/submit", follow_redirects=True)
     assert "Versi 1 diajukan" in page.text
     db.session.refresh(plan)
@@ -96,14 +118,26 @@ def test_a_returnee_writes_and_submits_a_plan(client, db, cast):
 def test_bad_input_is_shown_at_the_field_and_saves_nothing(client, db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user)
     login(client, cast.returnee_user.username)
-    page = client.post(f"/plans/{plan.id}/capital", data=lines([
-        ("investment", "Gerobak", "lima juta"), ("investment", "", "2.000.000"),
-    ]))  # fmt: skip
+    page = client.post(
+        f"/plans/{plan.id}/capital",
+        data=lines(
+            [
+                ("investment", "Gerobak", "lima juta"),
+                ("investment", "", "2.000.000"),
+            ]
+        ),
+    )
     assert page.status_code == 200
     assert "Tulis jumlah dalam rupiah" in page.text
-    page = client.post(f"/plans/{plan.id}/capital", data=lines([
-        ("investment", "Gerobak", "5.000.000"), ("investment", "", "2.000.000"),
-    ]))  # fmt: skip
+    page = client.post(
+        f"/plans/{plan.id}/capital",
+        data=lines(
+            [
+                ("investment", "Gerobak", "5.000.000"),
+                ("investment", "", "2.000.000"),
+            ]
+        ),
+    )
     assert 'id="items-1-description"' in page.text
     assert "is-invalid" in page.text
     db.session.refresh(plan)
@@ -116,11 +150,17 @@ def test_bad_input_is_shown_at_the_field_and_saves_nothing(client, db, cast, mak
 def test_quick_fill_offers_months_without_saving(client, db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user)
     login(client, cast.returnee_user.username)
-    page = client.post(f"/plans/{plan.id}/projection", data={
-        "quick-sales_idr": "1.000.000", "quick-cogs_idr": "500.000",
-        "quick-operating_costs_idr": "100.000", "quick-owner_draw_idr": "0",
-        "quick-growth_percent": "10", "quick-month_count": "24",
-    })  # fmt: skip
+    page = client.post(
+        f"/plans/{plan.id}/projection",
+        data={
+            "quick-sales_idr": "1.000.000",
+            "quick-cogs_idr": "500.000",
+            "quick-operating_costs_idr": "100.000",
+            "quick-owner_draw_idr": "0",
+            "quick-growth_percent": "10",
+            "quick-month_count": "24",
+        },
+    )
     assert page.status_code == 200
     assert 'value="1.100.000"' in page.text  # month 2
     db.session.refresh(plan)
@@ -130,9 +170,11 @@ def test_quick_fill_offers_months_without_saving(client, db, cast, make_plan):
 def test_mentor_reviews_and_the_returnee_revises(client, db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user, status="submitted")
     login(client, cast.mentor.username)
-    page = client.post(f"/plans/{plan.id}/comments",
-                       data={"section": "market", "body": "Berapa porsi sehari?"},
-                       follow_redirects=True)  # fmt: skip
+    page = client.post(
+        f"/plans/{plan.id}/comments",
+        data={"section": "market", "body": "Berapa porsi sehari?"},
+        follow_redirects=True,
+    )
     assert "Berapa porsi sehari?" in page.text
     db.session.refresh(plan)
     assert plan.status == "in_review"
@@ -140,9 +182,13 @@ def test_mentor_reviews_and_the_returnee_revises(client, db, cast, make_plan):
     login(client, cast.returnee_user.username)
     page = client.get(f"/plans/{plan.id}/edit/market")
     assert "Berapa porsi sehari?" in page.text  # the comment beside the part
-    client.post(f"/plans/{plan.id}/edit/market", data={
-        "target_market": "Pekerja pabrik, 40 porsi sehari.", "marketing": "WhatsApp.",
-    })  # fmt: skip
+    client.post(
+        f"/plans/{plan.id}/edit/market",
+        data={
+            "target_market": "Pekerja pabrik, 40 porsi sehari.",
+            "marketing": "WhatsApp.",
+        },
+    )
     client.post(f"/plans/{plan.id}/submit")
     comment = plan.comments[0]
     client.post(f"/plans/{plan.id}/comments/{comment.id}/resolve")
@@ -211,9 +257,15 @@ def test_the_pdf_proposal_renders_with_its_text(client, db, cast, make_plan):
     reader = PdfReader(io.BytesIO(response.data))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert len(reader.pages) >= 2
-    for expected in ("Warung Makan Sari", "Profil pemohon", "Kebutuhan modal",
-                     "Rp25.000.000", "Rp443.206", "Kemampuan bayar",
-                     cast.returnee.full_name):  # fmt: skip
+    for expected in (
+        "Warung Makan Sari",
+        "Profil pemohon",
+        "Kebutuhan modal",
+        "Rp25.000.000",
+        "Rp443.206",
+        "Kemampuan bayar",
+        cast.returnee.full_name,
+    ):
         assert expected in " ".join(text.split()), expected
     assert cast.returnee.nik not in text
 
@@ -221,23 +273,40 @@ def test_the_pdf_proposal_renders_with_its_text(client, db, cast, make_plan):
 def test_opening_and_following_a_business(client, db, cast, make_plan):
     plan = make_plan(cast.returnee, cast.returnee_user, status="ready")
     login(client, cast.mentor.username)
-    page = client.post(f"/plans/{plan.id}/open-business",
-                       data={"opened_on": "2099-01-01", "nib": "123"})  # fmt: skip
+    page = client.post(
+        f"/plans/{plan.id}/open-business",
+        data={"opened_on": "2099-01-01", "nib": "123"},
+    )
     assert page.status_code == 200
     assert db.session.scalar(select(Business)) is None
-    response = client.post(f"/plans/{plan.id}/open-business", data={
-        "opened_on": "2026-03-01", "nib": "1234567890123", "workers_family": "1",
-        "workers_paid": "0",
-    })  # fmt: skip
+    response = client.post(
+        f"/plans/{plan.id}/open-business",
+        data={
+            "opened_on": "2026-03-01",
+            "nib": "1234567890123",
+            "workers_family": "1",
+            "workers_paid": "0",
+        },
+    )
     business = db.session.scalar(select(Business))
     assert response.location.endswith(f"/plans/businesses/{business.id}")
-    page = client.post(f"/plans/businesses/{business.id}", data={
-        "to_status": "closed", "changed_on": "2026-06-01", "close_reason": "",
-    })  # fmt: skip
+    page = client.post(
+        f"/plans/businesses/{business.id}",
+        data={
+            "to_status": "closed",
+            "changed_on": "2026-06-01",
+            "close_reason": "",
+        },
+    )
     assert "Sebutkan mengapa usaha tutup." in page.text
-    client.post(f"/plans/businesses/{business.id}", data={
-        "to_status": "paused", "changed_on": "2026-06-01", "note": "Sakit",
-    })  # fmt: skip
+    client.post(
+        f"/plans/businesses/{business.id}",
+        data={
+            "to_status": "paused",
+            "changed_on": "2026-06-01",
+            "note": "Sakit",
+        },
+    )
     db.session.refresh(business)
     assert business.status == "paused"
     page = client.get(f"/plans/businesses/{business.id}")
@@ -245,3 +314,33 @@ def test_opening_and_following_a_business(client, db, cast, make_plan):
     client.post("/logout")
     login(client, cast.official_other.username)
     assert client.get(f"/plans/businesses/{business.id}").status_code == 404
+
+
+def test_decimals_are_written_and_read_the_readers_way(client, db, cast, make_plan):
+    plan = make_plan(cast.returnee, cast.returnee_user)
+    login(client, cast.returnee_user.username)
+    funding = {
+        **lines([("own_savings", "Tabungan", "15.000.000"), ("kur", "", "10.000.000")]),
+        "kur_tenor_months": "24",
+        "version": str(plan.version),
+    }
+    client.post(
+        f"/plans/{plan.id}/funding", data={**funding, "kur_rate_percent": "6,5"}
+    )
+    db.session.refresh(plan)
+    assert str(plan.kur_rate_percent) == "6.50"
+    page = client.get(f"/plans/{plan.id}/funding")
+    assert 'value="6,50"' in page.text
+    client.post("/language", data={"locale": "en", "next": "/"})
+    assert 'value="6.50"' in client.get(f"/plans/{plan.id}/funding").text
+    # The live totals have what they need from the page (plan-totals.js).
+    assert 'data-needs="25000000"' in page.text
+    assert "{amount}" in page.text
+    bad = client.post(
+        f"/plans/{plan.id}/funding",
+        data={**funding, "version": str(plan.version), "kur_rate_percent": "enam"},
+    )
+    assert bad.status_code == 200
+    assert "is-invalid" in bad.text
+    db.session.refresh(plan)
+    assert str(plan.kur_rate_percent) == "6.50"

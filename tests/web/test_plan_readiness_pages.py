@@ -16,9 +16,12 @@ def tight_plan(db, cast, make_plan):
     # Cash left 8 - 4 - 1 - 2,5 = 0,5 jt a month against an instalment of 443.206:
     # capacity 500.000 / 443.206 = 1,13, below the programme's 1,5.
     plan = make_plan(cast.returnee, cast.returnee_user, status="draft")
-    plans.save_projection(db.session, plan, 12, [
-        MonthInput(8_000_000, 4_000_000, 1_000_000, 2_500_000)
-    ] * 12)  # fmt: skip
+    plans.save_projection(
+        db.session,
+        plan,
+        12,
+        [MonthInput(8_000_000, 4_000_000, 1_000_000, 2_500_000)] * 12,
+    )
     plans.submit_plan(db.session, cast.returnee_user, plan, utcnow())
     plans.start_review(db.session, plan)
     db.session.commit()

@@ -26,6 +26,18 @@ def test_a_returnee_downloads_everything_about_them(client, db, cast):
     assert cast.returnee.full_name in pdf_text
     assert cast.returnee.nik in pdf_text
     assert "Siapa yang melihat atau mengubah" in pdf_text
+    # Readable: the interface's names and words, not stored column names and codes.
+    assert "Tanggal lahir" in pdf_text
+    assert "Kabupaten/kota" in pdf_text
+    assert "Perempuan" in pdf_text or "Laki-laki" in pdf_text
+    for stored_name in (
+        "birth_date",
+        "regency_code",
+        "consent_at",
+        "full_name",
+        "created_at",
+    ):
+        assert stored_name not in pdf_text
     # Nobody else downloads it: not the mentor, not an official.
     for user in (cast.mentor, cast.official_province):
         client.post("/logout")

@@ -10,9 +10,10 @@ from tests.factories import PASSWORD, login, profile_form
 
 def age_sign_in(db, user, minutes=30):
     db.session.execute(
-        update(UserSession).where(UserSession.user_id == user.id)
+        update(UserSession)
+        .where(UserSession.user_id == user.id)
         .values(authenticated_at=utcnow() - timedelta(minutes=minutes))
-    )  # fmt: skip
+    )
     db.session.commit()
 
 
@@ -40,8 +41,10 @@ def test_changing_a_phone_asks_for_the_password(client, db, cast):
 def test_other_changes_need_no_password(client, db, cast):
     login(client, cast.mentor.username)
     age_sign_in(db, cast.mentor)
-    response = client.post(f"/returnees/{cast.returnee.id}/edit",
-                           data=profile_form(cast.returnee, village="Sukorejo"))  # fmt: skip
+    response = client.post(
+        f"/returnees/{cast.returnee.id}/edit",
+        data=profile_form(cast.returnee, village="Sukorejo"),
+    )
     assert response.status_code == 302
 
 
@@ -49,15 +52,20 @@ def test_an_account_email_change_asks_for_the_admins_password(client, db, cast):
     login(client, cast.admin.username)
     age_sign_in(db, cast.admin)
     user = cast.mentor
-    form = {"full_name": user.full_name, "email": "siti@example.org",
-            "role": "mentor", "scope_province_code": "35",
-            "scope_regency_code": "35.07"}  # fmt: skip
+    form = {
+        "full_name": user.full_name,
+        "email": "siti@example.org",
+        "role": "mentor",
+        "scope_province_code": "35",
+        "scope_regency_code": "35.07",
+    }
     page = client.post(f"/admin/accounts/{user.id}", data=form)
     assert "Masukkan kata sandi Anda sendiri" in page.text
     db.session.refresh(user)
     assert user.email is None
-    done = client.post(f"/admin/accounts/{user.id}",
-                       data={**form, "confirm_password": PASSWORD})  # fmt: skip
+    done = client.post(
+        f"/admin/accounts/{user.id}", data={**form, "confirm_password": PASSWORD}
+    )
     assert done.status_code == 302
     db.session.refresh(user)
     assert user.email == "siti@example.org"

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from juragan.disclosure import nik as mask_nik
+from juragan.domain.disclosure import nik as mask_nik
 from juragan.models import AuditEntry, Placement, Returnee, User
-from tests.factories import PASSWORD, login
+from tests.factories import PASSWORD, login, with_scan
 
 NEW_PERSON = {
     "nik": "3507 0152 0388 0003",
@@ -24,7 +24,7 @@ NEW_PERSON = {
     "education": "sma",
     "marital_status": "married",
     "dependants": "2",
-    "consent": "y",
+    "consent_registry": "y",
 }
 
 
@@ -53,7 +53,7 @@ def test_self_registration_refuses_without_consent_or_with_bad_nik(client, db):
         "password": "kata-sandi-kuat",
         "confirm_password": "kata-sandi-kuat",
     }
-    no_consent = {k: v for k, v in base.items() if k != "consent"}
+    no_consent = {k: v for k, v in base.items() if k != "consent_registry"}
     response = client.post("/register", data=no_consent)
     assert response.status_code == 200
     assert "persetujuan" in response.text.lower()
@@ -62,14 +62,15 @@ def test_self_registration_refuses_without_consent_or_with_bad_nik(client, db):
         data={**base, "nik": "3507015203880003", "birth_date": "1988-03-13"},
     )
     assert "NIK menunjukkan lahir" in response.text or "12-03-1988" in response.text
-    assert db.session.scalar(
-        select(User).where(User.username.startswith("sri.rahayu"))
-    ) is None  # fmt: skip
+    assert (
+        db.session.scalar(select(User).where(User.username.startswith("sri.rahayu")))
+        is None
+    )
 
 
 def test_official_registers_and_invites(app, client, db, cast):
     login(client, cast.official_regency.username)
-    response = client.post("/returnees/new", data=NEW_PERSON)
+    response = client.post("/returnees/new", data=with_scan(NEW_PERSON))
     assert response.status_code == 302
     returnee = db.session.scalar(
         select(Returnee).where(Returnee.full_name == "Sri Rahayu")
@@ -99,7 +100,9 @@ def test_duplicate_nik_links_to_the_existing_record_for_those_allowed(client, ca
     login(client, cast.official_province.username)
     response = client.post(
         "/returnees/new",
-        data={**NEW_PERSON, "nik": cast.neighbour.nik, "birth_date": "1990-05-17"},
+        data=with_scan(
+            {**NEW_PERSON, "nik": cast.neighbour.nik, "birth_date": "1990-05-17"}
+        ),
     )
     assert response.status_code == 200
     assert cast.neighbour.full_name in response.text
@@ -114,19 +117,19 @@ def test_fuzzy_duplicate_warns_then_saves_when_confirmed(client, db, cast):
         "full_name": cast.returnee.full_name,
         "birth_date": "1990-05-17",
     }
-    response = client.post("/returnees/new", data=twin)
+    response = client.post("/returnees/new", data=with_scan(twin))
     assert response.status_code == 200
     assert "alert-warning" in response.text
     assert cast.returnee.full_name in response.text
     response = client.post(
-        "/returnees/new", data={**twin, "confirm_not_duplicate": "y"}
+        "/returnees/new", data=with_scan({**twin, "confirm_not_duplicate": "y"})
     )
     assert response.status_code == 302
 
 
 def test_registering_outside_the_region_is_refused(client, cast):
     login(client, cast.official_other.username)
-    response = client.post("/returnees/new", data=NEW_PERSON)
+    response = client.post("/returnees/new", data=with_scan(NEW_PERSON))
     assert response.status_code == 200
     assert "di luar wilayah" in response.text
 
@@ -203,8 +206,9 @@ def test_verification_locks_the_nik_for_the_returnee(client, db, cast):
         "sudah diverifikasi" in client.get(f"/returnees/{cast.returnee.id}/edit").text
     )
     assert client.get(f"/returnees/{cast.returnee.id}/nik/change").status_code == 403
-    response = client.post(f"/returnees/{cast.returnee.id}/nik/change",
-                           data={"nik": other, "version": "1"})  # fmt: skip
+    response = client.post(
+        f"/returnees/{cast.returnee.id}/nik/change", data={"nik": other, "version": "1"}
+    )
     assert response.status_code == 403
     db.session.expire_all()
     assert cast.returnee.nik != other
@@ -389,7 +393,7 @@ def test_a_minor_and_a_former_nik_code_on_the_registration_form(client, db, cast
     # NIK 3507 01 55 06 10 0009 holds the same date (a woman: 55 = 15 + 40), and
     # its "10" is 2010 (16) or 1910 (116): neither is 18 to 100.
     minor = {**NEW_PERSON, "nik": "3507015506100009", "birth_date": "2010-06-15"}
-    response = client.post("/returnees/new", data=minor)
+    response = client.post("/returnees/new", data=with_scan(minor))
     assert response.status_code == 200
     feedback = re.findall(r'invalid-feedback[^"]*">([^<]+)<', response.text)
     assert any("paling rendah 18 tahun (UU 18/2017)" in f for f in feedback)
@@ -400,5 +404,5 @@ def test_a_minor_and_a_former_nik_code_on_the_registration_form(client, db, cast
     )
     # A NIK issued under 92.01 (Kabupaten Sorong, Papua Barat, until 2022) is accepted.
     former = {**NEW_PERSON, "nik": "9201 0152 0388 0003"}
-    response = client.post("/returnees/new", data=former)
+    response = client.post("/returnees/new", data=with_scan(former))
     assert response.status_code == 302, response.text

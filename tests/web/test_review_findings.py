@@ -13,28 +13,43 @@ from sqlalchemy import select
 from juragan import clock
 from juragan.models import Returnee
 from juragan.services.registry_files import EXAMPLE_ROW
-from tests.factories import login, make_nik
+from tests.factories import login, make_nik, with_scan
 
 
 def _upload(client, rows):
-    data = {"file": (io.BytesIO(pd.DataFrame(rows).to_csv(index=False).encode()),
-                     "people.csv"), "consent_on_paper": "y"}  # fmt: skip
-    return client.post("/returnees/import", data=data,
-                       content_type="multipart/form-data")  # fmt: skip
+    data = {
+        "file": (
+            io.BytesIO(pd.DataFrame(rows).to_csv(index=False).encode()),
+            "people.csv",
+        ),
+        "consent_on_paper": "y",
+    }
+    return client.post(
+        "/returnees/import", data=data, content_type="multipart/form-data"
+    )
 
 
 def _row_of(person: Returnee, **overrides) -> dict[str, str]:
-    row = {**EXAMPLE_ROW, "nik": person.nik, "full_name": person.full_name,
-           "sex": person.sex, "birth_date": person.birth_date.isoformat(),
-           "phone": "", "country_code": ""}  # fmt: skip
+    row = {
+        **EXAMPLE_ROW,
+        "nik": person.nik,
+        "full_name": person.full_name,
+        "sex": person.sex,
+        "birth_date": person.birth_date.isoformat(),
+        "phone": "",
+        "country_code": "",
+    }
     row.update(overrides)
     return row
 
 
 def _reasons(page_text: str) -> list[str]:
     """The reasons given for each refused row of a dry run."""
-    return re.findall(r'<tr class="table-danger">.*?<td class="small">([^<]*)</td>',
-                      page_text, re.S)  # fmt: skip
+    return re.findall(
+        r'<tr class="table-danger">.*?<td class="small"[^>]*>(.*?)</td>',
+        page_text,
+        re.S,
+    )
 
 
 # 1. Takeover through the import --------------------------------------------------
@@ -62,21 +77,39 @@ def test_01_the_dry_run_is_no_oracle_for_a_nik_registered_elsewhere(client, cast
     """A NIK "registered by another office" reads exactly like "address outside your
     region": the dry run cannot tell whether a NIK exists anywhere."""
     login(client, cast.official_regency.username)
-    elsewhere = _reasons(_upload(client, [_row_of(cast.far_away, province_code="35",
-                                                  regency_code="35.07")]).text)  # fmt: skip
-    outside = _reasons(_upload(client, [{**EXAMPLE_ROW, "province_code": "33",
-                                         "regency_code": "33.01"}]).text)  # fmt: skip
+    elsewhere = _reasons(
+        _upload(
+            client, [_row_of(cast.far_away, province_code="35", regency_code="35.07")]
+        ).text
+    )
+    outside = _reasons(
+        _upload(
+            client, [{**EXAMPLE_ROW, "province_code": "33", "regency_code": "33.01"}]
+        ).text
+    )
     assert elsewhere
     assert elsewhere == outside
 
 
 def test_01_an_update_in_scope_keeps_what_a_row_leaves_empty(client, db, cast):
     login(client, cast.official_regency.username)
-    page = _upload(client, [_row_of(cast.returnee, province_code="35",
-                                    regency_code="35.07", village="Baru")])  # fmt: skip
+    page = _upload(
+        client,
+        [
+            _row_of(
+                cast.returnee, province_code="35", regency_code="35.07", village="Baru"
+            )
+        ],
+    )
     token = page.text.split('name="token" type="hidden" value="')[1].split('"')[0]
-    assert client.post("/returnees/import/confirm", data={"token": token}).status_code \
-        == 302  # fmt: skip
+    assert "<del>Talangagung</del> → <ins>Baru</ins>" in page.text
+    assert (
+        client.post(
+            "/returnees/import/confirm",
+            data={"token": token, "overwrites_seen": "1", "changes_confirmed": "y"},
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     person = db.session.scalar(select(Returnee).where(Returnee.id == cast.returnee.id))
     assert person.village == "Baru"
@@ -91,12 +124,17 @@ def _register(app, **overrides):
     from tests.web.test_registry_pages import NEW_PERSON
 
     visitor = app.test_client()
-    form = {**NEW_PERSON, "password": "kata-sandi-kuat",
-            "confirm_password": "kata-sandi-kuat", **overrides}  # fmt: skip
+    form = {
+        **NEW_PERSON,
+        "password": "kata-sandi-kuat",
+        "confirm_password": "kata-sandi-kuat",
+        **overrides,
+    }
     response = visitor.post("/register", data=form)
     home = visitor.get("/")
-    flashed = re.sub(r"[a-z.]+\.\d{4}", "USERNAME",
-                     home.text.replace(form["full_name"], "NAME"))  # fmt: skip
+    flashed = re.sub(
+        r"[a-z.]+\.\d{4}", "USERNAME", home.text.replace(form["full_name"], "NAME")
+    )
     notice = re.findall(r'<div class="alert[^"]*"[^>]*>\s*(.*?)\s*<', flashed, re.S)
     return response.status_code, response.headers.get("Location"), notice[:1]
 
@@ -108,12 +146,22 @@ def test_10_registration_answers_alike_whoever_is_registered(app, db, cast):
 
     sri = cast.returnee
     new = _register(app)
-    taken_nik = _register(app, nik=sri.nik, full_name="Orang Lain",
-                          birth_date=sri.birth_date.isoformat(), sex=sri.sex)  # fmt: skip
-    alike = _register(app, full_name=sri.full_name, nik=make_nik(
-        sri.regency_code, sri.birth_date, sri.sex, 7777),
-        birth_date=sri.birth_date.isoformat(), sex=sri.sex,
-        province_code=sri.province_code, regency_code=sri.regency_code)  # fmt: skip
+    taken_nik = _register(
+        app,
+        nik=sri.nik,
+        full_name="Orang Lain",
+        birth_date=sri.birth_date.isoformat(),
+        sex=sri.sex,
+    )
+    alike = _register(
+        app,
+        full_name=sri.full_name,
+        nik=make_nik(sri.regency_code, sri.birth_date, sri.sex, 7777),
+        birth_date=sri.birth_date.isoformat(),
+        sex=sri.sex,
+        province_code=sri.province_code,
+        regency_code=sri.regency_code,
+    )
     assert new == taken_nik == alike
     assert new[0] == 302
     # The two clashes wait for the regency's officials; nobody got Sri's record.
@@ -141,14 +189,20 @@ def test_02_a_masked_page_shows_no_part_of_the_nik_the_rest_would_complete(
         page = client.get(path).text
         assert "************" + sri.nik[-4:] in page
         assert sri.nik[:4] + "*" not in page
-        for clue in (sri.district, sri.village, sri.birth_date.strftime("%d"),
-                     sri.birth_date.isoformat()):  # fmt: skip
+        for clue in (
+            sri.district,
+            sri.village,
+            sri.birth_date.strftime("%d"),
+            sri.birth_date.isoformat(),
+        ):
             assert f">{clue}<" not in page, (path, clue)
             assert f" {clue} " not in page, (path, clue)
         assert str(sri.birth_date.year) in page
     # Nor the district where the business is (often the home): no page says it.
-    for path in (f"/plans/{sri_plan(db, sri)}/proposal", f"/plans/businesses/"
-                 f"{loan.business_id}"):  # fmt: skip
+    for path in (
+        f"/plans/{sri_plan(db, sri)}/proposal",
+        f"/plans/businesses/{loan.business_id}",
+    ):
         page = client.get(path)
         assert page.status_code == 200, path
         assert "Kepanjen" not in page.text, path
@@ -157,8 +211,9 @@ def test_02_a_masked_page_shows_no_part_of_the_nik_the_rest_would_complete(
 def sri_plan(db, sri) -> int:
     from juragan.models import BusinessPlan
 
-    return db.session.scalar(select(BusinessPlan.id).where(
-        BusinessPlan.returnee_id == sri.id))  # fmt: skip
+    return db.session.scalar(
+        select(BusinessPlan.id).where(BusinessPlan.returnee_id == sri.id)
+    )
 
 
 def test_02_find_by_nik_answers_in_scope_only_is_recorded_and_throttled(
@@ -172,14 +227,20 @@ def test_02_find_by_nik_answers_in_scope_only_is_recorded_and_throttled(
     assert inside.headers["Location"].endswith(f"/returnees/{cast.returnee.id}")
     outside = client.post("/returnees/find", data={"identifier": cast.neighbour.nik})
     assert outside.status_code == 200  # nobody it may see
-    searches = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.action == "search", AuditEntry.actor_id == cast.bank_officer.id)
-        .order_by(AuditEntry.id)).all()  # fmt: skip
+    searches = db.session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.action == "search", AuditEntry.actor_id == cast.bank_officer.id
+        )
+        .order_by(AuditEntry.id)
+    ).all()
     assert [s.returnee_id for s in searches] == [cast.returnee.id, None]
     assert all(cast.returnee.nik not in str(s.changes) for s in searches)
     limit = int(app.config["FIND_LIMIT_PER_USER"].split()[0])
-    codes = [client.post("/returnees/find", data={"identifier": "0812345678"}).status_code
-             for _ in range(limit)]  # fmt: skip
+    codes = [
+        client.post("/returnees/find", data={"identifier": "0812345678"}).status_code
+        for _ in range(limit)
+    ]
     assert codes[-1] == 429
 
 
@@ -203,13 +264,24 @@ def test_04_the_profile_form_holds_no_nik_and_a_correction_is_recorded(
     assert sri.nik not in form
     new = make_nik("35.07", sri.birth_date, sri.sex, 8888)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
-    done = client.post(f"/returnees/{sri.id}/nik/change",
-                       data={"nik": new, "version": version,
-                             "confirm_password": "correct-horse-battery"})  # fmt: skip
+    done = client.post(
+        f"/returnees/{sri.id}/nik/change",
+        data={
+            "nik": new,
+            "version": version,
+            "confirm_password": "correct-horse-battery",
+        },
+    )
     assert done.status_code == 302
-    entry = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.table_name == "returnees", AuditEntry.action == "update",
-        AuditEntry.object_id == str(sri.id)).order_by(AuditEntry.id)).all()[-1]  # fmt: skip
+    entry = db.session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.table_name == "returnees",
+            AuditEntry.action == "update",
+            AuditEntry.object_id == str(sri.id),
+        )
+        .order_by(AuditEntry.id)
+    ).all()[-1]
     assert entry.actor_id == cast.official_regency.id
     assert entry.changes["nik_ciphertext"] == ["***", "***"]
     assert new not in str(entry.changes)
@@ -221,10 +293,10 @@ def test_04_the_profile_form_holds_no_nik_and_a_correction_is_recorded(
 def test_05_the_audit_viewer_masks_and_hides_as_the_records_do(
     client, db, cast, make_loan, tmp_path
 ):
+    from juragan.domain.wellbeing import QUESTIONS
     from juragan.models import utcnow
     from juragan.services import mentoring
     from juragan.services.mentoring import VisitData
-    from juragan.wellbeing import QUESTIONS
 
     sri = cast.returnee
     sri.phone = "+6285712340987"
@@ -232,13 +304,25 @@ def test_05_the_audit_viewer_masks_and_hides_as_the_records_do(
     loan.npwp = "3507015203880003"
     loan.plan.description = "RAHASIA rencana usaha"
     visit, _ = mentoring.record_visit(
-        db.session, cast.mentor, sri,
-        VisitData(idempotency_key="audit-5", visited_on=clock.today(), mode="home",
-                  duration_minutes=20, business_status="operating",
-                  observations="RAHASIA catatan kunjungan"),
-        [], tmp_path, clock.today(), utcnow())  # fmt: skip
-    mentoring.record_wellbeing(db.session, sri, {q.code: 1 for q in QUESTIONS},
-                               clock.today(), clock.today())  # fmt: skip
+        db.session,
+        cast.mentor,
+        sri,
+        VisitData(
+            idempotency_key="audit-5",
+            visited_on=clock.today(),
+            mode="home",
+            duration_minutes=20,
+            business_status="operating",
+            observations="RAHASIA catatan kunjungan",
+        ),
+        [],
+        tmp_path,
+        clock.today(),
+        utcnow(),
+    )
+    mentoring.record_wellbeing(
+        db.session, sri, {q.code: 1 for q in QUESTIONS}, clock.today(), clock.today()
+    )
     db.session.commit()
     login(client, cast.admin.username)
     text = ""
@@ -252,16 +336,24 @@ def test_05_the_audit_viewer_masks_and_hides_as_the_records_do(
         if not found:
             break
         after = found.group(1)
-    for secret in ("+6285712340987", "85712340987", "3507015203880003", "RAHASIA",
-                   sri.nik):  # fmt: skip
+    for secret in (
+        "+6285712340987",
+        "85712340987",
+        "3507015203880003",
+        "RAHASIA",
+        sri.nik,
+    ):
         assert secret not in text, secret
     assert "wellbeing_checks" in text or "Kesejahteraan" in text or "answers" in text
     # Of a loan, not even its lender, scheme or status: only which fields changed.
     from juragan.models import AuditEntry
     from juragan.reports.audit_trail import shown_changes
 
-    entry = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.table_name == "loan_applications").order_by(AuditEntry.id)).first()  # fmt: skip
+    entry = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.table_name == "loan_applications")
+        .order_by(AuditEntry.id)
+    ).first()
     assert {old for _f, old, _n in shown_changes(entry)} <= {None, "•••"}
     assert {new for _f, _o, new in shown_changes(entry)} <= {None, "•••"}
 
@@ -276,9 +368,10 @@ def test_06_the_npwp_is_never_stored_in_clear(db, cast, make_loan):
     loan.npwp = "0123456789012345"
     db.session.commit()
     stored = "\n".join(
-        str(row) for name in inspect(db.engines[None]).get_table_names()
+        str(row)
+        for name in inspect(db.engines[None]).get_table_names()
         for row in db.session.execute(text(f'SELECT * FROM "{name}"'))  # noqa: S608 - our tables
-    )  # fmt: skip
+    )
     assert "0123456789012345" not in stored
     db.session.expire_all()
     assert loan.npwp == "0123456789012345"  # and reads back whole
@@ -298,8 +391,11 @@ def test_08_the_reminder_needs_a_recorded_reveal(client, db, cast, make_loan):
     revealed = client.post(f"/kur/{loan.id}/remind", data={"version": loan.version})
     assert revealed.status_code == 200
     assert "https://wa.me/" + cast.returnee.phone.lstrip("+") in revealed.text
-    entry = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.action == "view", AuditEntry.actor_id == cast.bank_officer.id)).one()  # fmt: skip
+    entry = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.action == "view", AuditEntry.actor_id == cast.bank_officer.id
+        )
+    ).one()
     assert entry.returnee_id == cast.returnee.id
     assert set(entry.changes) == {"phone", "payment_reminder"}
 
@@ -315,16 +411,22 @@ def test_11_behind_the_proxy_one_attacker_blocks_only_their_own_address(
     monkeypatch.setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=1, x_proto=1))
     attacker = {"X-Forwarded-For": "10.9.9.9"}
     for n in range(25):
-        client.post("/login", data={"username": f"nobody{n}", "password": "x" * 9},
-                    headers=attacker)  # fmt: skip
-    blocked = client.post("/login", data={"username": "nobody", "password": "x" * 9},
-                          headers=attacker)  # fmt: skip
+        client.post(
+            "/login",
+            data={"username": f"nobody{n}", "password": "x" * 9},
+            headers=attacker,
+        )
+    blocked = client.post(
+        "/login", data={"username": "nobody", "password": "x" * 9}, headers=attacker
+    )
     assert blocked.status_code == 429
     someone = make_user()
     other = app.test_client()
-    signed_in = other.post("/login", headers={"X-Forwarded-For": "10.1.1.1"},
-                           data={"username": someone.username,
-                                 "password": "correct-horse-battery"})  # fmt: skip
+    signed_in = other.post(
+        "/login",
+        headers={"X-Forwarded-For": "10.1.1.1"},
+        data={"username": someone.username, "password": "correct-horse-battery"},
+    )
     assert signed_in.status_code == 302
 
 
@@ -349,8 +451,8 @@ def test_11_every_attempt_is_counted_before_its_password_is_checked(
 ):
     # Guesses sent all at once each pass the limit only if the count comes first:
     # counting after the (slow) password check lets them all through together.
-    from juragan import throttle
     from juragan.services import accounts
+    from juragan.web import throttle
 
     order: list[str] = []
     real_hit, real_authenticate = throttle.hit, accounts.authenticate
@@ -379,9 +481,15 @@ def test_11_password_confirmation_is_throttled_too(app, client, db, cast):
     from tests.factories import profile_form
 
     def change(password):
-        return client.post(f"/returnees/{cast.returnee.id}/edit", data=profile_form(
-            cast.returnee, phone="0813 1111 2222", confirm_password=password,
-            version=str(cast.returnee.version)))  # fmt: skip
+        return client.post(
+            f"/returnees/{cast.returnee.id}/edit",
+            data=profile_form(
+                cast.returnee,
+                phone="0813 1111 2222",
+                confirm_password=password,
+                version=str(cast.returnee.version),
+            ),
+        )
 
     for _ in range(5):
         assert change("salah-sekali").status_code == 200
@@ -397,9 +505,13 @@ def update_sessions(user_id, limits):
 
     from juragan.models import UserSession, utcnow
 
-    return (update(UserSession).where(UserSession.user_id == user_id)
-            .values(authenticated_at=utcnow() - limits.reauthenticate
-                    - timedelta(minutes=1)))  # fmt: skip
+    return (
+        update(UserSession)
+        .where(UserSession.user_id == user_id)
+        .values(
+            authenticated_at=utcnow() - limits.reauthenticate - timedelta(minutes=1)
+        )
+    )
 
 
 def test_11_the_factory_trusts_forwarded_addresses_only_when_told():
@@ -416,8 +528,9 @@ def test_11_the_factory_trusts_forwarded_addresses_only_when_told():
         return found
 
     plain = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    behind = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                         "TRUSTED_PROXIES": 1})  # fmt: skip
+    behind = create_app(
+        {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://", "TRUSTED_PROXIES": 1}
+    )
     assert ProxyFix not in proxies(plain)
     assert ProxyFix in proxies(behind)
 
@@ -453,9 +566,11 @@ def test_12_imports_are_bounded_before_they_are_parsed(client, cast):
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
     for content in (many, big, bomb.getvalue()):
-        page = client.post("/returnees/import", content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(content), "people.csv"),
-                                 "consent_on_paper": "y"})  # fmt: skip
+        page = client.post(
+            "/returnees/import",
+            content_type="multipart/form-data",
+            data={"file": (io.BytesIO(content), "people.csv"), "consent_on_paper": "y"},
+        )
         assert page.status_code == 200
         assert "invalid-feedback" in page.text
         assert 'name="token"' not in page.text
@@ -499,8 +614,9 @@ def test_13b_chart_text_is_escaped_not_markup(client, db, cast, make_plan):
 def test_13c_csv_cells_are_quoted_for_both_separators():
     from juragan.spreadsheets import frame_bytes
 
-    written = frame_bytes(pd.DataFrame([{"a": "V;=1+1", "b": "=SUM(1)", "c": 5}]),
-                          "csv").decode("utf-8-sig")  # fmt: skip
+    written = frame_bytes(
+        pd.DataFrame([{"a": "V;=1+1", "b": "=SUM(1)", "c": 5}]), "csv"
+    ).decode("utf-8-sig")
     assert '"V;=1+1"' in written
     assert '"\'=SUM(1)"' in written
     assert written.rstrip().endswith(",5")  # numbers stay numbers
@@ -533,20 +649,31 @@ def test_13e_whoever_files_and_sends_an_application_does_not_check_it(
     db.session.rollback()
     draft = make_plan(cast.neighbour, cast.official_province)  # never submitted
     with pytest.raises(FieldErrors):
-        loans.create_application(db.session, cast.official_province, cast.neighbour,
-                                 ApplicationData(
-                                     kind="business", scheme="mikro", lender="bri",
-                                     amount_idr=20_000_000, tenor_months=12,
-                                     purpose="working_capital", declared=Declared(),
-                                     plan_id=draft.id), clock.today())  # fmt: skip
+        loans.create_application(
+            db.session,
+            cast.official_province,
+            cast.neighbour,
+            ApplicationData(
+                kind="business",
+                scheme="mikro",
+                lender="bri",
+                amount_idr=20_000_000,
+                tenor_months=12,
+                purpose="working_capital",
+                declared=Declared(),
+                plan_id=draft.id,
+            ),
+            clock.today(),
+        )
 
 
 def test_13f_opening_an_invitation_signs_nobody_out(client, db, cast):
     from juragan.models import utcnow
     from juragan.services import registry
 
-    token = registry.create_invitation(db.session, cast.official_regency, cast.neighbour,
-                                       utcnow())  # fmt: skip
+    token = registry.create_invitation(
+        db.session, cast.official_regency, cast.neighbour, utcnow()
+    )
     db.session.commit()
     login(client, cast.mentor.username)
     assert client.get("/invite/anything").status_code == 404
@@ -571,8 +698,11 @@ def test_13g_the_own_download_lists_who_opened_the_documents(
     client.post("/logout")
     login(client, cast.returnee_user.username)
     data = json.loads(client.get(f"/returnees/{cast.returnee.id}/data.json").data)
-    views = [e for e in data["record_history"]
-             if e["record"] == "loan_documents" and e["action"] == "view"]  # fmt: skip
+    views = [
+        e
+        for e in data["record_history"]
+        if e["record"] == "loan_documents" and e["action"] == "view"
+    ]
     assert [e["by"] for e in views] == [cast.official_regency.username]
 
 
@@ -581,7 +711,8 @@ def test_13i_a_password_built_on_the_name_is_refused():
 
     for password in ("SriWahyuni2026", "wahyuni.1988!", "SRI-WAHYUNI", "sri.w.2026x"):
         assert is_common_password(password, "sri.w", "Sri Wahyuni") or (
-            password == "sri.w.2026x"), password  # fmt: skip
+            password == "sri.w.2026x"
+        ), password
     assert not is_common_password("kopi pahit di pagi hari", "sri.w", "Sri Wahyuni")
 
 
@@ -647,14 +778,17 @@ def test_13o_the_end_of_an_idle_session_is_written(app, client, db, cast):
 
     login(client, cast.mentor.username)
     limits = app.config["SESSION_LIMITS"]
-    db.session.execute(update(UserSession).where(UserSession.user_id == cast.mentor.id)
-                       .values(last_seen_at=utcnow() - limits.idle
-                               - timedelta(minutes=1)))  # fmt: skip
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == cast.mentor.id)
+        .values(last_seen_at=utcnow() - limits.idle - timedelta(minutes=1))
+    )
     db.session.commit()
     assert client.get("/").status_code == 302  # to the sign-in page
     db.session.expire_all()
-    ended = db.session.scalars(select(UserSession.end_reason).where(
-        UserSession.user_id == cast.mentor.id)).all()  # fmt: skip
+    ended = db.session.scalars(
+        select(UserSession.end_reason).where(UserSession.user_id == cast.mentor.id)
+    ).all()
     assert ended == ["idle"]
 
 
@@ -670,12 +804,18 @@ def test_a_mentor_registering_someone_alike_is_shown_no_one_outside_the_caseload
 
     neighbour = cast.neighbour  # Kota Surabaya, in no mentor's caseload
     login(client, cast.other_mentor.username)  # East Java, another caseload
-    form = {**NEW_PERSON, "full_name": neighbour.full_name,
-            "birth_date": neighbour.birth_date.isoformat(), "sex": neighbour.sex,
-            "province_code": "35", "regency_code": neighbour.regency_code,
-            "nik": make_nik(neighbour.regency_code, neighbour.birth_date,
-                            neighbour.sex, 6543)}  # fmt: skip
-    page = client.post("/returnees/new", data=form)
+    form = {
+        **NEW_PERSON,
+        "full_name": neighbour.full_name,
+        "birth_date": neighbour.birth_date.isoformat(),
+        "sex": neighbour.sex,
+        "province_code": "35",
+        "regency_code": neighbour.regency_code,
+        "nik": make_nik(
+            neighbour.regency_code, neighbour.birth_date, neighbour.sex, 6543
+        ),
+    }
+    page = client.post("/returnees/new", data=with_scan(form))
     assert page.status_code == 200
     assert f"/returnees/{neighbour.id}" not in page.text
     assert page.text.count(neighbour.full_name) <= 1  # the form's own field only
@@ -690,17 +830,26 @@ def test_the_region_checks_a_clashing_registration_and_links_it(app, client, db,
 
     sri = cast.returnee
     newcomer = app.test_client()
-    newcomer.post("/register", data={**NEW_PERSON, "password": "kata-sandi-kuat",
-                                     "confirm_password": "kata-sandi-kuat",
-                                     "nik": sri.nik, "full_name": "Orang Baru",
-                                     "birth_date": sri.birth_date.isoformat()})  # fmt: skip
+    newcomer.post(
+        "/register",
+        data={
+            **NEW_PERSON,
+            "password": "kata-sandi-kuat",
+            "confirm_password": "kata-sandi-kuat",
+            "nik": sri.nik,
+            "full_name": "Orang Baru",
+            "birth_date": sri.birth_date.isoformat(),
+        },
+    )
     check = db.session.scalar(select(RegistrationCheck))
     login(client, cast.official_regency.username)
     listing = client.get("/returnees/registration-checks").text
     assert "Orang Baru" in listing
     page = client.get(f"/returnees/registration-checks/{check.id}").text
     assert sri.full_name in page  # what it clashes with, in the official's region
-    done = client.post(f"/returnees/registration-checks/{check.id}",
-                       data={"decision": "refuse", "note": "Datang dengan KTP."})  # fmt: skip
+    done = client.post(
+        f"/returnees/registration-checks/{check.id}",
+        data={"decision": "refuse", "note": "Datang dengan KTP."},
+    )
     assert done.status_code == 302
     assert "Datang dengan KTP." in newcomer.get("/").text

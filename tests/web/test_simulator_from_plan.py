@@ -14,7 +14,8 @@ from babel.dates import format_date
 from sqlalchemy import func, select
 
 from juragan import clock
-from juragan.i18n import format_rupiah
+from juragan.db import loan_reading, plan_reading
+from juragan.domain.money import format_rupiah
 from juragan.models import LoanApplication, Role, utcnow
 from juragan.services import businesses, loans, plans
 from juragan.services.businesses import BusinessData
@@ -114,11 +115,15 @@ def schedule_rows(page: str) -> list[tuple[str, ...]]:
 def laid_down(loan: LoanApplication) -> list[tuple[str, ...]]:
     """The disbursed loan's instalments, written as the simulator writes them."""
     return [
-        (str(i.number), format_date(i.due_on, "medium", locale="id"),
-         format_rupiah(i.principal_idr + i.interest_idr), format_rupiah(i.interest_idr),
-         format_rupiah(i.principal_idr))
+        (
+            str(i.number),
+            format_date(i.due_on, "medium", locale="id"),
+            format_rupiah(i.principal_idr + i.interest_idr),
+            format_rupiah(i.interest_idr),
+            format_rupiah(i.principal_idr),
+        )
         for i in loan.instalments
-    ]  # fmt: skip
+    ]
 
 
 @pytest.fixture
@@ -130,17 +135,30 @@ def farm_plan(db, cast, make_plan):
     def make(lean: frozenset[int] = frozenset()):
         plan = make_plan(cast.returnee, cast.returnee_user)
         plan.sector, plan.kbli_section = "farming", "A"
-        plans.save_funding(db.session, plan, [
-            plans.LineItem("own_savings", "Tabungan", 15_000_000),
-            plans.LineItem("kur", None, 10_000_000),
-        ], 24, None, lean)  # fmt: skip
+        plans.save_funding(
+            db.session,
+            plan,
+            [
+                plans.LineItem("own_savings", "Tabungan", 15_000_000),
+                plans.LineItem("kur", None, 10_000_000),
+            ],
+            24,
+            None,
+            lean,
+        )
         now = utcnow()
         plans.submit_plan(db.session, cast.returnee_user, plan, now)
         plans.start_review(db.session, plan)
         plans.mark_ready(db.session, plan)
         today = clock.today(now)
-        businesses.open_business(db.session, cast.returnee_user, plan,
-                                 BusinessData(today - timedelta(days=365)), today, now)  # fmt: skip
+        businesses.open_business(
+            db.session,
+            cast.returnee_user,
+            plan,
+            BusinessData(today - timedelta(days=365)),
+            today,
+            now,
+        )
         db.session.commit()
         return plan
 
@@ -152,16 +170,34 @@ def _disburse_as_proposed(db, cast, loan, tmp_path) -> None:
     first instalment the disbursement form proposes."""
     now = utcnow()
     today = clock.today(now)
-    for kind in loans.required_documents(loan):
-        loans.attach_document(db.session, cast.returnee_user, loan, kind, "x.pdf",
-                              PDF_BYTES, tmp_path, now)  # fmt: skip
+    for kind in loan_reading.required_documents(loan):
+        loans.attach_document(
+            db.session,
+            cast.returnee_user,
+            loan,
+            kind,
+            "x.pdf",
+            PDF_BYTES,
+            tmp_path,
+            now,
+        )
     loans.submit(db.session, cast.returnee_user, loan, now)
     loans.verify(db.session, cast.mentor, loan, now)
     pass_checks(db.session, cast.bank_officer, loan, today, now)
     loans.decide(db.session, cast.bank_officer, loan, True, None, now)
-    loans.disburse(db.session, cast.bank_officer, loan, Disbursement(
-        loan.amount_requested_idr, today, today, loans.preview_first_due(today),
-    ), today, now)  # fmt: skip
+    loans.disburse(
+        db.session,
+        cast.bank_officer,
+        loan,
+        Disbursement(
+            loan.amount_requested_idr,
+            today,
+            today,
+            loans.preview_first_due(today),
+        ),
+        today,
+        now,
+    )
     db.session.commit()
 
 
@@ -183,7 +219,8 @@ def test_the_simulator_from_a_plan_shows_the_schedule_the_loan_gets(
         simulate = f"/kur/simulator/{cast.returnee.id}?plan={plan.id}"
         assert simulate in client.get(f"/plans/{plan.id}").text.replace("&amp;", "&")
         assert simulate in client.get(f"/kur/for/{cast.returnee.id}").text.replace(
-            "&amp;", "&")  # fmt: skip
+            "&amp;", "&"
+        )
         page = client.get(simulate)
         assert page.status_code == 200
         text = page.text
@@ -201,14 +238,18 @@ def test_the_simulator_from_a_plan_shows_the_schedule_the_loan_gets(
         assert f"angsuran pertama jatuh tempo pada {first_due}" in text
         quiet = [row for row in shown if row[4] == "Rp0"]
         if lean:
-            assert "Setiap tahun pada bulan Januari, Februari, Maret Anda hanya " \
-                   "membayar bunga" in text  # fmt: skip
+            assert (
+                "Setiap tahun pada bulan Januari, Februari, Maret Anda hanya "
+                "membayar bunga" in text
+            )
             assert f"{len(quiet)} angsuran selama pinjaman" in text
             assert len(quiet) in (5, 6)
         else:
             assert quiet == []
-            assert "bulan paceklik" not in text.split('id="explained"', 1)[1].split(
-                "</ul>", 1)[0]  # fmt: skip
+            assert (
+                "bulan paceklik"
+                not in text.split('id="explained"', 1)[1].split("</ul>", 1)[0]
+            )
         # Applying sends the form as the page filled it in.
         applied = client.post(simulate, data=sent)
         assert applied.status_code == 302, applied.text
@@ -236,8 +277,13 @@ def test_officials_and_mentors_see_the_same_figures_only_appliers_apply(
         plan = farm_plan(frozenset({1, 2, 3}))
         url = f"/kur/simulator/{cast.returnee.id}?plan={plan.id}"
         seen = {}
-        for name in ("returnee_user", "mentor", "official_regency",
-                     "official_province", "official_national"):  # fmt: skip
+        for name in (
+            "returnee_user",
+            "mentor",
+            "official_regency",
+            "official_province",
+            "official_national",
+        ):
             login(client, cast.user(name).username)
             page = client.get(url)
             assert page.status_code == 200, name
@@ -262,34 +308,42 @@ def test_officials_and_mentors_see_the_same_figures_only_appliers_apply(
         assert db.session.scalar(select(func.count(LoanApplication.id))) == 0
 
 
-def test_the_plan_must_be_the_persons_and_visible(client, db, cast, make_plan,
-                                                 make_user):  # fmt: skip
+def test_the_plan_must_be_the_persons_and_visible(
+    client, db, cast, make_plan, make_user
+):
     own = make_plan(cast.returnee, cast.returnee_user, status="ready")
     neighbours = make_plan(cast.neighbour, cast.official_province, status="ready")
     # Another person's plan: not found, even for an official who sees both.
     login(client, cast.official_province.username)
     url = f"/kur/simulator/{cast.returnee.id}?plan={neighbours.id}"
     assert client.get(url).status_code == 404
-    assert client.get(
-        f"/kur/simulator/{cast.returnee.id}?plan={own.id}").status_code == 200  # fmt: skip
+    assert (
+        client.get(f"/kur/simulator/{cast.returnee.id}?plan={own.id}").status_code
+        == 200
+    )
     client.post("/logout")
     # Outside one's scope: the person and their plan do not exist.
     login(client, cast.official_other.username)
-    assert client.get(f"/kur/simulator/{cast.returnee.id}?plan={own.id}"
-                      ).status_code == 404  # fmt: skip
+    assert (
+        client.get(f"/kur/simulator/{cast.returnee.id}?plan={own.id}").status_code
+        == 404
+    )
     client.post("/logout")
     login(client, cast.returnee_user.username)
     assert client.get(url).status_code == 404
-    assert client.get(f"/kur/simulator/{cast.returnee.id}?plan=999999").status_code \
-        == 404  # fmt: skip
+    assert (
+        client.get(f"/kur/simulator/{cast.returnee.id}?plan=999999").status_code == 404
+    )
     # A plan id that is not a number is no plan.
     assert client.get(f"/kur/simulator/{cast.returnee.id}?plan=x").status_code == 200
     client.post("/logout")
     # Bank officers and administrators do not simulate for people.
     for user in (cast.bank_officer, make_user(Role.ADMIN)):
         login(client, user.username)
-        assert client.get(f"/kur/simulator/{cast.returnee.id}").status_code in (403,
-                                                                                404)  # fmt: skip
+        assert client.get(f"/kur/simulator/{cast.returnee.id}").status_code in (
+            403,
+            404,
+        )
         client.post("/logout")
 
 
@@ -300,18 +354,34 @@ def test_a_seasonal_schedule_only_for_farming_livestock_and_fishing(
     from juragan.errors import FieldErrors
 
     with pytest.raises(FieldErrors) as refused:
-        plans.save_funding(db.session, plan, [plans.LineItem("kur", None, 25_000_000)],
-                           24, None, {1, 2})  # fmt: skip
+        plans.save_funding(
+            db.session,
+            plan,
+            [plans.LineItem("kur", None, 25_000_000)],
+            24,
+            None,
+            {1, 2},
+        )
     assert [name for name, _m in refused.value.errors] == ["kur_lean_months"]
     plan.sector, plan.kbli_section = "fisheries", "A"
     with pytest.raises(FieldErrors):
-        plans.save_funding(db.session, plan, [plans.LineItem("kur", None, 25_000_000)],
-                           24, None, set(range(1, 13)))  # fmt: skip
-    plans.save_funding(db.session, plan, [plans.LineItem("kur", None, 25_000_000)],
-                       24, None, {12, 1})  # fmt: skip
+        plans.save_funding(
+            db.session,
+            plan,
+            [plans.LineItem("kur", None, 25_000_000)],
+            24,
+            None,
+            set(range(1, 13)),
+        )
+    plans.save_funding(
+        db.session, plan, [plans.LineItem("kur", None, 25_000_000)], 24, None, {12, 1}
+    )
     assert plan.kur_lean_months == [1, 12]
-    assert plans.content_of(plan)["kur"]["lean_months"] == [1, 12]
-    asked = plans.kur_request(plan)
+    assert plan_reading.content_of(plan)["kur"]["lean_months"] == [1, 12]
+    asked = plan_reading.kur_request(plan)
     assert (asked.amount_idr, asked.tenor_months, asked.lean_months) == (
-        25_000_000, 24, (1, 12))  # fmt: skip
+        25_000_000,
+        24,
+        (1, 12),
+    )
     assert asked.purpose == "investment"  # Rp15 juta of Rp25 juta

@@ -82,6 +82,17 @@ def test_security_headers(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_chart_pages_let_plotly_save_a_png_and_nothing_more(client, cast):
+    """plotly.js saves a chart as a PNG by drawing its SVG from a blob: address;
+    only chart pages allow such images, and still no inline script."""
+    login(client, cast.official_national.username)
+    charts = client.get("/dashboard/").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: blob:;" in charts
+    assert "script-src 'self';" in charts
+    plain = client.get("/returnees/").headers["Content-Security-Policy"]
+    assert "blob:" not in plain
+
+
 def test_pages_have_no_inline_script_or_style(client, cast):
     login(client, cast.admin.username)
     for path in (

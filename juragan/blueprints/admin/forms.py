@@ -1,10 +1,6 @@
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    DecimalField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -19,21 +15,9 @@ from wtforms.validators import (
     NumberRange,
     Optional,
 )
-from wtforms.widgets import TextInput
 
-from juragan.blueprints.auth.reauth import confirm_password_field
-from juragan.forms import (
-    BLANK_PROVINCE,
-    BLANK_REGENCY,
-    BaseForm,
-    RegionSelectField,
-    VersionedForm,
-    choices,
-    province_choices,
-    regency_choices,
-    username_field,
-)
-from juragan.labels import AUDIT_ACTION_LABELS, RECORD_TYPE_LABELS, ROLE_LABELS
+from juragan.domain.codes import AuditAction
+from juragan.i18n.labels import RECORD_TYPE_LABELS, ROLE_LABELS
 from juragan.models.lender import DECISION_SLA_RANGE, MIN_COVERAGE_RANGE
 from juragan.services.accounts import (
     COVERAGE_RANGE_MESSAGE,
@@ -41,6 +25,19 @@ from juragan.services.accounts import (
     MIN_PASSWORD_LENGTH,
     SLA_RANGE_MESSAGE,
 )
+from juragan.web.forms import (
+    BLANK_PROVINCE,
+    BLANK_REGENCY,
+    BaseForm,
+    LocalDecimalField,
+    RegionSelectField,
+    VersionedForm,
+    choices,
+    province_choices,
+    regency_choices,
+    username_field,
+)
+from juragan.web.reauth import confirm_password_field
 
 
 def _optional_int(value: object) -> int | None:
@@ -61,7 +58,7 @@ def branch_choices() -> list[tuple[object, str]]:
         select(LenderBranch.id, Lender.name, LenderBranch.name)
         .join(Lender, Lender.code == LenderBranch.lender_code)
         .order_by(Lender.name, LenderBranch.name)
-    ).all()  # fmt: skip
+    ).all()
     return [("", str(_l("— not a bank officer —")))] + [
         (branch_id, f"{lender} · {name}") for branch_id, lender, name in rows
     ]
@@ -71,9 +68,11 @@ class BranchForm(BaseForm):
     lender_code = SelectField(_l("Lender"), validators=[DataRequired()])
     name = StringField(
         _l("Branch name"),
-        validators=[DataRequired(message=_l("Enter the branch's name.")),
-                    Length(max=120)],
-    )  # fmt: skip
+        validators=[
+            DataRequired(message=_l("Enter the branch's name.")),
+            Length(max=120),
+        ],
+    )
     province_code = RegionSelectField(
         _l("Province it serves"),
         validators=[DataRequired(message=_l("Choose a province."))],
@@ -92,41 +91,15 @@ class BranchForm(BaseForm):
 
         super().__init__(*args, **kwargs)
         self.lender_code.choices = [
-            (code, name) for code, name in db.session.execute(
-                select(Lender.code, Lender.name).where(Lender.is_active)
-                .order_by(Lender.name))
-        ]  # fmt: skip
+            (code, name)
+            for code, name in db.session.execute(
+                select(Lender.code, Lender.name)
+                .where(Lender.is_active)
+                .order_by(Lender.name)
+            )
+        ]
         self.province_code.choices = province_choices(BLANK_PROVINCE)
         self.regency_code.choices = regency_choices(BLANK_REGENCY)
-
-
-class RatioField(DecimalField):
-    """A ratio with two decimals, written with a decimal comma (``1,75``) or a
-    point, and shown in the reader's way."""
-
-    # A text box: a number input shows nothing for the "1,50" Indonesian readers
-    # write, and refuses the comma they type.
-    widget = TextInput()
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return format_decimal(self.data, "0.00") if self.data is not None else ""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            # Two decimals, as the column keeps it (1,755 is 1,76).
-            self.data = Decimal(valuelist[0].strip().replace(",", ".")).quantize(
-                Decimal("0.01"), ROUND_HALF_UP
-            )
-            if not self.data.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:  # not a number, NaN, infinity, or far too long
-            self.data = None
-            raise ValueError(self.gettext("Not a valid decimal value.")) from None
 
 
 class LenderForm(BaseForm):
@@ -135,16 +108,20 @@ class LenderForm(BaseForm):
 
     decision_sla_days = IntegerField(
         _l("Days to decide after the documents are checked"),
-        validators=[InputRequired(message=_l("Enter a number of days.")),
-                    NumberRange(*DECISION_SLA_RANGE, message=SLA_RANGE_MESSAGE)],
+        validators=[
+            InputRequired(message=_l("Enter a number of days.")),
+            NumberRange(*DECISION_SLA_RANGE, message=SLA_RANGE_MESSAGE),
+        ],
         render_kw={"inputmode": "numeric"},
-    )  # fmt: skip
-    min_repayment_coverage = RatioField(
+    )
+    min_repayment_coverage = LocalDecimalField(
         _l("Repayment capacity threshold (cash left ÷ instalment)"),
-        validators=[InputRequired(message=_l("Enter a ratio, such as 1,5.")),
-                    NumberRange(*MIN_COVERAGE_RANGE, message=COVERAGE_RANGE_MESSAGE)],
+        validators=[
+            InputRequired(message=_l("Enter a ratio, such as 1,5.")),
+            NumberRange(*MIN_COVERAGE_RANGE, message=COVERAGE_RANGE_MESSAGE),
+        ],
         render_kw={"inputmode": "decimal"},
-    )  # fmt: skip
+    )
 
 
 class AccountForm(VersionedForm):
@@ -176,9 +153,10 @@ class AccountForm(VersionedForm):
         render_kw={"data-follows": "scope_province_code"},
     )
     lender_branch_id = SelectField(
-        _l("Lender's branch (bank officers)"), coerce=_optional_int,
+        _l("Lender's branch (bank officers)"),
+        coerce=_optional_int,
         validators=[Optional()],
-    )  # fmt: skip
+    )
     password = PasswordField(
         _l("Initial password"),
         validators=[
@@ -243,7 +221,7 @@ class AuditFilterForm(BaseForm):
     )
     action = SelectField(
         _l("Change"),
-        choices=choices(AUDIT_ACTION_LABELS.items(), _l("All changes")),
+        choices=choices(AuditAction.choices(), _l("All changes")),
         validators=[Optional()],
     )
     actor = StringField(_l("By (username)"), validators=[Optional(), Length(max=64)])

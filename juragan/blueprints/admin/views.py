@@ -4,8 +4,6 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from juragan import scope
-from juragan.access import load_or_404, requires
 from juragan.blueprints.admin import bp
 from juragan.blueprints.admin.forms import (
     AccountFilterForm,
@@ -14,16 +12,17 @@ from juragan.blueprints.admin.forms import (
     BranchForm,
     LenderForm,
 )
-from juragan.blueprints.auth.forms import EmptyForm
-from juragan.blueprints.auth.reauth import reauthenticated
-from juragan.errors import DomainError
+from juragan.db import scope
+from juragan.db.pagination import keyset_page
 from juragan.extensions import db
-from juragan.forms import attach_error, is_stale, show_conflict
-from juragan.models import AuditEntry, Lender, User
-from juragan.pagination import keyset_page
+from juragan.models import AuditEntry, Lender, LenderBranch, User
 from juragan.policy import Action, scoped
 from juragan.reports.audit_trail import AuditFilter, audit_query, shown_changes
 from juragan.services import accounts
+from juragan.web.access import load_or_404, requires
+from juragan.web.forms import EmptyForm, is_stale, show_conflict
+from juragan.web.reauth import reauthenticated
+from juragan.web.transaction import domain_errors
 
 
 def _page_args() -> dict[str, str]:
@@ -83,15 +82,11 @@ def _account_data(form: AccountForm, username: str) -> accounts.AccountData:
 def create_account():
     form = AccountForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             user = accounts.create_account(
                 db.session, _account_data(form, form.username.data), form.password.data
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Account %(username)s created.", username=user.username), "success")
             return redirect(url_for("admin.list_accounts"))
     return render_template("admin/account_form.html", form=form, account=None)
@@ -112,15 +107,11 @@ def edit_account(user_id: int):
     elif form.validate_on_submit() and (
         new_email == user.email or reauthenticated(form)
     ):
-        try:
+        with domain_errors(form) as refused:
             accounts.update_account(
                 db.session, user, _account_data(form, user.username)
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Account %(username)s saved.", username=user.username), "success")
             return redirect(url_for("admin.list_accounts"))
     return render_template(
@@ -138,13 +129,11 @@ def set_account_active(user_id: int):
         )
         return redirect(url_for("admin.edit_account", user_id=user.id))
     activate = request.form.get("active") == "1"
-    try:
+    with domain_errors() as refused:
         accounts.set_active(db.session, current_user, user, activate)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
+    if refused.error is not None:
+        flash(str(refused.error.message), "danger")
     else:
-        db.session.commit()
         if activate:
             flash(
                 _("Account %(username)s reactivated.", username=user.username),
@@ -164,19 +153,27 @@ def lenders():
     """The lenders and their branches: bank officers are put in a branch."""
     form = BranchForm()
     if form.validate_on_submit():
-        try:
-            accounts.add_branch(db.session, form.lender_code.data, form.name.data,
-                                form.province_code.data, form.regency_code.data)  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        with domain_errors(form) as refused:
+            accounts.add_branch(
+                db.session,
+                form.lender_code.data,
+                form.name.data,
+                form.province_code.data,
+                form.regency_code.data,
+            )
+        if not refused:
             flash(_("Branch added."), "success")
             return redirect(url_for("admin.lenders"))
     rows = db.session.scalars(
-        select(Lender).options(selectinload(Lender.branches)).order_by(Lender.name)
-    ).all()  # fmt: skip
+        select(Lender)
+        # Each branch is shown with its province and regency.
+        .options(
+            selectinload(Lender.branches).options(
+                selectinload(LenderBranch.province), selectinload(LenderBranch.regency)
+            )
+        )
+        .order_by(Lender.name)
+    ).all()
     return render_template("admin/lenders.html", lenders=rows, form=form)
 
 
@@ -190,14 +187,14 @@ def edit_lender(code: str):
         abort(404)
     form = LenderForm(obj=lender)
     if form.validate_on_submit():
-        try:
-            accounts.update_lender(db.session, lender, form.decision_sla_days.data,
-                                   form.min_repayment_coverage.data)  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        with domain_errors(form) as refused:
+            accounts.update_lender(
+                db.session,
+                lender,
+                form.decision_sla_days.data,
+                form.min_repayment_coverage.data,
+            )
+        if not refused:
             flash(_("Settings of %(lender)s saved.", lender=lender.name), "success")
             return redirect(url_for("admin.lenders"))
     status = 422 if form.errors else 200
@@ -226,5 +223,10 @@ def audit_log():
         current_app.config["PAGE_SIZE"],
         newest_first=True,
     )
-    return render_template("admin/audit.html", form=form, page=page, args=_page_args(),
-                           shown_changes=shown_changes)  # fmt: skip
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        page=page,
+        args=_page_args(),
+        shown_changes=shown_changes,
+    )

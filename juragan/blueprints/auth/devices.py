@@ -44,6 +44,11 @@ def remember_device(response: Response, username: str) -> None:
     device = known_device(username) or secrets.token_urlsafe(12)
     value = _serializer().dumps({"u": username.strip().lower(), "d": device})
     response.set_cookie(
-        COOKIE, value, max_age=MAX_AGE, httponly=True, samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"], path="/login",
-    )  # fmt: skip
+        COOKIE,
+        value,
+        max_age=MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        path="/login",
+    )

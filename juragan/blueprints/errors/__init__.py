@@ -8,23 +8,15 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from juragan.extensions import db, login_manager
+from juragan.web.transaction import DATABASE_UNAVAILABLE, discard_session_changes
 
 #: How long a client is asked to wait before trying again while the database is away.
 RETRY_AFTER_SECONDS = 5
-#: Errors that mean the database cannot be reached (down, restarting, pool exhausted),
-#: not that the request was wrong.
-DATABASE_UNAVAILABLE = (
-    sa_exc.OperationalError,
-    sa_exc.InterfaceError,
-    sa_exc.TimeoutError,
-)
-
 MESSAGES = {
     400: (
         _l("Bad request"),
@@ -84,13 +76,6 @@ def render_error(code: int, detail: str | None = None):
     )
 
 
-def discard_session_changes() -> None:
-    """Roll the request's session back; a connection already lost is no new error
-    (the pool replaces it on the next checkout)."""
-    with suppress(*DATABASE_UNAVAILABLE):
-        db.session.rollback()
-
-
 def language_in_memory(user: object) -> str | None:
     """The account's language if it is loaded, read without touching the database:
     after a commit the account is expired, and reloading it on a lost connection
@@ -122,8 +107,12 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(409)
 
     def database_unavailable(error: Exception):
-        app.logger.warning("Database unavailable on %s %s: %s", request.method,
-                           request.path, getattr(error, "orig", error))  # fmt: skip
+        app.logger.warning(
+            "Database unavailable on %s %s: %s",
+            request.method,
+            request.path,
+            getattr(error, "orig", error),
+        )
         # The page must render without the database: keep the reader's language if
         # the account is still in memory, then show the page as to a visitor (the
         # navigation would otherwise ask the database about the account again).
@@ -146,8 +135,10 @@ def register_error_handlers(app: Flask) -> None:
         try:
             db.session.remove()
         except DATABASE_UNAVAILABLE as error:
-            app.logger.warning("Database connection lost while closing: %s",
-                               getattr(error, "orig", error))  # fmt: skip
+            app.logger.warning(
+                "Database connection lost while closing: %s",
+                getattr(error, "orig", error),
+            )
             with suppress(*DATABASE_UNAVAILABLE):
                 db.session.registry().invalidate()
             db.session.registry.clear()

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from juragan.forms import RupiahField, VersionedForm, choices
+from juragan.web.forms import RupiahField, VersionedForm, choices
 
 CHECK_CHOICES = (
     ("slik:clean", _l("SLIK: clean (collectibility 1 everywhere)")),

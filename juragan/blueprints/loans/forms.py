@@ -10,7 +10,19 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from juragan.forms import (
+from juragan.domain.codes import DocumentType, LoanKind, LoanPurpose, Scheme
+from juragan.domain.kur_rules import (
+    CREDIT_KIND_LABELS,
+    CREDIT_KINDS,
+    LONGEST_TENOR_MONTHS,
+)
+from juragan.domain.loan_lifecycle import LoanStatus
+from juragan.i18n.labels import (
+    LENDER_LABELS,
+    QUEUE_TAB_LABELS,
+)
+from juragan.reports.loan_queue import CURSOR_PATTERN
+from juragan.web.forms import (
     BaseForm,
     CheckboxListField,
     RegionSelectField,
@@ -20,17 +32,6 @@ from juragan.forms import (
     labelled,
     month_choices,
 )
-from juragan.kur_rules import CREDIT_KINDS
-from juragan.labels import (
-    CREDIT_KIND_LABELS,
-    DOCUMENT_TYPE_LABELS,
-    LENDER_LABELS,
-    LOAN_KIND_LABELS,
-    PURPOSE_LABELS,
-    QUEUE_TAB_LABELS,
-    SCHEME_LABELS,
-)
-from juragan.reports.loan_queue import CURSOR_PATTERN
 
 
 class SimulatorForm(BaseForm):
@@ -46,7 +47,7 @@ class SimulatorForm(BaseForm):
     )
     tenor_months = IntegerField(
         _l("Tenor (months)"),
-        validators=[DataRequired(), NumberRange(min=1, max=84)],
+        validators=[DataRequired(), NumberRange(min=1, max=LONGEST_TENOR_MONTHS)],
         render_kw={"inputmode": "numeric"},
     )
     purpose = SelectField(_l("Purpose"))
@@ -84,10 +85,10 @@ class SimulatorForm(BaseForm):
 
     def __init__(self, *args, business_options=(), placement_options=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = labelled(LOAN_KIND_LABELS)
+        self.kind.choices = choices(LoanKind.choices())
         self.business_ref.choices = choices(business_options, _l("— choose —"))
         self.placement_id.choices = choices(placement_options, _l("— choose —"))
-        self.purpose.choices = labelled(PURPOSE_LABELS)
+        self.purpose.choices = choices(LoanPurpose.choices())
         self.other_credit.choices = [
             (kind.code, CREDIT_KIND_LABELS[kind.code])
             for kind in CREDIT_KINDS
@@ -95,7 +96,9 @@ class SimulatorForm(BaseForm):
         ]
         self.lean_months.choices = month_choices()
         self.lender.choices = labelled(LENDER_LABELS)
-        self.scheme.choices = labelled(SCHEME_LABELS, _l("— choose after simulating —"))
+        self.scheme.choices = choices(
+            Scheme.choices(), _l("— choose after simulating —")
+        )
 
 
 class DocumentForm(VersionedForm):
@@ -106,7 +109,7 @@ class DocumentForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.doc_type.choices = labelled(DOCUMENT_TYPE_LABELS)
+        self.doc_type.choices = choices(DocumentType.choices())
 
 
 class ReasonForm(VersionedForm):
@@ -208,13 +211,15 @@ class LoanFilterForm(BaseForm):
     status = RegionSelectField(_l("State"))
 
     def __init__(self, *args, **kwargs):
-        from juragan.labels import LOAN_STATUS_LABELS
-
         super().__init__(*args, **kwargs)
         self.status.choices = choices(
-            [("queue", _l("Waiting for the bank")), ("arrears", _l("In arrears")),
-             *LOAN_STATUS_LABELS.items()], _l("All"),
-        )  # fmt: skip
+            [
+                ("queue", _l("Waiting for the bank")),
+                ("arrears", _l("In arrears")),
+                *LoanStatus.choices(),
+            ],
+            _l("All"),
+        )
 
 
 class QueueFilterForm(BaseForm):
@@ -227,16 +232,19 @@ class QueueFilterForm(BaseForm):
         _l("Waiting for"), choices=labelled(QUEUE_TAB_LABELS), validators=[Optional()]
     )
     scheme = RegionSelectField(
-        _l("Scheme"), choices=labelled(SCHEME_LABELS, _l("All schemes")),
+        _l("Scheme"),
+        choices=choices(Scheme.choices(), _l("All schemes")),
         validators=[Optional()],
-    )  # fmt: skip
+    )
     regency = RegionSelectField(_l("Regency or city"), validators=[Optional()])
     q = StringField(_l("Applicant's name"), validators=[Optional(), Length(max=120)])
     overdue = BooleanField(_l("Overdue decisions only"))
     after = StringField(
-        validators=[Optional(), Regexp(CURSOR_PATTERN,
-                                       message=_l("Not a page of this list."))],
-    )  # fmt: skip
+        validators=[
+            Optional(),
+            Regexp(CURSOR_PATTERN, message=_l("Not a page of this list.")),
+        ],
+    )
 
     def __init__(self, *args, regencies=(), **kwargs):
         super().__init__(*args, **kwargs)

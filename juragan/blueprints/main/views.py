@@ -1,13 +1,16 @@
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from juragan import assets, clock
+from juragan import clock
 from juragan.blueprints.main import bp
+from juragan.db import loan_reading
+from juragan.domain import loan_lifecycle
+from juragan.domain.loan_lifecycle import LoanStep
 from juragan.extensions import db
 from juragan.models import Role
 from juragan.reports import caseload, loan_queue, overview
 from juragan.reports import loans as loan_reports
-from juragan.services import loans
+from juragan.web import assets
 
 
 @bp.route("/")
@@ -27,8 +30,8 @@ def home():
             profile=profile,
             plan=overview.active_plan(session, profile) if profile else None,
             loan=loan,
-            standing=loans.standing(loan, clock.today()) if loan else None,
-            missing=loans.missing_documents(loan) if loan else [],
+            standing=loan_reading.standing(loan, clock.today()) if loan else None,
+            missing=loan_reading.missing_documents(loan) if loan else [],
             check=check,
         )
     if role == Role.MENTOR:
@@ -45,7 +48,7 @@ def home():
             awaiting_first_look=overview.plans_in_state(
                 session, current_user, "submitted"
             ),
-            arrears=len(loan_reports.in_arrears(session, current_user, clock.today())),
+            arrears=loan_reports.arrears_count(session, current_user, today),
         )
     if role == Role.OBSERVER:
         return redirect(url_for("dashboards.programme_dashboard"))
@@ -60,11 +63,18 @@ def home():
     desk = to_check = None
     if role == Role.BANK_OFFICER:
         desk = loan_queue.queue_counts(
-            session, current_user, clock.today(), clock.province_of(current_user),
+            session,
+            current_user,
+            clock.today(),
+            clock.province_of(current_user),
             loan_queue.decision_slas(session),
-        )  # fmt: skip
+        )
     else:
-        to_check = overview.loans_in_state(session, current_user, ("submitted",))
+        to_check = overview.loans_in_state(
+            session,
+            current_user,
+            loan_lifecycle.ordered(loan_lifecycle.allowed_in(LoanStep.VERIFY)),
+        )
     return render_template(
         "main/home_region.html",
         total=overview.count_returnees(session, current_user),
@@ -88,7 +98,7 @@ def healthz():
 
 @bp.route("/vendor/plotly-locale-<locale>.js")
 def plotly_locale_js(locale: str):
-    """Plotly's locale, written from the catalogues (``juragan.assets``)."""
+    """Plotly's locale, written from the catalogues (``juragan.web.assets``)."""
     if locale not in assets.PLOTLY_LOCALES:
         abort(404)
     response = current_app.response_class(

@@ -17,21 +17,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from juragan.forms import (
+from juragan.domain.codes import ActionOwner, ObservedStatus, VisitMode, VisitTopic
+from juragan.domain.wellbeing import QUESTIONS
+from juragan.web.forms import (
     BaseForm,
     RupiahField,
     SubForm,
     VersionedForm,
     choices,
-    labelled,
 )
-from juragan.labels import (
-    ACTION_OWNER_LABELS,
-    OBSERVED_STATUS_LABELS,
-    VISIT_MODE_LABELS,
-    VISIT_TOPIC_LABELS,
-)
-from juragan.wellbeing import QUESTIONS
 
 
 class CheckboxesField(SelectMultipleField):
@@ -44,19 +38,28 @@ class AssignForm(BaseForm):
     mentor_id = SelectField(_l("Mentor"), coerce=int)
     reason = TextAreaField(
         _l("Reason (required when someone changes mentor)"),
-        validators=[Optional(), Length(max=1000)], render_kw={"rows": 2},
-    )  # fmt: skip
+        validators=[Optional(), Length(max=1000)],
+        render_kw={"rows": 2},
+    )
 
 
 class CadenceForm(VersionedForm):
-    early_days = IntegerField(_l("Days between visits while a business is young"),
-                              validators=[DataRequired(), NumberRange(7, 180)])  # fmt: skip
-    early_months = IntegerField(_l("A business is young for (months)"),
-                                validators=[Optional(), NumberRange(0, 24)])  # fmt: skip
-    steady_days = IntegerField(_l("Days between visits otherwise"),
-                               validators=[DataRequired(), NumberRange(7, 365)])  # fmt: skip
-    risk_days = IntegerField(_l("Days until the next visit when a risk shows"),
-                             validators=[DataRequired(), NumberRange(1, 90)])  # fmt: skip
+    early_days = IntegerField(
+        _l("Days between visits while a business is young"),
+        validators=[DataRequired(), NumberRange(7, 180)],
+    )
+    early_months = IntegerField(
+        _l("A business is young for (months)"),
+        validators=[Optional(), NumberRange(0, 24)],
+    )
+    steady_days = IntegerField(
+        _l("Days between visits otherwise"),
+        validators=[DataRequired(), NumberRange(7, 365)],
+    )
+    risk_days = IntegerField(
+        _l("Days until the next visit when a risk shows"),
+        validators=[DataRequired(), NumberRange(1, 90)],
+    )
 
 
 class ActionForm(SubForm):
@@ -68,7 +71,7 @@ class ActionForm(SubForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner.choices = labelled(ACTION_OWNER_LABELS)
+        self.owner.choices = choices(ActionOwner.choices())
 
 
 class VisitForm(BaseForm):
@@ -76,22 +79,31 @@ class VisitForm(BaseForm):
     visited_on = DateField(_l("Date of the visit"), validators=[DataRequired()])
     mode = SelectField(_l("How"))
     duration_minutes = IntegerField(
-        _l("Minutes"), validators=[DataRequired(), NumberRange(1, 720)],
+        _l("Minutes"),
+        validators=[DataRequired(), NumberRange(1, 720)],
         render_kw={"inputmode": "numeric"},
-    )  # fmt: skip
+    )
     topics = CheckboxesField(_l("Topics"))
-    observations = TextAreaField(_l("What you observed"),
-                                 validators=[Optional(), Length(max=4000)],
-                                 render_kw={"rows": 3})  # fmt: skip
+    observations = TextAreaField(
+        _l("What you observed"),
+        validators=[Optional(), Length(max=4000)],
+        render_kw={"rows": 3},
+    )
     business_status = SelectField(_l("The business"))
-    revenue_last_month_idr = RupiahField(_l("Revenue last month (Rp)"),
-                                         render_kw={"inputmode": "numeric"})  # fmt: skip
-    workers_family = IntegerField(_l("Family members working"), default=0,
-                                  validators=[Optional(), NumberRange(0, 500)])  # fmt: skip
-    workers_paid = IntegerField(_l("Paid workers"), default=0,
-                                validators=[Optional(), NumberRange(0, 500)])  # fmt: skip
-    problems = TextAreaField(_l("Problems"), validators=[Optional(), Length(max=4000)],
-                             render_kw={"rows": 2})  # fmt: skip
+    revenue_last_month_idr = RupiahField(
+        _l("Revenue last month (Rp)"), render_kw={"inputmode": "numeric"}
+    )
+    workers_family = IntegerField(
+        _l("Family members working"),
+        default=0,
+        validators=[Optional(), NumberRange(0, 500)],
+    )
+    workers_paid = IntegerField(
+        _l("Paid workers"), default=0, validators=[Optional(), NumberRange(0, 500)]
+    )
+    problems = TextAreaField(
+        _l("Problems"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 2}
+    )
     actions = FieldList(FormField(ActionForm))
     next_visit_on = DateField(_l("Next visit"), validators=[Optional()])
     location_consent = BooleanField(_l("The returnee agrees that the place is stored"))
@@ -101,9 +113,9 @@ class VisitForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.mode.choices = labelled(VISIT_MODE_LABELS)
-        self.topics.choices = labelled(VISIT_TOPIC_LABELS)
-        self.business_status.choices = labelled(OBSERVED_STATUS_LABELS)
+        self.mode.choices = choices(VisitMode.choices())
+        self.topics.choices = choices(VisitTopic.choices())
+        self.business_status.choices = choices(ObservedStatus.choices())
 
 
 def wellbeing_form(formdata=None):
@@ -113,25 +125,39 @@ def wellbeing_form(formdata=None):
         taken_on = DateField(_l("Date"), validators=[DataRequired()])
 
     for question in QUESTIONS:
-        setattr(WellbeingForm, question.code, RadioField(
-            question.text, choices=choices((str(n), str(n)) for n in range(1, 6)),
-            coerce=int, validators=[DataRequired(_l("Choose 1 to 5."))],
-        ))  # fmt: skip
+        setattr(
+            WellbeingForm,
+            question.code,
+            RadioField(
+                question.text,
+                choices=choices((str(n), str(n)) for n in range(1, 6)),
+                coerce=int,
+                validators=[DataRequired(_l("Choose 1 to 5."))],
+            ),
+        )
     return WellbeingForm(formdata=formdata)
 
 
 class SelfReportForm(BaseForm):
-    month = DateField(_l("Month"), format="%Y-%m", validators=[DataRequired()],
-                      render_kw={"type": "month"})  # fmt: skip
+    month = DateField(
+        _l("Month"),
+        format="%Y-%m",
+        validators=[DataRequired()],
+        render_kw={"type": "month"},
+    )
     status = SelectField(_l("The business"))
     revenue_idr = RupiahField(
         _l("Revenue that month (Rp)"), render_kw={"inputmode": "numeric"}
     )
-    workers_family = IntegerField(_l("Family members working"), default=0,
-                                  validators=[Optional(), NumberRange(0, 500)])  # fmt: skip
-    workers_paid = IntegerField(_l("Paid workers"), default=0,
-                                validators=[Optional(), NumberRange(0, 500)])  # fmt: skip
+    workers_family = IntegerField(
+        _l("Family members working"),
+        default=0,
+        validators=[Optional(), NumberRange(0, 500)],
+    )
+    workers_paid = IntegerField(
+        _l("Paid workers"), default=0, validators=[Optional(), NumberRange(0, 500)]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.status.choices = labelled(OBSERVED_STATUS_LABELS)
+        self.status.choices = choices(ObservedStatus.choices())

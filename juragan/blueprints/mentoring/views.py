@@ -4,20 +4,19 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
-from juragan import clock, inventory, scope
-from juragan.access import load_or_404, requires
-from juragan.blueprints.auth.forms import EmptyForm
+from juragan import clock
 from juragan.blueprints.mentoring import bp
 from juragan.blueprints.mentoring.forms import (
     AssignForm,
@@ -26,9 +25,11 @@ from juragan.blueprints.mentoring.forms import (
     VisitForm,
     wellbeing_form,
 )
+from juragan.db import inventory, plan_reading, scope
+from juragan.domain.visit_schedule import Cadence
+from juragan.domain.wellbeing import QUESTIONS
 from juragan.errors import DomainError
 from juragan.extensions import db
-from juragan.forms import CONFLICT_MESSAGE, attach_error
 from juragan.models import (
     ActionItem,
     Business,
@@ -43,11 +44,13 @@ from juragan.models import (
     utcnow,
 )
 from juragan.policy import Action, region_clause, scoped
+from juragan.reports import caseload
 from juragan.services import mentoring
-from juragan.services import plans as plan_service
 from juragan.services.mentoring import ActionData, Upload, VisitData
-from juragan.visit_schedule import Cadence
-from juragan.wellbeing import QUESTIONS
+from juragan.web.access import load_or_404, requires
+from juragan.web.forms import CONFLICT_MESSAGE, EmptyForm
+from juragan.web.stored_files import send_stored
+from juragan.web.transaction import domain_errors
 
 
 def _uploads() -> str:
@@ -59,37 +62,54 @@ def _uploads() -> str:
 def assign():
     """Officials put returnees of their region in a mentor's caseload."""
     show = request.args.get("show", "unassigned")
-    stmt = scoped(select(Returnee), current_user, Returnee).order_by(Returnee.full_name)
+    # Each choice names the person's regency and mentor: loaded with the people.
+    stmt = (
+        scoped(select(Returnee), current_user, Returnee)
+        .options(selectinload(Returnee.regency), selectinload(Returnee.mentor))
+        .order_by(Returnee.full_name)
+    )
     if show == "unassigned":
         stmt = stmt.where(Returnee.mentor_id.is_(None))
     returnees = db.session.scalars(stmt.limit(300)).all()
     mentors = db.session.scalars(
-        select(User).where(User.role == Role.MENTOR, User.is_active_account,
-                           region_clause(current_user, User.scope_province_code,
-                                         User.scope_regency_code))
+        select(User)
+        .where(
+            User.role == Role.MENTOR,
+            User.is_active_account,
+            region_clause(
+                current_user, User.scope_province_code, User.scope_regency_code
+            ),
+        )
         .order_by(User.full_name)
-    ).all()  # fmt: skip
+    ).all()
     form = AssignForm()
     form.returnee_ids.choices = [
-        (r.id, f"{r.full_name} · {r.regency.name}"
-               + (f" · {r.mentor.full_name}" if r.mentor else "")) for r in returnees
-    ]  # fmt: skip
+        (
+            r.id,
+            f"{r.full_name} · {r.regency.name}"
+            + (f" · {r.mentor.full_name}" if r.mentor else ""),
+        )
+        for r in returnees
+    ]
     form.mentor_id.choices = [(m.id, m.full_name) for m in mentors]
     if form.validate_on_submit():
         chosen = [r for r in returnees if r.id in set(form.returnee_ids.data or [])]
         mentor = next((m for m in mentors if m.id == form.mentor_id.data), None)
-        try:
+        with domain_errors(form) as refused:
             if mentor is None:
                 raise DomainError("mentor_id", _("Choose a mentor."))
-            changed = mentoring.assign(db.session, current_user, chosen, mentor,
-                                       form.reason.data, utcnow())  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(n)s returnees assigned to %(name)s.", n=changed, name=mentor.full_name),
-                  "success")  # fmt: skip
+            changed = mentoring.assign(
+                db.session, current_user, chosen, mentor, form.reason.data, utcnow()
+            )
+        if not refused:
+            flash(
+                _(
+                    "%(n)s returnees assigned to %(name)s.",
+                    n=changed,
+                    name=mentor.full_name,
+                ),
+                "success",
+            )
             return redirect(url_for("mentoring.assign", show=show))
     return render_template("mentoring/assign.html", form=form, show=show)
 
@@ -98,25 +118,30 @@ def assign():
 @requires(Action.SET_CADENCE)
 def cadence():
     province = current_user.scope_province_code
-    current = mentoring.cadence_for(db.session, province)
-    version = mentoring.cadence_version(db.session, province)
-    form = CadenceForm(data=vars(current) | {"version": version}
-                       if request.method == "GET" else None)  # fmt: skip
+    current = caseload.cadence_for(db.session, province)
+    version = caseload.cadence_version(db.session, province)
+    form = CadenceForm(
+        data=vars(current) | {"version": version} if request.method == "GET" else None
+    )
     status = 200
     if form.validate_on_submit() and form.version.data != str(version):
         form.form_errors.append(str(CONFLICT_MESSAGE))
         form.version.data = version
         status = 409
     elif form.validate_on_submit():
-        try:
-            mentoring.set_cadence(db.session, current_user, province, Cadence(
-                form.early_days.data, form.early_months.data or 0,
-                form.steady_days.data, form.risk_days.data))  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        with domain_errors(form) as refused:
+            mentoring.set_cadence(
+                db.session,
+                current_user,
+                province,
+                Cadence(
+                    form.early_days.data,
+                    form.early_months.data or 0,
+                    form.steady_days.data,
+                    form.risk_days.data,
+                ),
+            )
+        if not refused:
             flash(_("Visit cadence saved."), "success")
             return redirect(url_for("mentoring.cadence"))
     return render_template("mentoring/cadence.html", form=form), status
@@ -128,14 +153,18 @@ def _series(returnee: Returnee):
     for business in db.session.scalars(
         select(Business).where(Business.returnee_id == returnee.id)
     ):
-        planned = plan_service.figures_of(business.plan).months if business.plan else []
+        planned = plan_reading.figures_of(business.plan).months if business.plan else []
         reports = db.session.scalars(
-            select(BusinessReport).where(BusinessReport.business_id == business.id)
+            select(BusinessReport)
+            .where(BusinessReport.business_id == business.id)
             .order_by(BusinessReport.month.desc(), BusinessReport.source)
-        ).all()  # fmt: skip
+        ).all()
         for report in reports:
-            index = ((report.month.year - business.opened_on.year) * 12
-                     + report.month.month - business.opened_on.month)  # fmt: skip
+            index = (
+                (report.month.year - business.opened_on.year) * 12
+                + report.month.month
+                - business.opened_on.month
+            )
             plan = planned[index].sales_idr if 0 <= index < len(planned) else None
             rows.append((business, report, plan))
     return rows
@@ -146,42 +175,69 @@ def _series(returnee: Returnee):
 def returnee_case(returnee_id: int):
     returnee = load_or_404(Returnee, returnee_id, Action.VIEW_VISITS)
     visits = db.session.scalars(
-        select(Visit).where(Visit.returnee_id == returnee.id)
+        select(Visit)
+        .where(Visit.returnee_id == returnee.id)
+        .options(selectinload(Visit.photos), selectinload(Visit.mentor))
         .order_by(Visit.visited_on.desc(), Visit.id.desc())
-    ).all()  # fmt: skip
+    ).all()
     checks = db.session.scalars(
-        select(WellbeingCheck).where(WellbeingCheck.returnee_id == returnee.id)
+        select(WellbeingCheck)
+        .where(WellbeingCheck.returnee_id == returnee.id)
         .order_by(WellbeingCheck.taken_on.desc(), WellbeingCheck.id.desc())
-    ).all()  # fmt: skip
+    ).all()
     history = db.session.scalars(
-        select(CaseAssignment).where(CaseAssignment.returnee_id == returnee.id)
+        select(CaseAssignment)
+        .where(CaseAssignment.returnee_id == returnee.id)
+        .options(selectinload(CaseAssignment.mentor))
         .order_by(CaseAssignment.assigned_at.desc())
-    ).all()  # fmt: skip
+    ).all()
     actions = db.session.scalars(
-        select(ActionItem).where(ActionItem.returnee_id == returnee.id)
+        select(ActionItem)
+        .where(ActionItem.returnee_id == returnee.id)
         .order_by(ActionItem.closed_at.is_not(None), ActionItem.due_on)
-    ).all()  # fmt: skip
+    ).all()
     return render_template(
-        "mentoring/returnee.html", returnee=returnee, visits=visits, checks=checks,
-        history=history, actions=actions, series=_series(returnee), button=EmptyForm(),
-        saved_key=request.args.get("saved"), questions=QUESTIONS,
-    )  # fmt: skip
+        "mentoring/returnee.html",
+        returnee=returnee,
+        visits=visits,
+        checks=checks,
+        history=history,
+        actions=actions,
+        series=_series(returnee),
+        button=EmptyForm(),
+        saved_key=request.args.get("saved"),
+        questions=QUESTIONS,
+    )
+
+
+def _sent_from_phone_draft() -> bool:
+    """The form was sent by the phone's draft store (``static/js/visit-draft.js``),
+    which asks for a JSON confirmation instead of the redirect."""
+    return request.accept_mimetypes.best == "application/json"
 
 
 def _visit_data(form: VisitForm) -> VisitData:
     return VisitData(
         idempotency_key=form.idempotency_key.data or "",
-        visited_on=form.visited_on.data, mode=form.mode.data,
-        duration_minutes=form.duration_minutes.data, business_status=form.business_status.data,
-        topics=form.topics.data or [], observations=form.observations.data,
+        visited_on=form.visited_on.data,
+        mode=form.mode.data,
+        duration_minutes=form.duration_minutes.data,
+        business_status=form.business_status.data,
+        topics=form.topics.data or [],
+        observations=form.observations.data,
         revenue_last_month_idr=form.revenue_last_month_idr.data,
-        workers_family=form.workers_family.data or 0, workers_paid=form.workers_paid.data or 0,
-        problems=form.problems.data, next_visit_on=form.next_visit_on.data,
-        location_consent=form.location_consent.data, latitude=form.latitude.data,
+        workers_family=form.workers_family.data or 0,
+        workers_paid=form.workers_paid.data or 0,
+        problems=form.problems.data,
+        next_visit_on=form.next_visit_on.data,
+        location_consent=form.location_consent.data,
+        latitude=form.latitude.data,
         longitude=form.longitude.data,
-        actions=[ActionData(e.form.description.data, e.form.owner.data, e.form.due_on.data)
-                 for e in form.actions.entries],
-    )  # fmt: skip
+        actions=[
+            ActionData(e.form.description.data, e.form.owner.data, e.form.due_on.data)
+            for e in form.actions.entries
+        ],
+    )
 
 
 @bp.route("/returnees/<int:returnee_id>/visit", methods=["GET", "POST"])
@@ -197,32 +253,59 @@ def log_visit(returnee_id: int):
             form.actions.append_entry()
     elif form.validate_on_submit():
         now = utcnow()
-        uploads = [Upload(f.filename or "", f.read()) for f in (form.photos.data or [])
-                   if getattr(f, "filename", None)]  # fmt: skip
-        try:
-            visit, created = mentoring.record_visit(
-                db.session, current_user, returnee, _visit_data(form), uploads,
-                _uploads(), clock.today(now), now,
-            )  # fmt: skip
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            visit = None
-        except IntegrityError:
-            # The same form sent twice at once (a double tap, a retry after a
-            # timeout): the other sending stored it first.
-            db.session.rollback()
-            visit = mentoring.find_by_key(db.session, form.idempotency_key.data)
-            created = False
-            if visit is None or visit.returnee_id != returnee.id:
-                raise
+        uploads = [
+            Upload(f.filename or "", f.read())
+            for f in (form.photos.data or [])
+            if getattr(f, "filename", None)
+        ]
+        visit = None
+        with domain_errors(form):
+            try:
+                visit, created = mentoring.record_visit(
+                    db.session,
+                    current_user,
+                    returnee,
+                    _visit_data(form),
+                    uploads,
+                    _uploads(),
+                    clock.today(now),
+                    now,
+                )
+                # Committed here, not at the end of the request: a second sending
+                # of the same form shows as this commit's IntegrityError.
+                db.session.commit()
+            except IntegrityError:
+                # The same form sent twice at once (a double tap, a retry after a
+                # timeout): the other sending stored it first.
+                db.session.rollback()
+                visit = mentoring.find_by_key(db.session, form.idempotency_key.data)
+                created = False
+                if visit is None or visit.returnee_id != returnee.id:
+                    raise
         if visit is not None:
-            flash(_("Visit saved.") if created else _("This visit was saved already."),
-                  "success")  # fmt: skip
-            return redirect(url_for("mentoring.returnee_case", returnee_id=returnee.id,
-                                    saved=visit.idempotency_key))  # fmt: skip
-    return render_template("mentoring/visit_form.html", returnee=returnee, form=form)
+            flash(
+                _("Visit saved.") if created else _("This visit was saved already."),
+                "success",
+            )
+            target = url_for(
+                "mentoring.returnee_case",
+                returnee_id=returnee.id,
+                saved=visit.idempotency_key,
+            )
+            if _sent_from_phone_draft():
+                # The draft on the phone is deleted on this answer alone, and the
+                # page then opens the target (where the message above is shown).
+                return jsonify(saved=visit.idempotency_key, location=target)
+            return redirect(target)
+    # The phone's draft store holds photos within the limits the server keeps.
+    return render_template(
+        "mentoring/visit_form.html",
+        returnee=returnee,
+        form=form,
+        max_photos=mentoring.MAX_PHOTOS,
+        max_photo_bytes=mentoring.MAX_PHOTO_BYTES,
+        max_request_bytes=current_app.config["MAX_CONTENT_LENGTH"],
+    )
 
 
 @bp.route("/returnees/<int:returnee_id>/wellbeing", methods=["GET", "POST"])
@@ -234,21 +317,19 @@ def wellbeing(returnee_id: int):
         form.taken_on.data = clock.today()
     if form.validate_on_submit():
         answers = {q.code: getattr(form, q.code).data for q in QUESTIONS}
-        try:
-            check = mentoring.record_wellbeing(db.session, returnee, answers,
-                                               form.taken_on.data, clock.today())  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        with domain_errors(form) as refused:
+            check = mentoring.record_wellbeing(
+                db.session, returnee, answers, form.taken_on.data, clock.today()
+            )
+        if not refused:
             flash(
                 _("Wellbeing check saved: overall %(score)s.", score=check.overall),
                 "success",
             )
             return redirect(url_for("mentoring.returnee_case", returnee_id=returnee.id))
-    return render_template("mentoring/wellbeing.html", returnee=returnee, form=form,
-                           questions=QUESTIONS)  # fmt: skip
+    return render_template(
+        "mentoring/wellbeing.html", returnee=returnee, form=form, questions=QUESTIONS
+    )
 
 
 @bp.route("/actions/<int:item_id>/close", methods=["POST"])
@@ -261,7 +342,6 @@ def close_action(item_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     mentoring.close_action(db.session, current_user, item, utcnow())
-    db.session.commit()
     flash(_("Action item closed."), "success")
     return redirect(url_for("mentoring.returnee_case", returnee_id=returnee.id))
 
@@ -276,9 +356,7 @@ def photo(photo_id: int):
     path = inventory.path_of("visit_photo", found.stored_name, _uploads())
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=found.content_type, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"  # in no cache, ever
-    return response
+    return send_stored(path, mimetype=found.content_type, max_age=0)
 
 
 @bp.route("/businesses/<int:business_id>/report", methods=["GET", "POST"])
@@ -288,16 +366,20 @@ def self_report(business_id: int):
     form = SelfReportForm()
     if form.validate_on_submit():
         now = utcnow()
-        try:
-            mentoring.self_report(db.session, current_user, business, form.month.data,
-                                  form.status.data, form.revenue_idr.data,
-                                  form.workers_family.data or 0, form.workers_paid.data or 0,
-                                  clock.today(now), now)  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        with domain_errors(form) as refused:
+            mentoring.self_report(
+                db.session,
+                current_user,
+                business,
+                form.month.data,
+                form.status.data,
+                form.revenue_idr.data,
+                form.workers_family.data or 0,
+                form.workers_paid.data or 0,
+                clock.today(now),
+                now,
+            )
+        if not refused:
             flash(_("Thank you: the figures are saved."), "success")
             return redirect(url_for("plans.view_business", business_id=business.id))
     return render_template("mentoring/self_report.html", business=business, form=form)

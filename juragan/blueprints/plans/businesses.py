@@ -5,16 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from juragan import clock
-from juragan.access import load_or_404
 from juragan.blueprints.plans import bp
 from juragan.blueprints.plans.forms import BusinessForm, StatusForm
-from juragan.errors import DomainError
 from juragan.extensions import db
-from juragan.forms import attach_error, is_stale, show_conflict
 from juragan.models import Business, BusinessPlan, utcnow
 from juragan.policy import Action
 from juragan.services import businesses
 from juragan.services.businesses import BusinessData
+from juragan.web.access import load_or_404
+from juragan.web.forms import is_stale, show_conflict
+from juragan.web.transaction import domain_errors
 
 
 def _data(form: BusinessForm) -> BusinessData:
@@ -34,15 +34,11 @@ def open_business(plan_id: int):
     form = BusinessForm(data={"district": plan.district})
     if form.validate_on_submit():
         now = utcnow()
-        try:
+        with domain_errors(form) as refused:
             business = businesses.open_business(
                 db.session, current_user, plan, _data(form), clock.today(now), now
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Congratulations: the business is open."), "success")
             return redirect(url_for("plans.view_business", business_id=business.id))
     return render_template("businesses/open.html", plan=plan, form=form)
@@ -61,17 +57,19 @@ def view_business(business_id: int):
         status = 409
     elif form.validate_on_submit():
         now = utcnow()
-        try:
+        with domain_errors(form) as refused:
             businesses.change_status(
-                db.session, current_user, business, form.to_status.data,
-                form.changed_on.data, clock.today(now), now,
-                close_reason=form.close_reason.data, note=form.note.data,
-            )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+                db.session,
+                current_user,
+                business,
+                form.to_status.data,
+                form.changed_on.data,
+                clock.today(now),
+                now,
+                close_reason=form.close_reason.data,
+                note=form.note.data,
+            )
+        if not refused:
             flash(_("The change of state is recorded."), "success")
             return redirect(url_for("plans.view_business", business_id=business.id))
     elif not form.is_submitted():
@@ -89,13 +87,9 @@ def edit_business(business_id: int):
         show_conflict(form, business)
         status = 409
     elif form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             businesses.update_business(db.session, business, _data(form), clock.today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Saved."), "success")
             return redirect(url_for("plans.view_business", business_id=business.id))
     return render_template("businesses/edit.html", business=business, form=form), status

@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    DecimalField,
     FieldList,
     FormField,
     IntegerField,
@@ -11,33 +10,36 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from juragan import kbli
-from juragan.forms import (
+from juragan.domain import kbli
+from juragan.domain.codes import (
+    BusinessLine,
+    BusinessStatus,
+    CapitalKind,
+    CloseReason,
+    FundingKind,
+    LegalForm,
+    PlanSection,
+)
+from juragan.domain.kur_rules import LONGEST_TENOR_MONTHS
+from juragan.i18n.labels import (
+    PLAN_FIELD_LABELS,
+)
+from juragan.models.business_codes import MAX_PROJECTION_MONTHS, MIN_PROJECTION_MONTHS
+from juragan.web.forms import (
     BLANK_PROVINCE,
     BLANK_REGENCY,
     BaseForm,
     CheckboxListField,
+    LocalDecimalField,
     RegionSelectField,
     RupiahField,
     SubForm,
     VersionedForm,
     choices,
-    labelled,
     month_choices,
     province_choices,
     regency_choices,
 )
-from juragan.labels import (
-    BUSINESS_LINE_LABELS,
-    BUSINESS_STATUS_LABELS,
-    CAPITAL_KIND_LABELS,
-    CLOSE_REASON_LABELS,
-    FUNDING_KIND_LABELS,
-    LEGAL_FORM_LABELS,
-    PLAN_FIELD_LABELS,
-    PLAN_SECTION_LABELS,
-)
-from juragan.models.business_codes import MAX_PROJECTION_MONTHS, MIN_PROJECTION_MONTHS
 
 #: Blank rows offered below the filled ones, for adding more.
 SPARE_ROWS = 3
@@ -60,7 +62,7 @@ class NewPlanForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sector.choices = labelled(BUSINESS_LINE_LABELS, _l("— choose —"))
+        self.sector.choices = choices(BusinessLine.choices(), _l("— choose —"))
 
 
 class BusinessSectionForm(VersionedForm):
@@ -92,8 +94,8 @@ class BusinessSectionForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.legal_form.choices = labelled(LEGAL_FORM_LABELS)
-        self.sector.choices = labelled(BUSINESS_LINE_LABELS)
+        self.legal_form.choices = choices(LegalForm.choices())
+        self.sector.choices = choices(BusinessLine.choices())
         self.province_code.choices = province_choices(BLANK_PROVINCE)
         self.regency_code.choices = regency_choices(BLANK_REGENCY)
 
@@ -136,7 +138,7 @@ class CapitalLineForm(SubForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = labelled(CAPITAL_KIND_LABELS)
+        self.kind.choices = choices(CapitalKind.choices())
 
 
 class FundingLineForm(SubForm):
@@ -146,7 +148,7 @@ class FundingLineForm(SubForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = labelled(FUNDING_KIND_LABELS)
+        self.kind.choices = choices(FundingKind.choices())
 
 
 class CapitalForm(VersionedForm):
@@ -157,10 +159,10 @@ class FundingForm(VersionedForm):
     items = FieldList(FormField(FundingLineForm))
     kur_tenor_months = IntegerField(
         _l("Repay the KUR over (months)"),
-        validators=[Optional(), NumberRange(min=1, max=84)],
+        validators=[Optional(), NumberRange(min=1, max=LONGEST_TENOR_MONTHS)],
         render_kw={"inputmode": "numeric"},
     )
-    kur_rate_percent = DecimalField(
+    kur_rate_percent = LocalDecimalField(
         _l("Expected interest rate (% a year, effective)"),
         places=2,
         validators=[Optional(), NumberRange(min=0, max=30)],
@@ -207,7 +209,7 @@ class QuickFillForm(BaseForm):
         _l("Operating costs each month"), render_kw=_AMOUNT
     )
     owner_draw_idr = RupiahField(_l("Owner's draw each month"), render_kw=_AMOUNT)
-    growth_percent = DecimalField(
+    growth_percent = LocalDecimalField(
         _l("Sales growth per month (%)"),
         places=1,
         default=0,
@@ -226,11 +228,13 @@ class ReadyForm(BaseForm):
     capacity is below the lender's threshold (the service decides)."""
 
     ready_reason = TextAreaField(
-        _l("Why the plan is ready although its repayment capacity is below the "
-           "threshold"),
+        _l(
+            "Why the plan is ready although its repayment capacity is below the "
+            "threshold"
+        ),
         validators=[Optional(), Length(max=LONG_TEXT)],
         render_kw={"rows": 3},
-    )  # fmt: skip
+    )
 
 
 class CommentForm(BaseForm):
@@ -243,7 +247,7 @@ class CommentForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.section.choices = labelled(PLAN_SECTION_LABELS)
+        self.section.choices = choices(PlanSection.choices())
 
 
 class KbliSearchForm(BaseForm):
@@ -313,11 +317,11 @@ class StatusForm(VersionedForm):
 
     def __init__(self, *args, current=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.to_status.choices = labelled(
-            {k: v for k, v in BUSINESS_STATUS_LABELS.items() if k != current}
+        self.to_status.choices = choices(
+            (code, label) for code, label in BusinessStatus.choices() if code != current
         )
-        self.close_reason.choices = labelled(
-            CLOSE_REASON_LABELS, _l("— only when closing —")
+        self.close_reason.choices = choices(
+            CloseReason.choices(), _l("— only when closing —")
         )
 
 
@@ -326,13 +330,21 @@ class VerifyProposalForm(BaseForm):
 
     document_id = StringField(
         _l("Document id"),
-        validators=[DataRequired(message=_l("Type the document id printed at the foot "
-                                            "of each page.")), Length(max=40)],
+        validators=[
+            DataRequired(
+                message=_l("Type the document id printed at the foot of each page.")
+            ),
+            Length(max=40),
+        ],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )  # fmt: skip
+    )
     check_value = StringField(
         _l("Check value"),
-        validators=[DataRequired(message=_l("Type the check value printed beside the "
-                                            "document id.")), Length(max=40)],
+        validators=[
+            DataRequired(
+                message=_l("Type the check value printed beside the document id.")
+            ),
+            Length(max=40),
+        ],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )  # fmt: skip
+    )

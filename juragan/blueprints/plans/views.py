@@ -17,9 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from juragan import clock, kbli, scope
-from juragan.access import load_or_404, per_user, requires
-from juragan.blueprints.auth.forms import EmptyForm
+from juragan import clock
 from juragan.blueprints.plans import bp
 from juragan.blueprints.plans.forms import (
     SECTION_FORMS,
@@ -35,18 +33,30 @@ from juragan.blueprints.plans.forms import (
     ReadyForm,
     VerifyProposalForm,
 )
-from juragan.errors import DomainError
+from juragan.db import plan_reading, scope
+from juragan.db.pagination import keyset_page
+from juragan.db.plan_reading import SECTION_FIELDS
+from juragan.domain import kbli
+from juragan.domain.codes import PlanSection
+from juragan.domain.kur_rules import PRODUCTION_LINES
 from juragan.extensions import db, limiter
-from juragan.forms import attach_error, flash_errors, is_stale, show_conflict
-from juragan.kur_rules import PRODUCTION_LINES
 from juragan.models import BusinessPlan, PlanComment, Returnee, utcnow
-from juragan.pagination import keyset_page
+from juragan.models.business_codes import MAX_PROJECTION_MONTHS
 from juragan.policy import Action, can, scoped
 from juragan.reports import plans as plan_reports
 from juragan.reports import proposal as proposal_reports
 from juragan.reports.proposal import PROPOSAL_LOCALE
 from juragan.services import plans
-from juragan.services.plans import MONTH_FIELDS, SECTION_FIELDS, LineItem, MonthInput
+from juragan.services.plans import MONTH_FIELDS, LineItem, MonthInput
+from juragan.web.access import load_or_404, per_user, requires
+from juragan.web.forms import (
+    EmptyForm,
+    attach_error,
+    flash_errors,
+    is_stale,
+    show_conflict,
+)
+from juragan.web.transaction import domain_errors
 
 
 def _plan(plan_id: int, action: Action) -> BusinessPlan:
@@ -102,16 +112,15 @@ def returnee_plans(returnee_id: int):
         returnee = load_or_404(Returnee, returnee_id, Action.CREATE_PLAN)
     form = NewPlanForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             plan = plans.create_plan(
-                db.session, current_user, returnee, form.business_name.data,
+                db.session,
+                current_user,
+                returnee,
+                form.business_name.data,
                 form.sector.data,
-            )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+            )
+        if not refused:
             flash(
                 _("Plan started. Fill it in part by part; each part saves."), "success"
             )
@@ -120,7 +129,7 @@ def returnee_plans(returnee_id: int):
             )
     visible = [
         plan
-        for plan in plans.plans_of(db.session, returnee)
+        for plan in plan_reports.plans_of(db.session, returnee)
         if can(current_user, Action.VIEW_PLAN, plan)
     ]
     return render_template(
@@ -136,7 +145,7 @@ def view_plan(plan_id: int):
 
 
 def _plan_page(plan: BusinessPlan, ready_form: ReadyForm, status: int = 200):
-    figures = plans.figures_of(plan)
+    figures = plan_reading.figures_of(plan)
     versions = plan.versions
     compare = CompareForm(request.args)
     compare.left.choices = compare.right.choices = [
@@ -150,14 +159,14 @@ def _plan_page(plan: BusinessPlan, ready_form: ReadyForm, status: int = 200):
         "plans/view.html",
         plan=plan,
         figures=figures,
-        balance_message=plans.balance_message(figures),
-        done=plans.completeness(plan),
-        comments=plans.open_comments(plan),
+        balance_message=plan_reading.balance_message(figures),
+        done=plan_reading.completeness(plan),
+        comments=plan_reports.open_comments(plan),
         comment_form=CommentForm(),
         compare=compare,
         chart=chart,
         button=EmptyForm(),
-        readiness=plans.readiness(db.session, plan),
+        readiness=plan_reading.readiness(db.session, plan),
         ready_form=ready_form,
     ), status
 
@@ -182,21 +191,21 @@ def edit_section(plan_id: int, section: str):
             for name in SECTION_FIELDS[section]
             if name in form
         }
-        try:
+        with domain_errors(form) as refused:
             plans.save_section(db.session, plan, section, values, clock.today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Saved."), "success")
             return _next_step(plan, section)
     return render_template(
-        "plans/section_form.html", plan=plan, form=form, section=section,
-        comments=plans.open_comments(plan)[section],
+        "plans/section_form.html",
+        plan=plan,
+        form=form,
+        section=section,
+        comments=plan_reports.open_comments(plan)[section],
         suggestion=plans.suggested_subclass(form.sector.data or plan.sector)
-        if section == "business" else None,
-    ), status  # fmt: skip
+        if section == "business"
+        else None,
+    ), status
 
 
 @bp.route("/<int:plan_id>/kbli")
@@ -209,15 +218,18 @@ def find_kbli(plan_id: int):
     if form.q.data and form.validate():
         results = kbli.search(form.q.data, limit=kbli.MAX_RESULTS)
     return render_template(
-        "plans/kbli_search.html", plan=plan, form=form, results=results,
+        "plans/kbli_search.html",
+        plan=plan,
+        form=form,
+        results=results,
         suggestion=plans.suggested_subclass(plan.sector),
-    )  # fmt: skip
+    )
 
 
 def _next_step(plan: BusinessPlan, section: str):
     """After saving a part, go on to the next one (or back to the plan)."""
     if request.form.get("then") == "next":
-        order = list(plans.PLAN_SECTIONS)
+        order = list(PlanSection.values())
         following = order[order.index(section) + 1 :]
         if following:
             return redirect(plan_reports.section_url(plan, following[0]))
@@ -255,13 +267,9 @@ def edit_capital(plan_id: int):
         show_conflict(form, plan)
         status = 409
     elif form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             plans.save_capital(db.session, plan, _lines(form))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Saved."), "success")
             if request.form.get("then") == "more":
                 return redirect(url_for("plans.edit_capital", plan_id=plan.id))
@@ -269,50 +277,59 @@ def edit_capital(plan_id: int):
     elif request.method == "GET":
         _offer_rows(form, plan.capital_items)
     return render_template(
-        "plans/lines_form.html", plan=plan, form=form, section="capital",
-        figures=plans.figures_of(plan), comments=plans.open_comments(plan)["capital"],
-    ), status  # fmt: skip
+        "plans/lines_form.html",
+        plan=plan,
+        form=form,
+        section="capital",
+        figures=plan_reading.figures_of(plan),
+        comments=plan_reports.open_comments(plan)["capital"],
+    ), status
 
 
 @bp.route("/<int:plan_id>/funding", methods=["GET", "POST"])
 @login_required
 def edit_funding(plan_id: int):
     plan = _plan(plan_id, Action.EDIT_PLAN)
-    form = FundingForm(data={
-        "kur_tenor_months": plan.kur_tenor_months,
-        "kur_rate_percent": plan.kur_rate_percent,
-        "kur_lean_months": [str(m) for m in plan.kur_lean_months or ()],
-        "version": plan.version,
-    })  # fmt: skip
+    form = FundingForm(
+        data={
+            "kur_tenor_months": plan.kur_tenor_months,
+            "kur_rate_percent": plan.kur_rate_percent,
+            "kur_lean_months": [str(m) for m in plan.kur_lean_months or ()],
+            "version": plan.version,
+        }
+    )
     status = 200
     if form.validate_on_submit() and is_stale(form, plan):
         show_conflict(form, plan)
         status = 409
     elif form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             plans.save_funding(
-                db.session, plan, _lines(form), form.kur_tenor_months.data,
+                db.session,
+                plan,
+                _lines(form),
+                form.kur_tenor_months.data,
                 form.kur_rate_percent.data,
                 [int(m) for m in form.kur_lean_months.data or ()],
-            )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+            )
+        if not refused:
             flash(_("Saved."), "success")
             if request.form.get("then") == "more":
                 return redirect(url_for("plans.edit_funding", plan_id=plan.id))
             return _next_step(plan, "funding")
     elif request.method == "GET":
         _offer_rows(form, plan.funding_sources)
-    figures = plans.figures_of(plan)
+    figures = plan_reading.figures_of(plan)
     return render_template(
-        "plans/lines_form.html", plan=plan, form=form, section="funding",
-        figures=figures, balance_message=plans.balance_message(figures),
-        comments=plans.open_comments(plan)["funding"],
+        "plans/lines_form.html",
+        plan=plan,
+        form=form,
+        section="funding",
+        figures=figures,
+        balance_message=plan_reading.balance_message(figures),
+        comments=plan_reports.open_comments(plan)["funding"],
         seasonal=plan.sector in PRODUCTION_LINES,
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.route("/<int:plan_id>/projection", methods=["GET", "POST"])
@@ -343,13 +360,9 @@ def edit_projection(plan_id: int):
             MonthInput(**{name: entry.form[name].data for name in MONTH_FIELDS})
             for entry in form.months.entries
         ]
-        try:
+        with domain_errors(form) as refused:
             plans.save_projection(db.session, plan, form.month_count.data, rows)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Saved."), "success")
             return _to_plan(plan, "figures")
     elif request.method == "GET":
@@ -360,15 +373,18 @@ def edit_projection(plan_id: int):
         _offer_months(form, stored, plan.projection_months)
         quick.month_count.data = plan.projection_months
     return render_template(
-        "plans/projection_form.html", plan=plan, form=form, quick=quick,
-        comments=plans.open_comments(plan)["projections"],
-    ), status  # fmt: skip
+        "plans/projection_form.html",
+        plan=plan,
+        form=form,
+        quick=quick,
+        comments=plan_reports.open_comments(plan)["projections"],
+    ), status
 
 
 def _offer_months(form, rows, count: int) -> None:
     while len(form.months.entries):
         form.months.pop_entry()
-    for index in range(plans.MAX_PROJECTION_MONTHS):
+    for index in range(MAX_PROJECTION_MONTHS):
         row = rows[index] if index < len(rows) else None
         form.months.append_entry(vars(row) if row else None)
     form.month_count.data = count
@@ -382,13 +398,10 @@ def _offer_months(form, rows, count: int) -> None:
 def submit_plan(plan_id: int):
     plan = _plan(plan_id, Action.SUBMIT_PLAN)
     _post_button_or_400()
-    try:
+    with domain_errors(flash=True) as refused:
         version = plans.submit_plan(db.session, current_user, plan, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash_errors(error)
+    if refused:
         return _to_plan(plan)
-    db.session.commit()
     flash(_("Version %(n)s submitted for review.", n=version.number), "success")
     return _to_plan(plan)
 
@@ -396,13 +409,9 @@ def submit_plan(plan_id: int):
 def _workflow_step(plan_id: int, action: Action, step, message: str):
     plan = _plan(plan_id, action)
     _post_button_or_400()
-    try:
+    with domain_errors(flash=True) as refused:
         step(db.session, plan)
-    except DomainError as error:
-        db.session.rollback()
-        flash_errors(error)
-    else:
-        db.session.commit()
+    if not refused:
         flash(message, "success")
     return _to_plan(plan)
 
@@ -426,18 +435,16 @@ def mark_ready(plan_id: int):
         if "csrf_token" in form.errors:
             abort(400)
         return _plan_page(plan, form, 422)
-    try:
+    with domain_errors() as refused:
         plans.mark_ready(
             db.session, plan, form.ready_reason.data, current_user, utcnow()
         )
-    except DomainError as error:
-        db.session.rollback()
-        if not any(name for name, _message in error.errors):
-            flash_errors(error)
+    if refused.error is not None:
+        if not any(name for name, _message in refused.error.errors):
+            flash_errors(refused.error)
             return _to_plan(plan)
-        attach_error(form, error)
+        attach_error(form, refused.error)
         return _plan_page(plan, form, 422)
-    db.session.commit()
     flash(_("The plan is ready for the bank."), "success")
     return _to_plan(plan)
 
@@ -446,9 +453,11 @@ def mark_ready(plan_id: int):
 @login_required
 def reopen_plan(plan_id: int):
     return _workflow_step(
-        plan_id, Action.REOPEN_PLAN, plans.reopen_plan,
+        plan_id,
+        Action.REOPEN_PLAN,
+        plans.reopen_plan,
         _("The plan is a draft again; submit it when the changes are done."),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/<int:plan_id>/activate", methods=["POST"])
@@ -457,7 +466,6 @@ def activate_plan(plan_id: int):
     plan = _plan(plan_id, Action.CREATE_PLAN)
     _post_button_or_400()
     plans.make_active(db.session, plan)
-    db.session.commit()
     flash(_("This is now the active plan."), "success")
     return _to_plan(plan)
 
@@ -470,15 +478,11 @@ def add_comment(plan_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return _to_plan(plan, "comments")
-    try:
+    with domain_errors(flash=True) as refused:
         plans.add_comment(
             db.session, current_user, plan, form.section.data, form.body.data, utcnow()
         )
-    except DomainError as error:
-        db.session.rollback()
-        flash_errors(error)
-    else:
-        db.session.commit()
+    if not refused:
         flash(_("Comment added."), "success")
     return _to_plan(plan, "comments")
 
@@ -492,7 +496,6 @@ def resolve_comment(plan_id: int, comment_id: int):
         abort(404)
     _post_button_or_400()
     plans.resolve_comment(db.session, comment, utcnow())
-    db.session.commit()
     return _to_plan(plan, "comments")
 
 
@@ -508,20 +511,23 @@ def compare_versions(plan_id: int):
     right = by_number.get(request.args.get("right", type=int))
     if left is None or right is None:
         abort(404)
-    rows = plans.compare_versions(left.content, right.content)
+    rows = plan_reports.compare_versions(left.content, right.content)
     only_changes = request.args.get("all") != "1"
     return render_template(
-        "plans/compare.html", plan=plan, left=left, right=right,
+        "plans/compare.html",
+        plan=plan,
+        left=left,
+        right=right,
         rows=[r for r in rows if r.changed] if only_changes else rows,
         only_changes=only_changes,
-    )  # fmt: skip
+    )
 
 
 def _proposal_source(plan: BusinessPlan):
     """What the proposal shows: the version declared ready, else the current draft."""
     if plan.status == "ready" and plan.last_version is not None:
         return plan.last_version.content, plan.last_version
-    return plans.content_of(plan), None
+    return plan_reading.content_of(plan), None
 
 
 def _proposal_document(plan: BusinessPlan) -> tuple[str, dict]:
@@ -539,9 +545,13 @@ def _proposal_document(plan: BusinessPlan) -> tuple[str, dict]:
 def proposal(plan_id: int):
     plan = _plan(plan_id, Action.VIEW_PLAN)
     document, context = _proposal_document(plan)
-    return render_template("plans/proposal.html", document=Markup(document),  # noqa: S704 - rendered by Jinja with autoescape
-                           plan=plan, document_locale=PROPOSAL_LOCALE,
-                           business_name=context["text"]["business_name"])  # fmt: skip
+    return render_template(
+        "plans/proposal.html",
+        document=Markup(document),  # noqa: S704 - rendered by Jinja with autoescape
+        plan=plan,
+        document_locale=PROPOSAL_LOCALE,
+        business_name=context["text"]["business_name"],
+    )
 
 
 @bp.route("/<int:plan_id>/proposal.pdf")
@@ -550,8 +560,11 @@ def proposal_pdf(plan_id: int):
     plan = _plan(plan_id, Action.VIEW_PLAN)
     document, context = _proposal_document(plan)
     with force_locale(PROPOSAL_LOCALE):
-        html = render_template("plans/proposal_pdf.html", document=Markup(document),  # noqa: S704 - rendered by Jinja with autoescape
-                               business_name=context["text"]["business_name"])  # fmt: skip
+        html = render_template(
+            "plans/proposal_pdf.html",
+            document=Markup(document),  # noqa: S704 - rendered by Jinja with autoescape
+            business_name=context["text"]["business_name"],
+        )
     pdf = plan_reports.render_pdf(html)
     name = plan_reports.pdf_filename(plan, context["version"])
     return current_app.response_class(
@@ -566,8 +579,11 @@ def proposal_pdf(plan_id: int):
 
 @bp.route("/verify", methods=["GET", "POST"])
 @requires(Action.VERIFY_PROPOSAL)
-@limiter.limit(lambda: current_app.config["VERIFY_LIMIT_PER_USER"],
-               key_func=per_user("verify-proposal"), methods=["POST"])  # fmt: skip
+@limiter.limit(
+    lambda: current_app.config["VERIFY_LIMIT_PER_USER"],
+    key_func=per_user("verify-proposal"),
+    methods=["POST"],
+)
 def verify_proposal():
     """A bank checks a printed proposal against the system: the id and check value
     at the foot of its pages must match a version of a plan the officer may see."""
@@ -576,7 +592,9 @@ def verify_proposal():
     checked = False
     if form.validate_on_submit():
         checked = True
-        result = proposal_reports.verify(db.session, form.document_id.data,
-                                         form.check_value.data)  # fmt: skip
-    return render_template("plans/verify.html", form=form, result=result,
-                           checked=checked)  # fmt: skip
+        result = proposal_reports.verify(
+            db.session, form.document_id.data, form.check_value.data
+        )
+    return render_template(
+        "plans/verify.html", form=form, result=result, checked=checked
+    )

@@ -1,11 +1,11 @@
 from flask import abort, render_template
 from sqlalchemy import func, select
 
-from juragan.access import requires
 from juragan.blueprints.reference import bp
 from juragan.extensions import db
 from juragan.models import Province, Regency
 from juragan.policy import Action
+from juragan.web.access import requires
 
 
 @bp.route("/regions")

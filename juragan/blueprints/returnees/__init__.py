@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("returnees", __name__, url_prefix="/returnees")
 
-from juragan.blueprints.returnees import files, views  # noqa: E402, F401
+from juragan.blueprints.returnees import consents, files, views  # noqa: E402, F401

@@ -4,11 +4,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
-    EmailField,
     HiddenField,
     IntegerField,
-    PasswordField,
     RadioField,
     SelectField,
     StringField,
@@ -17,19 +14,26 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
-    EqualTo,
     Length,
     NumberRange,
     Optional,
     Regexp,
 )
+from wtforms.widgets import HiddenInput
 
-from juragan.blueprints.auth.reauth import confirm_password_field
-from juragan.forms import (
-    BLANK_PROVINCE,
-    BLANK_REGENCY,
+from juragan.domain.codes import (
+    ReturnReason,
+    Sector,
+    TrainingKind,
+    TrainingStage,
+)
+from juragan.domain.regions import countries
+from juragan.extensions import db
+from juragan.i18n.labels import REGISTRY_STATUS_LABELS
+from juragan.reports.registry import common_destinations
+from juragan.web.forms import (
     BaseForm,
+    LocalDecimalField,
     RegionSelectField,
     RupiahField,
     VersionedForm,
@@ -37,159 +41,54 @@ from juragan.forms import (
     labelled,
     province_choices,
     regency_choices,
-    username_field,
 )
-from juragan.labels import (
-    EDUCATION_LABELS,
-    MARITAL_LABELS,
-    REGISTRY_STATUS_LABELS,
-    RETURN_REASON_LABELS,
-    SECTOR_LABELS,
-    SEX_LABELS,
-    TRAINING_KIND_LABELS,
-    TRAINING_STAGE_LABELS,
-)
-from juragan.reference import countries
+from juragan.web.person_forms import ProfileForm, consent_scan_field
+from juragan.web.reauth import confirm_password_field
 
 #: Currencies of the usual destinations first; any ISO 4217 code is accepted.
 COMMON_CURRENCIES = (
-    "HKD", "TWD", "MYR", "SGD", "KRW", "JPY", "SAR", "AED", "QAR", "KWD", "BND",
-    "USD", "EUR",
-)  # fmt: skip
+    "HKD",
+    "TWD",
+    "MYR",
+    "SGD",
+    "KRW",
+    "JPY",
+    "SAR",
+    "AED",
+    "QAR",
+    "KWD",
+    "BND",
+    "USD",
+    "EUR",
+)
 
 
-#: Where most Indonesian workers go, first in every country list (the same places
-#: as the remittance currencies above); the other countries follow by name.
+#: Where most Indonesian workers go (the same places as the remittance currencies
+#: above): in the main destinations of every country list even before the
+#: registry shows them.
 MAIN_DESTINATIONS = ("MY", "TW", "HK", "SA", "SG", "KR", "JP", "AE", "QA", "KW", "BN")
 
 
 def country_choices(blank=None) -> list[SelectChoice]:
+    """Every country but Indonesia: first the main destinations, most common in
+    the registry first (``reports.registry.common_destinations``), then the others
+    by name."""
     locale = str(get_locale() or "id")
     named = {c.code: c.name for c in countries(locale) if c.code != "ID"}
+    first = [
+        code
+        for code in common_destinations(db.session, MAIN_DESTINATIONS)
+        if code in named
+    ]
     main, other = str(_l("Main destinations")), str(_l("Other countries"))
     options = [SelectChoice("", blank)] if blank is not None else []
+    options += [SelectChoice(code, named[code], optgroup=main) for code in first]
     options += [
-        SelectChoice(code, named[code], optgroup=main) for code in MAIN_DESTINATIONS
+        SelectChoice(code, name, optgroup=other)
+        for code, name in named.items()
+        if code not in first
     ]
-    options += [SelectChoice(code, name, optgroup=other) for code, name in named.items()
-                if code not in MAIN_DESTINATIONS]  # fmt: skip
     return options
-
-
-class ProfileForm(BaseForm):
-    nik = StringField(
-        _l("NIK (16 digits, on the KTP)"),
-        validators=[DataRequired(message=_l("Enter the NIK.")), Length(max=24)],
-        render_kw={"inputmode": "numeric", "autocomplete": "off"},
-    )
-    full_name = StringField(
-        _l("Full name (as on the KTP)"),
-        validators=[DataRequired(message=_l("Enter the full name.")), Length(max=120)],
-        render_kw={"autocomplete": "name"},
-    )
-    sex = RadioField(
-        _l("Sex"),
-        choices=choices(SEX_LABELS.items()),
-        validators=[DataRequired(message=_l("Choose female or male."))],
-    )
-    birth_date = DateField(
-        _l("Birth date"), validators=[DataRequired(message=_l("Enter a valid date."))]
-    )
-    phone = StringField(
-        _l("Mobile phone (optional)"),
-        validators=[Optional(), Length(max=24)],
-        render_kw={
-            "inputmode": "tel",
-            "autocomplete": "tel",
-            "placeholder": "0812 3456 7890",
-        },
-    )
-    email = EmailField(
-        _l("E-mail (optional)"),
-        validators=[
-            Optional(),
-            Email(
-                message=_l("Enter a valid e-mail address."), check_deliverability=False
-            ),
-            Length(max=254),
-        ],
-    )
-    province_code = SelectField(
-        _l("Province"), validators=[DataRequired(message=_l("Choose a province."))]
-    )
-    regency_code = SelectField(
-        _l("Regency or city"),
-        validators=[DataRequired(message=_l("Choose a regency or city."))],
-        render_kw={"data-follows": "province_code"},
-    )
-    district = StringField(
-        _l("District (kecamatan)"), validators=[Optional(), Length(max=80)]
-    )
-    village = StringField(
-        _l("Village or kelurahan"), validators=[Optional(), Length(max=80)]
-    )
-    education = SelectField(
-        _l("Highest schooling completed"),
-        choices=labelled(EDUCATION_LABELS, _l("— choose —")),
-        validators=[
-            DataRequired(message=_l("Choose the highest schooling completed."))
-        ],
-    )
-    marital_status = SelectField(
-        _l("Marital status"),
-        choices=labelled(MARITAL_LABELS, _l("— choose —")),
-        validators=[DataRequired(message=_l("Choose a marital status."))],
-    )
-    dependants = IntegerField(
-        _l("Number of dependants"),
-        default=0,
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=30, message=_l("Enter a number from 0 to 30.")),
-        ],
-        render_kw={"inputmode": "numeric", "min": 0, "max": 30},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.province_code.choices = province_choices(BLANK_PROVINCE)
-        self.regency_code.choices = regency_choices(BLANK_REGENCY)
-
-
-class RegistrationForm(ProfileForm):
-    consent = BooleanField(_l("I agree"))
-    confirm_not_duplicate = BooleanField(
-        _l("I have checked: this is a different person.")
-    )
-
-
-class SelfRegistrationForm(RegistrationForm):
-    """A newcomer's own registration. The username is made for them (a chosen one
-    would tell whether someone else took it), and no duplicate is confirmed here:
-    a clash goes to an official."""
-
-    confirm_not_duplicate = None
-    password = PasswordField(
-        _l("Choose a password"),
-        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm_password = PasswordField(
-        _l("Password again"),
-        validators=[
-            DataRequired(message=_l("Enter the password again.")),
-            EqualTo("password", message=_l("The two passwords differ.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
-
-
-class AcceptInvitationForm(BaseForm):
-    username = username_field(
-        _l("Choose a username"), autocomplete="username", autocapitalize="none"
-    )
-    password = SelfRegistrationForm.password
-    confirm_password = SelfRegistrationForm.confirm_password
 
 
 class ReturneeFilterForm(BaseForm):
@@ -228,10 +127,12 @@ class FindForm(BaseForm):
 
     identifier = StringField(
         _l("NIK or phone number (exact)"),
-        validators=[DataRequired(message=_l("Enter a NIK or a phone number.")),
-                    Length(max=32)],
+        validators=[
+            DataRequired(message=_l("Enter a NIK or a phone number.")),
+            Length(max=32),
+        ],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
-    )  # fmt: skip
+    )
 
 
 class PlacementForm(VersionedForm):
@@ -240,7 +141,7 @@ class PlacementForm(VersionedForm):
         validators=[DataRequired(message=_l("Choose the destination country."))],
     )
     sector = SelectField(
-        _l("Sector"), choices=labelled(SECTOR_LABELS), validators=[DataRequired()]
+        _l("Sector"), choices=choices(Sector.choices()), validators=[DataRequired()]
     )
     occupation = StringField(
         _l("Job (optional)"), validators=[Optional(), Length(max=120)]
@@ -265,10 +166,10 @@ class PlacementForm(VersionedForm):
     )
     return_reason = RegionSelectField(
         _l("Why they came home"),
-        choices=labelled(RETURN_REASON_LABELS, _l("— still abroad —")),
+        choices=choices(ReturnReason.choices(), _l("— still abroad —")),
         validators=[Optional()],
     )
-    salary_foreign = DecimalField(
+    salary_foreign = LocalDecimalField(
         _l("Monthly salary in the destination's currency"),
         places=2,
         validators=[Optional()],
@@ -313,10 +214,12 @@ class TrainingForm(VersionedForm):
         ],
     )
     kind = SelectField(
-        _l("Kind"), choices=labelled(TRAINING_KIND_LABELS), validators=[DataRequired()]
+        _l("Kind"), choices=choices(TrainingKind.choices()), validators=[DataRequired()]
     )
     stage = SelectField(
-        _l("When"), choices=labelled(TRAINING_STAGE_LABELS), validators=[DataRequired()]
+        _l("When"),
+        choices=choices(TrainingStage.choices()),
+        validators=[DataRequired()],
     )
     organiser = StringField(
         _l("Organiser"),
@@ -343,12 +246,31 @@ class ImportForm(BaseForm):
         ],
     )
     consent_on_paper = BooleanField(
-        _l("Every person in the file has given written consent to the BP3MI office.")
+        _l(
+            "I confirm: every person the file registers signed the programme's consent "
+            "form, whose original the office keeps in its archive under the reference "
+            "in the consent_form column."
+        )
     )
 
 
 class ConfirmImportForm(BaseForm):
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
+    #: What the page showed when the boxes were ticked: a different count at the
+    #: confirmation (the registry changed) asks again.
+    similar_seen = IntegerField(
+        widget=HiddenInput(), default=0, validators=[Optional(), NumberRange(min=0)]
+    )
+    overwrites_seen = IntegerField(
+        widget=HiddenInput(), default=0, validators=[Optional(), NumberRange(min=0)]
+    )
+    similar_checked = BooleanField(
+        _l(
+            "I have checked the rows marked as possibly the same person: they are "
+            "different people."
+        )
+    )
+    changes_confirmed = BooleanField(_l("Change the recorded details as listed."))
 
 
 class EditProfileForm(ProfileForm, VersionedForm):
@@ -373,15 +295,46 @@ class NikChangeForm(VersionedForm):
     )
 
 
+class AccessResetForm(BaseForm):
+    """An official gives a returnee a temporary code, face to face."""
+
+    ktp_checked = BooleanField(
+        _l(
+            "I have seen this person and their original KTP together, and they match "
+            "this record"
+        ),
+        validators=[
+            DataRequired(
+                message=_l(
+                    "Only after you have seen the person and their KTP together."
+                )
+            )
+        ],
+    )
+    note = TextAreaField(
+        _l("Why (recorded)"),
+        validators=[
+            DataRequired(message=_l("Say why, for the record.")),
+            Length(max=500),
+        ],
+        render_kw={"rows": 2},
+    )
+    confirm_password = confirm_password_field(
+        _l("Your own password (unless you gave it in the last few minutes)")
+    )
+
+
 class ErasureRequestForm(BaseForm):
     reason = TextAreaField(
         _l("Why (optional)"), validators=[Optional(), Length(max=2000)]
     )
     confirm = BooleanField(
-        _l("I understand: my profile, my account and what I wrote will be removed, and "
-           "this cannot be undone."),
+        _l(
+            "I understand: my profile, my account and what I wrote will be removed, and "
+            "this cannot be undone."
+        ),
         validators=[DataRequired(message=_l("Tick the box to confirm."))],
-    )  # fmt: skip
+    )
 
 
 class RegistrationCheckForm(BaseForm):
@@ -396,7 +349,7 @@ class RegistrationCheckForm(BaseForm):
                 ("register", _l("It is someone else: register them as entered")),
                 ("refuse", _l("Refuse, saying why")),
             ]
-        ),  # fmt: skip
+        ),
         validators=[DataRequired(message=_l("Choose a decision."))],
     )
     note = TextAreaField(
@@ -410,10 +363,58 @@ class ErasureDecisionForm(BaseForm):
         _l("Decision"),
         choices=choices(
             [("erase", _l("Erase the data")), ("refuse", _l("Refuse, saying why"))]
-        ),  # fmt: skip
+        ),
         validators=[DataRequired(message=_l("Choose a decision."))],
     )
     note = TextAreaField(
         _l("Reason for a refusal (the person reads it)"),
         validators=[Optional(), Length(max=2000)],
+    )
+
+
+class WithdrawConsentForm(BaseForm):
+    """A withdrawal, by the person (online) or from their letter (staff)."""
+
+    effective_on = DateField(
+        _l("From (date)"), validators=[DataRequired(message=_l("Enter a valid date."))]
+    )
+    reason = TextAreaField(
+        _l("Why (optional)"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    confirm = BooleanField(
+        _l("I understand what stops."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
+
+
+class StaffWithdrawConsentForm(WithdrawConsentForm):
+    reason = TextAreaField(
+        _l("How the withdrawal reached you (the letter, its date)"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    confirm = BooleanField(
+        _l("The person asked for this in writing; they have been told what stops."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
+
+
+class GiveConsentForm(BaseForm):
+    """Consent to one purpose, given by the person online."""
+
+    confirm = BooleanField(
+        _l("I agree."),
+        validators=[DataRequired(message=_l("Tick the box to agree."))],
+    )
+
+
+class StaffGiveConsentForm(GiveConsentForm):
+    """Consent a person gave on the paper form, recorded with its scan."""
+
+    scan = consent_scan_field()
+    confirm = BooleanField(
+        _l("The person ticked this purpose on the form and signed it."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )

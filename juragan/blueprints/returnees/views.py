@@ -1,64 +1,88 @@
 import json
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from juragan import audit, clock, disclosure, scope
-from juragan.access import load_or_404, per_user, requires
-from juragan.blueprints.auth.forms import EmptyForm
-from juragan.blueprints.auth.reauth import reauthenticated
+from juragan import clock, consent_rules
 from juragan.blueprints.returnees import bp
 from juragan.blueprints.returnees.forms import (
+    AccessResetForm,
     EditProfileForm,
     ErasureDecisionForm,
     ErasureRequestForm,
     FindForm,
     NikChangeForm,
     PlacementForm,
-    ProfileForm,
     RegistrationCheckForm,
-    RegistrationForm,
     ReturneeFilterForm,
     TrainingForm,
 )
+from juragan.db import audit, scope
+from juragan.db.pagination import Page, keyset_page
+from juragan.domain.identifiers import describe_nik_region
 from juragan.errors import DomainError
 from juragan.extensions import db, limiter
-from juragan.forms import attach_error, flash_errors, is_stale, show_conflict
-from juragan.identifiers import describe_nik_region
-from juragan.labels import PERSONAL_DATA_FIELDS, PERSONAL_DATA_SECTIONS
-from juragan.models import Placement, RegistrationCheck, Returnee, Training, utcnow
-from juragan.pagination import Page, keyset_page
-from juragan.policy import Action
+from juragan.models import (
+    ConsentMethod,
+    Placement,
+    RegistrationCheck,
+    Returnee,
+    Training,
+    utcnow,
+)
+from juragan.policy import Action, can
+from juragan.reports import own_data as own_data_report
 from juragan.reports.plans import render_pdf
 from juragan.reports.registry import RegistrySearch, search_statement
-from juragan.services import privacy, registry
+from juragan.services import consent, privacy, recovery, registry
 from juragan.services.registry import (
-    CONSENT_PURPOSE,
     DuplicateNik,
     PlacementData,
     PossibleDuplicates,
-    ProfileData,
     TrainingData,
 )
+from juragan.web.access import load_or_404, per_user, requires
+from juragan.web.forms import (
+    EmptyForm,
+    attach_error,
+    flash_errors,
+    is_stale,
+    show_conflict,
+)
+from juragan.web.person_forms import (
+    CONSENT_FIELDS,
+    RegistrationForm,
+    given_purposes,
+    profile_data,
+)
+from juragan.web.reauth import reauthenticated
+from juragan.web.shown import shown_person
+from juragan.web.transaction import domain_errors
 
-PROFILE_FIELDS = (
-    "nik", "full_name", "sex", "birth_date", "province_code", "regency_code",
-    "education", "marital_status", "dependants", "phone", "email", "district",
-    "village",
-)  # fmt: skip
+
+def scan_of(field) -> consent.Scan | None:
+    """An uploaded scan, read once (the service checks its size and kind)."""
+    upload = field.data
+    if not upload or not getattr(upload, "filename", None):
+        return None
+    return consent.Scan(upload.filename, upload.read(consent.MAX_SCAN_BYTES + 1))
 
 
-def profile_data(form: ProfileForm, nik: str | None = None) -> ProfileData:
-    """The profile a form holds; ``nik`` for a form without one (an edit)."""
-    values = {name: getattr(form, name).data for name in PROFILE_FIELDS
-              if name != "nik" or form.nik is not None}  # fmt: skip
-    if form.nik is None:
-        values["nik"] = nik
-    values["dependants"] = values["dependants"] or 0
-    return ProfileData(**values)
+def uploads() -> str:
+    return current_app.config["UPLOAD_FOLDER"]
 
 
 def search_from(form: ReturneeFilterForm) -> RegistrySearch:
@@ -110,6 +134,8 @@ def duplicate_feedback(form, error: DomainError) -> list[Returnee]:
         else:
             form.nik.errors = [*form.nik.errors, str(NIK_NOT_REGISTRABLE)]
             audit.record_search(db.session, "nik_registration", error.existing_id)
+            # A NIK outside the reader's reach was looked up: logged whatever the
+            # rest of the request does.
             db.session.commit()
         return []
     if isinstance(error, PossibleDuplicates):
@@ -134,8 +160,9 @@ def list_returnees():
         current_app.config["PAGE_SIZE"],
     )
     args = {k: v for k, v in request.args.items() if k != "after" and v}
-    return render_template("returnees/list.html", form=form, page=page, args=args,
-                           find=FindForm())  # fmt: skip
+    return render_template(
+        "returnees/list.html", form=form, page=page, args=args, find=FindForm()
+    )
 
 
 @bp.route("/find", methods=["POST"])
@@ -151,25 +178,35 @@ def find_returnee():
     matches: list[Returnee] = []
     if find.validate_on_submit():
         search = registry_search_for(find.identifier.data)
-        matches = list(db.session.scalars(
-            search_statement(current_user, search).order_by(Returnee.id).limit(20)))  # fmt: skip
+        matches = list(
+            db.session.scalars(
+                search_statement(current_user, search).order_by(Returnee.id).limit(20)
+            )
+        )
         by = "nik" if search.nik else "phone"
         for person in matches or [None]:
             audit.record_search(db.session, by, person.id if person else None)
-        db.session.commit()
         if len(matches) == 1:
             return redirect(
                 url_for("returnees.view_returnee", returnee_id=matches[0].id)
             )
         if not matches:
-            find.identifier.errors = [*find.identifier.errors,
-                                      _("Nobody you may see has this NIK or number.")]  # fmt: skip
+            find.identifier.errors = [
+                *find.identifier.errors,
+                _("Nobody you may see has this NIK or number."),
+            ]
     form = ReturneeFilterForm(formdata=None)
     # No export here: the page lists the few people found, and an export of its
     # (empty) filters would be everyone the user may see.
-    return render_template("returnees/list.html", form=form, find=find, args={},
-                           page=Page(matches, None), found=bool(matches),
-                           exportable=False)  # fmt: skip
+    return render_template(
+        "returnees/list.html",
+        form=form,
+        find=find,
+        args={},
+        page=Page(matches, None),
+        found=bool(matches),
+        exportable=False,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -181,34 +218,42 @@ def register_returnee():
         form.province_code.data = current_user.scope_province_code
         form.regency_code.data = current_user.scope_regency_code
     if form.validate_on_submit():
-        try:
+        signed = consent.GivenConsent(
+            given_purposes(form),
+            ConsentMethod.PAPER.value,
+            scan=scan_of(form.consent_scan),
+            fields=CONSENT_FIELDS,
+        )
+        with domain_errors() as refused:
             returnee = registry.register_returnee(
                 db.session,
                 current_user,
                 profile_data(form),
-                consent=form.consent.data,
-                consent_text=str(CONSENT_PURPOSE),
+                consent=signed,
                 now=utcnow(),
+                upload_folder=uploads(),
                 confirmed_not_duplicate=form.confirm_not_duplicate.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            similar = duplicate_feedback(form, error)
+        if refused.error is not None:
+            similar = duplicate_feedback(form, refused.error)
         else:
-            db.session.commit()
             flash(_("%(name)s is registered.", name=returnee.full_name), "success")
             return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
     return render_template(
         "returnees/register.html",
         form=form,
         similar=similar,
-        consent_text=CONSENT_PURPOSE,
+        wording=consent_rules.WORDING,
         self_registration=False,
     )
 
 
+#: The latest consent records a profile lists (the consent page has them all).
+SHOWN_CONSENT_CHANGES = 3
+
+
 def _render_profile(returnee: Returnee, *, nik_revealed: bool = False, token=None):
-    shown = disclosure.person(returnee, current_user, nik_revealed=nik_revealed)
+    shown = shown_person(returnee, current_user, nik_revealed=nik_revealed)
     return render_template(
         "returnees/view.html",
         returnee=returnee,
@@ -219,6 +264,16 @@ def _render_profile(returnee: Returnee, *, nik_revealed: bool = False, token=Non
         button=EmptyForm(),
         erasure_form=ErasureRequestForm(),
         erasure=privacy.latest_request(db.session, returnee),
+        consent_states=(
+            consent.states(returnee, utcnow())
+            if can(current_user, Action.VIEW_CONSENTS, returnee)
+            else None
+        ),
+        consent_history=(
+            consent.history(returnee)[:SHOWN_CONSENT_CHANGES]
+            if can(current_user, Action.VIEW_CONSENTS, returnee)
+            else []
+        ),
     )
 
 
@@ -237,7 +292,6 @@ def reveal_nik(returnee_id: int):
         abort(400)
     if returnee.user_id != current_user.id:
         audit.record_view(db.session, returnee, ["nik"])
-        db.session.commit()
     return _render_profile(returnee, nik_revealed=True)
 
 
@@ -248,7 +302,6 @@ def verify_nik(returnee_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     registry.verify_nik(db.session, current_user, returnee, utcnow())
-    db.session.commit()
     flash(_("NIK marked as checked against the KTP."), "success")
     return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
 
@@ -259,14 +312,57 @@ def invite_returnee(returnee_id: int):
     returnee = load_or_404(Returnee, returnee_id, Action.INVITE_RETURNEE)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with domain_errors() as refused:
         token = registry.create_invitation(db.session, current_user, returnee, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "warning")
+    if refused.error is not None:
+        flash(str(refused.error.message), "warning")
         return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
-    db.session.commit()
     return _render_profile(returnee, token=token)
+
+
+@bp.route("/<int:returnee_id>/access/reset", methods=["GET", "POST"])
+@login_required
+def reset_access(returnee_id: int):
+    """In person, with the KTP: a temporary code for the returnee's account, shown
+    once (docs/password-reset.md)."""
+    returnee = load_or_404(Returnee, returnee_id, Action.RESET_ACCESS)
+    form = AccessResetForm()
+    status = 200
+    if form.validate_on_submit() and reauthenticated(form):
+        with domain_errors() as refused:
+            code = recovery.reset_in_person(
+                db.session,
+                current_user,
+                returnee,
+                form.ktp_checked.data,
+                form.note.data,
+                utcnow(),
+            )
+        if refused.error is not None:
+            attach_error(form, refused.error)
+            status = 422
+        else:
+            response = make_response(
+                render_template(
+                    "returnees/access_reset_done.html",
+                    returnee=returnee,
+                    code=recovery.formatted_code(code),
+                    hours=recovery.IN_PERSON_HOURS,
+                    username=returnee.user.username if returnee.user else "",
+                )
+            )
+            # Shown once: not kept by the browser or a proxy.
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "returnees/access_reset.html",
+        form=form,
+        returnee=returnee,
+        shown=shown_person(returnee, current_user),
+        hours=recovery.IN_PERSON_HOURS,
+    ), status
 
 
 @bp.route("/<int:returnee_id>/edit", methods=["GET", "POST"])
@@ -283,7 +379,7 @@ def edit_returnee(returnee_id: int):
         not registry.changes_contact(returnee, profile_data(form, returnee.nik))
         or reauthenticated(form)
     ):
-        try:
+        with domain_errors() as refused:
             registry.update_profile(
                 db.session,
                 returnee,
@@ -291,15 +387,17 @@ def edit_returnee(returnee_id: int):
                 today=clock.today(),
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            duplicate_feedback(form, error)
+        if refused.error is not None:
+            duplicate_feedback(form, refused.error)
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
-    return render_template("returnees/edit.html", form=form, returnee=returnee,
-                           shown=disclosure.person(returnee, current_user)), status  # fmt: skip
+    return render_template(
+        "returnees/edit.html",
+        form=form,
+        returnee=returnee,
+        shown=shown_person(returnee, current_user),
+    ), status
 
 
 @bp.route("/<int:returnee_id>/nik/change", methods=["GET", "POST"])
@@ -317,23 +415,30 @@ def change_nik(returnee_id: int):
             show_conflict(form, returnee)
             status = 409
         elif reauthenticated(form):
-            try:
-                registry.change_nik(db.session, returnee, form.nik.data,
-                                    today=clock.today())  # fmt: skip
-            except DomainError as error:
-                db.session.rollback()
+            with domain_errors() as refused:
+                registry.change_nik(
+                    db.session, returnee, form.nik.data, today=clock.today()
+                )
+            if refused.error is not None:
+                error = refused.error
                 if isinstance(error, DuplicateNik):
                     error = DomainError("nik", NIK_NOT_REGISTRABLE)
                 attach_error(form, error)
                 status = 422
             else:
-                db.session.commit()
-                flash(_("The NIK has been corrected; an official checks it again."),
-                      "success")  # fmt: skip
-                return redirect(url_for("returnees.view_returnee",
-                                        returnee_id=returnee.id))  # fmt: skip
-    return render_template("returnees/nik_change.html", form=form, returnee=returnee,
-                           shown=disclosure.person(returnee, current_user)), status  # fmt: skip
+                flash(
+                    _("The NIK has been corrected; an official checks it again."),
+                    "success",
+                )
+                return redirect(
+                    url_for("returnees.view_returnee", returnee_id=returnee.id)
+                )
+    return render_template(
+        "returnees/nik_change.html",
+        form=form,
+        returnee=returnee,
+        shown=shown_person(returnee, current_user),
+    ), status
 
 
 # Placements and trainings belong to the returnee: loaded through the returnee,
@@ -380,7 +485,7 @@ def edit_placement(returnee_id: int, placement_id: int | None = None):
         show_conflict(form, placement)
         status = 409
     elif form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             if placement is None:
                 registry.add_placement(
                     db.session, returnee, _placement_data(form), clock.today()
@@ -389,11 +494,7 @@ def edit_placement(returnee_id: int, placement_id: int | None = None):
                 registry.update_placement(
                     db.session, placement, _placement_data(form), clock.today()
                 )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Placement saved."), "success")
             return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
     return render_template(
@@ -413,7 +514,6 @@ def delete_placement(returnee_id: int, placement_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     registry.delete_placement(db.session, placement)
-    db.session.commit()
     flash(_("Placement deleted."), "success")
     return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
 
@@ -430,7 +530,7 @@ def edit_training(returnee_id: int, training_id: int | None = None):
         show_conflict(form, training)
         status = 409
     elif form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             if training is None:
                 registry.add_training(
                     db.session, returnee, _training_data(form), clock.today()
@@ -439,11 +539,7 @@ def edit_training(returnee_id: int, training_id: int | None = None):
                 registry.update_training(
                     db.session, training, _training_data(form), clock.today()
                 )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if not refused:
             flash(_("Training saved."), "success")
             return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
     return render_template(
@@ -463,7 +559,6 @@ def delete_training(returnee_id: int, training_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     registry.delete_training(db.session, training)
-    db.session.commit()
     flash(_("Training deleted."), "success")
     return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
 
@@ -484,8 +579,9 @@ def journey(returnee_id: int):
         "balance": journey_report.balance_figure(found),
     }
     g.has_charts = any(charts.values())
-    return render_template("returnees/journey.html", returnee=returnee, journey=found,
-                           charts=charts)  # fmt: skip
+    return render_template(
+        "returnees/journey.html", returnee=returnee, journey=found, charts=charts
+    )
 
 
 # A person's rights over their data -------------------------------------------------
@@ -500,19 +596,26 @@ def own_data(returnee_id: int, kind: str):
         abort(404)
     data = privacy.personal_data(db.session, returnee)
     audit.record_view(db.session, returnee, ["all_personal_data"])
+    # In the person's processing log before their data leaves in the file.
     db.session.commit()
-    headers = {"Content-Disposition": f'attachment; filename="data-saya.{kind}"',
-               "Cache-Control": "private, no-store"}  # fmt: skip
+    headers = {
+        "Content-Disposition": f'attachment; filename="data-saya.{kind}"',
+        "Cache-Control": "private, no-store",
+    }
     if kind == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
-        return current_app.response_class(body, mimetype="application/json",
-                                          headers=headers)  # fmt: skip
-    html = render_template("returnees/own_data.html", data=data, returnee=returnee,
-                           generated_at=utcnow(),
-                           personal_data_sections=PERSONAL_DATA_SECTIONS,
-                           personal_data_fields=PERSONAL_DATA_FIELDS)  # fmt: skip
-    return current_app.response_class(render_pdf(html), mimetype="application/pdf",
-                                      headers=headers)  # fmt: skip
+        return current_app.response_class(
+            body, mimetype="application/json", headers=headers
+        )
+    html = render_template(
+        "returnees/own_data.html",
+        returnee=returnee,
+        sections=own_data_report.readable(db.session, data),
+        generated_at=utcnow(),
+    )
+    return current_app.response_class(
+        render_pdf(html), mimetype="application/pdf", headers=headers
+    )
 
 
 @bp.route("/<int:returnee_id>/erasure", methods=["POST"])
@@ -523,15 +626,16 @@ def request_erasure(returnee_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
-    try:
+    with domain_errors(flash=True) as refused:
         privacy.request_erasure(db.session, returnee, form.reason.data, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash_errors(error)
-    else:
-        db.session.commit()
-        flash(_("Your request is with the regional office. You will see the answer "
-                "here."), "success")  # fmt: skip
+    if not refused:
+        flash(
+            _(
+                "Your request is with the regional office. You will see the answer "
+                "here."
+            ),
+            "success",
+        )
     return redirect(url_for("returnees.view_returnee", returnee_id=returnee.id))
 
 
@@ -540,9 +644,15 @@ def request_erasure(returnee_id: int):
 def registration_checks():
     """Self-registrations of the region that clashed with a record, oldest first."""
     pending = db.session.scalars(
-        select(RegistrationCheck).where(RegistrationCheck.status == "pending")
-        .order_by(RegistrationCheck.created_at).limit(200)
-    ).all()  # fmt: skip
+        select(RegistrationCheck)
+        .where(RegistrationCheck.status == "pending")
+        .order_by(RegistrationCheck.created_at)
+        .options(
+            selectinload(RegistrationCheck.user),
+            selectinload(RegistrationCheck.regency),
+        )
+        .limit(200)
+    ).all()
     return render_template("returnees/registration_checks.html", pending=pending)
 
 
@@ -551,37 +661,41 @@ def registration_checks():
 def registration_check(check_id: int):
     check = load_or_404(RegistrationCheck, check_id, Action.CHECK_REGISTRATIONS)
     form = RegistrationCheckForm()
-    matched = (scope.fetch(db.session, Returnee, check.matched_returnee_id)
-               if check.matched_returnee_id else None)  # fmt: skip
+    matched = (
+        scope.fetch(db.session, Returnee, check.matched_returnee_id)
+        if check.matched_returnee_id
+        else None
+    )
     if check.status == "pending" and form.validate_on_submit():
         now = utcnow()
-        try:
+        with domain_errors(form) as refused:
             if form.decision.data == "link":
                 registry.link_to_record(db.session, current_user, check, now)
             elif form.decision.data == "register":
                 registry.register_from_check(db.session, current_user, check, now)
             else:
-                registry.refuse_check(db.session, current_user, check, form.note.data,
-                                      now)  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+                registry.refuse_check(
+                    db.session, current_user, check, form.note.data, now
+                )
+        if not refused:
             flash(_("The registration has been checked."), "success")
             return redirect(url_for("returnees.registration_checks"))
     return render_template(
-        "returnees/registration_check.html", check=check, form=form, matched=matched,
+        "returnees/registration_check.html",
+        check=check,
+        form=form,
+        matched=matched,
         entered=registry.check_profile_of(check) if check.status == "pending" else None,
-    )  # fmt: skip
+    )
 
 
 @bp.route("/erasure-requests")
 @requires(Action.LIST_ERASURE_REQUESTS)
 def erasure_requests():
     pending = privacy.pending_requests(db.session, current_user)
-    return render_template("returnees/erasure_requests.html", pending=pending,
-                           form=ErasureDecisionForm())  # fmt: skip
+    return render_template(
+        "returnees/erasure_requests.html", pending=pending, form=ErasureDecisionForm()
+    )
 
 
 @bp.route("/<int:returnee_id>/erasure/decide", methods=["POST"])
@@ -595,18 +709,24 @@ def decide_erasure(returnee_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for("returnees.erasure_requests"))
-    try:
+    with domain_errors(flash=True) as refused:
         if form.decision.data == "erase":
-            privacy.erase(db.session, current_user, request_, utcnow(),
-                          current_app.config["UPLOAD_FOLDER"])  # fmt: skip
+            privacy.erase(
+                db.session,
+                current_user,
+                request_,
+                utcnow(),
+                current_app.config["UPLOAD_FOLDER"],
+            )
         else:
-            privacy.refuse_erasure(db.session, current_user, request_,
-                                   form.note.data, utcnow())  # fmt: skip
-    except DomainError as error:
-        db.session.rollback()
-        flash_errors(error)
-    else:
-        db.session.commit()
-        flash(_("The person's data has been erased.") if form.decision.data == "erase"
-              else _("The request has been refused; the person sees why."), "success")  # fmt: skip
+            privacy.refuse_erasure(
+                db.session, current_user, request_, form.note.data, utcnow()
+            )
+    if not refused:
+        flash(
+            _("The person's data has been erased.")
+            if form.decision.data == "erase"
+            else _("The request has been refused; the person sees why."),
+            "success",
+        )
     return redirect(url_for("returnees.erasure_requests"))

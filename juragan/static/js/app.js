@@ -3,27 +3,6 @@
   "use strict";
   document.documentElement.classList.add("js");
 
-  // Visit drafts in this browser (visit-draft.js) belong to whoever wrote them:
-  // "visit-draft:<account>:<returnee>". Anyone else's go as soon as a page loads
-  // (a shared phone, a signed-out session), and one's own at signing out.
-  try {
-    var store = window.localStorage;
-    var me = document.body.dataset.user || "";
-    var drafts = [];
-    for (var i = 0; i < store.length; i++) {
-      var name = store.key(i);
-      if (name && name.indexOf("visit-draft:") === 0) { drafts.push(name); }
-    }
-    drafts.forEach(function (name) {
-      if (!me || name.split(":")[1] !== me) { store.removeItem(name); }
-    });
-    document.querySelectorAll("form.js-sign-out").forEach(function (form) {
-      form.addEventListener("submit", function () {
-        drafts.forEach(function (name) { store.removeItem(name); });
-      });
-    });
-  } catch (e) { /* no storage: nothing kept either */ }
-
   // Language switch: submit as soon as a language is picked.
   document.querySelectorAll(".js-autosubmit").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });

@@ -1,0 +1,1 @@
+"""Demo and generated data: the demo's people, plans, loans and mentoring."""
