@@ -47,11 +47,33 @@ def _tests_read_every_scope() -> Iterator[None]:
         yield
 
 
+def closed_once_sent(app: Flask):
+    """``app`` with each response closed as soon as its last byte is written, as
+    gunicorn does. Werkzeug's development server first drains the connection with a
+    blocking read, which can wait for ever on a connection Chromium keeps open, and
+    only then closes the response: what a view left for after the response (a reset
+    code's message) would never go."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+
+        def chunks():
+            try:
+                yield from body
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
+
+        return chunks()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app: Flask) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, closed_once_sent(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
