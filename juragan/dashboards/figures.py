@@ -384,7 +384,7 @@ def grade_of(days: Any) -> Any:
     )
 
 
-def _grade_today(session: Session, loan: Any, today: date) -> Any:
+def grade_today(session: Session, loan: Any, today: date) -> Any:
     """A fact row's indicative class today, as :func:`juragan.db.loan_reading.grade_on`
     has it: from days past due, and a restructured loan at most its class before
     until it has earned better."""
@@ -395,7 +395,7 @@ def _grade_today(session: Session, loan: Any, today: date) -> Any:
 def npl(session: Session, user: User, filters: Filters, today: date) -> Decimal | None:
     """Outstanding principal in classes 3-5 over all of it, for loans with money out."""
     loan = LoanFact
-    grade = _grade_today(session, loan, today)
+    grade = grade_today(session, loan, today)
     total, bad, n, key = session.execute(
         select(
             func.coalesce(func.sum(loan.outstanding_idr), 0),
@@ -759,7 +759,7 @@ def collectibility_mix(
     """Outstanding principal by class today, per bank or per area (province/regency)."""
     ensure_current(session)
     loan = LoanFact
-    grade = _grade_today(session, loan, today)
+    grade = grade_today(session, loan, today)
     key = _loan_group(loan, user, filters, by)
     rows = session.execute(
         select(

@@ -136,9 +136,16 @@ def npl_ratio(loans: Iterable[LoanStanding]) -> Decimal | None:
         total += loan.outstanding_idr
         if is_non_performing(loan.grade):
             bad += loan.outstanding_idr
-    if not total:
+    return npl_of(bad, total)
+
+
+def npl_of(non_performing_idr: int, outstanding_idr: int) -> Decimal | None:
+    """The NPL ratio of these sums (``None`` with nothing outstanding), to 4 places."""
+    if not outstanding_idr:
         return None
-    return (Decimal(bad) / total).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return (Decimal(non_performing_idr) / outstanding_idr).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_UP
+    )
 
 
 def month_end_standings(
