@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from juragan.dashboards.figures import Filters, cells_where
+from juragan.dashboards.summaries import ensure_current
+from juragan.domain import loan_lifecycle
 from juragan.models import (
     AuditEntry,
     BusinessPlan,
@@ -17,7 +20,8 @@ from juragan.models import (
     Role,
     User,
 )
-from juragan.policy import region_clause, scoped
+from juragan.models.dashboard import LoanFact, ReturneeCell
+from juragan.policy import region_clause, scoped, summary_clause
 
 
 def own_profile(session: Session, user: User) -> Returnee | None:
@@ -50,8 +54,40 @@ def caseload(session: Session, mentor: User, limit: int = 50) -> list[Returnee]:
 
 
 def count_returnees(session: Session, user: User) -> int:
+    """The returnees the user may see. An official's (a region, or the country)
+    come from the summary cells, a bank officer's from the loan facts: what the
+    writes keep current, so a home page does not count the whole registry."""
+    if user.role == Role.OFFICIAL:
+        ensure_current(session)
+        return int(
+            session.scalar(
+                select(func.coalesce(func.sum(ReturneeCell.returnees), 0)).where(
+                    *cells_where(user, Filters())
+                )
+            )
+        )
+    if user.role == Role.BANK_OFFICER:
+        ensure_current(session)
+        return (
+            session.scalar(
+                select(func.count(func.distinct(LoanFact.returnee_id))).where(
+                    *_lenders_borrowers(user)
+                )
+            )
+            or 0
+        )
     stmt = scoped(select(func.count()).select_from(Returnee), user, Returnee)
     return session.scalar(stmt) or 0
+
+
+def _lenders_borrowers(user: User) -> list[ColumnElement[bool]]:
+    """The loan facts that make a person a bank officer's to see: as on every other
+    path, an application sent to the lender, of the branch's region, shared while
+    the consent holds (the summary scope of loan facts), never a draft."""
+    return [
+        summary_clause(user, LoanFact),
+        LoanFact.status != loan_lifecycle.LoanStatus.DRAFT,
+    ]
 
 
 @dataclass(frozen=True)
@@ -65,22 +101,53 @@ class RegionCount:
 def returnees_by_regency(
     session: Session, user: User, limit: int = 15
 ) -> list[RegionCount]:
-    """Returnees per regency inside the user's scope, largest first."""
-    stmt = (
-        select(
-            Returnee.regency_code,
-            Regency.name,
-            func.count(),
-            func.sum(case((Returnee.sex == "F", 1), else_=0)),
+    """Returnees per regency inside the user's scope, largest first (an official's
+    from the summary cells, a bank officer's from the loan facts)."""
+    if user.role == Role.OFFICIAL:
+        ensure_current(session)
+        cell = ReturneeCell
+        count = func.sum(cell.returnees)
+        women = func.sum(case((cell.sex == "F", cell.returnees), else_=0))
+        stmt = (
+            select(cell.regency_code, Regency.name, count, women)
+            .join(Regency, Regency.code == cell.regency_code)
+            .where(*cells_where(user, Filters(), "regency"))
+            .group_by(cell.regency_code, Regency.name)
+            .order_by(count.desc(), cell.regency_code)
+            .limit(limit)
         )
-        .join(Regency, Regency.code == Returnee.regency_code)
-        .group_by(Returnee.regency_code, Regency.name)
-        .order_by(func.count().desc(), Returnee.regency_code)
-        .limit(limit)
-    )
-    stmt = scoped(stmt, user, Returnee)
+    elif user.role == Role.BANK_OFFICER:
+        ensure_current(session)
+        fact = LoanFact
+        count = func.count(func.distinct(fact.returnee_id))
+        women = func.count(
+            func.distinct(case((fact.sex == "F", fact.returnee_id), else_=None))
+        )
+        stmt = (
+            select(fact.regency_code, Regency.name, count, women)
+            .join(Regency, Regency.code == fact.regency_code)
+            .where(*_lenders_borrowers(user))
+            .group_by(fact.regency_code, Regency.name)
+            .order_by(count.desc(), fact.regency_code)
+            .limit(limit)
+        )
+    else:
+        stmt = scoped(
+            select(
+                Returnee.regency_code,
+                Regency.name,
+                func.count(),
+                func.sum(case((Returnee.sex == "F", 1), else_=0)),
+            )
+            .join(Regency, Regency.code == Returnee.regency_code)
+            .group_by(Returnee.regency_code, Regency.name)
+            .order_by(func.count().desc(), Returnee.regency_code)
+            .limit(limit),
+            user,
+            Returnee,
+        )
     return [
-        RegionCount(code, name, n, int(women or 0))
+        RegionCount(code, name, int(n), int(women or 0))
         for code, name, n, women in session.execute(stmt)
     ]
 
