@@ -18,8 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 from flask_babel import format_date, format_number, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from juragan.dashboards import figures as programme
 from juragan.dashboards.figures import Filters, Protection
+from juragan.dashboards.plain_figure import Figure
 from juragan.domain import perturbation as pert
 from juragan.domain.regions import country_name, region_rows
 from juragan.domain.survival import kaplan_meier, survival_at
@@ -111,7 +110,7 @@ def _locale() -> str:
     return str(get_locale() or "id")
 
 
-def _layout(figure: go.Figure, title: str, **layout: Any) -> str:
+def _layout(figure: Figure, title: str, **layout: Any) -> str:
     """Common layout; the title is the page's heading above the chart, not drawn in
     it (a phone has no height to spare), and names the figure for screen readers."""
     settings: dict[str, Any] = {
@@ -123,7 +122,7 @@ def _layout(figure: go.Figure, title: str, **layout: Any) -> str:
     settings["meta"] = {"title": title, **layout.get("meta", {})}
     figure.update_layout(**settings)
     # Inside <script type="application/json">: no "</" may close the element early.
-    return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
+    return figure.to_json()
 
 
 def _whole_ticks(values: list[Any]) -> dict[str, Any]:
@@ -136,15 +135,13 @@ def _bars(
     title: str, labels: list[str], values: list[Any], axis: str, links: list[str | None]
 ) -> str:
     values = list(values)
-    figure = go.Figure(
-        go.Bar(
-            x=values,
-            y=labels,
-            orientation="h",
-            marker_color=GREEN,
-            customdata=links,
-            hovertemplate="%{y}: %{x:,d}<extra></extra>",
-        )
+    figure = Figure().add_bar(
+        x=values,
+        y=labels,
+        orientation="h",
+        marker_color=GREEN,
+        customdata=links,
+        hovertemplate="%{y}: %{x:,d}<extra></extra>",
     )
     return _layout(
         figure,
@@ -225,6 +222,24 @@ OUTSIDE_COLOUR = "#ffffff"
 BORDER = "#ffffff"
 SEA = "#dce9f3"
 #: Every region's trace: a filled outline that answers hover and clicks.
+#: ColorBrewer's Greens, light to dark, as plotly.py spells its "Greens" (plotly.js's
+#: own "Greens" runs the other way).
+GREENS = [
+    [i / 8, f"rgb({colour})"]
+    for i, colour in enumerate(
+        (
+            "247,252,245",
+            "229,245,224",
+            "199,233,192",
+            "161,217,155",
+            "116,196,118",
+            "65,171,93",
+            "35,139,69",
+            "0,109,44",
+            "0,68,27",
+        )
+    )
+]
 REGION_TRACE = {
     "type": "scatter",
     "mode": "lines",
@@ -405,7 +420,7 @@ def area_chart(ctx: Context) -> Chart:
     only = {ctx.filters.regency_code, ctx.user.scope_regency_code} - {None}
     # What every region's trace shares is said once, in the figure's own template
     # (which also leaves Plotly's default template, 7 KB, out of the page).
-    figure = go.Figure(layout={"template": {"data": {"scatter": [REGION_TRACE]}}})
+    figure = Figure(layout={"template": {"data": {"scatter": [REGION_TRACE]}}})
     legend: dict[str, tuple[str, dict[str, Any] | None]] = {
         item.label: (item.colour, None) for item in classes
     }
@@ -530,7 +545,7 @@ def sector_chart(ctx: Context) -> Chart:
     links = [ctx.link("business_sector", code) for code, _n, _o in rows]
     title = _("Businesses by line of business")
     labels = list(frame[_("Line of business")])
-    figure = go.Figure()
+    figure = Figure()
     figure.add_bar(
         x=list(list(frame[_("Businesses")])),
         y=labels,
@@ -585,20 +600,19 @@ def cohort_chart(ctx: Context) -> Chart:
     )
     title = _("Share with an operating business, by months since return")
     z = [[None if s is None else float(s) * 100 for s in r.shares] for r in rows]
-    figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=month_columns,
-            y=list(frame[_("Returned in")]),
-            colorscale="Greens",
-            zmin=0,
-            zmax=100,
-            hoverongaps=False,
-            texttemplate="%{text}",
-            text=[["" if v is None else f"{v:.0f}%" for v in row] for row in z],
-            colorbar={"title": "%"},
-            hovertemplate="%{y}, %{x}: %{z:.1f}%<extra></extra>",
-        )
+    figure = Figure().add_trace(
+        "heatmap",
+        z=z,
+        x=month_columns,
+        y=list(frame[_("Returned in")]),
+        colorscale=GREENS,
+        zmin=0,
+        zmax=100,
+        hoverongaps=False,
+        texttemplate="%{text}",
+        text=[["" if v is None else f"{v:.0f}%" for v in row] for row in z],
+        colorbar={"title": "%"},
+        hovertemplate="%{y}, %{x}: %{z:.1f}%<extra></extra>",
     )
     figure_json = _layout(
         figure,
@@ -681,7 +695,7 @@ def survival_chart(ctx: Context, by: str) -> Chart:
         if by == "sector"
         else _("Business survival by destination country")
     )
-    figure = go.Figure()
+    figure = Figure()
     for i, code in enumerate(order[:MAX_LINES]):
         if protect:
             months = [0, *SURVIVAL_MONTHS]
@@ -764,7 +778,7 @@ def mix_chart(ctx: Context, by: str) -> Chart:
         else _("Outstanding KUR by collectibility and region")
     )
     labels = [label(m.key) for m in mix]
-    figure = go.Figure()
+    figure = Figure()
     for grade in range(1, 6):
         figure.add_bar(
             x=[m.outstanding[grade - 1] for m in mix],
@@ -819,7 +833,7 @@ def trend_chart(ctx: Context, by: str) -> Chart:
         if by == "lender"
         else _("NPL at each month end, by region")
     )
-    figure = go.Figure()
+    figure = Figure()
     for i, (code, points) in enumerate(list(trend.items())[:MAX_LINES]):
         figure.add_scatter(
             x=[d.isoformat() for d, _r in points],

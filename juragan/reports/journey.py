@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import plotly.graph_objects as go
-import plotly.io as pio
 from dateutil.relativedelta import relativedelta
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -21,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from juragan import clock
+from juragan.dashboards.plain_figure import Figure
 from juragan.db import loan_reading, plan_reading
 from juragan.domain.disclosure import plot_text
 from juragan.domain.regions import country_name
@@ -321,7 +320,7 @@ def timeline_figure(journey: Journey) -> str | None:
     """The lanes as one Plotly figure (JSON)."""
     if not journey.segments and not journey.markers:
         return None
-    figure = go.Figure()
+    figure = Figure()
     for segment in journey.segments:
         start = datetime.combine(segment.start, time())
         width = (datetime.combine(segment.end, time()) - start).total_seconds() * 1000
@@ -384,13 +383,13 @@ def timeline_figure(journey: Journey) -> str | None:
         },
         legend={"orientation": "h", "y": -0.25, "x": 0},
     )
-    return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
+    return figure.to_json()
 
 
 def revenue_figure(journey: Journey) -> str | None:
     if not journey.revenue:
         return None
-    figure = go.Figure()
+    figure = Figure()
     for source, name, colour in (
         ("visit", _("Revenue (visits)"), "#0f6b4f"),
         ("self", _("Revenue (self-reported)"), "#20c997"),
@@ -424,13 +423,13 @@ def revenue_figure(journey: Journey) -> str | None:
         legend={"orientation": "h", "y": -0.3},
         margin={"l": 70, "r": 20, "t": 50, "b": 40},
     )
-    return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
+    return figure.to_json()
 
 
 def balance_figure(journey: Journey) -> str | None:
     if not journey.balance:
         return None
-    figure = go.Figure()
+    figure = Figure()
     figure.add_scatter(
         x=[d.isoformat() for d, _s, _a in journey.balance],
         y=[s for _d, s, _a in journey.balance],
@@ -456,7 +455,7 @@ def balance_figure(journey: Journey) -> str | None:
         legend={"orientation": "h", "y": -0.3},
         margin={"l": 70, "r": 20, "t": 50, "b": 40},
     )
-    return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
+    return figure.to_json()
 
 
 def as_tables(journey: Journey) -> dict[str, list[Any]]:

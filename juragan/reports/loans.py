@@ -12,14 +12,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from juragan import clock, consent_rules
 from juragan.dashboards.figures import NPL_GRADES, grade_today
+from juragan.dashboards.plain_figure import Figure
 from juragan.dashboards.summaries import ensure_current
 from juragan.db import loan_reading
 from juragan.domain import loan_ledger, loan_lifecycle
@@ -425,7 +424,7 @@ def schedule_chart(loan: LoanApplication) -> str | None:
     for instalment in loan.instalments:
         left -= instalment.principal_idr
         balance.append(left)
-    figure = go.Figure()
+    figure = Figure()
     figure.add_bar(
         x=numbers,
         y=[i.principal_idr for i in loan.instalments],
@@ -464,7 +463,7 @@ def schedule_chart(loan: LoanApplication) -> str | None:
         legend={"orientation": "h", "y": -0.25},
         margin={"l": 60, "r": 60, "t": 50, "b": 40},
     )
-    return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
+    return figure.to_json()
 
 
 def whatsapp_reminder(

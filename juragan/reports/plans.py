@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import plotly.graph_objects as go
-import plotly.io as pio
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from juragan.dashboards.plain_figure import Figure
 from juragan.db.plan_reading import SECTION_FIELDS
 from juragan.domain.codes import PlanSection
 from juragan.domain.finance import PlanFigures, figures_from_content
@@ -44,7 +43,7 @@ def projection_chart(figures: PlanFigures) -> str | None:
     if not figures.months:
         return None
     months = [m.month for m in figures.months]
-    figure = go.Figure()
+    figure = Figure()
     figure.add_bar(
         x=months,
         y=[m.sales_idr for m in figures.months],
@@ -94,7 +93,7 @@ def projection_chart(figures: PlanFigures) -> str | None:
     )
     figure.update_yaxes(tickformat=",d", tickprefix="Rp")
     # Inside <script type="application/json">: no "</" may close the element early.
-    return pio.to_json(figure, engine="orjson").replace("</", "<\\/")
+    return figure.to_json()
 
 
 def svg_projection_chart(

@@ -10,9 +10,9 @@ import re
 from pathlib import Path
 
 import brotli
-import plotly.graph_objects as go
 import pytest
 
+from juragan.dashboards import plain_figure
 from juragan.web import assets
 from tests.factories import login
 
@@ -81,19 +81,17 @@ def test_a_range_request_is_answered_uncompressed(client):
 def test_the_bundle_holds_every_trace_type_juragan_draws():
     bundle = (STATIC / assets.PLOTLY_BUNDLE).read_text()
     shipped = set(re.findall(r'moduleType:"trace",name:"(\w+)"', bundle))
-    drawn = set()
+    # Every figure is built by plain_figure.Figure, which draws only these.
+    assert {"bar", "scatter", "heatmap"} <= plain_figure.TRACE_TYPES
+    assert shipped >= plain_figure.TRACE_TYPES, plain_figure.TRACE_TYPES - shipped
     for source in PACKAGE.rglob("*.py"):
         text = source.read_text()
-        drawn |= {
-            name.lower()
-            for name in re.findall(r"\bgo\.(\w+)\(", text)
-            if hasattr(go, name) and name not in {"Figure"}
-        }
-        drawn |= set(re.findall(r"\.add_(\w+)\(", text)) & {
-            cls.lower() for cls in dir(go) if cls[0].isupper()
-        }
-    assert drawn  # bar, scatter, heatmap at least
-    assert drawn <= shipped, drawn - shipped
+        assert "import plotly.graph_objects" not in text, source  # no second way
+        for kind in re.findall(r'"type": "(\w+)"', text):
+            if kind in {"scatter", "bar", "heatmap", "pie", "choropleth", "box"}:
+                assert kind in plain_figure.TRACE_TYPES, (source, kind)
+    with pytest.raises(ValueError):
+        plain_figure.Figure().add_trace("choropleth", z=[1])
 
 
 def test_the_indonesian_locale_names_months_and_tools(client):
