@@ -405,8 +405,19 @@ def _lender_loans(viewer: Viewer) -> ColumnElement[bool]:
     sent to their lender, of people of their branch's region."""
     if viewer.lender_code is None:
         return false()
-    people = select(_returnees.c.id).where(
-        _region(viewer, _returnees.c.province_code, _returnees.c.regency_code)
+
+    # The borrower's home, looked up per loan by its key: an IN over the people of
+    # the region would read every one of them for each page of a few loans.
+    def home(column: Any) -> Any:
+        return (
+            select(column)
+            .where(_returnees.c.id == _loans.c.returnee_id)
+            .correlate(_loans)
+            .scalar_subquery()
+        )
+
+    in_region = _region(
+        viewer, home(_returnees.c.province_code), home(_returnees.c.regency_code)
     )
     # Before the money goes out, only while the person's consent to sharing with
     # the lender holds: every page, document and file of the officer passes here.
@@ -417,7 +428,7 @@ def _lender_loans(viewer: Viewer) -> ColumnElement[bool]:
     return and_(
         _loans.c.lender == viewer.lender_code,
         _loans.c.status != _UNSENT,
-        _loans.c.returnee_id.in_(people),
+        in_region,
         shared,
     )
 
