@@ -65,6 +65,7 @@ def test_round_trip(migration_app):
             "business_reports",
             "returnee_facts",
             "returnee_cells",
+            "regency_counts",
             "business_facts",
             "loan_facts",
             "loan_months",

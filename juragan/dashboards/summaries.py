@@ -70,6 +70,7 @@ from juragan.models.dashboard import (
     BusinessFact,
     LoanFact,
     LoanMonth,
+    RegencyCount,
     ReturneeCell,
     ReturneeFact,
 )
@@ -416,6 +417,22 @@ def cell_sums(where: Where = _everyone):
     )
 
 
+def regency_sums():
+    """The regency cells summed by regency and sex (see :class:`RegencyCount`)."""
+    cell = ReturneeCell
+    return (
+        select(
+            cell.province_code,
+            cell.regency_code,
+            cell.sex,
+            func.sum(cell.returnees).label("returnees"),
+        )
+        .where(cell.regency_code != "")
+        .group_by(cell.province_code, cell.regency_code, cell.sex)
+        .having(func.sum(cell.returnees) != 0)
+    )
+
+
 # Rebuilding ------------------------------------------------------------------
 
 
@@ -436,10 +453,11 @@ def rebuild_all(session: Session, today: date | None = None) -> None:
 
 def _rebuild_all(session: Session, today: date | None) -> None:
     dialect = _dialect(session)
-    for model in (LoanMonth, LoanFact, BusinessFact, ReturneeCell, ReturneeFact):
+    for model in SUMMARY_MODELS:
         session.execute(delete(model))
     _insert_from(session, ReturneeFact, returnee_fact_rows(dialect))
     _insert_from(session, ReturneeCell, cell_sums())
+    _insert_from(session, RegencyCount, regency_sums())
     _insert_from(session, BusinessFact, business_fact_rows(dialect))
     _insert_from(session, LoanFact, loan_fact_rows(dialect))
     _write_loan_months(session, None, today or clock.today())
@@ -506,6 +524,39 @@ def _add_cells(session: Session, delta: dict, where: Where, sign: int) -> None:
             sums[i] += sign * (value or 0)
 
 
+def _upsert(session: Session) -> Any:
+    if _dialect(session) == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    return upsert
+
+
+def _apply_regency_counts(session: Session, cells: list[dict[str, Any]]) -> None:
+    """The cells' changes, summed by regency and sex, into :class:`RegencyCount`."""
+    delta: dict[tuple[str, str, str], int] = defaultdict(int)
+    for cell in cells:
+        if cell["regency_code"]:
+            key = (cell["province_code"], cell["regency_code"], cell["sex"])
+            delta[key] += cell["returnees"]
+    rows = [
+        {"province_code": p, "regency_code": r, "sex": x, "returnees": n}
+        for (p, r, x), n in sorted(delta.items())
+        if n
+    ]
+    if not rows:
+        return
+    table = RegencyCount.__table__
+    statement = _upsert(session)(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["province_code", "regency_code", "sex"],
+        set_={"returnees": table.c.returnees + statement.excluded.returnees},
+    )
+    session.execute(statement, rows)
+    if any(row["returnees"] < 0 for row in rows):
+        session.execute(delete(RegencyCount).where(RegencyCount.returnees == 0))
+
+
 def _apply_cells(session: Session, delta: dict) -> None:
     """Add the deltas to the cells, in key order so that writers never deadlock."""
     table = ReturneeCell.__table__
@@ -517,10 +568,8 @@ def _apply_cells(session: Session, delta: dict) -> None:
     ]
     if not rows:
         return
-    if _dialect(session) == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
+    upsert = _upsert(session)
+    _apply_regency_counts(session, rows)
     # One statement executed for many rows: compiled once (a multi-row VALUES of
     # the same rows cost seconds to compile and send, per chunk).
     statement = upsert(table)

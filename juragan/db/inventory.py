@@ -59,11 +59,7 @@ from juragan.models import (
     WellbeingCheck,
 )
 from juragan.models.dashboard import (
-    BusinessFact,
-    LoanFact,
-    LoanMonth,
-    ReturneeCell,
-    ReturneeFact,
+    SUMMARY_MODELS,
 )
 from juragan.models.loan_events import GuaranteeClaim, LenderTerms, LoanCheck, LoanEvent
 
@@ -755,8 +751,7 @@ INVENTORY: dict[type, Table] = {
     ),
     # Derived figures: dimensions, dates and counts, no one's words or identifiers.
     **{
-        model: Table(_keys(*model.__table__.columns.keys()))
-        for model in (ReturneeFact, ReturneeCell, BusinessFact, LoanFact, LoanMonth)
+        model: Table(_keys(*model.__table__.columns.keys())) for model in SUMMARY_MODELS
     },
     # Reference data and settings: not about anyone.
     **{

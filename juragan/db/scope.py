@@ -94,6 +94,7 @@ from juragan.models.dashboard import (
     BusinessFact,
     LoanFact,
     LoanMonth,
+    RegencyCount,
     ReturneeCell,
     ReturneeFact,
 )
@@ -153,6 +154,7 @@ FAMILIES: dict[type, str] = {
     RegistrationCheck: CLAIM,
     ReturneeFact: SUMMARY,
     ReturneeCell: SUMMARY,
+    RegencyCount: SUMMARY,
     BusinessFact: SUMMARY,
     LoanFact: SUMMARY,
     LoanMonth: SUMMARY,
@@ -527,6 +529,8 @@ def summary_clause(viewer: Viewer, table: Any) -> ColumnElement[bool]:
                         consent_holds(ConsentPurpose.LENDER.value, table.returnee_id),
                     ),
                 )
+        elif not hasattr(table, "lender_mask"):
+            return false()  # a table of everyone's counts: not a lender's
         elif lender in LENDERS:
             bit = 1 << LENDERS.index(lender)
             clause = and_(clause, table.lender_mask.op("&")(bit) != 0)

@@ -9,6 +9,7 @@ from juragan.models.dashboard import (
     BusinessFact,
     LoanFact,
     LoanMonth,
+    RegencyCount,
     ReturneeCell,
     ReturneeFact,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "ConsentRecord",
     "LoanFact",
     "LoanMonth",
+    "RegencyCount",
     "ReturneeCell",
     "ReturneeFact",
     "BusinessPlan",

@@ -137,6 +137,19 @@ class ReturneeCell(Base):
     key_sum: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
+class RegencyCount(Base):
+    """Returnees per regency and sex: the region home's table, kept with the cells
+    (the same deltas) so that a national home reads some 1,000 rows, not every
+    regency's cells."""
+
+    __tablename__ = "regency_counts"
+
+    province_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    returnees: Mapped[int] = mapped_column(Integer)
+
+
 #: The summed columns of :class:`ReturneeCell`, with the fact each one sums.
 CELL_MEASURES = (
     "returnees",
@@ -232,4 +245,11 @@ class LoanMonth(Dimensions, Base):
     __table_args__ = (Index("ix_loan_months_month_end", "month_end"),)
 
 
-SUMMARY_MODELS = (ReturneeFact, ReturneeCell, BusinessFact, LoanFact, LoanMonth)
+SUMMARY_MODELS = (
+    ReturneeFact,
+    ReturneeCell,
+    RegencyCount,
+    BusinessFact,
+    LoanFact,
+    LoanMonth,
+)

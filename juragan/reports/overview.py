@@ -20,7 +20,7 @@ from juragan.models import (
     Role,
     User,
 )
-from juragan.models.dashboard import LoanFact, ReturneeCell
+from juragan.models.dashboard import LoanFact, RegencyCount, ReturneeCell
 from juragan.policy import region_clause, scoped, summary_clause
 
 
@@ -102,18 +102,19 @@ def returnees_by_regency(
     session: Session, user: User, limit: int = 15
 ) -> list[RegionCount]:
     """Returnees per regency inside the user's scope, largest first (an official's
-    from the summary cells, a bank officer's from the loan facts)."""
+    from the regency counts kept with the summary cells, a bank officer's from the
+    loan facts)."""
     if user.role == Role.OFFICIAL:
         ensure_current(session)
-        cell = ReturneeCell
-        count = func.sum(cell.returnees)
-        women = func.sum(case((cell.sex == "F", cell.returnees), else_=0))
+        counted = RegencyCount
+        count = func.sum(counted.returnees)
+        women = func.sum(case((counted.sex == "F", counted.returnees), else_=0))
         stmt = (
-            select(cell.regency_code, Regency.name, count, women)
-            .join(Regency, Regency.code == cell.regency_code)
-            .where(*cells_where(user, Filters(), "regency"))
-            .group_by(cell.regency_code, Regency.name)
-            .order_by(count.desc(), cell.regency_code)
+            select(counted.regency_code, Regency.name, count, women)
+            .join(Regency, Regency.code == counted.regency_code)
+            .where(summary_clause(user, counted))
+            .group_by(counted.regency_code, Regency.name)
+            .order_by(count.desc(), counted.regency_code)
             .limit(limit)
         )
     elif user.role == Role.BANK_OFFICER:
