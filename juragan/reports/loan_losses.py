@@ -6,18 +6,88 @@ from __future__ import annotations
 
 import pandas as pd
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from juragan import clock
 from juragan.db import loan_reading
 from juragan.domain.loan_ledger import NO_LOSS, Loss
-from juragan.models import LoanApplication, User
+from juragan.models import (
+    GuaranteeClaim,
+    Instalment,
+    LoanApplication,
+    LoanEvent,
+    User,
+)
 from juragan.policy import scoped
 
 
 def losses_by_lender(session: Session, user: User) -> dict[str, Loss]:
-    """The loss figures of the written-off loans ``user`` may see, per lender."""
+    """The loss figures of the written-off loans ``user`` may see, per lender
+    (:func:`juragan.db.loan_reading.loss_of` summed, in three grouped queries
+    whatever the number of loans)."""
+    loans = (
+        scoped(
+            select(LoanApplication.id, LoanApplication.lender),
+            user,
+            LoanApplication,
+        )
+        .where(LoanApplication.status == "written_off")
+        .subquery()
+    )
+    sums: dict[str, list[int]] = {}
+
+    def add(position: int, rows) -> None:
+        for lender, *values in rows:
+            into = sums.setdefault(lender, [0, 0, 0, 0])
+            for offset, value in enumerate(values):
+                into[position + offset] += int(value or 0)
+
+    add(
+        0,
+        session.execute(
+            select(
+                loans.c.lender,
+                func.sum(Instalment.principal_idr - Instalment.paid_principal_idr),
+            )
+            .join(Instalment, Instalment.loan_id == loans.c.id)
+            .group_by(loans.c.lender)
+        ),
+    )
+    add(
+        1,
+        session.execute(
+            select(loans.c.lender, func.sum(GuaranteeClaim.paid_idr))
+            .join(GuaranteeClaim, GuaranteeClaim.loan_id == loans.c.id)
+            .group_by(loans.c.lender)
+        ),
+    )
+    add(
+        2,
+        session.execute(
+            select(
+                loans.c.lender,
+                func.sum(LoanEvent.amount_idr),
+                func.sum(LoanEvent.guarantor_share_idr),
+            )
+            .join(LoanEvent, LoanEvent.loan_id == loans.c.id)
+            .where(LoanEvent.kind == "recovery")
+            .group_by(loans.c.lender)
+        ),
+    )
+    return {
+        lender: Loss(
+            written_off_idr=off,
+            claims_paid_idr=claims,
+            recoveries_idr=recovered,
+            passed_to_guarantor_idr=passed,
+        )
+        for lender, (off, claims, recovered, passed) in sorted(sums.items())
+    }
+
+
+def _losses_loan_by_loan(session: Session, user: User) -> dict[str, Loss]:
+    """:func:`losses_by_lender` the long way, one loan at a time (for the tests)."""
     rows = session.scalars(
         scoped(select(LoanApplication), user, LoanApplication)
         .where(LoanApplication.status == "written_off")

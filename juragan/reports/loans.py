@@ -29,6 +29,7 @@ from juragan.models import (
     LoanApplication,
     Payment,
     Province,
+    Returnee,
     Role,
     ScheduleRevision,
     User,
@@ -307,7 +308,10 @@ def _replayed_standings(
         scoped(select(LoanApplication), user, LoanApplication)
         # Written-off loans have left the books: they are not in the NPL.
         .where(LoanApplication.status.in_(loan_lifecycle.ordered(loan_lifecycle.LIVE)))
-        .options(*_STANDING_ROWS, selectinload(LoanApplication.returnee))
+        .options(
+            *_STANDING_ROWS,
+            selectinload(LoanApplication.returnee).selectinload(Returnee.province),
+        )
     )
     if among is not None:
         stmt = stmt.where(LoanApplication.id.in_(among))

@@ -16,7 +16,7 @@ from juragan.errors import DomainError, FieldErrors
 from juragan.models import LenderTerms, Role, utcnow
 from juragan.policy import Action, can
 from juragan.reports import loans as loan_reports
-from juragan.reports.loan_losses import losses_by_lender
+from juragan.reports.loan_losses import _losses_loan_by_loan, losses_by_lender
 from juragan.services import loan_events
 
 # -- The arithmetic ------------------------------------------------------------
@@ -250,6 +250,11 @@ def test_claim_and_recovery_after_a_write_off(db, cast, make_loan, make_user):
     by_lender = losses_by_lender(db.session, cast.bank_officer)
     assert by_lender["bri"].lender_net_loss_idr == 3_000_000
     assert by_lender["bri"].claims_paid_idr == 8_400_000
+    # The grouped sums are the loans' own figures added up.
+    for reader in (cast.bank_officer, cast.official_province, cast.official_national):
+        assert losses_by_lender(db.session, reader) == _losses_loan_by_loan(
+            db.session, reader
+        )
     bni = make_user(Role.BANK_OFFICER, "35", lender="bni")
     assert losses_by_lender(db.session, bni) == {}
 
