@@ -153,6 +153,7 @@ bench-dashboard: install-test translations
 BENCH_PAGES_ARGS ?=
 bench-pages: install-test translations
 	$(BIN)/python bench/pages.py --server $(PG_TEST_URL) $(BENCH_PAGES_ARGS)
+	$(BIN)/python bench/pages_sqlite.py
 
 # Load and faults against gunicorn with PostgreSQL and Redis: stops the local
 # PostgreSQL cluster for 5 seconds (run it alone, as root or the cluster's owner).
