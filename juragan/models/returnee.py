@@ -166,6 +166,27 @@ class Returnee(Audited, Versioned, Timestamped, Base):
         Index("ix_returnees_region", "province_code", "regency_code", "id"),
         # Duplicate warnings look people up by birth date and regency.
         Index("ix_returnees_birth_regency", "birth_date", "regency_code"),
+        # The people without a mentor, by name, for the country, a province and a
+        # regency (the assignment page's first view: a page of names, not a sort
+        # of everyone in the region).
+        *(
+            Index(
+                name,
+                *columns,
+                "full_name",
+                "id",
+                postgresql_where=text("mentor_id IS NULL"),
+                sqlite_where=text("mentor_id IS NULL"),
+            )
+            for name, columns in (
+                ("ix_returnees_unassigned_name", ()),
+                ("ix_returnees_unassigned_province_name", ("province_code",)),
+                (
+                    "ix_returnees_unassigned_region_name",
+                    ("province_code", "regency_code"),
+                ),
+            )
+        ),
     )
 
     @hybrid_property

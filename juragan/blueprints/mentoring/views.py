@@ -66,7 +66,7 @@ def assign():
     stmt = (
         scoped(select(Returnee), current_user, Returnee)
         .options(selectinload(Returnee.regency), selectinload(Returnee.mentor))
-        .order_by(Returnee.full_name)
+        .order_by(Returnee.full_name, Returnee.id)
     )
     if show == "unassigned":
         stmt = stmt.where(Returnee.mentor_id.is_(None))
