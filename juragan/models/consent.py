@@ -158,6 +158,14 @@ class ConsentRecord(Audited, Base):
         ),
         # The lender's scope asks, per person, whether the consent holds.
         Index("ix_consent_records_purpose_person", "purpose", "returnee_id"),
+        # Whether one person's consent holds now (db.scope.consent_holds, per row
+        # of a bank officer's pages), answered from the index alone.
+        Index(
+            "ix_consent_records_person_purpose_effective",
+            "returnee_id",
+            "purpose",
+            "effective_at",
+        ),
     )
 
     @property
