@@ -211,13 +211,11 @@ def url_of(rule, values: dict) -> str:
 def discover(database: str, password: str, replays: int) -> list[Page]:
     """Each role's pages answering 200, with the SQL a warm request sends."""
     import psycopg
-    from sqlalchemy import event, select
+    from sqlalchemy import event
     from sqlalchemy.engine import make_url
 
     from juragan import create_app
-    from juragan.db import scope
     from juragan.extensions import db
-    from juragan.models import User
 
     app = create_app(
         {
@@ -245,41 +243,54 @@ def discover(database: str, password: str, replays: int) -> list[Page]:
         def record(_conn, _cursor, statement, parameters, _context, many):
             statements.append((statement, parameters, many))
 
-        for role, username in ROLES:
-            with scope.system("cli"):
-                user = db.session.scalar(select(User).where(User.username == username))
-                found = candidates(db.session, user)
-                db.session.rollback()
-            client = app.test_client()
-            answer = client.post(
-                "/login", data={"username": username, "password": password}
+        for role, client, rule, url in role_pages(app, rules, password):
+            statements.clear()
+            client.get(url)
+            sent = list(statements)
+            pages.append(
+                Page(
+                    role,
+                    rule.endpoint,
+                    rule.rule,
+                    url,
+                    queries=len(sent),
+                    sql_ms=replay(bare, sent, replays),
+                )
             )
-            if answer.status_code != 302:
-                raise SystemExit(f"{username} could not sign in: {answer.status_code}")
-            for rule in sorted(rules, key=lambda r: r.rule):
-                for values in fillings(rule, found):
-                    url = url_of(rule, values)
-                    first = client.get(url)
-                    if first.status_code != 200 or first.mimetype != "text/html":
-                        continue
-                    statements.clear()
-                    client.get(url)
-                    sent = list(statements)
-                    pages.append(
-                        Page(
-                            role,
-                            rule.endpoint,
-                            rule.rule,
-                            url,
-                            queries=len(sent),
-                            sql_ms=replay(bare, sent, replays),
-                        )
-                    )
-                    break
-            client.post("/logout")
         db.engine.dispose()
     bare.close()
     return pages
+
+
+def role_pages(app, rules, password: str):
+    """``(role, signed-in test client, rule, url)`` for each rule and role: the
+    first filling of the rule with ids the role may see that answers an HTML page
+    (inside ``app``'s context; each role signs out when its pages are done)."""
+    from sqlalchemy import select
+
+    from juragan.db import scope
+    from juragan.extensions import db
+    from juragan.models import User
+
+    for role, username in ROLES:
+        with scope.system("cli"):
+            user = db.session.scalar(select(User).where(User.username == username))
+            found = candidates(db.session, user)
+            db.session.rollback()
+        client = app.test_client()
+        answer = client.post(
+            "/login", data={"username": username, "password": password}
+        )
+        if answer.status_code != 302:
+            raise SystemExit(f"{username} could not sign in: {answer.status_code}")
+        for rule in sorted(rules, key=lambda r: r.rule):
+            for values in fillings(rule, found):
+                url = url_of(rule, values)
+                first = client.get(url)
+                if first.status_code == 200 and first.mimetype == "text/html":
+                    yield role, client, rule, url
+                    break
+        client.post("/logout")
 
 
 def replay(bare, sent: list[tuple[str, object, bool]], times: int) -> float:

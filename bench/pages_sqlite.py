@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import ROOT, percentile  # noqa: E402
-from pages import ROLES, SKIPPED, candidates, fillings, url_of  # noqa: E402
+from pages import SKIPPED, role_pages  # noqa: E402
 
 #: The budget of the embedded default (issue: no page above 100 ms at 10,000).
 BUDGET_MS = 100.0
@@ -67,12 +67,10 @@ def prepare(path: Path, size: int) -> str:
 
 
 def measure(url: str, password: str, repeat: int):
-    from sqlalchemy import event, select
+    from sqlalchemy import event
 
     from juragan import create_app
-    from juragan.db import scope
     from juragan.extensions import db
-    from juragan.models import User
 
     app = create_app(
         {
@@ -100,38 +98,24 @@ def measure(url: str, password: str, repeat: int):
             spent["sql"] += time.perf_counter() - conn.info.pop("query_started")
             spent["queries"] += 1
 
-        for role, username in ROLES:
-            with scope.system("cli"):
-                user = db.session.scalar(select(User).where(User.username == username))
-                found = candidates(db.session, user)
-                db.session.rollback()
-            client = app.test_client()
-            client.post("/login", data={"username": username, "password": password})
-            for rule in sorted(rules, key=lambda r: r.rule):
-                for values in fillings(rule, found):
-                    url_ = url_of(rule, values)
-                    first = client.get(url_)
-                    if first.status_code != 200 or first.mimetype != "text/html":
-                        continue
-                    times, sql = [], []
-                    for _ in range(repeat):
-                        spent.update(sql=0.0, queries=0)
-                        began = time.perf_counter()
-                        client.get(url_)
-                        times.append((time.perf_counter() - began) * 1000)
-                        sql.append(spent["sql"] * 1000)
-                    rows.append(
-                        (
-                            role,
-                            rule.rule,
-                            statistics.median(times),
-                            percentile(times, 0.95),
-                            statistics.median(sql),
-                            spent["queries"],
-                        )
-                    )
-                    break
-            client.post("/logout")
+        for role, client, rule, url_ in role_pages(app, rules, password):
+            times, sql = [], []
+            for _ in range(repeat):
+                spent.update(sql=0.0, queries=0)
+                began = time.perf_counter()
+                client.get(url_)
+                times.append((time.perf_counter() - began) * 1000)
+                sql.append(spent["sql"] * 1000)
+            rows.append(
+                (
+                    role,
+                    rule.rule,
+                    statistics.median(times),
+                    percentile(times, 0.95),
+                    statistics.median(sql),
+                    spent["queries"],
+                )
+            )
         db.engine.dispose()
     return rows
 

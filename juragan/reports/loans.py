@@ -271,11 +271,7 @@ def portfolio_npl(session: Session, user: User, on: date) -> dict[str, Any]:
     ):
         groups[(lender, province)] = [int(count), int(total), int(non_performing)]
     for loan, standing in _replayed_standings(session, user, on, replayed):
-        sums = groups.setdefault((loan.lender, loan.returnee.province.name), [0, 0, 0])
-        sums[0] += 1
-        sums[1] += standing.outstanding_idr
-        if is_non_performing(standing.grade):
-            sums[2] += standing.outstanding_idr
+        _count_in(groups, loan, standing)
     return _portfolio_of_sums(groups)
 
 
@@ -328,12 +324,21 @@ def _portfolio_of(
 ) -> dict[str, Any]:
     groups: dict[tuple[str, str], list[int]] = {}
     for loan, standing in standings:
-        sums = groups.setdefault((loan.lender, loan.returnee.province.name), [0, 0, 0])
-        sums[0] += 1
-        sums[1] += standing.outstanding_idr
-        if is_non_performing(standing.grade):
-            sums[2] += standing.outstanding_idr
+        _count_in(groups, loan, standing)
     return _portfolio_of_sums(groups)
+
+
+def _count_in(
+    groups: dict[tuple[str, str], list[int]],
+    loan: LoanApplication,
+    standing: LoanStanding,
+) -> None:
+    """Add one replayed loan to its ``(lender, province)`` sums."""
+    sums = groups.setdefault((loan.lender, loan.returnee.province.name), [0, 0, 0])
+    sums[0] += 1
+    sums[1] += standing.outstanding_idr
+    if is_non_performing(standing.grade):
+        sums[2] += standing.outstanding_idr
 
 
 def _portfolio_of_sums(groups: dict[tuple[str, str], list[int]]) -> dict[str, Any]:
