@@ -66,6 +66,7 @@ from juragan.models.dashboard import (
     CELL_MEASURES,
     COHORT_MONTHS,
     DIMENSIONS,
+    REGENCY_MEASURES,
     SUMMARY_MODELS,
     BusinessFact,
     LoanFact,
@@ -80,6 +81,8 @@ from juragan.models.loan import LENDERS, SCHEMES
 MONTHS_AHEAD = 24
 #: Loan states that take a loan out of the portfolio.
 CLOSED_STATUSES = loan_lifecycle.ordered(loan_lifecycle.CLOSED)
+#: Loan states waiting for the documents' check (a region home's count).
+TO_VERIFY = loan_lifecycle.ordered(loan_lifecycle.TO_VERIFY)
 _CHUNK = 500
 _PENDING = "summaries.pending_returnees"
 _PENDING_BUSINESSES = "summaries.pending_businesses"
@@ -106,6 +109,10 @@ def lender_bit(lender: str) -> int:
 
 def _bits(column: Any, codes: Sequence[str]) -> Any:
     return case({code: 1 << i for i, code in enumerate(codes)}, value=column, else_=0)
+
+
+def _count_where(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
 
 
 def _first_per(key: Any, order: Sequence[Any], where: Where, *columns: Any) -> Any:
@@ -197,6 +204,8 @@ def returnee_fact_rows(dialect: str, where: Where = _everyone):
             BusinessPlan.returnee_id,
             func.count().label("n"),
             func.max(case((BusinessPlan.status == "ready", 1), else_=0)).label("ready"),
+            _count_where(BusinessPlan.status == "submitted").label("submitted"),
+            _count_where(BusinessPlan.status == "in_review").label("in_review"),
         )
         .where(where(BusinessPlan.returnee_id))
         .group_by(BusinessPlan.returnee_id)
@@ -207,6 +216,7 @@ def returnee_fact_rows(dialect: str, where: Where = _everyone):
             LoanApplication.returnee_id,
             func.sum(distinct(_bits(LoanApplication.scheme, SCHEMES))).label("schemes"),
             func.sum(distinct(_bits(LoanApplication.lender, LENDERS))).label("lenders"),
+            _count_where(LoanApplication.status.in_(TO_VERIFY)).label("to_verify"),
         )
         .where(where(LoanApplication.returnee_id), LoanApplication.status != "draft")
         .group_by(LoanApplication.returnee_id)
@@ -265,6 +275,9 @@ def returnee_fact_rows(dialect: str, where: Where = _everyone):
                 )
                 for m in COHORT_MONTHS
             ),
+            func.coalesce(plans.c.submitted, zero).label("plans_submitted"),
+            func.coalesce(plans.c.in_review, zero).label("plans_in_review"),
+            func.coalesce(loans.c.to_verify, zero).label("loans_to_verify"),
         )
         .select_from(Returnee)
         .outerjoin(returns, returns.c.returnee_id == Returnee.id)
@@ -417,19 +430,21 @@ def cell_sums(where: Where = _everyone):
     )
 
 
-def regency_sums():
-    """The regency cells summed by regency and sex (see :class:`RegencyCount`)."""
-    cell = ReturneeCell
+_REGENCY_KEY = ("province_code", "regency_code", "sex")
+
+
+def regency_sums(where: Where = _everyone):
+    """The returnee facts summed by regency and sex (see :class:`RegencyCount`)."""
+    fact = ReturneeFact.__table__.c
+    keys = [fact[name] for name in _REGENCY_KEY]
     return (
         select(
-            cell.province_code,
-            cell.regency_code,
-            cell.sex,
-            func.sum(cell.returnees).label("returnees"),
+            *keys,
+            func.count().label("returnees"),
+            *(func.sum(fact[m]).label(m) for m in REGENCY_MEASURES[1:]),
         )
-        .where(cell.regency_code != "")
-        .group_by(cell.province_code, cell.regency_code, cell.sex)
-        .having(func.sum(cell.returnees) != 0)
+        .where(where(fact.returnee_id))
+        .group_by(*keys)
     )
 
 
@@ -505,12 +520,18 @@ def _refresh_returnees(
         delta: dict[tuple[Any, ...], list[Any]] = defaultdict(
             lambda: [0] * len(CELL_MEASURES)
         )
+        regencies: dict[tuple[Any, ...], list[int]] = defaultdict(
+            lambda: [0] * len(REGENCY_MEASURES)
+        )
         _add_cells(session, delta, where, -1)
+        _add_regencies(session, regencies, where, -1)
         for model in (LoanMonth, LoanFact, BusinessFact, ReturneeFact):
             session.execute(delete(model).where(model.returnee_id.in_(chunk)))
         _insert_from(session, ReturneeFact, returnee_fact_rows(dialect, where))
         _add_cells(session, delta, where, +1)
+        _add_regencies(session, regencies, where, +1)
         _apply_cells(session, delta)
+        _apply_regency_counts(session, regencies)
         _insert_from(session, BusinessFact, business_fact_rows(dialect, where))
         _insert_from(session, LoanFact, loan_fact_rows(dialect, where))
         _write_loan_months(session, chunk, today)
@@ -524,6 +545,14 @@ def _add_cells(session: Session, delta: dict, where: Where, sign: int) -> None:
             sums[i] += sign * (value or 0)
 
 
+def _add_regencies(session: Session, delta: dict, where: Where, sign: int) -> None:
+    width = len(_REGENCY_KEY)
+    for row in session.execute(regency_sums(where)):
+        sums = delta[tuple(row[:width])]
+        for i, value in enumerate(row[width:]):
+            sums[i] += sign * (value or 0)
+
+
 def _upsert(session: Session) -> Any:
     if _dialect(session) == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
@@ -532,25 +561,22 @@ def _upsert(session: Session) -> Any:
     return upsert
 
 
-def _apply_regency_counts(session: Session, cells: list[dict[str, Any]]) -> None:
-    """The cells' changes, summed by regency and sex, into :class:`RegencyCount`."""
-    delta: dict[tuple[str, str, str], int] = defaultdict(int)
-    for cell in cells:
-        if cell["regency_code"]:
-            key = (cell["province_code"], cell["regency_code"], cell["sex"])
-            delta[key] += cell["returnees"]
+def _apply_regency_counts(session: Session, delta: dict) -> None:
+    """Add the facts' changes, summed by regency and sex, to :class:`RegencyCount`
+    (in key order, as the cells)."""
     rows = [
-        {"province_code": p, "regency_code": r, "sex": x, "returnees": n}
-        for (p, r, x), n in sorted(delta.items())
-        if n
+        dict(zip(_REGENCY_KEY, key, strict=True))
+        | dict(zip(REGENCY_MEASURES, sums, strict=True))
+        for key, sums in sorted(delta.items())
+        if any(sums)
     ]
     if not rows:
         return
     table = RegencyCount.__table__
     statement = _upsert(session)(table)
     statement = statement.on_conflict_do_update(
-        index_elements=["province_code", "regency_code", "sex"],
-        set_={"returnees": table.c.returnees + statement.excluded.returnees},
+        index_elements=list(_REGENCY_KEY),
+        set_={m: table.c[m] + statement.excluded[m] for m in REGENCY_MEASURES},
     )
     session.execute(statement, rows)
     if any(row["returnees"] < 0 for row in rows):
@@ -569,7 +595,6 @@ def _apply_cells(session: Session, delta: dict) -> None:
     if not rows:
         return
     upsert = _upsert(session)
-    _apply_regency_counts(session, rows)
     # One statement executed for many rows: compiled once (a multi-row VALUES of
     # the same rows cost seconds to compile and send, per chunk).
     statement = upsert(table)

@@ -166,6 +166,8 @@ ENDED_UNPAID = TERMINAL - UNDER_AGREEMENT
 STOPPED = TERMINAL - {LoanStatus.PAID_OFF}
 #: Not yet past the documents' check: the business plan may still be sent.
 UNVERIFIED = allowed_in(LoanStep.SUBMIT) | allowed_in(LoanStep.VERIFY)
+#: Waiting for the documents' check (the mentor or BP3MI).
+TO_VERIFY = allowed_in(LoanStep.VERIFY)
 #: The bank's decision made: approved or refused.
 DECIDED = targets_of(LoanStep.DECIDE)
 #: Waiting for someone: the documents' check, the bank's decision, the disbursement.
@@ -193,6 +195,7 @@ __all__ = [
     "STOPPED",
     "TABLE",
     "TERMINAL",
+    "TO_VERIFY",
     "TRANSITIONS",
     "UNDER_AGREEMENT",
     "UNVERIFIED",

@@ -92,6 +92,17 @@ class ReturneeFact(Dimensions, Base):
     operating_at_36: Mapped[bool] = mapped_column(Boolean)
     #: The person's disclosure key (``juragan.domain.perturbation``).
     record_key: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Their plans waiting for a reviewer: sent, and with the review under way.
+    plans_submitted: Mapped[int] = mapped_column(
+        SmallInteger, default=0, server_default="0"
+    )
+    plans_in_review: Mapped[int] = mapped_column(
+        SmallInteger, default=0, server_default="0"
+    )
+    #: Their KUR applications waiting for the documents' check.
+    loans_to_verify: Mapped[int] = mapped_column(
+        SmallInteger, default=0, server_default="0"
+    )
 
     __table_args__ = (
         Index("ix_returnee_facts_region", "province_code", "regency_code"),
@@ -138,9 +149,10 @@ class ReturneeCell(Base):
 
 
 class RegencyCount(Base):
-    """Returnees per regency and sex: the region home's table, kept with the cells
-    (the same deltas) so that a national home reads some 1,000 rows, not every
-    regency's cells."""
+    """The region home's figures per regency and sex: returnees, and the plans and
+    applications waiting for the region's officials. Kept from the returnee facts
+    by the same deltas as the cells, so that a home page reads at most some 1,000
+    rows (514 regencies, two sexes) whatever the size of the registry."""
 
     __tablename__ = "regency_counts"
 
@@ -148,6 +160,19 @@ class RegencyCount(Base):
     regency_code: Mapped[str] = mapped_column(String(5), primary_key=True)
     sex: Mapped[str] = mapped_column(String(1), primary_key=True)
     returnees: Mapped[int] = mapped_column(Integer)
+    plans_submitted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    plans_in_review: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    loans_to_verify: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+#: The summed columns of :class:`RegencyCount`, each the sum of the returnee
+#: facts' column of the same name (``returnees`` counts the facts).
+REGENCY_MEASURES = (
+    "returnees",
+    "plans_submitted",
+    "plans_in_review",
+    "loans_to_verify",
+)
 
 
 #: The summed columns of :class:`ReturneeCell`, with the fact each one sums.

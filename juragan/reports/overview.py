@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from juragan.dashboards.figures import Filters, cells_where
 from juragan.dashboards.summaries import ensure_current
 from juragan.domain import loan_lifecycle
 from juragan.models import (
@@ -20,7 +20,7 @@ from juragan.models import (
     Role,
     User,
 )
-from juragan.models.dashboard import LoanFact, RegencyCount, ReturneeCell
+from juragan.models.dashboard import LoanFact, RegencyCount
 from juragan.policy import region_clause, scoped, summary_clause
 
 
@@ -55,17 +55,10 @@ def caseload(session: Session, mentor: User, limit: int = 50) -> list[Returnee]:
 
 def count_returnees(session: Session, user: User) -> int:
     """The returnees the user may see. An official's (a region, or the country)
-    come from the summary cells, a bank officer's from the loan facts: what the
+    come from the regency counts, a bank officer's from the loan facts: what the
     writes keep current, so a home page does not count the whole registry."""
     if user.role == Role.OFFICIAL:
-        ensure_current(session)
-        return int(
-            session.scalar(
-                select(func.coalesce(func.sum(ReturneeCell.returnees), 0)).where(
-                    *cells_where(user, Filters())
-                )
-            )
-        )
+        return _regency_total(session, user, RegencyCount.returnees)
     if user.role == Role.BANK_OFFICER:
         ensure_current(session)
         return (
@@ -78,6 +71,19 @@ def count_returnees(session: Session, user: User) -> int:
         )
     stmt = scoped(select(func.count()).select_from(Returnee), user, Returnee)
     return session.scalar(stmt) or 0
+
+
+def _regency_total(session: Session, user: User, *measures: Any) -> int:
+    """An official's sum of :class:`RegencyCount` columns over their region (kept
+    by the writes: some 1,000 rows for the country)."""
+    ensure_current(session)
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(sum(measures[1:], measures[0])), 0)).where(
+                summary_clause(user, RegencyCount)
+            )
+        )
+    )
 
 
 def _lenders_borrowers(user: User) -> list[ColumnElement[bool]]:
@@ -210,9 +216,20 @@ def active_plan(session: Session, returnee: Returnee) -> BusinessPlan | None:
 TO_REVIEW = ("submitted", "in_review")
 
 
+#: The plan states an official's home counts from the regency counts.
+_PLANS_COUNTED = {
+    "submitted": RegencyCount.plans_submitted,
+    "in_review": RegencyCount.plans_in_review,
+}
+
+
 def plans_in_state(session: Session, user: User, *statuses: str) -> int:
     """Plans in the user's scope in these states (:data:`TO_REVIEW`: waiting for
-    a reviewer)."""
+    a reviewer). An official's waiting plans come from the regency counts."""
+    if user.role == Role.OFFICIAL and set(statuses) <= _PLANS_COUNTED.keys():
+        return _regency_total(
+            session, user, *(_PLANS_COUNTED[status] for status in sorted(set(statuses)))
+        )
     stmt = scoped(select(func.count(BusinessPlan.id)), user, BusinessPlan).where(
         BusinessPlan.status.in_(statuses)
     )
@@ -230,6 +247,10 @@ def current_loan(session: Session, returnee: Returnee) -> LoanApplication | None
 
 
 def loans_in_state(session: Session, user: User, states: tuple[str, ...]) -> int:
+    """Applications in the user's scope in these states. An official's waiting
+    for the documents' check come from the regency counts."""
+    if user.role == Role.OFFICIAL and set(states) == loan_lifecycle.TO_VERIFY:
+        return _regency_total(session, user, RegencyCount.loans_to_verify)
     stmt = scoped(select(func.count(LoanApplication.id)), user, LoanApplication).where(
         LoanApplication.status.in_(states)
     )

@@ -13,10 +13,17 @@ from sqlalchemy import select
 
 from juragan import clock
 from juragan.db import scope
-from juragan.models import ConsentPurpose, Returnee, utcnow
+from juragan.domain import loan_lifecycle
+from juragan.models import (
+    BusinessPlan,
+    ConsentPurpose,
+    LoanApplication,
+    Returnee,
+    utcnow,
+)
 from juragan.policy import scoped
 from juragan.reports import overview
-from juragan.services import consent
+from juragan.services import consent, plans
 from tests.factories import login
 
 
@@ -36,9 +43,16 @@ def _seen_on_the_registry(session, user):
 
 
 @pytest.fixture
-def registry(db, cast, make_loan, make_returnee):
-    """People in three East Java regencies and in Central Java, men and women; KUR
+def registry(db, cast, make_loan, make_plan, make_returnee):
+    """People in three East Java regencies and in Central Java, men and women, with
+    plans in every state waiting for a reviewer (two for one person); KUR
     applications at BRI in every relevant state for its officer."""
+    waiting = {
+        "35.07": ("submitted", "in_review"),
+        "35.78": ("submitted",),
+        "35.73": ("draft",),
+        "33.01": ("submitted", "in_review"),
+    }
     for regency, sex in (
         ("35.07", "M"),
         ("35.07", "M"),
@@ -46,7 +60,10 @@ def registry(db, cast, make_loan, make_returnee):
         ("35.73", "M"),
         ("33.01", "F"),
     ):
-        make_returnee(regency=regency, sex=sex)
+        person = make_returnee(regency=regency, sex=sex)
+        for status in waiting.pop(regency, ()):
+            make_plan(person, cast.official_province, cast.mentor, status=status)
+    make_loan(cast, status="submitted", returnee=make_returnee(regency="33.01"))
     make_loan(cast, status="submitted")  # sent to the bank: the officer's
     make_loan(cast, status="draft", returnee=make_returnee(regency="35.78"))
     make_loan(
@@ -86,7 +103,60 @@ def test_the_home_counts_are_the_registrys(db, cast, registry, reader):
         total, by_regency = _seen_on_the_registry(db.session, user)
         assert overview.count_returnees(db.session, user) == total
         assert overview.returnees_by_regency(db.session, user) == by_regency
+        for states in (("submitted",), ("in_review",), overview.TO_REVIEW, ("ready",)):
+            assert overview.plans_in_state(
+                db.session, user, *states
+            ) == _plans_on_the_registry(db.session, user, states)
+        to_verify = loan_lifecycle.ordered(loan_lifecycle.TO_VERIFY)
+        assert overview.loans_in_state(
+            db.session, user, to_verify
+        ) == _loans_on_the_registry(db.session, user, to_verify)
     assert total > 0
+
+
+def _plans_on_the_registry(session, user, states):
+    return len(
+        session.scalars(
+            scoped(select(BusinessPlan), user, BusinessPlan).where(
+                BusinessPlan.status.in_(states)
+            )
+        ).all()
+    )
+
+
+def _loans_on_the_registry(session, user, states):
+    return len(
+        session.scalars(
+            scoped(select(LoanApplication), user, LoanApplication).where(
+                LoanApplication.status.in_(states)
+            )
+        ).all()
+    )
+
+
+def test_the_officials_waiting_work_is_counted(db, cast, registry):
+    """The oracle is not vacuous: the national home counts every waiting plan and
+    the two applications sent (one of BRI's, one in Central Java)."""
+    user = cast.official_national
+    with scope.as_user(user):
+        assert overview.plans_in_state(db.session, user, "submitted") == 3
+        assert overview.plans_in_state(db.session, user, *overview.TO_REVIEW) == 5
+        to_verify = loan_lifecycle.ordered(loan_lifecycle.TO_VERIFY)
+        assert overview.loans_in_state(db.session, user, to_verify) == 2
+
+
+def test_a_plan_moving_on_leaves_the_count(db, cast, make_plan, make_returnee):
+    user = cast.official_regency
+    person = make_returnee(regency=user.scope_regency_code)
+    plan = make_plan(person, cast.official_province, cast.mentor, status="submitted")
+    db.session.commit()
+    with scope.as_user(user):
+        before = overview.plans_in_state(db.session, user, "submitted")
+    plans.start_review(db.session, plan)
+    db.session.commit()
+    with scope.as_user(user):
+        assert overview.plans_in_state(db.session, user, "submitted") == before - 1
+        assert overview.plans_in_state(db.session, user, "in_review") >= 1
 
 
 def test_the_bank_officers_home_leaves_out_drafts_and_withdrawn_consent(
