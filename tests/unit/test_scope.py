@@ -217,3 +217,62 @@ def test_bank_officers_are_kept_to_their_own_lender(db, cast, world, make_user):
         regions = set(session.scalars(select(Returnee.province_code)))
     assert lenders == {"bri"}
     assert regions == {"35"}
+
+
+def _plain_criteria(viewer):
+    """The viewer's criteria as SQLAlchemy's own option, whose key is walked anew
+    on every statement."""
+    from sqlalchemy.orm import with_loader_criteria
+
+    return tuple(
+        with_loader_criteria(
+            model, scope.clause_for(viewer, model), include_aliases=True
+        )
+        for model, family in scope.FAMILIES.items()
+        if family != scope.REFERENCE
+    )
+
+
+@pytest.mark.parametrize(
+    "reader", [v for v in VIEWERS if v not in ("bank_other_lender", "observer")]
+)
+def test_the_criteria_keys_worked_out_once_are_sqlalchemys(app, cast, reader):
+    """The scope's options keep their part of the cache key (``_ViewerCriteria``):
+    the statement's key must still carry the same bound parameters, in the same
+    order, as SQLAlchemy's own walk, and tell apart what compiles differently.
+    (Ours may repeat a parameter that several options share, such as the consent
+    moment: the walk lists it once. Every key of the app is made the same way, so
+    the repeats line up between a cached statement and the next.)"""
+    viewer = scope.viewer_of(cast.user(reader))
+    kept = scope._criteria(viewer)
+    plain = _plain_criteria(viewer)
+
+    def key(statement, options):
+        return statement.options(*options)._generate_cache_key()
+
+    statements = [
+        select(LoanApplication).where(LoanApplication.id == 5),
+        select(BusinessPlan).join(Returnee).where(Returnee.full_name == "Sari"),
+        select(Visit.id).where(Visit.returnee_id.in_([1, 2, 3])),
+    ]
+    for statement in statements:
+        for _ in range(2):  # worked out, then remembered
+            ours, theirs = key(statement, kept), key(statement, plain)
+            once = list({id(b): b for b in ours.bindparams}.values())
+            assert [(b._orig_key, b.value, b.callable) for b in once] == [
+                (b._orig_key, b.value, b.callable) for b in theirs.bindparams
+            ]
+    # The same statement with other values shares a key; another statement does not.
+    first = key(select(LoanApplication).where(LoanApplication.id == 5), kept)
+    again = key(select(LoanApplication).where(LoanApplication.id == 6), kept)
+    other = key(select(LoanApplication).where(LoanApplication.lender == "bri"), kept)
+    assert first.key == again.key
+    assert first.key != other.key
+    # Another viewer's options make another key, or the same one with other values
+    # (an official of another province: the same SQL).
+    stranger = scope._criteria(scope.viewer_of(cast.user("official_other")))
+    if reader != "official_other":
+        theirs, ours = key(statements[0], stranger), key(statements[0], kept)
+        assert theirs.key != ours.key or [b.value for b in theirs.bindparams] != [
+            b.value for b in ours.bindparams
+        ]
