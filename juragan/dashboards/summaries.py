@@ -384,9 +384,12 @@ def loan_fact_rows(dialect: str, where: Where = _everyone):
             func.coalesce(balances.c.out, 0).label("outstanding_idr"),
             balances.c.oldest.label("oldest_unpaid_due_on"),
             loan.disclosure_key.label("record_key"),
+            loan.plan_id,
+            BusinessPlan.status.label("plan_status"),
         )
         .join(facts, facts.c.returnee_id == loan.returnee_id)
         .outerjoin(balances, balances.c.loan_id == loan.id)
+        .outerjoin(BusinessPlan, BusinessPlan.id == loan.plan_id)
         .where(where(loan.returnee_id))
     )
 

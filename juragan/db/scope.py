@@ -496,7 +496,9 @@ def _bank_finance(viewer: Viewer, model: type) -> ColumnElement[bool]:
     business each of those loans was made on, with what hangs under them."""
     loans = _lender_loans(viewer)
     if model is LoanApplication:
-        return model.id.in_(select(_loans.c.id).where(loans))
+        # On the row itself: a page of the newest loans reads its way down the
+        # key and stops, where an IN built the set of all the lender's loans.
+        return loans
     if model is BusinessPlan:
         return model.id.in_(select(_loans.c.plan_id).where(loans))
     if model is Business:

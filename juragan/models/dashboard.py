@@ -242,8 +242,17 @@ class LoanFact(Dimensions, Base):
     )
     #: The loan's disclosure key.
     record_key: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The plan it was made on, and that plan's state: a bank officer's count of
+    #: plans ready, without a probe of every loan of the lender.
+    plan_id: Mapped[int | None] = mapped_column(Integer)
+    plan_status: Mapped[str | None] = mapped_column(String(12))
 
-    __table_args__ = (Index("ix_loan_facts_region", "province_code", "regency_code"),)
+    __table_args__ = (
+        Index("ix_loan_facts_region", "province_code", "regency_code"),
+        # A lender's loans of a province, newest first: the bank officer's lists
+        # and counts read their way down it.
+        Index("ix_loan_facts_lender_region", "lender", "province_code", "loan_id"),
+    )
 
 
 class LoanMonth(Dimensions, Base):

@@ -225,10 +225,23 @@ _PLANS_COUNTED = {
 
 def plans_in_state(session: Session, user: User, *statuses: str) -> int:
     """Plans in the user's scope in these states (:data:`TO_REVIEW`: waiting for
-    a reviewer). An official's waiting plans come from the regency counts."""
+    a reviewer). An official's waiting plans come from the regency counts, a bank
+    officer's from the loan facts."""
     if user.role == Role.OFFICIAL and set(statuses) <= _PLANS_COUNTED.keys():
         return _regency_total(
             session, user, *(_PLANS_COUNTED[status] for status in sorted(set(statuses)))
+        )
+    if user.role == Role.BANK_OFFICER:
+        # The plans of the lender's loans, as the scope gives them (a plan with
+        # two applications counts once), from the loan facts.
+        ensure_current(session)
+        return (
+            session.scalar(
+                select(func.count(func.distinct(LoanFact.plan_id))).where(
+                    *_lenders_borrowers(user), LoanFact.plan_status.in_(statuses)
+                )
+            )
+            or 0
         )
     stmt = scoped(select(func.count(BusinessPlan.id)), user, BusinessPlan).where(
         BusinessPlan.status.in_(statuses)

@@ -16,12 +16,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from juragan.dashboards.plain_figure import Figure
+from juragan.dashboards.summaries import ensure_current
+from juragan.db.pagination import Page, keyset_page
 from juragan.db.plan_reading import SECTION_FIELDS
 from juragan.domain.codes import PlanSection
 from juragan.domain.finance import PlanFigures, figures_from_content
+from juragan.domain.loan_lifecycle import LoanStatus
 from juragan.domain.money import format_rupiah
 from juragan.i18n.labels import MONTH_NAMES
-from juragan.models import BusinessPlan, PlanComment, PlanVersion, Returnee
+from juragan.models import (
+    BusinessPlan,
+    PlanComment,
+    PlanVersion,
+    Returnee,
+    Role,
+    User,
+)
+from juragan.models.dashboard import LoanFact
+from juragan.policy import scoped, summary_clause
 
 _SECTION_ENDPOINTS = {
     "capital": "plans.edit_capital",
@@ -192,6 +204,41 @@ def render_pdf(html: str) -> bytes:
         base_url="http://juragan.local/",
         url_fetcher=_static_only_fetcher(),
     ).write_pdf()
+
+
+def plans_page(
+    session: Session, user: User, status: str | None, after: int | None, size: int
+) -> Page[BusinessPlan]:
+    """A page of the plans in ``user``'s scope (in ``status``, if given), by id.
+
+    A bank officer's are the plans of the lender's loans: found on the loan facts
+    first (the lender's loans of the branch's province, from an index), then
+    loaded through the scope as anyone's are, so that a fact can only leave a plan
+    out. Through the scope alone the planner read every loan of the lender, with
+    its borrower's region and consent, for each page (171 ms at a million
+    returnees)."""
+    stmt = scoped(select(BusinessPlan), user, BusinessPlan).options(
+        selectinload(BusinessPlan.returnee), selectinload(BusinessPlan.regency)
+    )
+    if status:
+        stmt = stmt.where(BusinessPlan.status == status)
+    if user.role == Role.BANK_OFFICER:
+        ensure_current(session)
+        fact = LoanFact
+        candidates = select(fact.plan_id).where(
+            summary_clause(user, fact),
+            fact.status != LoanStatus.DRAFT,
+            fact.plan_id.is_not(None),
+        )
+        if status:
+            candidates = candidates.where(fact.plan_status == status)
+        if after is not None:
+            candidates = candidates.where(fact.plan_id > after)
+        candidates = (
+            candidates.group_by(fact.plan_id).order_by(fact.plan_id).limit(size + 1)
+        )
+        stmt = stmt.where(BusinessPlan.id.in_(candidates))
+    return keyset_page(session, stmt, BusinessPlan.id, after, size)
 
 
 def plans_of(session: Session, returnee: Returnee) -> list[BusinessPlan]:

@@ -31,7 +31,6 @@ from juragan.blueprints.loans.forms import (
     SimulatorForm,
 )
 from juragan.db import audit, inventory, loan_reading, plan_reading, scope
-from juragan.db.pagination import keyset_page
 from juragan.domain import loan_lifecycle
 from juragan.domain.kur_rules import RULE_SETS, rule_set
 from juragan.domain.regions import country_name
@@ -256,13 +255,12 @@ def list_loans():
             args={"status": status},
             today=today,
         )
-    page = keyset_page(
+    page = loan_reports.loans_page(
         db.session,
-        loan_reports.loans_statement(current_user, status),
-        LoanApplication.id,
+        current_user,
+        status,
         request.args.get("after", type=int),
         current_app.config["PAGE_SIZE"],
-        newest_first=True,
     )
     args = {"status": status} if status else {}
     return render_template(

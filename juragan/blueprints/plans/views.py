@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from juragan import clock
 from juragan.blueprints.plans import bp
@@ -34,7 +33,6 @@ from juragan.blueprints.plans.forms import (
     VerifyProposalForm,
 )
 from juragan.db import plan_reading, scope
-from juragan.db.pagination import keyset_page
 from juragan.db.plan_reading import SECTION_FIELDS
 from juragan.domain import kbli
 from juragan.domain.codes import PlanSection
@@ -42,7 +40,7 @@ from juragan.domain.kur_rules import PRODUCTION_LINES
 from juragan.extensions import db, limiter
 from juragan.models import BusinessPlan, PlanComment, Returnee, utcnow
 from juragan.models.business_codes import MAX_PROJECTION_MONTHS
-from juragan.policy import Action, can, scoped
+from juragan.policy import Action, can
 from juragan.reports import plans as plan_reports
 from juragan.reports import proposal as proposal_reports
 from juragan.reports.proposal import PROPOSAL_LOCALE
@@ -77,15 +75,10 @@ def _post_button_or_400() -> None:
 def list_plans():
     """Plans in the user's scope, by state: a mentor's review queue, a bank's inbox."""
     status = request.args.get("status") or None
-    stmt = scoped(select(BusinessPlan), current_user, BusinessPlan).options(
-        selectinload(BusinessPlan.returnee), selectinload(BusinessPlan.regency)
-    )
-    if status:
-        stmt = stmt.where(BusinessPlan.status == status)
-    page = keyset_page(
+    page = plan_reports.plans_page(
         db.session,
-        stmt,
-        BusinessPlan.id,
+        current_user,
+        status,
         request.args.get("after", type=int),
         current_app.config["PAGE_SIZE"],
     )
