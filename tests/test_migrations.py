@@ -66,6 +66,7 @@ def test_round_trip(migration_app):
             "returnee_facts",
             "returnee_cells",
             "regency_counts",
+            "destination_counts",
             "business_facts",
             "loan_facts",
             "loan_months",

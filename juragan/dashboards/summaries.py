@@ -69,6 +69,7 @@ from juragan.models.dashboard import (
     REGENCY_MEASURES,
     SUMMARY_MODELS,
     BusinessFact,
+    DestinationCount,
     LoanFact,
     LoanMonth,
     RegencyCount,
@@ -451,6 +452,16 @@ def regency_sums(where: Where = _everyone):
     )
 
 
+def destination_sums(where: Where = _everyone):
+    """The returnee facts counted by country (see :class:`DestinationCount`)."""
+    fact = ReturneeFact.__table__.c
+    return (
+        select(fact.country_code, func.count().label("returnees"))
+        .where(where(fact.returnee_id), fact.country_code != "")
+        .group_by(fact.country_code)
+    )
+
+
 # Rebuilding ------------------------------------------------------------------
 
 
@@ -476,6 +487,7 @@ def _rebuild_all(session: Session, today: date | None) -> None:
     _insert_from(session, ReturneeFact, returnee_fact_rows(dialect))
     _insert_from(session, ReturneeCell, cell_sums())
     _insert_from(session, RegencyCount, regency_sums())
+    _insert_from(session, DestinationCount, destination_sums())
     _insert_from(session, BusinessFact, business_fact_rows(dialect))
     _insert_from(session, LoanFact, loan_fact_rows(dialect))
     _write_loan_months(session, None, today or clock.today())
@@ -526,15 +538,19 @@ def _refresh_returnees(
         regencies: dict[tuple[Any, ...], list[int]] = defaultdict(
             lambda: [0] * len(REGENCY_MEASURES)
         )
+        countries: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0])
         _add_cells(session, delta, where, -1)
-        _add_regencies(session, regencies, where, -1)
+        _add_sums(session, regencies, regency_sums(where), len(_REGENCY_KEY), -1)
+        _add_sums(session, countries, destination_sums(where), 1, -1)
         for model in (LoanMonth, LoanFact, BusinessFact, ReturneeFact):
             session.execute(delete(model).where(model.returnee_id.in_(chunk)))
         _insert_from(session, ReturneeFact, returnee_fact_rows(dialect, where))
         _add_cells(session, delta, where, +1)
-        _add_regencies(session, regencies, where, +1)
+        _add_sums(session, regencies, regency_sums(where), len(_REGENCY_KEY), +1)
+        _add_sums(session, countries, destination_sums(where), 1, +1)
         _apply_cells(session, delta)
         _apply_regency_counts(session, regencies)
+        _apply_destination_counts(session, countries)
         _insert_from(session, BusinessFact, business_fact_rows(dialect, where))
         _insert_from(session, LoanFact, loan_fact_rows(dialect, where))
         _write_loan_months(session, chunk, today)
@@ -548,9 +564,10 @@ def _add_cells(session: Session, delta: dict, where: Where, sign: int) -> None:
             sums[i] += sign * (value or 0)
 
 
-def _add_regencies(session: Session, delta: dict, where: Where, sign: int) -> None:
-    width = len(_REGENCY_KEY)
-    for row in session.execute(regency_sums(where)):
+def _add_sums(session: Session, delta: dict, rows: Any, width: int, sign: int) -> None:
+    """Add ``sign`` times the measures of ``rows`` (a SELECT of ``width`` key
+    columns, then measures) to ``delta``, by key."""
+    for row in session.execute(rows):
         sums = delta[tuple(row[:width])]
         for i, value in enumerate(row[width:]):
             sums[i] += sign * (value or 0)
@@ -584,6 +601,26 @@ def _apply_regency_counts(session: Session, delta: dict) -> None:
     session.execute(statement, rows)
     if any(row["returnees"] < 0 for row in rows):
         session.execute(delete(RegencyCount).where(RegencyCount.returnees == 0))
+
+
+def _apply_destination_counts(session: Session, delta: dict) -> None:
+    """Add the facts' changes, counted by country, to :class:`DestinationCount`."""
+    rows = [
+        {"country_code": code, "returnees": n}
+        for (code,), (n,) in sorted(delta.items())
+        if n
+    ]
+    if not rows:
+        return
+    table = DestinationCount.__table__
+    statement = _upsert(session)(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["country_code"],
+        set_={"returnees": table.c.returnees + statement.excluded.returnees},
+    )
+    session.execute(statement, rows)
+    if any(row["returnees"] < 0 for row in rows):
+        session.execute(delete(DestinationCount).where(DestinationCount.returnees == 0))
 
 
 def _apply_cells(session: Session, delta: dict) -> None:

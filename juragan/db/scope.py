@@ -95,6 +95,7 @@ from juragan.models import (
 )
 from juragan.models.dashboard import (
     BusinessFact,
+    DestinationCount,
     LoanFact,
     LoanMonth,
     RegencyCount,
@@ -160,6 +161,7 @@ FAMILIES: dict[type, str] = {
     ReturneeFact: SUMMARY,
     ReturneeCell: SUMMARY,
     RegencyCount: SUMMARY,
+    DestinationCount: SUMMARY,
     BusinessFact: SUMMARY,
     LoanFact: SUMMARY,
     LoanMonth: SUMMARY,
@@ -518,6 +520,8 @@ def summary_clause(viewer: Viewer, table: Any) -> ColumnElement[bool]:
     or an alias of one."""
     if viewer.role not in (Role.OFFICIAL, Role.OBSERVER, Role.BANK_OFFICER):
         return false()
+    if not hasattr(table, "province_code"):
+        return false()  # the programme's national counts: the system's to read
     clause = _region(viewer, table.province_code, table.regency_code)
     if viewer.role == Role.BANK_OFFICER:
         lender = viewer.lender_code

@@ -7,6 +7,7 @@ from juragan.models.business import Business, BusinessStatusChange
 from juragan.models.consent import ConsentMethod, ConsentPurpose, ConsentRecord
 from juragan.models.dashboard import (
     BusinessFact,
+    DestinationCount,
     LoanFact,
     LoanMonth,
     RegencyCount,
@@ -80,6 +81,7 @@ __all__ = [
     "ConsentRecord",
     "LoanFact",
     "LoanMonth",
+    "DestinationCount",
     "RegencyCount",
     "ReturneeCell",
     "ReturneeFact",

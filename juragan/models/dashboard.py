@@ -165,6 +165,20 @@ class RegencyCount(Base):
     loans_to_verify: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class DestinationCount(Base):
+    """Returnees per country of their latest placement, for the whole programme:
+    the order of the country lists (``reports.registry.common_destinations``).
+    Kept from the returnee facts by the same deltas as the cells, so that every
+    form with a country list reads a row per country, not the country level's
+    cells (18,000 at a million returnees). Read only by the system: it is no
+    one's region."""
+
+    __tablename__ = "destination_counts"
+
+    country_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    returnees: Mapped[int] = mapped_column(Integer)
+
+
 #: The summed columns of :class:`RegencyCount`, each the sum of the returnee
 #: facts' column of the same name (``returnees`` counts the facts).
 REGENCY_MEASURES = (
@@ -283,6 +297,7 @@ SUMMARY_MODELS = (
     ReturneeFact,
     ReturneeCell,
     RegencyCount,
+    DestinationCount,
     BusinessFact,
     LoanFact,
     LoanMonth,

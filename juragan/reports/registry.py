@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from juragan.db import scope
 from juragan.domain.identifiers import InvalidIdentifier, compact_nik, normalise_phone
 from juragan.domain.perturbation import MIN_FOR_STATISTICS
 from juragan.models import Placement, Returnee
-from juragan.models.dashboard import ReturneeCell
+from juragan.models.dashboard import DestinationCount
 from juragan.policy import scoped
 
 #: Journey status filters.
@@ -113,8 +113,8 @@ def common_destinations(session: Session, known: tuple[str, ...]) -> list[str]:
     """The countries the programme's returnees went to most, most first: those of
     the national summary with at least ``MIN_FOR_STATISTICS`` people (so that the
     order tells nothing of a small group), then the ``known`` main destinations
-    the registry does not show yet. It reads the summary table (one row per
-    combination of dimensions), not the people."""
+    the registry does not show yet. It reads the programme's count per country
+    (kept by the writes), not the people."""
     with scope.system("destinations"):
         counts = _destination_counts(session)
     shown = [code for code, _count in counts if code != "ID"]
@@ -122,15 +122,10 @@ def common_destinations(session: Session, known: tuple[str, ...]) -> list[str]:
 
 
 def _destination_counts(session: Session) -> list[Any]:
+    counted = DestinationCount
     return session.execute(
-        select(ReturneeCell.country_code, func.sum(ReturneeCell.returnees))
-        .where(
-            ReturneeCell.province_code == "",
-            ReturneeCell.regency_code == "",
-            ReturneeCell.country_code != "",
-        )
-        .group_by(ReturneeCell.country_code)
-        .having(func.sum(ReturneeCell.returnees) >= MIN_FOR_STATISTICS)
-        .order_by(func.sum(ReturneeCell.returnees).desc(), ReturneeCell.country_code)
+        select(counted.country_code, counted.returnees)
+        .where(counted.returnees >= MIN_FOR_STATISTICS)
+        .order_by(counted.returnees.desc(), counted.country_code)
         .limit(MOST_COMMON_DESTINATIONS)
     ).all()

@@ -1,8 +1,9 @@
-"""A bank officer's lists of loans and plans find their page on the loan facts
-first, then load it through the data layer's scope. Walked page by page, they must
+"""A bank officer's lists of loans and plans, and an official's list of loans, find
+their page on the loan facts first, then load it through the data layer's scope. Walked page by page, they must
 give exactly what the scope alone gives: the lender's applications of the branch's
 province, never a draft, before the money goes out only while the consent to
-sharing holds, in every state the list can be asked for."""
+sharing holds; the official's region, drafts included; in every state the list
+can be asked for."""
 
 from __future__ import annotations
 
@@ -70,10 +71,18 @@ def _walk(read):
 @pytest.mark.parametrize(
     "status", [None, "queue", "arrears", "submitted", "verified", "disbursed"]
 )
-@pytest.mark.parametrize("reader", ["bank_officer", "bank_other_lender"])
-def test_the_lenders_loans_page_by_page_are_the_scopes(
-    db, cast, lender_book, status, reader
-):
+@pytest.mark.parametrize(
+    "reader",
+    [
+        "bank_officer",
+        "bank_other_lender",
+        "official_regency",
+        "official_province",
+        "official_national",
+        "official_other",
+    ],
+)
+def test_the_loans_page_by_page_are_the_scopes(db, cast, lender_book, status, reader):
     user = cast.user(reader)
     with scope.as_user(user):
         ours = _walk(
@@ -94,6 +103,8 @@ def test_the_lenders_loans_page_by_page_are_the_scopes(
         # Seven sent in East Java (the draft, Central Java and the withdrawn
         # consent are not the officer's).
         assert len(ours) == 7
+    if reader == "official_national" and status is None:
+        assert len(ours) == 10  # all of them, the draft too
 
 
 @pytest.mark.parametrize("status", [None, "ready", "draft"])
