@@ -162,6 +162,8 @@ def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any
         "ARGON2_MEMORY_COST": int(environ.get("ARGON2_MEMORY_COST", "65536")),
         "ARGON2_PARALLELISM": int(environ.get("ARGON2_PARALLELISM", "4")),
         "PAGE_SIZE": int(environ.get("PAGE_SIZE", "50")),
+        # People listed at once on the mentor assignment page (checkboxes).
+        "ASSIGN_PAGE_SIZE": int(environ.get("ASSIGN_PAGE_SIZE", "100")),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }
 

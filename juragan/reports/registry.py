@@ -9,12 +9,15 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session, selectinload
 
+from juragan.dashboards.summaries import ensure_current
 from juragan.db import scope
+from juragan.db.pagination import Page, keyset_page
 from juragan.domain.identifiers import InvalidIdentifier, compact_nik, normalise_phone
+from juragan.domain.loan_lifecycle import LoanStatus
 from juragan.domain.perturbation import MIN_FOR_STATISTICS
-from juragan.models import Placement, Returnee
-from juragan.models.dashboard import DestinationCount
-from juragan.policy import scoped
+from juragan.models import Placement, Returnee, Role
+from juragan.models.dashboard import DestinationCount, LoanFact
+from juragan.policy import scoped, summary_clause
 
 #: Journey status filters.
 STATUS_ABROAD = "abroad"  # a placement without a return date
@@ -102,10 +105,46 @@ def search_statement(user: Any, search: RegistrySearch) -> Select[tuple[Returnee
     return stmt
 
 
-__all__ = ["STATUSES", "RegistrySearch", "common_destinations", "search_statement"]
+__all__ = [
+    "STATUSES",
+    "RegistrySearch",
+    "common_destinations",
+    "registry_page",
+    "search_statement",
+]
 
 
 #: At most this many countries come first in a country list.
+def registry_page(
+    session: Session, user: Any, search: RegistrySearch, after: int | None, size: int
+) -> Page[Returnee]:
+    """A page of the returnee list, by id, of the people ``user`` may see who
+    match ``search``.
+
+    A bank officer's people are the borrowers of the lender's applications. With
+    no filter, the page is found on the loan facts first (the lender's loans of
+    the branch's province, from an index), then loaded through the scope, so that
+    a fact can only leave someone out: through the scope alone every borrower of
+    the lender was looked up for each page (74 ms at a million returnees). A
+    filter goes the scope's way, whose rows it narrows."""
+    stmt = search_statement(user, search)
+    if user.role == Role.BANK_OFFICER and search == RegistrySearch():
+        ensure_current(session)
+        fact = LoanFact
+        candidates = select(fact.returnee_id).where(
+            summary_clause(user, fact), fact.status != LoanStatus.DRAFT
+        )
+        if after is not None:
+            candidates = candidates.where(fact.returnee_id > after)
+        candidates = (
+            candidates.group_by(fact.returnee_id)
+            .order_by(fact.returnee_id)
+            .limit(size + 1)
+        )
+        stmt = stmt.where(Returnee.id.in_(candidates))
+    return keyset_page(session, stmt, Returnee.id, after, size)
+
+
 MOST_COMMON_DESTINATIONS = 15
 
 

@@ -13,7 +13,14 @@ from sqlalchemy import select
 from juragan import clock
 from juragan.db import scope
 from juragan.db.pagination import keyset_page
-from juragan.models import BusinessPlan, ConsentPurpose, LoanApplication, Role, utcnow
+from juragan.models import (
+    BusinessPlan,
+    ConsentPurpose,
+    LoanApplication,
+    Returnee,
+    Role,
+    utcnow,
+)
 from juragan.policy import scoped
 from juragan.reports import loans as loan_reports
 from juragan.reports import plans as plan_reports
@@ -143,3 +150,41 @@ def test_a_new_application_is_on_the_lenders_first_page_at_once(
     assert listed.status_code == 200
     assert f"/kur/{loan.id}" in listed.text
     assert client.get("/plans/?status=ready").status_code == 200
+
+
+@pytest.mark.parametrize("reader", ["bank_officer", "bank_other_lender"])
+def test_the_lenders_people_page_by_page_are_the_scopes(db, cast, lender_book, reader):
+    """The returnee list of a bank officer, unfiltered: the borrowers of the
+    lender's applications, from the facts, as the scope gives them."""
+    from juragan.reports.registry import (
+        RegistrySearch,
+        registry_page,
+        search_statement,
+    )
+
+    user = cast.user(reader)
+    everyone = RegistrySearch()
+    with scope.as_user(user):
+        ours = _walk(
+            lambda after: registry_page(db.session, user, everyone, after, PAGE)
+        )
+        theirs = _walk(
+            lambda after: keyset_page(
+                db.session,
+                search_statement(user, everyone),
+                Returnee.id,
+                after,
+                PAGE,
+            )
+        )
+        narrowed = RegistrySearch(regency_code="35.07")
+        assert _walk(
+            lambda after: registry_page(db.session, user, narrowed, after, PAGE)
+        ) == [
+            person
+            for person in theirs
+            if db.session.get(Returnee, person).regency_code == "35.07"
+        ]
+    assert ours == theirs
+    if reader == "bank_officer":
+        assert len(ours) == 7

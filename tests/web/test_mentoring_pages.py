@@ -11,7 +11,14 @@ from sqlalchemy import select
 from juragan import clock
 from juragan.db import inventory
 from juragan.domain.wellbeing import QUESTIONS
-from juragan.models import BusinessReport, Role, Visit, WellbeingCheck, utcnow
+from juragan.models import (
+    BusinessReport,
+    Returnee,
+    Role,
+    Visit,
+    WellbeingCheck,
+    utcnow,
+)
 from tests.factories import login
 
 
@@ -55,6 +62,51 @@ def test_official_assigns_within_the_region(client, db, cast):
     client.post("/logout")
     login(client, cast.mentor.username)
     assert client.get("/mentoring/assign").status_code == 403
+
+
+def test_the_assignment_page_goes_page_by_page_by_name(
+    app, client, db, cast, make_returnee
+):
+    """A page of people at a time, by name; the next page starts after the last
+    one shown; a person of the second page can be assigned from it; a cursor
+    naming someone out of the region starts again from the first page."""
+    import re
+
+    app.config["ASSIGN_PAGE_SIZE"] = 2
+    for name in ("Wati", "Budi", "Sari", "Agus", "Eko"):
+        make_returnee(regency="35.07", full_name=f"{name} Santoso")
+    db.session.commit()
+    login(client, cast.official_regency.username)
+    seen, address = [], "/mentoring/assign"
+    while address:
+        page = client.get(address)
+        assert page.status_code == 200
+        shown = re.findall(r'form-check-label"[^>]*>([^<·]+?) ·', page.text)
+        assert len(shown) <= 2
+        seen.extend(shown)
+        following = re.search(
+            r'href="(/mentoring/assign\?[^"]*after=\d+[^"]*)"', page.text
+        )
+        address = following.group(1).replace("&amp;", "&") if following else None
+    unassigned = sorted(
+        (p.full_name, p.id)
+        for p in db.session.scalars(select(Returnee)).all()
+        if p.regency_code == "35.07" and p.mentor_id is None
+    )
+    assert seen == [name for name, _ in unassigned]
+    assert len(seen) >= 5
+    # Assign the first person of the second page, from that page.
+    second = f"/mentoring/assign?show=unassigned&after={unassigned[1][1]}"
+    chosen = unassigned[2][1]
+    answer = client.post(
+        second,
+        data={"returnee_ids": [str(chosen)], "mentor_id": str(cast.mentor.id)},
+    )
+    assert answer.status_code == 302
+    assert db.session.get(Returnee, chosen).mentor_id == cast.mentor.id
+    # Someone of Central Java as the cursor: the first page again.
+    elsewhere = client.get(f"/mentoring/assign?after={cast.far_away.id}")
+    assert unassigned[0][0] in elsewhere.text
 
 
 def test_mentor_logs_a_visit_once_and_it_shows_everywhere(client, db, cast):

@@ -12,7 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -70,7 +70,17 @@ def assign():
     )
     if show == "unassigned":
         stmt = stmt.where(Returnee.mentor_id.is_(None))
-    returnees = db.session.scalars(stmt.limit(300)).all()
+    # A page of people by name, after the last one of the page before (keyset on
+    # name and id); a cursor naming someone out of sight starts again.
+    after = scope.fetch(db.session, Returnee, request.args.get("after", type=int))
+    if after is not None:
+        stmt = stmt.where(
+            tuple_(Returnee.full_name, Returnee.id) > tuple_(after.full_name, after.id)
+        )
+    size = current_app.config["ASSIGN_PAGE_SIZE"]
+    returnees = db.session.scalars(stmt.limit(size + 1)).all()
+    next_after = returnees[size - 1].id if len(returnees) > size else None
+    returnees = returnees[:size]
     mentors = db.session.scalars(
         select(User)
         .where(
@@ -111,7 +121,9 @@ def assign():
                 "success",
             )
             return redirect(url_for("mentoring.assign", show=show))
-    return render_template("mentoring/assign.html", form=form, show=show)
+    return render_template(
+        "mentoring/assign.html", form=form, show=show, next_after=next_after
+    )
 
 
 @bp.route("/cadence", methods=["GET", "POST"])

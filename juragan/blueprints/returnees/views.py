@@ -31,7 +31,7 @@ from juragan.blueprints.returnees.forms import (
     TrainingForm,
 )
 from juragan.db import audit, scope
-from juragan.db.pagination import Page, keyset_page
+from juragan.db.pagination import Page
 from juragan.domain.identifiers import describe_nik_region
 from juragan.errors import DomainError
 from juragan.extensions import db, limiter
@@ -46,7 +46,7 @@ from juragan.models import (
 from juragan.policy import Action, can
 from juragan.reports import own_data as own_data_report
 from juragan.reports.plans import render_pdf
-from juragan.reports.registry import RegistrySearch, search_statement
+from juragan.reports.registry import RegistrySearch, registry_page, search_statement
 from juragan.services import consent, privacy, recovery, registry
 from juragan.services.registry import (
     DuplicateNik,
@@ -152,10 +152,10 @@ def duplicate_feedback(form, error: DomainError) -> list[Returnee]:
 @requires(Action.LIST_RETURNEES)
 def list_returnees():
     form = ReturneeFilterForm(request.args)
-    page = keyset_page(
+    page = registry_page(
         db.session,
-        search_statement(current_user, search_from(form)),
-        Returnee.id,
+        current_user,
+        search_from(form),
         request.args.get("after", type=int),
         current_app.config["PAGE_SIZE"],
     )
