@@ -634,3 +634,21 @@ def world(app, db, cast, make_loan, make_user, tmp_path):
     return {relation: {**values, **common} for relation, values in ids.items()} | {
         "missing_account": {**ids["missing"], **common, "user_id": 999_999},
     }
+
+
+def withdraw_sharing(session: Any, cast: Cast, person: Returnee) -> None:
+    """The person's consent to sharing with the lender withdrawn from now, as an
+    official records it from a letter."""
+    from juragan.models import ConsentPurpose
+    from juragan.services import consent
+
+    now = utcnow()
+    consent.withdraw_consent(
+        session,
+        cast.official_national,
+        person,
+        ConsentPurpose.LENDER.value,
+        clock.date_in(person.province_code, now),
+        "Surat",
+        now,
+    )

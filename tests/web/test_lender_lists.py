@@ -10,22 +10,18 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from juragan import clock
 from juragan.db import scope
 from juragan.db.pagination import keyset_page
 from juragan.models import (
     BusinessPlan,
-    ConsentPurpose,
     LoanApplication,
     Returnee,
     Role,
-    utcnow,
 )
 from juragan.policy import scoped
 from juragan.reports import loans as loan_reports
 from juragan.reports import plans as plan_reports
-from juragan.services import consent
-from tests.factories import login
+from tests.factories import login, withdraw_sharing
 
 PAGE = 2
 
@@ -49,16 +45,7 @@ def lender_book(db, cast, make_loan, make_plan, make_returnee, make_user):
         make_loan(cast, status=status, returnee=make_returnee(regency=regency))
     withdrawn = make_returnee(regency="35.07")
     make_loan(cast, status="verified", returnee=withdrawn)
-    now = utcnow()
-    consent.withdraw_consent(
-        db.session,
-        cast.official_national,
-        withdrawn,
-        ConsentPurpose.LENDER.value,
-        clock.date_in(withdrawn.province_code, now),
-        "Surat",
-        now,
-    )
+    withdraw_sharing(db.session, cast, withdrawn)
     make_plan(make_returnee(regency="35.07"), cast.official_province, cast.mentor)
     cast.bank_other_lender = make_user(Role.BANK_OFFICER, "35", lender="bni")
     db.session.commit()
