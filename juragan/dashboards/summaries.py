@@ -387,6 +387,7 @@ def loan_fact_rows(dialect: str, where: Where = _everyone):
             loan.disclosure_key.label("record_key"),
             loan.plan_id,
             BusinessPlan.status.label("plan_status"),
+            loan.status_changed_at,
         )
         .join(facts, facts.c.returnee_id == loan.returnee_id)
         .outerjoin(balances, balances.c.loan_id == loan.id)

@@ -20,13 +20,14 @@ on, so that a filter is a WHERE on one table and never a join:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    DateTime,
     Index,
     Integer,
     Numeric,
@@ -260,12 +261,23 @@ class LoanFact(Dimensions, Base):
     #: plans ready, without a probe of every loan of the lender.
     plan_id: Mapped[int | None] = mapped_column(Integer)
     plan_status: Mapped[str | None] = mapped_column(String(12))
+    #: When the application entered its state: the lender's queue ages it.
+    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         Index("ix_loan_facts_region", "province_code", "regency_code"),
         # A lender's loans of a province, newest first: the bank officer's lists
         # and counts read their way down it.
         Index("ix_loan_facts_lender_region", "lender", "province_code", "loan_id"),
+        # The lender's queue of a province, by state, the longest-waiting first.
+        Index(
+            "ix_loan_facts_lender_queue",
+            "lender",
+            "province_code",
+            "status",
+            "status_changed_at",
+            "loan_id",
+        ),
     )
 
 

@@ -4,8 +4,10 @@ oldest in its state first, with their age and the decision's due date.
 Each page is one query (the rows, with the applicant's name and regency joined in)
 and the tabs' counts one grouped query, whatever the number of rows; both go through
 the data layer's scope (:mod:`juragan.db.scope`), so an officer counts and lists only
-their lender's applications of their branch's region. The arithmetic of ages and due
-dates is :mod:`juragan.decision_sla`'s.
+their lender's applications of their branch's region. A bank officer's page is found
+and counted on the loan facts (kept by the writes, indexed by lender, province, state
+and age), and the page's rows are loaded through the scope. The arithmetic of ages
+and due dates is :mod:`juragan.decision_sla`'s.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from juragan.dashboards.summaries import ensure_current
 from juragan.decision_sla import DECIDING, Ageing, ageing, overdue_before
 from juragan.domain import loan_lifecycle
 from juragan.domain.loan_lifecycle import LoanStatus
@@ -41,10 +44,12 @@ from juragan.models import (
     LoanApproval,
     Regency,
     Returnee,
+    Role,
     User,
 )
+from juragan.models.dashboard import LoanFact
 from juragan.models.lender import DEFAULT_DECISION_SLA_DAYS
-from juragan.policy import region_clause, scoped
+from juragan.policy import region_clause, scoped, summary_clause
 
 #: The states in which an application waits for someone: the documents' check
 #: (the mentor or BP3MI), the bank's decision, the disbursement.
@@ -144,20 +149,37 @@ def decision_slas(session: Session) -> dict[str, int]:
 
 
 def overdue_clause(
-    slas: Mapping[str, int], today: date, province_code: str | None
+    slas: Mapping[str, int],
+    today: date,
+    province_code: str | None,
+    loans: Any = LoanApplication,
 ) -> ColumnElement[bool]:
-    """Verified applications past their lender's decision due date on ``today``."""
+    """Verified applications past their lender's decision due date on ``today``
+    (``loans``: the applications, or their facts)."""
     late = [
         and_(
-            LoanApplication.lender == code,
-            LoanApplication.status_changed_at
-            < overdue_before(today, days, province_code),
+            loans.lender == code,
+            loans.status_changed_at < overdue_before(today, days, province_code),
         )
         for code, days in sorted(slas.items())
     ]
     if not late:
         return false()
-    return and_(LoanApplication.status == DECIDING, or_(*late))
+    return and_(loans.status == DECIDING, or_(*late))
+
+
+def _from_facts(user: User, filters: QueueFilter | None) -> bool:
+    """Whether the queue is read from the loan facts: a bank officer's, unless a
+    name is asked for (the facts hold no names)."""
+    return user.role == Role.BANK_OFFICER and not (filters and filters.name)
+
+
+def _facts_narrowed(stmt: Select[Any], filters: QueueFilter | None) -> Select[Any]:
+    if filters is not None and filters.scheme:
+        stmt = stmt.where(LoanFact.scheme == filters.scheme)
+    if filters is not None and filters.regency_code:
+        stmt = stmt.where(LoanFact.regency_code == filters.regency_code)
+    return stmt
 
 
 def _narrowed(stmt: Select[Any], filters: QueueFilter, joined: bool) -> Select[Any]:
@@ -215,6 +237,34 @@ def queue_page(
     stmt = _narrowed(stmt, filters, joined=True)
     if filters.overdue_only:
         stmt = stmt.where(overdue_clause(slas, today, province_code))
+    if _from_facts(user, filters):
+        # The page is found on the loan facts first (the lender's queue of the
+        # branch's province, down an index), then loaded through the scope as
+        # anyone's rows are: a fact can leave a row out, never show one. Through
+        # the scope alone every waiting application of the lender was probed for
+        # its borrower's region and consent for each page.
+        ensure_current(session)
+        fact = LoanFact
+        candidates = _facts_narrowed(
+            select(fact.loan_id).where(
+                summary_clause(user, fact), fact.status.in_(filters.states)
+            ),
+            filters,
+        )
+        if filters.overdue_only:
+            candidates = candidates.where(
+                overdue_clause(slas, today, province_code, fact)
+            )
+        if after is not None:
+            candidates = candidates.where(
+                tuple_(fact.status_changed_at, fact.loan_id)
+                > tuple_(
+                    literal(after.at, DateTime(timezone=True)),
+                    literal(after.id, Integer),
+                )
+            )
+        candidates = candidates.order_by(fact.status_changed_at, fact.loan_id)
+        stmt = stmt.where(LoanApplication.id.in_(candidates.limit(size + 1)))
     if after is not None:
         stmt = stmt.where(
             tuple_(LoanApplication.status_changed_at, LoanApplication.id)
@@ -261,7 +311,28 @@ def queue_counts(
 ) -> QueueCounts:
     """How many applications wait in each state of the queue, and how many verified
     ones are past the decision's due date: one grouped query. ``filters`` narrows
-    them as the page is (all but the state and "overdue only")."""
+    them as the page is (all but the state and "overdue only"). A bank officer's
+    come from the loan facts (:func:`_from_facts`), kept by the writes: the same
+    rows as the scope gives, without probing each waiting application."""
+    if _from_facts(user, filters):
+        ensure_current(session)
+        fact = LoanFact
+        stmt = _facts_narrowed(
+            select(
+                fact.status,
+                func.count(fact.loan_id),
+                func.count(
+                    case(
+                        (
+                            overdue_clause(slas, today, province_code, fact),
+                            fact.loan_id,
+                        )
+                    )
+                ),
+            ).where(summary_clause(user, fact), fact.status.in_(QUEUE_STATES)),
+            filters,
+        ).group_by(fact.status)
+        return _counted(session.execute(stmt))
     stmt = scoped(
         select(
             LoanApplication.status,
@@ -275,8 +346,12 @@ def queue_counts(
     ).where(LoanApplication.status.in_(QUEUE_STATES))
     if filters is not None:
         stmt = _narrowed(stmt, filters, joined=False)
+    return _counted(session.execute(stmt.group_by(LoanApplication.status)))
+
+
+def _counted(rows: Any) -> QueueCounts:
     by_state, overdue = {}, 0
-    for status, count, late in session.execute(stmt.group_by(LoanApplication.status)):
+    for status, count, late in rows:
         by_state[status] = count
         overdue += late
     return QueueCounts(by_state, overdue)

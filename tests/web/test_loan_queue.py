@@ -369,14 +369,17 @@ def test_one_query_for_the_rows_and_one_for_the_counts(
     many = sent_for_page()
     assert len(many) == len(few)  # no statement per row
     rows = [s for s in many if "ORDER BY loan_applications.status_changed_at" in s]
-    grouped = [s for s in many if "GROUP BY loan_applications.status" in s]
+    # The counts are a bank officer's: from the loan facts.
+    grouped = [s for s in many if "GROUP BY loan_facts.status" in s]
     assert len(rows) == 1
     assert len(grouped) == 1
-    # The next page starts after the last row's (moment, id), not at a row count.
+    # The next page starts after the last row's (moment, id), not at a row count,
+    # on the facts that find the page and on the rows loaded.
     with statements() as sent:
         client.get(QUEUE, query_string={"after": Cursor(days_ago(5), 1).token()})
     rows = [s for s in sent if "ORDER BY loan_applications.status_changed_at" in s]
     assert "(loan_applications.status_changed_at, loan_applications.id) >" in rows[0]
+    assert "(loan_facts.status_changed_at, loan_facts.loan_id) >" in rows[0]
 
 
 def test_home_counts_link_to_the_filtered_queue(
