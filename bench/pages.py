@@ -14,10 +14,11 @@ generated returnees when it holds fewer than ``size``, so a second run reuses it
    scope rules the app applies) and requested; the HTML pages answering 200 are
    kept. The statements of a second (warm) request to each are recorded, then
    replayed on a bare psycopg connection: the SQL time and queries per request.
-2. **Timing**: gunicorn (gunicorn.conf.py, 2 workers, as `make serve`) on a free
-   port; each role signs in over HTTP and requests each of its pages once (cold)
-   and ``--repeat`` times more (warm): p50 and p95 of the warm service times, as
-   the client sees them over loopback.
+2. **Timing**: a gunicorn per size (gunicorn.conf.py, 2 workers, as `make serve`)
+   on a free port; each role signs in over HTTP and requests each of its pages
+   once (cold) and ``--repeat`` times more (warm), at each size in turn request
+   after request: p50 and p95 of the warm service times, as the client sees them
+   over loopback.
 3. **Load**: ``--clients`` threads, each a signed-in session of a role (the roles
    in turn), open random pages of their role for ``--load-seconds``; then as many
    threads request the bare health route for as long: the throughput ratio.
@@ -318,21 +319,39 @@ def replay(bare, sent: list[tuple[str, object, bool]], times: int) -> float:
 # 2. Timing and 3. load (gunicorn) ---------------------------------------------------
 
 
-def time_pages(server: Gunicorn, pages: list[Page], password: str, repeat: int):
-    sessions = {}
-    for role, username in ROLES:
-        sessions[role] = sign_in(server.base, username, password)
-    for page in pages:
-        http = sessions[page.role]
-        times = []
+def time_pages(
+    runs: list[tuple[Gunicorn, list[Page]]], password: str, repeat: int
+) -> list[dict]:
+    """Each page cold, then ``repeat`` times warm, on every server in turn: a page
+    is requested at one size, then at the next, request after request, so that
+    whatever else the machine does falls on both sizes alike (timed one size
+    after the other, two runs minutes apart differed by half on small pages).
+    Returns each server's signed-in sessions per role."""
+    all_sessions = []
+    for server, _pages in runs:
+        all_sessions.append(
+            {role: sign_in(server.base, username, password) for role, username in ROLES}
+        )
+    by_key = [{page.key: page for page in pages} for _server, pages in runs]
+    keys = [page.key for page in runs[0][1]]
+    keys += [k for found in by_key[1:] for k in found if k not in set(keys)]
+    for key in keys:
+        times: list[list[float]] = [[] for _ in runs]
         for _ in range(1 + repeat):
-            started = time.perf_counter()
-            answer = http.get(server.base + page.url, allow_redirects=False)
-            times.append((time.perf_counter() - started) * 1000)
-            if answer.status_code != 200:
-                raise SystemExit(f"{page.role} {page.url}: {answer.status_code}")
-        page.cold_ms, page.warm_ms = times[0], times[1:]
-    return sessions
+            for n, (server, _pages) in enumerate(runs):
+                page = by_key[n].get(key)
+                if page is None:
+                    continue
+                http = all_sessions[n][page.role]
+                started = time.perf_counter()
+                answer = http.get(server.base + page.url, allow_redirects=False)
+                times[n].append((time.perf_counter() - started) * 1000)
+                if answer.status_code != 200:
+                    raise SystemExit(f"{page.role} {page.url}: {answer.status_code}")
+        for n, found in enumerate(by_key):
+            if key in found:
+                found[key].cold_ms, found[key].warm_ms = times[n][0], times[n][1:]
+    return all_sessions
 
 
 def load(server: Gunicorn, sessions, pages: list[Page], clients: int, seconds: float):
@@ -486,27 +505,37 @@ def main() -> None:
     started = time.perf_counter()
     results: dict[int, list[Page]] = {}
     loads: dict[int, tuple] = {}
-    for size in sorted(int(s) for s in args.sizes.split(",")):
-        name = f"juragan_pages_{size}"
-        out(f"size {size:,} ({name})")
-        database = prepare(args.server, size, name=name, demo=True)
-        pages = discover(database, DEMO_PASSWORD, args.replays)
-        out(f"  {len(pages)} pages of {len(ROLES)} roles answer 200")
-        server = Gunicorn(
-            database,
-            # Every client is 127.0.0.1: the per-IP sign-in limit would count the
-            # bench's own sign-ins.
-            {"LOGIN_LIMIT_PER_IP": "10000 per minute"},
-            log=ROOT / "artefacts" / "bench-pages-server.log",
+    servers: dict[int, Gunicorn] = {}
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    try:
+        for size in sizes:
+            name = f"juragan_pages_{size}"
+            out(f"size {size:,} ({name})")
+            database = prepare(args.server, size, name=name, demo=True)
+            results[size] = discover(database, DEMO_PASSWORD, args.replays)
+            out(f"  {len(results[size])} pages of {len(ROLES)} roles answer 200")
+            servers[size] = Gunicorn(
+                database,
+                # Every client is 127.0.0.1: the per-IP sign-in limit would count
+                # the bench's own sign-ins.
+                {"LOGIN_LIMIT_PER_IP": "10000 per minute"},
+                log=ROOT / "artefacts" / f"bench-pages-server-{size}.log",
+            )
+        sessions = time_pages(
+            [(servers[size], results[size]) for size in sizes],
+            DEMO_PASSWORD,
+            args.repeat,
         )
-        try:
-            sessions = time_pages(server, pages, DEMO_PASSWORD, args.repeat)
-            loads[size] = load(server, sessions, pages, args.clients, args.load_seconds)
-        finally:
+        for size, signed_in in zip(sizes, sessions, strict=True):
+            loads[size] = load(
+                servers[size], signed_in, results[size], args.clients, args.load_seconds
+            )
+    finally:
+        for server in servers.values():
             server.stop()
-        results[size] = pages
-        if args.drop:
-            drop(args.server, name)
+    if args.drop:
+        for size in sizes:
+            drop(args.server, f"juragan_pages_{size}")
     report(results, loads, out)
     out(f"\nrun took {time.perf_counter() - started:.0f} s")
     output.write_text("\n".join(lines) + "\n")
