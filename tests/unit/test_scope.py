@@ -277,3 +277,31 @@ def test_the_criteria_keys_worked_out_once_are_sqlalchemys(app, cast, reader):
         assert theirs.key != ours.key or [b.value for b in theirs.bindparams] != [
             b.value for b in ours.bindparams
         ]
+
+
+@pytest.mark.parametrize(
+    "reader", ["bank_officer", "bank_other_lender", "official_other"]
+)
+def test_an_alias_of_a_loan_meets_the_lenders_rule(db, cast, world, reader):
+    """A bank officer's rule sits on the loan row itself (a correlated lookup of
+    the borrower's region and consent): an alias of the loans, alone or joined to
+    the loans, must keep to the same rows."""
+    user = cast.user(reader)
+    other = aliased(LoanApplication)
+    with scope.as_user(user):
+        direct = set(db.session.scalars(select(LoanApplication.id)))
+        through_alias = set(db.session.scalars(select(other.id)))
+        joined = set(
+            db.session.scalars(
+                select(other.id).join(
+                    LoanApplication, LoanApplication.returnee_id == other.returnee_id
+                )
+            )
+        )
+    with scope.system("cli"):
+        everyone = set(db.session.scalars(select(LoanApplication.id)))
+    assert through_alias == direct
+    assert joined <= direct
+    assert direct < everyone  # someone's loan is out of sight
+    if reader == "bank_officer":
+        assert direct
