@@ -4,7 +4,8 @@ Writes: a session listener notes which returnees a flush touched (directly, or
 through a placement, plan, business, status change, loan, instalment, payment,
 transition or wellbeing check) and, before the transaction commits, rebuilds exactly those
 people's rows in the same transaction: their facts, their loans' months, and the
-cells their old and new facts fall in (subtracted, then added). Readers call
+cells, regency counts and destination counts their old and new facts fall in
+(subtracted, then added). Readers call
 :func:`ensure_current` first, so a transaction always reads its own writes.
 
 Bulk statements name their people with :func:`mark_stale`; bulk loads call

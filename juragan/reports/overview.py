@@ -60,15 +60,7 @@ def count_returnees(session: Session, user: User) -> int:
     if user.role == Role.OFFICIAL:
         return _regency_total(session, user, RegencyCount.returnees)
     if user.role == Role.BANK_OFFICER:
-        ensure_current(session)
-        return (
-            session.scalar(
-                select(func.count(func.distinct(LoanFact.returnee_id))).where(
-                    *_lenders_borrowers(user)
-                )
-            )
-            or 0
-        )
+        return _lender_distinct(session, user, LoanFact.returnee_id)
     stmt = scoped(select(func.count()).select_from(Returnee), user, Returnee)
     return session.scalar(stmt) or 0
 
@@ -84,6 +76,18 @@ def _regency_total(session: Session, user: User, *measures: Any) -> int:
             )
         )
     )
+
+
+def _lender_distinct(
+    session: Session, user: User, column: Any, *where: ColumnElement[bool]
+) -> int:
+    """How many distinct ``column`` values a bank officer's loan facts hold (kept
+    by the writes): their borrowers, or the plans of their loans."""
+    ensure_current(session)
+    counted = select(func.count(func.distinct(column))).where(
+        *_lenders_borrowers(user), *where
+    )
+    return session.scalar(counted) or 0
 
 
 def _lenders_borrowers(user: User) -> list[ColumnElement[bool]]:
@@ -234,14 +238,8 @@ def plans_in_state(session: Session, user: User, *statuses: str) -> int:
     if user.role == Role.BANK_OFFICER:
         # The plans of the lender's loans, as the scope gives them (a plan with
         # two applications counts once), from the loan facts.
-        ensure_current(session)
-        return (
-            session.scalar(
-                select(func.count(func.distinct(LoanFact.plan_id))).where(
-                    *_lenders_borrowers(user), LoanFact.plan_status.in_(statuses)
-                )
-            )
-            or 0
+        return _lender_distinct(
+            session, user, LoanFact.plan_id, LoanFact.plan_status.in_(statuses)
         )
     stmt = scoped(select(func.count(BusinessPlan.id)), user, BusinessPlan).where(
         BusinessPlan.status.in_(statuses)
